@@ -1,0 +1,348 @@
+"""Settings: one TOML file plus HELPLINE_* environment overrides, validated strictly.
+
+A wrong key, type or value raises `ConfigError` with one line naming the key and its source, so
+every front end can stop with a clear message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "HELPLINE_"
+# Variables with our prefix that are not configuration keys.
+RESERVED_ENV = {"HELPLINE_CONFIG"}
+RESERVED_ENV_PREFIXES = ("HELPLINE_TEST_",)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line meant for a person."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(Section):
+    url: str = Field(
+        "",
+        description="SQLAlchemy URL. Empty means SQLite in the data directory. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/dbname",
+    )
+    echo: bool = Field(False, description="Log every SQL statement (development only).")
+
+
+class HelplineSettings(Section):
+    name: str = Field("1712", description="Name of the helpline shown to visitors.")
+    email: str = Field("info@example.org", description="Address visitors can write to instead.")
+    phone: str = Field("1712", description="Phone number visitors can call instead.")
+    police_number: str = Field("101", description="Emergency number of the police.")
+    medical_number: str = Field("112", description="Emergency number for ambulance and fire.")
+    neutral_url: str = Field(
+        "https://www.google.com/search?q=weather",
+        description="Where the visitor page's 'leave quickly' control navigates to.",
+    )
+    timezone: str = Field("Europe/Brussels", description="Local time zone of the helpline.")
+
+
+DayName = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[DayName, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+
+def parse_span(span: str) -> tuple[time, time]:
+    """Parse "HH:MM-HH:MM" into two times; raises ValueError with a readable message."""
+    try:
+        start_text, end_text = span.split("-")
+        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+    except ValueError as error:
+        raise ValueError(f"'{span}' is not a time span like '09:00-17:00'") from error
+    if end <= start:
+        raise ValueError(f"'{span}' ends before it starts")
+    return start, end
+
+
+class ChatHoursSettings(Section):
+    monday: list[str] = Field(["09:00-21:00"], description="Opening spans on Mondays.")
+    tuesday: list[str] = Field(["09:00-21:00"], description="Opening spans on Tuesdays.")
+    wednesday: list[str] = Field(["09:00-21:00"], description="Opening spans on Wednesdays.")
+    thursday: list[str] = Field(["09:00-21:00"], description="Opening spans on Thursdays.")
+    friday: list[str] = Field(["09:00-21:00"], description="Opening spans on Fridays.")
+    saturday: list[str] = Field([], description="Opening spans on Saturdays.")
+    sunday: list[str] = Field([], description="Opening spans on Sundays.")
+    open_on_holidays: bool = Field(False, description="Open chat on public holidays too.")
+    always_open: bool = Field(
+        False, description="Ignore the spans and holidays (demo and test installs)."
+    )
+
+    @field_validator(*WEEKDAYS)
+    @classmethod
+    def _spans_parse(cls, spans: list[str]) -> list[str]:
+        for span in spans:
+            parse_span(span)
+        return spans
+
+
+class CalendarSettings(Section):
+    country: str = Field("BE", description="Country whose public holidays the holidays package gives.")
+    extra_holidays: list[str] = Field(
+        ["07-11"],
+        description="Extra yearly holidays as MM-DD (11 July: Flemish community holiday).",
+    )
+    working_days_to_answer: int = Field(2, ge=1, le=30, description="Email answer deadline.")
+
+    @field_validator("extra_holidays")
+    @classmethod
+    def _month_days(cls, values: list[str]) -> list[str]:
+        for value in values:
+            month, _, day = value.partition("-")
+            if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+                raise ValueError(f"'{value}' is not a MM-DD date")
+        return values
+
+
+TlsMode = Literal["implicit", "starttls", "none"]
+
+
+class MailboxSettings(Section):
+    imap_host: str = Field("", description="IMAP server; empty disables email for this team.")
+    imap_port: int = Field(993, ge=1, le=65535, description="IMAP port.")
+    imap_tls: TlsMode = Field("implicit", description="implicit (993), starttls (143) or none.")
+    imap_user: str = Field("", description="IMAP login.")
+    imap_password_file: str = Field("", description="File holding the IMAP password.")
+    imap_password_env: str = Field("", description="Environment variable holding the password.")
+    imap_folder: str = Field("INBOX", description="Folder to read.")
+    sent_folder: str = Field("", description="Folder for copies of replies; empty: no copy.")
+    smtp_host: str = Field("", description="SMTP server for replies.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_tls: TlsMode = Field("starttls", description="implicit (465), starttls (587) or none.")
+    smtp_user: str = Field("", description="SMTP login; empty: no AUTH.")
+    smtp_password_file: str = Field("", description="File holding the SMTP password.")
+    smtp_password_env: str = Field("", description="Environment variable holding the password.")
+    from_address: str = Field("", description="From address of replies, e.g. team@example.org.")
+    from_name: str = Field("", description="Display name of replies.")
+
+
+class TeamSettings(Section):
+    code: str = Field(description="Short stable identifier, e.g. 'antwerpen'.")
+    name: str = Field(description="Name shown to counsellors.")
+    regions: list[str] = Field([], description="Visitor regions this team serves first.")
+    mail: MailboxSettings = Field(
+        default_factory=lambda: MailboxSettings(), description="Email channel of this team."
+    )
+
+
+def default_teams() -> list[TeamSettings]:
+    names = {
+        "antwerpen": "Antwerpen",
+        "limburg": "Limburg",
+        "oost-vlaanderen": "Oost-Vlaanderen",
+        "vlaams-brabant": "Vlaams-Brabant",
+        "west-vlaanderen": "West-Vlaanderen",
+    }
+    teams = [TeamSettings(code=code, name=name, regions=[code]) for code, name in names.items()]
+    # Brussels visitors go to the Vlaams-Brabant team first, as the regional services do.
+    teams[3] = TeamSettings(code="vlaams-brabant", name="Vlaams-Brabant", regions=["vlaams-brabant", "brussel"])
+    return teams
+
+
+class RelaySettings(Section):
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8080, ge=0, le=65535, description="Port to listen on (0: any free port).")
+    allowed_origins: list[str] = Field(
+        [],
+        description="Origins allowed to open /chat and /console, e.g. https://chat.example.org. "
+        "Empty: the relay's own address only.",
+    )
+    tls_cert: str = Field("", description="PEM certificate chain; with tls_key serves https/wss.")
+    tls_key: str = Field("", description="PEM private key for tls_cert.")
+    behind_proxy: bool = Field(
+        False, description="Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy."
+    )
+    max_frame_bytes: int = Field(16384, ge=1024, description="Largest websocket frame accepted.")
+    max_message_chars: int = Field(4000, ge=100, description="Longest chat message accepted.")
+    resume_minutes: int = Field(5, ge=1, le=60, description="How long a dropped chat is held.")
+    route_any_team_after_seconds: int = Field(
+        120, ge=0, description="After this wait a chat is offered to every team."
+    )
+    connections_per_minute: int = Field(30, ge=1, description="New connections per address.")
+    messages_per_minute: int = Field(60, ge=1, description="Visitor messages per connection.")
+    login_attempts_per_15_minutes: int = Field(
+        10, ge=1, description="Failed console logins allowed per account and per address."
+    )
+    max_chats_per_counsellor: int = Field(3, ge=1, description="Concurrent chats a counsellor takes.")
+    block_default_hours: int = Field(24, ge=1, description="Length of a block unless chosen.")
+    redis_url: str = Field("", description="Redis URL for fan-out across relays; empty: one process.")
+
+
+class ConsoleSettings(Section):
+    server: str = Field("ws://127.0.0.1:8080/console", description="Relay console endpoint.")
+    language: Literal["nl", "en"] = Field("nl", description="Language of the console.")
+    ca_file: str = Field("", description="CA bundle to trust for wss (self-signed relays).")
+
+
+class RetentionSettings(Section):
+    chat_months: int = Field(6, ge=1, description="Chat transcripts, IP and intake are kept this long.")
+    email_months: int = Field(6, ge=1, description="Emails (database and mailbox) are kept this long.")
+    case_years: int = Field(10, ge=1, description="Case files closed on/after the cutoff: years kept.")
+    case_years_before_cutoff: int = Field(5, ge=1, description="Case files closed before the cutoff.")
+    case_cutoff: str = Field("2019-01-01", description="Closing date that separates the two periods.")
+    block_days_after_expiry: int = Field(30, ge=0, description="Expired blocks are removed after this.")
+
+
+class MailSettings(Section):
+    poll_seconds: int = Field(60, ge=5, description="Poll interval where IMAP IDLE is unavailable.")
+    max_message_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, description="Larger emails are quarantined, not parsed."
+    )
+    max_attachment_bytes: int = Field(25 * 1024 * 1024, ge=1024, description="Per attachment.")
+    max_attachments: int = Field(20, ge=0, description="Attachments kept per email.")
+    send_attempts: int = Field(8, ge=1, description="Tries before a temporary failure is final.")
+
+
+class Settings(Section):
+    data_dir: str = Field(
+        "",
+        description="Directory for the SQLite database, secret key and attachments. "
+        "Empty: the per-user data directory.",
+    )
+    secret_key_file: str = Field(
+        "",
+        description="32-byte key for keyed hashes (IP, audit chain). Empty: secret.key in data_dir, "
+        "created on first use.",
+    )
+    database: DatabaseSettings = Field(default_factory=lambda: DatabaseSettings(), description="Database.")
+    helpline: HelplineSettings = Field(default_factory=lambda: HelplineSettings(), description="Public facts.")
+    chat_hours: ChatHoursSettings = Field(default_factory=lambda: ChatHoursSettings(), description="Chat opening hours.")
+    calendar: CalendarSettings = Field(default_factory=lambda: CalendarSettings(), description="Working days.")
+    teams: list[TeamSettings] = Field(default_factory=default_teams, description="Provincial teams.")
+    relay: RelaySettings = Field(default_factory=lambda: RelaySettings(), description="The server.")
+    console: ConsoleSettings = Field(default_factory=lambda: ConsoleSettings(), description="Counsellor console.")
+    retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings(), description="Retention periods.")
+    mail: MailSettings = Field(default_factory=lambda: MailSettings(), description="Mail worker.")
+
+    source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = "defaults"
+
+    @property
+    def data_path(self) -> Path:
+        if self.data_dir:
+            return Path(self.data_dir).expanduser()
+        return Path(platformdirs.user_data_dir("helpline", appauthor=False))
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{self.data_path / 'helpline.sqlite3'}"
+
+    @property
+    def secret_key_path(self) -> Path:
+        if self.secret_key_file:
+            return Path(self.secret_key_file).expanduser()
+        return self.data_path / "secret.key"
+
+    def team(self, code: str) -> TeamSettings | None:
+        return next((team for team in self.teams if team.code == code), None)
+
+
+def _env_overrides(environ: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Nested dict of HELPLINE_SECTION__KEY values, and a map from dotted key to variable name."""
+    overrides: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    for name, raw in sorted(environ.items()):
+        if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV:
+            continue
+        if name.startswith(RESERVED_ENV_PREFIXES):
+            continue
+        path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
+        value: Any = raw
+        if raw[:1] in "[{":
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError as error:
+                raise ConfigError(f"{name}: not valid JSON ({error.msg})") from error
+        target = overrides
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise ConfigError(f"{name}: conflicts with another HELPLINE_ variable")
+        target[path[-1]] = value
+        names[".".join(path)] = name
+    return overrides, names
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(error: ValidationError, source: str, env_names: dict[str, str]) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    origin = env_names.get(key) or next(
+        (name for dotted, name in env_names.items() if key.startswith(dotted + ".")), None
+    )
+    where = f"environment variable {origin}" if origin else source
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"configuration error in {where}: {key}: {message}{more}"
+
+
+def config_path_from(explicit: str | os.PathLike[str] | None, environ: dict[str, str]) -> Path | None:
+    if explicit:
+        return Path(explicit)
+    if environ.get("HELPLINE_CONFIG"):
+        return Path(environ["HELPLINE_CONFIG"])
+    return None
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Read the TOML file (if any), apply HELPLINE_* overrides, and validate."""
+    env = dict(os.environ if environ is None else environ)
+    file_path = config_path_from(path, env)
+    data: dict[str, Any] = {}
+    source = "built-in defaults"
+    if file_path is not None:
+        source = str(file_path)
+        try:
+            with file_path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except FileNotFoundError as error:
+            raise ConfigError(f"configuration file {file_path} does not exist") from error
+        except IsADirectoryError as error:
+            raise ConfigError(f"configuration file {file_path} is a directory") from error
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"configuration error in {file_path}: {error}") from error
+    overrides, env_names = _env_overrides(env)
+    merged = _merge(data, overrides)
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, source, env_names)) from error
+    codes = [team.code for team in settings.teams]
+    if len(set(codes)) != len(codes):
+        raise ConfigError(f"configuration error in {source}: teams: team codes must be unique")
+    return settings.model_copy(update={"source": source})

@@ -1,0 +1,187 @@
+"""Contacts over chat, email and phone: conversations, their messages, emails and sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from helpline_core.models.base import created_at_field, enum_field, time_field
+
+
+class Channel(StrEnum):
+    CHAT = "chat"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+class ConversationStatus(StrEnum):
+    QUEUED = "queued"
+    ACTIVE = "active"
+    HOLDING = "holding"  # visitor disconnected; kept for resume_minutes
+    ENDED = "ended"
+
+
+class Sender(StrEnum):
+    VISITOR = "visitor"
+    COUNSELLOR = "counsellor"
+    SYSTEM = "system"
+
+
+class Conversation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # The id on the wire: unguessable, so that ids cannot be enumerated.
+    public_id: str = Field(max_length=36, unique=True, index=True)
+    channel: Channel = enum_field(Channel.CHAT, index=True)
+    status: ConversationStatus = enum_field(ConversationStatus.QUEUED, index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id", index=True)
+    case_file_id: int | None = Field(default=None, foreign_key="casefile.id", index=True)
+    nickname: str | None = Field(default=None, max_length=64)
+    intake_age_group: str | None = Field(default=None, max_length=16)
+    intake_region: str | None = Field(default=None, max_length=32)
+    intake_sex: str | None = Field(default=None, max_length=16)
+    intake_role: str | None = Field(default=None, max_length=16)
+    language: str = Field(default="nl", max_length=8)
+    # Keyed hash of the IP address (see docs/privacy.md): enough to block, useless to identify.
+    ip_hash: str | None = Field(default=None, max_length=64)
+    subject: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = created_at_field()
+    taken_at: datetime | None = time_field()
+    ended_at: datetime | None = time_field(index=True)
+    last_activity_at: datetime | None = time_field()
+    due_at: datetime | None = time_field(index=True)
+    answered_at: datetime | None = time_field()
+    answered_in_time: bool | None = Field(default=None)
+    delete_requested_at: datetime | None = time_field()
+    last_seq: int = Field(default=0)
+
+
+class ConversationTheme(SQLModel, table=True):
+    """A form of violence or theme of a contact, for the case file and the public figures."""
+
+    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
+    theme: str = Field(max_length=40, primary_key=True)
+
+
+class ShareKind(StrEnum):
+    CONSULT = "consult"
+    HANDOVER = "handover"
+    SUPERVISE = "supervise"
+
+
+class ConversationShare(SQLModel, table=True):
+    """Shared professional secrecy: a colleague invited into a conversation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    counsellor_id: int = Field(foreign_key="counsellor.id", index=True)
+    kind: ShareKind = enum_field(ShareKind.CONSULT)
+    invited_by: int | None = Field(default=None, foreign_key="counsellor.id")
+    created_at: datetime = created_at_field()
+    ended_at: datetime | None = time_field()
+
+
+class Message(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_message_seq"),
+        UniqueConstraint("conversation_id", "client_id", name="uq_message_client_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    seq: int
+    sender: Sender = enum_field(Sender.VISITOR)
+    counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id")
+    client_id: str | None = Field(default=None, max_length=64)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = created_at_field()
+
+
+class ChatSession(SQLModel, table=True):
+    """The resume cookie, stored only as a hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = time_field(nullable=False)
+    revoked_at: datetime | None = time_field()
+
+
+class EmailDirection(StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class EmailMessage(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("mailbox", "imap_uidvalidity", "imap_uid", name="uq_email_imap_uid"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    direction: EmailDirection = enum_field(EmailDirection.INBOUND)
+    message_id: str = Field(max_length=998, index=True)
+    in_reply_to: str | None = Field(default=None, max_length=998)
+    references: str | None = Field(default=None, sa_column=Column(Text))
+    subject: str | None = Field(default=None, sa_column=Column(Text))
+    from_address: str | None = Field(default=None, max_length=320)
+    from_name: str | None = Field(default=None, max_length=255)
+    to_addresses: str | None = Field(default=None, sa_column=Column(Text))
+    header_date: datetime | None = time_field()
+    received_at: datetime = created_at_field()
+    body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    problems: str | None = Field(default=None, sa_column=Column(Text))
+    mailbox: str | None = Field(default=None, max_length=40)
+    imap_uidvalidity: int | None = Field(default=None)
+    imap_uid: int | None = Field(default=None)
+    raw_size: int = Field(default=0)
+    counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id")
+    outbox_state: OutboxState | None = enum_field(None)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = time_field(index=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    sent_at: datetime | None = time_field()
+
+
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(foreign_key="emailmessage.id", index=True)
+    stored_name: str = Field(max_length=64, unique=True)  # generated; never the sender's name
+    original_name: str | None = Field(default=None, max_length=255)  # shown, never used as a path
+    declared_type: str | None = Field(default=None, max_length=255)
+    detected_type: str | None = Field(default=None, max_length=255)
+    size: int = Field(default=0)
+    sha256: str = Field(max_length=64)
+    dropped_reason: str | None = Field(default=None, max_length=255)
+
+
+class QuarantinedEmail(SQLModel, table=True):
+    """Mail that could not be parsed or was refused: kept raw with the reason (E4)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(max_length=40, index=True)
+    imap_uidvalidity: int | None = Field(default=None)
+    imap_uid: int | None = Field(default=None)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    received_at: datetime = created_at_field()
+    resolved_at: datetime | None = time_field()
+
+
+class MailboxState(SQLModel, table=True):
+    """How far a mailbox has been read: nothing is read twice or skipped across restarts."""
+
+    mailbox: str = Field(max_length=40, primary_key=True)
+    folder: str = Field(max_length=255, primary_key=True)
+    uidvalidity: int = Field(default=0)
+    last_uid: int = Field(default=0)
+    updated_at: datetime = created_at_field()

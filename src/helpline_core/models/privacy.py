@@ -1,0 +1,81 @@
+"""Blocks, data-subject requests, complaints and purge runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from helpline_core.models.base import created_at_field, enum_field, time_field
+
+
+class Block(SQLModel, table=True):
+    """A temporary (or, by a team lead, permanent) block of a misusing visitor (C7)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ip_hash: str | None = Field(default=None, max_length=64, index=True)
+    session_hash: str | None = Field(default=None, max_length=64, index=True)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    reason: str = Field(max_length=500)
+    set_by: int | None = Field(default=None, foreign_key="counsellor.id")
+    set_by_name: str = Field(max_length=64)  # the CLI sets blocks as "admin:<user>"
+    created_at: datetime = created_at_field()
+    expires_at: datetime | None = time_field(index=True)  # None: permanent
+    lifted_at: datetime | None = time_field()
+    lifted_by: str | None = Field(default=None, max_length=64)
+
+
+class RequestKind(StrEnum):
+    ACCESS = "access"  # R1
+    PORTABILITY = "portability"  # R2
+    RECTIFY = "rectify"  # R3
+    OBJECT = "object"  # R4
+    RESTRICT = "restrict"  # R4
+    WITHDRAW_CONSENT = "withdraw_consent"  # R5
+    ERASURE = "erasure"  # R6
+
+
+class RequestStatus(StrEnum):
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    DONE = "done"
+
+
+class DataSubjectRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: RequestKind = enum_field(RequestKind.ACCESS)
+    status: RequestStatus = enum_field(RequestStatus.RECEIVED, index=True)
+    case_file_id: int | None = Field(default=None, foreign_key="casefile.id", index=True)
+    received_at: datetime = created_at_field()
+    due_at: datetime = time_field(nullable=False, index=True)
+    verified_at: datetime | None = time_field()
+    verified_by: str | None = Field(default=None, max_length=64)
+    verification_method: str | None = Field(default=None, max_length=200)
+    decided_at: datetime | None = time_field()
+    decision_note: str | None = Field(default=None, sa_column=Column(Text))
+    handled_by: str | None = Field(default=None, max_length=64)
+
+
+class Complaint(SQLModel, table=True):
+    """The complaints register (R7)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_file_id: int | None = Field(default=None, foreign_key="casefile.id")
+    received_at: datetime = created_at_field()
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="open", max_length=16)
+    resolved_at: datetime | None = time_field()
+    resolution: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class PurgeRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=64)
+    started_at: datetime = created_at_field()
+    finished_at: datetime | None = time_field()
+    dry_run: bool = Field(default=True)
+    counts: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON by kind

@@ -1,0 +1,153 @@
+"""The audit log: append-only events chained by keyed hashes (S1).
+
+Each event's hash covers its content and the previous event's hash, keyed with a sub-key of the
+installation secret. Changing, inserting or removing a row breaks the chain at that row; the
+head row catches removal of the newest events. `verify` names the first bad event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from helpline_core.clock import utcnow
+from helpline_core.models import AuditEvent, AuditHead
+from helpline_core.secrets import derive
+
+GENESIS = "0" * 64
+DetailValue = str | int | bool | None
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    fields = [
+        str(event.id),
+        event.at.isoformat(timespec="microseconds"),
+        event.actor,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.detail,
+        event.prev_hash,
+    ]
+    return json.dumps(fields, ensure_ascii=True, separators=(",", ":")).encode()
+
+
+def compute_hash(key: bytes, event: AuditEvent) -> str:
+    return hmac.new(derive(key, "audit"), _canonical(event), hashlib.sha256).hexdigest()
+
+
+def _head(session: Session) -> AuditHead:
+    # FOR UPDATE serialises appenders on PostgreSQL; SQLite serialises writers by itself.
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session,
+    key: bytes,
+    *,
+    actor: str,
+    action: str,
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: Mapping[str, DetailValue] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction. Never pass message text or an IP in detail."""
+    head = _head(session)
+    event = AuditEvent(
+        id=head.last_id + 1,
+        at=(at or utcnow()),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=json.dumps(dict(detail or {}), sort_keys=True, ensure_ascii=False),
+        prev_hash=head.last_hash,
+        hash="",
+    )
+    # Round-trip precision: both databases keep microseconds.
+    event.hash = compute_hash(key, event)
+    head.last_id = event.id
+    head.last_hash = event.hash
+    session.add(event)
+    session.add(head)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    problem: str = ""
+    head_hash: str = GENESIS
+
+
+def verify(session: Session, key: bytes) -> VerifyResult:
+    """Walk the chain from the start; report the first event that does not fit."""
+    expected_id = 1
+    prev_hash = GENESIS
+    checked = 0
+    for event in _events_in_order(session):
+        if event.id != expected_id:
+            missing = event.id > expected_id
+            return VerifyResult(
+                False,
+                checked,
+                expected_id if missing else event.id,
+                "event missing (removed)" if missing else "unexpected event position",
+            )
+        if event.prev_hash != prev_hash:
+            return VerifyResult(False, checked, event.id, "does not follow the previous event")
+        if not hmac.compare_digest(compute_hash(key, event), event.hash):
+            return VerifyResult(False, checked, event.id, "content changed or event forged")
+        prev_hash = event.hash
+        expected_id += 1
+        checked += 1
+    head = session.get(AuditHead, 1)
+    last_id = head.last_id if head else 0
+    if last_id != checked or (head and head.last_hash != prev_hash):
+        return VerifyResult(False, checked, checked + 1, "newest events removed", prev_hash)
+    return VerifyResult(True, checked, head_hash=prev_hash)
+
+
+def _events_in_order(session: Session) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        batch = session.exec(
+            select(AuditEvent).where(col(AuditEvent.id) > last).order_by(col(AuditEvent.id)).limit(1000)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+def query(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    limit: int = 1000,
+) -> list[AuditEvent]:
+    statement = select(AuditEvent).order_by(col(AuditEvent.id))
+    if since is not None:
+        statement = statement.where(col(AuditEvent.at) >= since)
+    if actor:
+        statement = statement.where(AuditEvent.actor == actor)
+    if action:
+        statement = statement.where(AuditEvent.action == action)
+    return list(session.exec(statement.limit(limit)).all())

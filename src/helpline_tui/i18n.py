@@ -1,0 +1,150 @@
+"""The console's words in Dutch (default) and English: one small dictionary, no framework."""
+
+from __future__ import annotations
+
+from typing import Final
+
+Language = str
+
+_STRINGS: Final[dict[str, tuple[str, str]]] = {
+    # key: (nl, en)
+    "app.title": ("Helpline console", "Helpline console"),
+    "login.title": ("Aanmelden", "Log in"),
+    "login.server": ("Server", "Server"),
+    "login.username": ("Gebruikersnaam", "Username"),
+    "login.password": ("Wachtwoord", "Password"),
+    "login.totp": ("Code uit je authenticator-app", "Code from your authenticator app"),
+    "login.submit": ("Aanmelden", "Log in"),
+    "login.busy": ("Bezig met aanmelden…", "Logging in…"),
+    "login.bad_credentials": (
+        "Gebruikersnaam of wachtwoord is niet juist.",
+        "Wrong username or password.",
+    ),
+    "login.totp_required": (
+        "Dit account gebruikt een tweede factor: geef de code uit je app.",
+        "This account uses a second factor: enter the code from your app.",
+    ),
+    "login.bad_totp": ("De code is niet juist of verlopen.", "The code is wrong or expired."),
+    "login.disabled": (
+        "Dit account is uitgeschakeld. Neem contact op met een beheerder.",
+        "This account is disabled. Contact an administrator.",
+    ),
+    "login.locked": (
+        "Te veel mislukte pogingen: het account is tijdelijk vergrendeld. Probeer later opnieuw.",
+        "Too many failed attempts: the account is locked for a while. Try again later.",
+    ),
+    "login.unreachable": (
+        "De server {server} is niet bereikbaar. Controleer de netwerkverbinding of het adres.",
+        "The server {server} cannot be reached. Check the network or the address.",
+    ),
+    "login.version": (
+        "De server spreekt protocolversie {server_version}, deze console {client_version}. "
+        "Werk de console bij.",
+        "The server speaks protocol version {server_version}, this console {client_version}. "
+        "Update the console.",
+    ),
+    "login.refused": ("De server weigerde: {reason}", "The server refused: {reason}"),
+    "login.missing": ("Vul gebruikersnaam en wachtwoord in.", "Enter username and password."),
+    "status.online": ("verbonden", "connected"),
+    "status.offline": ("verbinding verbroken", "disconnected"),
+    "status.reconnecting": ("opnieuw verbinden…", "reconnecting…"),
+    "status.queue": ("wachtrij {count}", "queue {count}"),
+    "status.oldest": ("langst {wait}", "oldest {wait}"),
+    "status.chats": ("gesprekken {count}/{cap}", "chats {count}/{cap}"),
+    "availability.available": ("beschikbaar", "available"),
+    "availability.away": ("afwezig", "away"),
+    "availability.break": ("pauze", "break"),
+    "queue.title": ("Wachtrij", "Queue"),
+    "queue.empty": ("Niemand wacht.", "Nobody is waiting."),
+    "queue.nickname": ("Schuilnaam", "Nickname"),
+    "queue.region": ("Regio", "Region"),
+    "queue.age": ("Leeftijd", "Age"),
+    "queue.language": ("Taal", "Lang"),
+    "queue.wait": ("Wacht", "Wait"),
+    "hot.title": ("Mijn gesprekken", "My conversations"),
+    "hot.empty": ("Geen open gesprekken.", "No open conversations."),
+    "hot.waiting": ("wacht op antwoord", "awaiting reply"),
+    "hot.idle": ("stil", "idle"),
+    "hot.holding": ("verbinding weg", "disconnected"),
+    "conv.visitor": ("bezoeker", "visitor"),
+    "conv.me": ("ik", "me"),
+    "conv.system": ("systeem", "system"),
+    "conv.typing": ("{who} typt…", "{who} is typing…"),
+    "conv.holding": (
+        "Bezoeker heeft de verbinding verloren; het gesprek wordt vastgehouden.",
+        "Visitor disconnected, holding the conversation.",
+    ),
+    "conv.ended": ("Het gesprek is beëindigd.", "The conversation has ended."),
+    "conv.composer_hint": (
+        "Enter verstuurt · Ctrl+J of Shift+Enter: nieuwe regel",
+        "Enter sends · Ctrl+J or Shift+Enter: new line",
+    ),
+    "conv.not_sent": ("Niet verzonden, wordt opnieuw geprobeerd.", "Not sent yet, will retry."),
+    "conv.intake": (
+        "Leeftijd {age} · regio {region} · geslacht {sex} · taal {language}",
+        "Age {age} · region {region} · sex {sex} · language {language}",
+    ),
+    "new_chat": ("Nieuwe chat in de wachtrij: {nickname}", "New chat in the queue: {nickname}"),
+    "cap_reached": (
+        "Je hebt het maximum van {cap} gesprekken tegelijk bereikt.",
+        "You have reached the maximum of {cap} conversations at once.",
+    ),
+    "queue.none": ("Er wacht niemand.", "Nobody is waiting."),
+    "dialog.cancel": ("Annuleren", "Cancel"),
+    "dialog.ok": ("Bevestigen", "Confirm"),
+    "handover.title": ("Gesprek overdragen", "Hand over conversation"),
+    "handover.target": (
+        "Aan collega (gebruikersnaam) of team (team:code)",
+        "To colleague (username) or team (team:code)",
+    ),
+    "consult.title": ("Collega raadplegen", "Consult a colleague"),
+    "consult.target": ("Gebruikersnaam van de collega", "Colleague's username"),
+    "note": ("Notitie (optioneel)", "Note (optional)"),
+    "end.title": ("Gesprek beëindigen?", "End this conversation?"),
+    "end.body": (
+        "De bezoeker krijgt te zien dat het gesprek gedaan is.",
+        "The visitor will see that the conversation has ended.",
+    ),
+    "block.title": ("Bezoeker blokkeren", "Block visitor"),
+    "block.reason": ("Reden (verplicht)", "Reason (required)"),
+    "block.hours": (
+        "Duur in uren (0 = permanent, enkel teamverantwoordelijke)",
+        "Duration in hours (0 = permanent, team lead only)",
+    ),
+    "block.invalid": (
+        "Geef een reden en een geldig aantal uren.",
+        "Give a reason and a valid number of hours.",
+    ),
+    "help.title": ("Sneltoetsen", "Keys"),
+    "lead.title": ("Teamoverzicht", "Team overview"),
+    "lead.live": ("Lopende gesprekken", "Live conversations"),
+    "lead.counsellors": ("Hulpverleners", "Counsellors"),
+    "lead.not_lead": ("Enkel voor teamverantwoordelijken.", "Team leads only."),
+    "canned.title": ("Standaardantwoord", "Canned reply"),
+    "error": ("Fout: {message}", "Error: {message}"),
+    "unknown": ("onbekend", "unknown"),
+}
+
+_language: list[Language] = ["nl"]
+
+
+def set_language(language: Language) -> None:
+    """Choose the console language ("nl" or "en"); anything else falls back to Dutch."""
+    _language[0] = "en" if language == "en" else "nl"
+
+
+def current_language() -> Language:
+    return _language[0]
+
+
+def t(key: str, **values: object) -> str:
+    """The text for `key` in the current language, with {placeholders} filled in."""
+    pair = _STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if _language[0] == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+def keys() -> list[str]:
+    return list(_STRINGS)

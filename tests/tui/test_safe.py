@@ -1,0 +1,68 @@
+"""The safe-text function: nothing a visitor writes survives as a control or bidi character."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpline_tui.safe import is_clean, neutralise, visitor_text
+
+HOSTILE = [
+    "[@click=app.quit]quit[/]",
+    "[link=https://evil.example]x[/link]",
+    "[bold red]loud[/]",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]0;new title\x07",
+    "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+    "abc\u202edcba",
+    "\u2066isolated\u2069",
+    "bell\x07 back\x08space",
+    "c1\x9b31m",
+    "lone \ud800 surrogate",
+    ":smile: :warning:",
+]
+
+
+def _dangerous(char: str) -> bool:
+    category = unicodedata.category(char)
+    return (category in {"Cc", "Cs"} and char != "\n") or char in "\u202a\u202b\u202c\u202d\u202e"
+
+
+@given(st.text())
+def test_no_dangerous_character_survives(value: str) -> None:
+    result = neutralise(value)
+    assert not any(_dangerous(char) for char in result)
+    assert is_clean(result)
+
+
+@given(st.text())
+def test_single_line_has_no_line_break(value: str) -> None:
+    assert "\n" not in neutralise(value, multiline=False)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))))
+def test_ordinary_text_is_unchanged(value: str) -> None:
+    if "\ufff9" <= max(value, default="a") <= "\ufffb":
+        return
+    assert neutralise(value) == value
+
+
+@given(st.text(), st.integers(min_value=1, max_value=50))
+def test_limit(value: str, limit: int) -> None:
+    assert len(neutralise(value, limit=limit)) <= limit
+
+
+def test_escapes_become_visible_pictures() -> None:
+    assert neutralise("\x1b[31mred") == "␛[31mred"
+    assert neutralise("a\u202eb") == "a\ufffdb"
+    assert neutralise("a\r\nb\rc") == "a\nb\nc"
+
+
+def test_markup_stays_literal_in_text() -> None:
+    for value in HOSTILE:
+        text = visitor_text(value)
+        assert text.spans == []
+        assert text.plain == neutralise(value, multiline=False)
+    assert visitor_text("[bold]x[/]").plain == "[bold]x[/]"

@@ -1,0 +1,428 @@
+// The visitor chat page: talks the /chat protocol (docs/protocol.md) and renders its state.
+// Nothing the visitor or a counsellor types is ever parsed as markup: all text goes through
+// textContent. Nothing is stored in the browser; the relay's HttpOnly cookie does the resuming.
+
+import { DEFAULT_LANGUAGE, LANGUAGES, format } from "./i18n.js";
+import { Connection } from "./connection.js";
+import { Transcript, newClientId } from "./transcript.js";
+
+const PROTOCOL_VERSION = 1;
+const TYPING_IDLE_MS = 4000; // stop "typing" after this long without a key
+const TYPING_SHOW_MS = 8000; // hide the counsellor's indicator if no update comes
+const ESCAPE_TWICE_MS = 1500;
+// Used only if "leave quickly" is pressed before the relay's welcome arrived.
+const FALLBACK_NEUTRAL_URL = "https://www.google.com/search?q=weather";
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  language: initialLanguage(),
+  welcome: null, // last welcome frame
+  // intro | starting | closed | blocked | queued | active | ended
+  phase: "intro",
+  counsellor: null,
+  position: null,
+  counsellorsOnline: true,
+  endReason: null,
+  conn: "connecting", // connecting | open | down | restarting
+  retrySeconds: 0,
+  composerError: null, // [key, values]
+  typingName: null,
+};
+
+const text = (key, values) => format(state.language, key, values);
+const transcript = new Transcript($("transcript"), text, () => state.language);
+const connection = new Connection(chatUrl(), {
+  onOpen: () => connection.send({ type: "hello", version: PROTOCOL_VERSION, language: state.language }),
+  onFrame: handleFrame,
+  onDown: (delayMs) => {
+    state.conn = state.conn === "restarting" ? "restarting" : "down";
+    state.retrySeconds = Math.max(1, Math.ceil(delayMs / 1000));
+    showTyping(null);
+    render();
+  },
+});
+
+function initialLanguage() {
+  // A link from the French or English site may say ?lang=fr; nothing is remembered.
+  const asked = new URLSearchParams(location.search).get("lang");
+  return LANGUAGES.includes(asked) ? asked : DEFAULT_LANGUAGE;
+}
+
+function chatUrl() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/chat`;
+}
+
+// ----- frames from the relay -----
+
+function handleFrame(frame) {
+  switch (frame.type) {
+    case "welcome":
+      return onWelcome(frame);
+    case "queued":
+      state.phase = "queued";
+      state.position = frame.position;
+      state.counsellorsOnline = frame.counsellors_online;
+      return render();
+    case "joined":
+      state.phase = "active";
+      state.counsellor = frame.name;
+      transcript.addNotice(text("joined", { name: frame.name }));
+      render();
+      return $("message").focus();
+    case "message":
+      transcript.addStored({
+        seq: frame.seq,
+        sender: frame.sender,
+        name: frame.name,
+        text: frame.text,
+        at: frame.at,
+        clientId: frame.sender === "visitor" ? frame.client_id : null,
+      });
+      if (frame.sender === "counsellor") showTyping(null);
+      return;
+    case "ack":
+      return transcript.acknowledge(frame.client_id, frame.seq, null);
+    case "synced":
+      return resendPending();
+    case "typing":
+      return showTyping(frame.typing ? frame.name || state.counsellor || text("counsellor") : null);
+    case "holding":
+      return transcript.addNotice(text("holding"));
+    case "resumed":
+      if (frame.name) state.counsellor = frame.name;
+      transcript.addNotice(text("resumed", { name: state.counsellor || text("counsellor") }));
+      return render();
+    case "ended":
+      return onEnded(frame.reason);
+    case "blocked":
+      state.phase = "blocked";
+      connection.stop();
+      return render();
+    case "error":
+      return onError(frame);
+    case "reconnect":
+      state.conn = "restarting";
+      render();
+      return connection.reconnect();
+    default:
+      return; // unknown server frames are ignored (version rule in docs/protocol.md)
+  }
+}
+
+function onWelcome(frame) {
+  state.welcome = frame;
+  state.conn = "open";
+  connection.settled();
+  const resume = frame.resume;
+  if (resume && resume.state !== "ended") {
+    state.phase = resume.state === "queued" ? "queued" : "active";
+    state.counsellor = resume.counsellor;
+    state.position = resume.position;
+    state.counsellorsOnline = frame.counsellors_online;
+    // Fetch what we missed; the pending messages are resent after "synced".
+    connection.send({ type: "sync", after: transcript.contiguousSeq() });
+  } else if (state.phase === "queued" || state.phase === "active") {
+    // Our conversation is gone: away longer than the resume time, or ended meanwhile.
+    onEnded("expired");
+    return;
+  } else if (state.phase !== "ended" && state.phase !== "blocked") {
+    state.phase = frame.open ? "intro" : "closed";
+    state.counsellorsOnline = frame.counsellors_online;
+  }
+  render();
+}
+
+function onEnded(reason) {
+  state.phase = "ended";
+  state.endReason = reason;
+  state.counsellor = null;
+  showTyping(null);
+  render();
+}
+
+function onError(frame) {
+  switch (frame.code) {
+    case "too_long":
+      state.composerError = ["too_long", { max: maxChars() }];
+      break;
+    case "rate_limited":
+      state.composerError = ["error_rate", {}];
+      break;
+    case "closed":
+      state.phase = "closed";
+      break;
+    case "superseded":
+      // Another tab or window took this chat over; retrying here would take it back and forth.
+      connection.stop();
+      state.phase = "elsewhere";
+      break;
+    case "version_mismatch":
+      connection.stop();
+      state.phase = "outdated";
+      break;
+    case "ended":
+    case "not_started":
+      if (state.phase === "queued" || state.phase === "active") onEnded("expired");
+      else if (state.phase === "starting") state.phase = "intro";
+      break;
+    default:
+      state.composerError = ["error_generic", {}];
+  }
+  render();
+}
+
+function resendPending() {
+  // Same client ids as before: the relay stores each message once however often it arrives.
+  for (const { clientId, text: body } of transcript.pending()) {
+    connection.send({ type: "message", client_id: clientId, text: body });
+  }
+}
+
+// ----- the visitor's actions -----
+
+function startChat(event) {
+  event.preventDefault();
+  if (!connection.isOpen) return;
+  const nickname = $("nickname").value.trim() || text("default_nickname");
+  connection.send({
+    type: "start",
+    nickname: nickname.slice(0, 64),
+    language: state.language,
+    intake: { age_group: $("age").value, region: $("region").value, sex: $("sex").value },
+  });
+  state.phase = "starting";
+  state.position = null;
+  render();
+}
+
+function sendMessage(event) {
+  event.preventDefault();
+  const box = $("message");
+  const body = box.value;
+  if (!body.trim()) return;
+  if (body.length > maxChars()) {
+    state.composerError = ["too_long", { max: maxChars() }];
+    render();
+    return;
+  }
+  const clientId = newClientId();
+  transcript.addPending(clientId, body);
+  box.value = "";
+  state.composerError = null;
+  stopTyping();
+  connection.send({ type: "message", client_id: clientId, text: body });
+  render();
+}
+
+let typingSent = false;
+let typingTimer = null;
+
+function noteTyping() {
+  if (state.phase !== "active") return;
+  if (!typingSent && connection.send({ type: "typing", typing: true })) typingSent = true;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+}
+
+function stopTyping() {
+  clearTimeout(typingTimer);
+  if (typingSent) connection.send({ type: "typing", typing: false });
+  typingSent = false;
+}
+
+let typingHideTimer = null;
+
+function showTyping(name) {
+  clearTimeout(typingHideTimer);
+  state.typingName = name;
+  if (name) typingHideTimer = setTimeout(() => showTyping(null), TYPING_SHOW_MS);
+  renderTyping();
+}
+
+function endChat() {
+  connection.send({ type: "leave" });
+  onEnded("visitor");
+}
+
+function continueHere() {
+  state.phase = "active";
+  connection.start();
+  render();
+}
+
+function newChat() {
+  transcript.clear();
+  state.phase = "intro";
+  state.endReason = null;
+  state.composerError = null;
+  // A fresh connection gets a fresh welcome (opening hours may have changed meanwhile).
+  connection.reconnect();
+  render();
+}
+
+/** Clear everything and go to a neutral site, leaving no history entry for this page. */
+function leaveQuickly() {
+  const target = (state.welcome && state.welcome.neutral_url) || FALLBACK_NEUTRAL_URL;
+  // Ending the conversation voids the resume cookie, so someone else opening the page on this
+  // device within five minutes does not see the chat.
+  connection.send({ type: "leave" });
+  connection.stop();
+  document.title = "";
+  document.body.replaceChildren();
+  location.replace(target);
+}
+
+let lastEscape = 0;
+
+function onKey(event) {
+  if (event.key !== "Escape") return;
+  const now = Date.now();
+  if (now - lastEscape < ESCAPE_TWICE_MS) leaveQuickly();
+  lastEscape = now;
+}
+
+function setLanguage(lang) {
+  if (!LANGUAGES.includes(lang) || lang === state.language) return;
+  state.language = lang;
+  transcript.relabel();
+  render();
+}
+
+function maxChars() {
+  return (state.welcome && state.welcome.max_message_chars) || 4000;
+}
+
+// ----- rendering: every dynamic text is set here, from state -----
+
+function render() {
+  const lang = state.language;
+  document.documentElement.lang = lang;
+  for (const element of document.querySelectorAll("[data-i18n]")) {
+    element.textContent = text(element.dataset.i18n);
+  }
+  for (const element of document.querySelectorAll("[data-i18n-label]")) {
+    element.setAttribute("aria-label", text(element.dataset.i18nLabel));
+  }
+  for (const button of document.querySelectorAll("button.lang")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
+  }
+  const welcome = state.welcome || {};
+  $("emergency-text").textContent = text("emergency_text", {
+    police: welcome.police_number || "101",
+    medical: welcome.medical_number || "112",
+  });
+  renderConnection();
+  renderViews(welcome);
+  renderTyping();
+}
+
+function renderConnection() {
+  const banner = $("connection");
+  let message = null;
+  if (state.conn === "down") message = `${text("conn_lost", { seconds: state.retrySeconds })}`;
+  else if (state.conn === "restarting") message = text("server_restart");
+  else if (state.conn === "connecting" && state.welcome) message = text("conn_retrying");
+  if (message && transcript.pending().length > 0) message += ` ${text("conn_down_note")}`;
+  banner.hidden = message === null;
+  banner.textContent = message || "";
+  banner.dataset.state = state.conn;
+  $("start").disabled = state.conn !== "open" || state.phase === "starting";
+}
+
+function renderViews(welcome) {
+  const phase = state.phase;
+  const inChat = phase === "starting" || phase === "queued" || phase === "active";
+  $("view-intro").hidden = phase !== "intro";
+  $("view-closed").hidden = phase !== "closed";
+  $("view-blocked").hidden = phase !== "blocked";
+  $("view-chat").hidden = !inChat;
+  $("view-ended").hidden = phase !== "ended";
+  $("view-elsewhere").hidden = phase !== "elsewhere" && phase !== "outdated";
+  $("elsewhere-text").textContent = text(phase === "outdated" ? "outdated" : "elsewhere");
+  $("continue-here").hidden = phase !== "elsewhere";
+
+  $("closed-next").textContent = welcome.next_opening
+    ? text("closed_next", { when: formatOpening(welcome.next_opening) })
+    : text("closed_unknown");
+
+  const nobody = !state.counsellorsOnline && (phase === "intro" || phase === "queued");
+  const nobodyBox = $("nobody");
+  nobodyBox.hidden = !nobody;
+  if (phase === "intro") $("view-intro").prepend(nobodyBox);
+  else $("queue").before(nobodyBox);
+  $("nobody-text").textContent = text("nobody_text", { email: welcome.email || "" });
+
+  $("queue").hidden = !(phase === "queued" || phase === "starting");
+  $("queue-position").textContent =
+    state.position === null
+      ? text("connecting")
+      : state.position <= 1
+        ? text("queue_next")
+        : text("queue_position", { position: state.position });
+  $("chat-heading").textContent =
+    phase === "active" && state.counsellor
+      ? text("chat_with", { name: state.counsellor })
+      : text("chat_waiting");
+  $("composer").hidden = phase !== "active";
+  $("end").hidden = !inChat;
+  const error = $("composer-error");
+  error.hidden = state.composerError === null;
+  error.textContent = state.composerError ? text(...state.composerError) : "";
+  const endedNote = $("ended-reason");
+  endedNote.hidden = state.endReason !== "expired";
+  endedNote.textContent = text("ended_expired");
+
+  const showAlternatives = phase === "closed" || phase === "blocked" || phase === "ended";
+  $("alternatives").hidden = !(showAlternatives && welcome.email);
+  setLink($("alt-email"), text("alt_email", { email: welcome.email || "" }), `mailto:${welcome.email}`);
+  setLink($("alt-phone"), text("alt_phone", { phone: welcome.phone || "" }), `tel:${welcome.phone}`);
+}
+
+function setLink(item, label, href) {
+  const link = document.createElement("a");
+  link.href = href;
+  link.textContent = label;
+  item.replaceChildren(link);
+}
+
+function renderTyping() {
+  const line = $("typing");
+  line.hidden = !state.typingName || state.phase !== "active";
+  line.textContent = state.typingName ? text("typing", { name: state.typingName }) : "";
+}
+
+function formatOpening(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return date.toLocaleString(state.language, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "Europe/Brussels",
+  });
+}
+
+// ----- wiring -----
+
+$("intake").addEventListener("submit", startChat);
+$("composer").addEventListener("submit", sendMessage);
+$("message").addEventListener("input", noteTyping);
+$("message").addEventListener("keydown", (event) => {
+  // Enter sends, Shift+Enter is a new line (as in most chat apps).
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) sendMessage(event);
+});
+$("end").addEventListener("click", endChat);
+$("new-chat").addEventListener("click", newChat);
+$("continue-here").addEventListener("click", continueHere);
+$("leave").addEventListener("click", leaveQuickly);
+for (const button of document.querySelectorAll("button.lang")) {
+  button.addEventListener("click", () => setLanguage(button.dataset.lang));
+}
+document.addEventListener("keydown", onKey);
+
+render();
+connection.start();

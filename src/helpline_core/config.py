@@ -98,7 +98,9 @@ class ChatHoursSettings(Section):
 
 
 class CalendarSettings(Section):
-    country: str = Field("BE", description="Country whose public holidays the holidays package gives.")
+    country: str = Field(
+        "BE", description="Country whose public holidays the holidays package gives."
+    )
     extra_holidays: list[str] = Field(
         ["07-11"],
         description="Extra yearly holidays as MM-DD (11 July: Flemish community holiday).",
@@ -110,7 +112,9 @@ class CalendarSettings(Section):
     def _month_days(cls, values: list[str]) -> list[str]:
         for value in values:
             month, _, day = value.partition("-")
-            if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+            if not (
+                month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+            ):
                 raise ValueError(f"'{value}' is not a MM-DD date")
         return values
 
@@ -156,7 +160,9 @@ def default_teams() -> list[TeamSettings]:
     }
     teams = [TeamSettings(code=code, name=name, regions=[code]) for code, name in names.items()]
     # Brussels visitors go to the Vlaams-Brabant team first, as the regional services do.
-    teams[3] = TeamSettings(code="vlaams-brabant", name="Vlaams-Brabant", regions=["vlaams-brabant", "brussel"])
+    teams[3] = TeamSettings(
+        code="vlaams-brabant", name="Vlaams-Brabant", regions=["vlaams-brabant", "brussel"]
+    )
     return teams
 
 
@@ -184,9 +190,13 @@ class RelaySettings(Section):
     login_attempts_per_15_minutes: int = Field(
         10, ge=1, description="Failed console logins allowed per account and per address."
     )
-    max_chats_per_counsellor: int = Field(3, ge=1, description="Concurrent chats a counsellor takes.")
+    max_chats_per_counsellor: int = Field(
+        3, ge=1, description="Concurrent chats a counsellor takes."
+    )
     block_default_hours: int = Field(24, ge=1, description="Length of a block unless chosen.")
-    redis_url: str = Field("", description="Redis URL for fan-out across relays; empty: one process.")
+    redis_url: str = Field(
+        "", description="Redis URL for fan-out across relays; empty: one process."
+    )
 
 
 class ConsoleSettings(Section):
@@ -196,12 +206,24 @@ class ConsoleSettings(Section):
 
 
 class RetentionSettings(Section):
-    chat_months: int = Field(6, ge=1, description="Chat transcripts, IP and intake are kept this long.")
-    email_months: int = Field(6, ge=1, description="Emails (database and mailbox) are kept this long.")
-    case_years: int = Field(10, ge=1, description="Case files closed on/after the cutoff: years kept.")
-    case_years_before_cutoff: int = Field(5, ge=1, description="Case files closed before the cutoff.")
-    case_cutoff: str = Field("2019-01-01", description="Closing date that separates the two periods.")
-    block_days_after_expiry: int = Field(30, ge=0, description="Expired blocks are removed after this.")
+    chat_months: int = Field(
+        6, ge=1, description="Chat transcripts, IP and intake are kept this long."
+    )
+    email_months: int = Field(
+        6, ge=1, description="Emails (database and mailbox) are kept this long."
+    )
+    case_years: int = Field(
+        10, ge=1, description="Case files closed on/after the cutoff: years kept."
+    )
+    case_years_before_cutoff: int = Field(
+        5, ge=1, description="Case files closed before the cutoff."
+    )
+    case_cutoff: str = Field(
+        "2019-01-01", description="Closing date that separates the two periods."
+    )
+    block_days_after_expiry: int = Field(
+        30, ge=0, description="Expired blocks are removed after this."
+    )
 
 
 class MailSettings(Section):
@@ -222,20 +244,36 @@ class Settings(Section):
     )
     secret_key_file: str = Field(
         "",
-        description="32-byte key for keyed hashes (IP, audit chain). Empty: secret.key in data_dir, "
-        "created on first use.",
+        description="32-byte key for keyed hashes (IP, audit chain). "
+        "Empty: secret.key in data_dir, created on first use.",
     )
-    database: DatabaseSettings = Field(default_factory=lambda: DatabaseSettings(), description="Database.")
-    helpline: HelplineSettings = Field(default_factory=lambda: HelplineSettings(), description="Public facts.")
-    chat_hours: ChatHoursSettings = Field(default_factory=lambda: ChatHoursSettings(), description="Chat opening hours.")
-    calendar: CalendarSettings = Field(default_factory=lambda: CalendarSettings(), description="Working days.")
-    teams: list[TeamSettings] = Field(default_factory=default_teams, description="Provincial teams.")
+    database: DatabaseSettings = Field(
+        default_factory=lambda: DatabaseSettings(), description="Database."
+    )
+    helpline: HelplineSettings = Field(
+        default_factory=lambda: HelplineSettings(), description="Public facts."
+    )
+    chat_hours: ChatHoursSettings = Field(
+        default_factory=lambda: ChatHoursSettings(), description="Chat opening hours."
+    )
+    calendar: CalendarSettings = Field(
+        default_factory=lambda: CalendarSettings(), description="Working days."
+    )
+    teams: list[TeamSettings] = Field(
+        default_factory=default_teams, description="Provincial teams."
+    )
     relay: RelaySettings = Field(default_factory=lambda: RelaySettings(), description="The server.")
-    console: ConsoleSettings = Field(default_factory=lambda: ConsoleSettings(), description="Counsellor console.")
-    retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings(), description="Retention periods.")
+    console: ConsoleSettings = Field(
+        default_factory=lambda: ConsoleSettings(), description="Counsellor console."
+    )
+    retention: RetentionSettings = Field(
+        default_factory=lambda: RetentionSettings(), description="Retention periods."
+    )
     mail: MailSettings = Field(default_factory=lambda: MailSettings(), description="Mail worker.")
 
-    source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = "defaults"
+    source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = (
+        "defaults"
+    )
 
     @property
     def data_path(self) -> Path:
@@ -309,7 +347,9 @@ def _describe(error: ValidationError, source: str, env_names: dict[str, str]) ->
     return f"configuration error in {where}: {key}: {message}{more}"
 
 
-def config_path_from(explicit: str | os.PathLike[str] | None, environ: dict[str, str]) -> Path | None:
+def config_path_from(
+    explicit: str | os.PathLike[str] | None, environ: dict[str, str]
+) -> Path | None:
     if explicit:
         return Path(explicit)
     if environ.get("HELPLINE_CONFIG"):

@@ -1,0 +1,1 @@
+"""The admin and cron command line: thin commands over helpline_core services."""

@@ -1,0 +1,46 @@
+"""`helpline db`: schema status and upgrades."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from helpline_cli.output import emit_json, say
+from helpline_cli.state import state_of
+from helpline_core.db import check_database, describe_url, make_engine
+from helpline_core.services import schema
+
+app = typer.Typer(help="Database schema: status and upgrades.", no_args_is_help=True)
+
+
+@app.command()
+def upgrade(ctx: typer.Context) -> None:
+    """Upgrade the database schema to the newest version (safe to repeat)."""
+    state = state_of(ctx)
+    engine = make_engine(state.settings.database_url)
+    check_database(engine)
+    schema.upgrade(engine)
+    say(f"schema at {schema.current_revision(engine)} in {describe_url(engine)}")
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
+    """Show where the database is and whether its schema is current."""
+    state = state_of(ctx)
+    engine = make_engine(state.settings.database_url)
+    check_database(engine)
+    data = {
+        "database": describe_url(engine),
+        "revision": schema.current_revision(engine),
+        "head": schema.head_revision(),
+    }
+    data["up_to_date"] = data["revision"] == data["head"]
+    if as_json:
+        emit_json(data)
+    else:
+        for name, value in data.items():
+            say(f"{name}: {value}")

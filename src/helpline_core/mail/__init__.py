@@ -1,0 +1,1 @@
+"""The email channel: parsing, IMAP ingestion, the outbox and SMTP sending, deletion (E1-E4)."""

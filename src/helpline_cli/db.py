@@ -33,12 +33,13 @@ def status(
     state = state_of(ctx)
     engine = make_engine(state.settings.database_url)
     check_database(engine)
-    data = {
+    revision, head = schema.current_revision(engine), schema.head_revision()
+    data: dict[str, str | bool | None] = {
         "database": describe_url(engine),
-        "revision": schema.current_revision(engine),
-        "head": schema.head_revision(),
+        "revision": revision,
+        "head": head,
+        "up_to_date": revision == head,
     }
-    data["up_to_date"] = data["revision"] == data["head"]
     if as_json:
         emit_json(data)
     else:

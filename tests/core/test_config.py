@@ -85,9 +85,9 @@ def test_a_wrong_file_gives_one_line_naming_key_and_file(
 
 
 def test_a_wrong_environment_value_names_the_variable() -> None:
-    with pytest.raises(ConfigError, match="HELPLINE_RELAY__PORT: relay.port"):
+    with pytest.raises(ConfigError, match=r"HELPLINE_RELAY__PORT: relay\.port"):
         load_settings(None, environ={"HELPLINE_RELAY__PORT": "x"})
-    with pytest.raises(ConfigError, match="HELPLINE_RELAY__NOPE: relay.nope: unknown key"):
+    with pytest.raises(ConfigError, match=r"HELPLINE_RELAY__NOPE: relay\.nope: unknown key"):
         load_settings(None, environ={"HELPLINE_RELAY__NOPE": "1"})
 
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: a virtualenv in .venv with the product (and, with --test, what the
+# tests need; with --system, also the Debian packages the tests drive: Chromium, Dovecot, tmux).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+system=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) extras="[test]" ;;
+    --system) system=1 ;;
+    *) echo "usage: scripts/setup.sh [--test] [--system]" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$system" = 1 ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium chromium-driver)
+  command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+  command -v tmux >/dev/null || missing+=(tmux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing ${missing[*]}" >&2
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "not root: install ${missing[*]} yourself; their tests will be skipped" >&2
+    fi
+  fi
+fi
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { echo "Python 3.11 or newer is needed" >&2; exit 2; }
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}" 2>&1 \
+  | grep -v "is ignored: it is neither a file nor a directory" || true
+.venv/bin/python -c 'import helpline_core, relay, helpline_cli, helpline_tui' \
+  || { echo "installation failed" >&2; exit 1; }

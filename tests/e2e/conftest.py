@@ -1,0 +1,119 @@
+"""Browser fixtures: headless Chromium (the Debian package) driven by Python Playwright.
+
+Every page the tests open records its requests, console errors and page errors, so a test can
+assert that the visitor page talks to nobody but its own origin and runs without script errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 360, "height": 640}
+# Chromium's offline emulation blocks new connections but leaves open websockets alone, so the
+# tests keep a handle on every socket the page opens in order to drop it like a dead network.
+TRACK_SOCKETS = """
+(() => {
+  const Native = window.WebSocket;
+  window.__sockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__sockets.push(this);
+    }
+  };
+})();
+"""
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("headless Chromium is not installed at /usr/bin/chromium (apt: chromium)")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@dataclass
+class Visitor:
+    """A browser context (one visitor's cookie jar) with everything it did recorded."""
+
+    context: BrowserContext
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    async def open(self, path: str = "/") -> Page:
+        page = await self.context.new_page()
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                self.problems.append(f"console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        await page.goto(self.base_url.rstrip("/") + path)
+        return page
+
+    async def lose_network(self, page: Page) -> None:
+        """Go offline and drop the page's open websockets, as a dead network would."""
+        await self.context.set_offline(True)
+        await page.evaluate("window.__sockets.forEach(socket => socket.close())")
+
+    async def restore_network(self) -> None:
+        await self.context.set_offline(False)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any origin other than the relay's own (ws:// counts as the same host)."""
+        own = urlsplit(self.base_url)
+        foreign = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                foreign.append(url)  # the page needs none of these either
+            elif parts.hostname != own.hostname or parts.port != own.port:
+                foreign.append(url)
+        return foreign
+
+
+@pytest.fixture
+async def visitor_factory(
+    browser: Browser,
+) -> AsyncIterator[Callable[..., Awaitable[Visitor]]]:
+    """Call with the relay's base URL (and a viewport) to get a fresh visitor context."""
+    contexts: list[BrowserContext] = []
+
+    async def make(base_url: str, viewport: dict[str, int] | None = None) -> Visitor:
+        context = await browser.new_context(viewport=viewport or PHONE, locale="nl-BE")
+        await context.add_init_script(TRACK_SOCKETS)
+        contexts.append(context)
+        return Visitor(context, base_url)
+
+    yield make
+    for context in contexts:
+        await context.close()

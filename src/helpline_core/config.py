@@ -203,6 +203,9 @@ class ConsoleSettings(Section):
     server: str = Field("ws://127.0.0.1:8080/console", description="Relay console endpoint.")
     language: Literal["nl", "en"] = Field("nl", description="Language of the console.")
     ca_file: str = Field("", description="CA bundle to trust for wss (self-signed relays).")
+    canned_dir: str = Field(
+        "", description="Folder of canned replies (one TOML file per language); empty: built-in."
+    )
 
 
 class RetentionSettings(Section):

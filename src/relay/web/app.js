@@ -33,6 +33,10 @@ const state = {
 const text = (key, values) => format(state.language, key, values);
 const transcript = new Transcript($("transcript"), text, () => state.language);
 const connection = new Connection(chatUrl(), {
+  onConnecting: () => {
+    if (state.conn !== "restarting") state.conn = "connecting";
+    renderConnection();
+  },
   onOpen: () => connection.send({ type: "hello", version: PROTOCOL_VERSION, language: state.language }),
   onFrame: handleFrame,
   onDown: (delayMs) => {
@@ -105,7 +109,7 @@ function handleFrame(frame) {
     case "reconnect":
       state.conn = "restarting";
       render();
-      return connection.reconnect();
+      return connection.reconnectAfter(Math.max(0, Number(frame.after_ms) || 0));
     default:
       return; // unknown server frames are ignored (version rule in docs/protocol.md)
   }
@@ -117,7 +121,8 @@ function onWelcome(frame) {
   connection.settled();
   const resume = frame.resume;
   if (resume && resume.state !== "ended") {
-    state.phase = resume.state === "queued" ? "queued" : "active";
+    // A "holding" chat without a counsellor was still waiting when the visitor dropped.
+    state.phase = resume.state === "queued" || !resume.counsellor ? "queued" : "active";
     state.counsellor = resume.counsellor;
     state.position = resume.position;
     state.counsellorsOnline = frame.counsellors_online;
@@ -258,7 +263,7 @@ function newChat() {
   state.endReason = null;
   state.composerError = null;
   // A fresh connection gets a fresh welcome (opening hours may have changed meanwhile).
-  connection.reconnect();
+  connection.restart();
   render();
 }
 
@@ -350,7 +355,7 @@ function renderViews(welcome) {
   const nobody = !state.counsellorsOnline && (phase === "intro" || phase === "queued");
   const nobodyBox = $("nobody");
   nobodyBox.hidden = !nobody;
-  if (phase === "intro") $("view-intro").prepend(nobodyBox);
+  if (phase === "intro") $("intro-heading").after(nobodyBox);
   else $("queue").before(nobodyBox);
   $("nobody-text").textContent = text("nobody_text", { email: welcome.email || "" });
 

@@ -7,7 +7,7 @@ const DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000];
 export class Connection {
   /**
    * @param {string} url ws:// or wss:// URL of /chat on this page's own host
-   * @param {{onOpen: () => void, onFrame: (frame: object) => void,
+   * @param {{onConnecting?: () => void, onOpen: () => void, onFrame: (frame: object) => void,
    *          onDown: (retryInMs: number) => void}} handlers
    */
   constructor(url, handlers) {
@@ -28,6 +28,7 @@ export class Connection {
   open() {
     clearTimeout(this.timer);
     this.timer = null;
+    if (this.handlers.onConnecting) this.handlers.onConnecting();
     let socket;
     try {
       socket = new WebSocket(this.url);
@@ -88,19 +89,31 @@ export class Connection {
     return true;
   }
 
-  /** Drop the current socket on purpose and reconnect (used when the relay asks us to). */
-  reconnect() {
-    if (this.socket) this.socket.close();
+  /** A fresh connection now (a new chat gets a fresh welcome), without the "lost" state. */
+  restart() {
+    this.detach();
+    this.attempt = 0;
+    this.stopped = false;
+    this.open();
+  }
+
+  /** The relay is going down: reconnect after the wait it asked for. */
+  reconnectAfter(delayMs) {
+    this.detach();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.open(), delayMs);
+  }
+
+  detach() {
+    const socket = this.socket;
+    this.socket = null; // its close event is ignored from now on
+    if (socket) socket.close();
   }
 
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = null;
-    if (this.socket) {
-      const socket = this.socket;
-      this.socket = null;
-      socket.close();
-    }
+    this.detach();
   }
 }

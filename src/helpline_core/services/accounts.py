@@ -123,7 +123,14 @@ def set_password(session: Session, key: bytes, username: str, password: str, *, 
     counsellor.password_hash = hash_password(password)
     counsellor.password_changed_at = utcnow()
     session.add(counsellor)
-    audit.record(session, key, actor=actor, action="account.password", object_type="counsellor", object_id=username)
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action="account.password",
+        object_type="counsellor",
+        object_id=username,
+    )
 
 
 def set_active(session: Session, key: bytes, username: str, active: bool, *, actor: str) -> None:
@@ -131,7 +138,9 @@ def set_active(session: Session, key: bytes, username: str, active: bool, *, act
     counsellor.active = active
     session.add(counsellor)
     action = "account.enable" if active else "account.disable"
-    audit.record(session, key, actor=actor, action=action, object_type="counsellor", object_id=username)
+    audit.record(
+        session, key, actor=actor, action=action, object_type="counsellor", object_id=username
+    )
 
 
 def set_team(session: Session, key: bytes, username: str, team_code: str, *, actor: str) -> None:
@@ -139,8 +148,13 @@ def set_team(session: Session, key: bytes, username: str, team_code: str, *, act
     counsellor.team_id = get_team(session, team_code).id
     session.add(counsellor)
     audit.record(
-        session, key, actor=actor, action="account.team", object_type="counsellor",
-        object_id=username, detail={"team": team_code},
+        session,
+        key,
+        actor=actor,
+        action="account.team",
+        object_type="counsellor",
+        object_id=username,
+        detail={"team": team_code},
     )
 
 
@@ -151,8 +165,13 @@ def set_role(session: Session, key: bytes, username: str, role: Role, *, actor: 
     counsellor.role = role
     session.add(counsellor)
     audit.record(
-        session, key, actor=actor, action="account.role", object_type="counsellor",
-        object_id=username, detail={"role": str(role)},
+        session,
+        key,
+        actor=actor,
+        action="account.role",
+        object_type="counsellor",
+        object_id=username,
+        detail={"role": str(role)},
     )
 
 
@@ -162,7 +181,14 @@ def enable_totp(session: Session, key: bytes, username: str, *, issuer: str, act
     secret = pyotp.random_base32()
     counsellor.totp_secret = secret
     session.add(counsellor)
-    audit.record(session, key, actor=actor, action="account.totp", object_type="counsellor", object_id=username)
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action="account.totp",
+        object_type="counsellor",
+        object_id=username,
+    )
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
 
 

@@ -127,7 +127,10 @@ def _events_in_order(session: Session) -> Iterator[AuditEvent]:
     last = 0
     while True:
         batch = session.exec(
-            select(AuditEvent).where(col(AuditEvent.id) > last).order_by(col(AuditEvent.id)).limit(1000)
+            select(AuditEvent)
+            .where(col(AuditEvent.id) > last)
+            .order_by(col(AuditEvent.id))
+            .limit(1000)
         ).all()
         if not batch:
             return

@@ -194,7 +194,7 @@ class ConsoleClient:
             for pending in list(conversation.pending.values()):
                 await self._send_pending(info.id, pending)
         if self._wanted_status and self._wanted_status != welcome.status:
-            await self._raw_send(CSetStatus(type="set_status", status=self._wanted_status))  # type: ignore[arg-type]
+            await self._raw_send(CSetStatus(type="set_status", status=self._wanted_status))
 
     async def _run(self) -> None:
         attempt = 0
@@ -339,7 +339,7 @@ class ConsoleClient:
 
     async def set_status(self, status: str) -> SOk:
         self._wanted_status = status
-        return await self.request(CSetStatus(type="set_status", status=status))  # type: ignore[arg-type]
+        return await self.request(CSetStatus(type="set_status", status=status))
 
     async def take(self, conversation_id: str | None = None) -> SOk:
         return await self.request(CTake(type="take", conversation=conversation_id))

@@ -38,9 +38,9 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "The server {server} cannot be reached. Check the network or the address.",
     ),
     "login.version": (
-        "De server spreekt protocolversie {server_version}, deze console {client_version}. "
+        "Deze console (protocolversie {client_version}) past niet bij de server. "
         "Werk de console bij.",
-        "The server speaks protocol version {server_version}, this console {client_version}. "
+        "This console (protocol version {client_version}) does not match the server. "
         "Update the console.",
     ),
     "login.refused": ("De server weigerde: {reason}", "The server refused: {reason}"),
@@ -122,6 +122,27 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "lead.not_lead": ("Enkel voor teamverantwoordelijken.", "Team leads only."),
     "canned.title": ("Standaardantwoord", "Canned reply"),
     "error": ("Fout: {message}", "Error: {message}"),
+    "refused.at_capacity": (
+        "Je zit aan je maximum aantal gesprekken.",
+        "You are at your chat limit.",
+    ),
+    "refused.queue_empty": ("Er wacht niemand.", "Nobody is waiting."),
+    "refused.forbidden": (
+        "Dat mag niet (of dat gesprek bestaat niet).",
+        "Not allowed (or no such conversation).",
+    ),
+    "refused.unavailable": (
+        "Die collega is niet online of bestaat niet.",
+        "That colleague is not online or does not exist.",
+    ),
+    "refused.offline": ("Geen verbinding met de server.", "Not connected to the server."),
+    "refused.timeout": ("De server antwoordt niet.", "The server does not answer."),
+    "refused.ended": ("Het gesprek is al beëindigd.", "The conversation has already ended."),
+    "refused.other": ("Geweigerd: {code}", "Refused: {code}"),
+    "done.handover": ("Overgedragen.", "Handed over."),
+    "done.invite": ("Collega uitgenodigd.", "Colleague invited."),
+    "done.block": ("Bezoeker geblokkeerd.", "Visitor blocked."),
+    "login.again": ("Opnieuw aanmelden nodig: {reason}", "Please log in again: {reason}"),
     "unknown": ("onbekend", "unknown"),
 }
 

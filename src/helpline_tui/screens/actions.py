@@ -1,0 +1,103 @@
+"""Conversation actions of the main screen: hand over, consult, block, end, canned replies.
+
+Plain functions taking the screen, so main.py stays a readable size.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.command import CommandPalette
+
+from helpline_tui.i18n import t
+from helpline_tui.screens.dialogs import BlockAnswer, BlockDialog, ConfirmDialog, TargetDialog
+
+if TYPE_CHECKING:
+    from helpline_tui.screens.main import MainScreen
+
+
+def open_conversation(screen: MainScreen) -> str | None:
+    """The conversation on screen if it is still open, else None."""
+    conversation_id = screen.current
+    conversation = screen.client.state.conversations.get(conversation_id or "")
+    if conversation is None or conversation.closed_reason:
+        return None
+    return conversation_id
+
+
+def handover(screen: MainScreen) -> None:
+    conversation_id = open_conversation(screen)
+    if conversation_id is None:
+        return
+
+    def done(target: str | None) -> None:
+        if not target:
+            return
+        if target.startswith("team:"):
+            call = screen.client.handover(conversation_id, to_team=target[5:])
+        else:
+            call = screen.client.handover(conversation_id, to_user=target)
+        screen.run_request(t("done.handover"), call)
+
+    screen.app.push_screen(TargetDialog(t("handover.title"), t("handover.target")), done)
+
+
+def consult(screen: MainScreen) -> None:
+    conversation_id = open_conversation(screen)
+    if conversation_id is None:
+        return
+
+    def done(target: str | None) -> None:
+        if target:
+            screen.run_request(t("done.invite"), screen.client.invite(conversation_id, target))
+
+    screen.app.push_screen(TargetDialog(t("consult.title"), t("consult.target")), done)
+
+
+def block(screen: MainScreen) -> None:
+    conversation_id = open_conversation(screen)
+    if conversation_id is None:
+        return
+
+    def done(answer: BlockAnswer | None) -> None:
+        if answer is not None:
+            call = screen.client.block(
+                conversation_id, answer.reason, answer.hours, answer.permanent
+            )
+            screen.run_request(t("done.block"), call)
+
+    screen.app.push_screen(BlockDialog(screen.default_block_hours), done)
+
+
+def end(screen: MainScreen) -> None:
+    """End the conversation on screen (leave it, for a consulted colleague); once it has ended,
+    close its buffer."""
+    current = screen.current
+    if current is None:
+        return
+    conversation = screen.client.state.conversations.get(current)
+    if conversation is None or conversation.closed_reason:
+        screen.close_buffer(current)
+        return
+    participation = conversation.info.participation
+
+    def done(confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        if participation in ("consult", "observer"):
+            screen.run_request("", screen.client.leave(current))
+        else:
+            screen.run_request("", screen.client.end(current))
+
+    screen.app.push_screen(ConfirmDialog(t("end.title"), t("end.body")), done)
+
+
+def canned(screen: MainScreen) -> None:
+    """The command palette with only the canned replies, searchable by title, tag or text."""
+    from helpline_tui.commands import CannedProvider
+
+    if open_conversation(screen) is None:
+        return
+    screen.app.push_screen(
+        CommandPalette(providers=[CannedProvider], placeholder=t("canned.title"))
+    )

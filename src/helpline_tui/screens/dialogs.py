@@ -1,0 +1,126 @@
+"""Modal dialogs for hand over, consult, block and end: each returns its answer or None."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from helpline_tui.i18n import t
+
+DIALOG_CSS = """
+.dialog { width: 64; max-width: 100%; height: auto; border: thick $primary; background: $panel;
+          padding: 0 1; }
+.dialog > .dialog-title { text-style: bold; padding-bottom: 1; }
+.dialog Input { margin-bottom: 1; }
+.dialog > Horizontal { height: auto; align-horizontal: right; }
+.dialog .dialog-error { color: $error; }
+"""
+
+
+T = TypeVar("T")
+
+
+class _Dialog(ModalScreen[T | None], Generic[T]):
+    DEFAULT_CSS = "_Dialog { align: center middle; }\n" + DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("dialog.cancel"))]
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal():
+            yield Button(t("dialog.cancel"), id="cancel", compact=True)
+            yield Button(t("dialog.ok"), id="ok", variant="primary", compact=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self.submit()
+
+    def on_input_submitted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class TargetDialog(_Dialog[str]):
+    """Ask for a colleague's username (hand over, consult) or `team:code` (hand over)."""
+
+    def __init__(self, title: str, prompt: str) -> None:
+        super().__init__()
+        self._title = title
+        self._prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self._title), classes="dialog-title")
+            yield Label(Text(self._prompt))
+            yield Input(id="target", max_length=64)
+            yield from self.buttons()
+
+    def submit(self) -> None:
+        value = self.query_one("#target", Input).value.strip()
+        if value:
+            self.dismiss(value)
+
+
+@dataclass(frozen=True)
+class BlockAnswer:
+    reason: str
+    hours: int | None
+    permanent: bool
+
+
+class BlockDialog(_Dialog[BlockAnswer]):
+    """Reason (required) and duration in hours; 0 asks for a permanent block (team leads)."""
+
+    def __init__(self, default_hours: int) -> None:
+        super().__init__()
+        self._default_hours = default_hours
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(t("block.title")), classes="dialog-title")
+            yield Label(Text(t("block.reason")))
+            yield Input(id="reason", max_length=500)
+            yield Label(Text(t("block.hours")))
+            yield Input(str(self._default_hours), id="hours", restrict=r"[0-9]*", max_length=4)
+            yield Static("", classes="dialog-error")
+            yield from self.buttons()
+
+    def submit(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        hours_text = self.query_one("#hours", Input).value.strip()
+        if not reason or not hours_text.isdigit() or int(hours_text) > 24 * 365:
+            self.query_one(".dialog-error", Static).update(Text(t("block.invalid")))
+            return
+        hours = int(hours_text)
+        self.dismiss(BlockAnswer(reason, None if hours == 0 else hours, hours == 0))
+
+
+class ConfirmDialog(_Dialog[bool]):
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self._title = title
+        self._body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(self._body))
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def submit(self) -> None:
+        self.dismiss(True)

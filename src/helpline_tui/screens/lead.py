@@ -1,0 +1,130 @@
+"""The team lead view: the team's queue, live conversations and counsellors, with waiting times;
+join (as observer) or take over the selected conversation."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from helpline_core.clock import utcnow
+from helpline_tui.client import ConsoleClient, RequestError
+from helpline_tui.i18n import t
+from helpline_tui.safe import visitor_text
+from helpline_tui.widgets.queue import format_wait
+
+
+class TeamScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f9", "back", "Back", priority=True),
+        Binding("j", "join", "Join (observe)"),
+        Binding("o", "take_over", "Take over"),
+        Binding("r", "refresh_overview", "Refresh"),
+    ]
+    DEFAULT_CSS = """
+    TeamScreen .lead-title { text-style: bold; background: $boost; padding: 0 1; }
+    TeamScreen DataTable { height: auto; max-height: 10; }
+    TeamScreen #lead-live { height: 1fr; max-height: 100%; }
+    """
+
+    def __init__(self, client: ConsoleClient) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(t("lead.title")), classes="lead-title", id="lead-heading")
+        yield DataTable(id="lead-queue", cursor_type="row")
+        yield Static(Text(t("lead.live")), classes="lead-title")
+        yield DataTable(id="lead-live", cursor_type="row")
+        yield Static(Text(t("lead.counsellors")), classes="lead-title")
+        yield DataTable(id="lead-people", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lead-queue", DataTable).add_columns(
+            t("queue.wait"), t("queue.nickname"), "Team"
+        )
+        self.query_one("#lead-live", DataTable).add_columns(
+            t("queue.nickname"), "Counsellor", "State", "Duration"
+        )
+        self.query_one("#lead-people", DataTable).add_columns("Counsellor", "Status", "Chats")
+        self.show()
+        self.query_one("#lead-live", DataTable).focus()
+        self.action_refresh_overview()
+        self.set_interval(1.0, self.show)
+
+    def show(self) -> None:
+        overview = self.client.state.overview
+        if overview is None:
+            return
+        now = utcnow()
+        heading = f"{t('lead.title')} · {overview.team or '-'} · "
+        heading += t("status.oldest", wait=format_wait(overview.longest_wait_seconds))
+        self.query_one("#lead-heading", Static).update(Text(heading))
+        queue = self.query_one("#lead-queue", DataTable)
+        queue.clear()
+        for entry in overview.queue:
+            wait = format_wait((now - entry.waiting_since).total_seconds())
+            queue.add_row(Text(wait), visitor_text(entry.nickname[:32]), Text(entry.team or "-"))
+        live = self.query_one("#lead-live", DataTable)
+        cursor = live.cursor_row
+        live.clear()
+        for item in overview.conversations:
+            duration = format_wait((now - (item.taken_at or item.started_at)).total_seconds())
+            live.add_row(
+                visitor_text(item.nickname[:32]),
+                Text(item.counsellor or "-"),
+                Text(item.state),
+                Text(duration),
+                key=item.conversation,
+            )
+        if live.row_count:
+            live.move_cursor(row=min(cursor, live.row_count - 1))
+        people = self.query_one("#lead-people", DataTable)
+        people.clear()
+        for person in overview.counsellors:
+            people.add_row(Text(person.display_name), Text(person.status), Text(str(person.chats)))
+
+    def _selected(self) -> str | None:
+        live = self.query_one("#lead-live", DataTable)
+        if not live.row_count:
+            return None
+        row_key, _ = live.coordinate_to_cell_key(live.cursor_coordinate)
+        return row_key.value
+
+    @work(group="lead")
+    async def _call(self, kind: str, conversation_id: str) -> None:
+        try:
+            if kind == "join":
+                await self.client.join(conversation_id)
+            else:
+                await self.client.take_over(conversation_id)
+        except RequestError as error:
+            self.notify(error.code, severity="error", markup=False)
+            return
+        self.dismiss()
+
+    def action_join(self) -> None:
+        selected = self._selected()
+        if selected:
+            self._call("join", selected)
+
+    def action_take_over(self) -> None:
+        selected = self._selected()
+        if selected:
+            self._call("take_over", selected)
+
+    @work(group="lead")
+    async def action_refresh_overview(self) -> None:
+        try:
+            await self.client.overview()
+        except RequestError as error:
+            self.notify(error.code, severity="error", markup=False)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,124 @@
+"""The login screen: server, username, password and (when the account has one) a TOTP code.
+
+Each way a login can fail gets its own sentence: wrong credentials, unreachable server, protocol
+version mismatch, locked (rate-limited) or disabled account, missing or wrong TOTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from helpline_core.protocol import PROTOCOL_VERSION
+from helpline_tui.client import ConsoleClient, LoginError
+from helpline_tui.i18n import t
+
+ClientFactory = Callable[[str], ConsoleClient]
+
+
+def failure_text(error: LoginError, server: str) -> str:
+    reason = error.reason
+    if reason == "unreachable":
+        return t("login.unreachable", server=server)
+    if reason == "version_mismatch":
+        return t("login.version", client_version=PROTOCOL_VERSION)
+    if reason == "rate_limited":
+        return t("login.locked")
+    if reason in ("bad_credentials", "totp_required", "bad_totp", "disabled"):
+        return t(f"login.{reason}")
+    return t("login.refused", reason=error.detail or reason)
+
+
+class LoginScreen(Screen[ConsoleClient]):
+    """Dismissed with a logged-in client; `client` is reused when logging in again after a drop."""
+
+    AUTO_FOCUS = "#username"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
+    DEFAULT_CSS = """
+    LoginScreen { align: center middle; }
+    #login-box { width: 70; max-width: 100%; height: auto; border: round $primary;
+                 padding: 1 2; background: $panel; }
+    #login-box > .login-title { text-style: bold; padding-bottom: 1; }
+    #login-box Horizontal { height: 1; margin-bottom: 1; }
+    #login-box Label { width: 18; }
+    #login-box Input { width: 1fr; }
+    #login-box .-hidden { display: none; }
+    #login-message { height: auto; min-height: 2; color: $error; padding-top: 1; }
+    #login-message.-busy { color: $text-muted; }
+    """
+
+    def __init__(
+        self, server: str, factory: ClientFactory, client: ConsoleClient | None = None
+    ) -> None:
+        super().__init__()
+        self._server = server
+        self._factory = factory
+        self._client = client
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Static(Text(t("app.title") + " · " + t("login.title")), classes="login-title")
+            with Horizontal():
+                yield Label(t("login.server"))
+                yield Input(self._server, id="server", compact=True)
+            with Horizontal():
+                yield Label(t("login.username"))
+                yield Input(id="username", compact=True, max_length=64)
+            with Horizontal():
+                yield Label(t("login.password"))
+                yield Input(id="password", password=True, compact=True, max_length=1024)
+            with Horizontal(id="totp-row", classes="-hidden"):
+                yield Label("TOTP")
+                yield Input(id="totp", compact=True, restrict=r"[0-9]*", max_length=8)
+            yield Button(t("login.submit"), id="submit", variant="primary", compact=True)
+            yield Static("", id="login-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._client is not None:
+            self.query_one("#server", Input).disabled = True
+
+    def _say(self, message: str, *, busy: bool = False) -> None:
+        widget = self.query_one("#login-message", Static)
+        widget.update(Text(message))
+        widget.set_class(busy, "-busy")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        totp = self.query_one("#totp", Input).value.strip() or None
+        if not username or not password:
+            self._say(t("login.missing"))
+            return
+        self._say(t("login.busy"), busy=True)
+        self.query_one("#submit", Button).disabled = True
+        self._login(username, password, totp)
+
+    @work(exclusive=True, group="login")
+    async def _login(self, username: str, password: str, totp: str | None) -> None:
+        server = self.query_one("#server", Input).value.strip()
+        client = self._client or self._factory(server)
+        try:
+            await client.login(username, password, totp)
+        except LoginError as error:
+            self.query_one("#submit", Button).disabled = False
+            self._say(failure_text(error, server))
+            if error.reason in ("totp_required", "bad_totp"):
+                self.query_one("#totp-row").remove_class("-hidden")
+                self.query_one("#totp", Input).value = ""
+                self.query_one("#totp", Input).focus()
+            elif error.reason in ("bad_credentials",):
+                self.query_one("#password", Input).value = ""
+                self.query_one("#password", Input).focus()
+            return
+        self.dismiss(client)

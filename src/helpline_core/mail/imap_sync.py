@@ -1,0 +1,204 @@
+"""Read a team's IMAP folder into the database, exactly once per message.
+
+`MailboxState` holds the folder's UIDVALIDITY and the last UID stored. Each batch of messages
+and the new last UID are committed in one transaction, so a crash re-reads at most the batch
+that was not committed, and never skips one. When UIDVALIDITY changes (the folder was rebuilt)
+the folder is read again from the start and Message-IDs already stored are recognised as
+duplicates. The server's INTERNALDATE (capped at now) is the receipt time, so the answer clock
+starts when the mail arrived, not when a worker that was down got round to reading it.
+
+Database work runs in a thread so the relay's event loop keeps serving chats meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import aioimaplib
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from helpline_core.clock import utcnow
+from helpline_core.config import Settings, TeamSettings
+from helpline_core.db import session_scope
+from helpline_core.mail.imap import Fetched, parse_fetch, uid_set, uidvalidity_of
+from helpline_core.mail.ingest import IngestResult, ingest_message, quarantine
+from helpline_core.models import MailboxState, Team
+
+log = logging.getLogger("helpline.mail")
+BATCH_SIZE = 50
+# Of a message over the size limit, this much is kept in quarantine; the rest stays on the server.
+OVERSIZE_KEEP_BYTES = 1024 * 1024
+
+OnResult = Callable[[IngestResult], None]
+
+
+@dataclass
+class SyncReport:
+    team: str
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    last_uid: int = 0
+    new_conversations: list[int] = field(default_factory=list)
+
+    def add(self, result: IngestResult) -> None:
+        if result.kind == "stored":
+            self.stored += 1
+            if result.new_conversation and result.conversation_id is not None:
+                self.new_conversations.append(result.conversation_id)
+        elif result.kind == "duplicate":
+            self.duplicates += 1
+        else:
+            self.quarantined += 1
+
+
+class ImapCommandFailed(Exception):
+    """The server answered NO or BAD to a command we need."""
+
+
+def _check(response: aioimaplib.Response, what: str) -> aioimaplib.Response:
+    if response.result != "OK":
+        raise ImapCommandFailed(f"IMAP {what} failed ({response.result})")
+    return response
+
+
+def load_state(engine: Engine, mailbox: str, folder: str) -> tuple[int, int]:
+    with session_scope(engine) as session:
+        state = session.get(MailboxState, (mailbox, folder))
+        return (state.uidvalidity, state.last_uid) if state else (0, 0)
+
+
+async def sync_folder(
+    client: aioimaplib.IMAP4,
+    settings: Settings,
+    engine: Engine,
+    team: TeamSettings,
+    *,
+    on_result: OnResult | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> SyncReport:
+    """Read every message newer than the stored state; returns what was done."""
+    folder = team.mail.imap_folder
+    report = SyncReport(team=team.code)
+    selected = _check(await client.select(folder), f"SELECT {folder}")
+    uidvalidity = uidvalidity_of(selected.lines)
+    known_validity, last_uid = await asyncio.to_thread(load_state, engine, team.code, folder)
+    if known_validity and known_validity != uidvalidity:
+        log.warning(
+            "team %s: UIDVALIDITY of %s changed; reading the folder again", team.code, folder
+        )
+    if known_validity != uidvalidity:
+        last_uid = 0
+    report.last_uid = last_uid
+    sizes = parse_fetch(
+        _check(await client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)"), "FETCH").lines
+    )
+    # "n:*" always includes the highest UID, even when it is below n: filter.
+    pending = sorted((item.uid, item.size or 0) for item in sizes if item.uid > last_uid)
+    for start in range(0, len(pending), batch_size):
+        chunk = pending[start : start + batch_size]
+        fetched = await _fetch_chunk(client, chunk, settings.mail.max_message_bytes)
+        results = await asyncio.to_thread(
+            store_batch, settings, engine, team.code, folder, uidvalidity, chunk, fetched
+        )
+        for result in results:
+            report.add(result)
+            if on_result is not None:
+                on_result(result)
+        report.last_uid = chunk[-1][0]
+    return report
+
+
+async def _fetch_chunk(
+    client: aioimaplib.IMAP4, chunk: Sequence[tuple[int, int]], limit: int
+) -> list[Fetched]:
+    normal = [uid for uid, size in chunk if size <= limit]
+    oversize = [uid for uid, size in chunk if size > limit]
+    fetched: list[Fetched] = []
+    if normal:
+        response = await client.uid("fetch", uid_set(normal), "(UID INTERNALDATE BODY.PEEK[])")
+        fetched.extend(parse_fetch(_check(response, "FETCH").lines))
+    for uid in oversize:
+        part = f"(UID INTERNALDATE RFC822.SIZE BODY.PEEK[]<0.{OVERSIZE_KEEP_BYTES}>)"
+        response = await client.uid("fetch", str(uid), part)
+        fetched.extend(parse_fetch(_check(response, "FETCH").lines))
+    return fetched
+
+
+def store_batch(
+    settings: Settings,
+    engine: Engine,
+    mailbox: str,
+    folder: str,
+    uidvalidity: int,
+    chunk: Sequence[tuple[int, int]],
+    fetched: Sequence[Fetched],
+) -> list[IngestResult]:
+    """Store a batch and advance the folder state in one transaction."""
+    sizes = dict(chunk)
+    results: list[IngestResult] = []
+    with session_scope(engine) as session:
+        team = session.exec(select(Team).where(Team.code == mailbox)).one()
+        for item in sorted(fetched, key=lambda fetched_item: fetched_item.uid):
+            if item.uid not in sizes or item.body is None:
+                continue  # not asked for, or expunged meanwhile
+            results.append(_store_one(session, settings, team, uidvalidity, item, sizes[item.uid]))
+        state = session.get(MailboxState, (mailbox, folder)) or MailboxState(
+            mailbox=mailbox, folder=folder
+        )
+        state.uidvalidity = uidvalidity
+        state.last_uid = max(
+            state.last_uid if state.uidvalidity == uidvalidity else 0, chunk[-1][0]
+        )
+        state.updated_at = utcnow()
+        session.add(state)
+    return results
+
+
+def _store_one(
+    session: Session, settings: Settings, team: Team, uidvalidity: int, item: Fetched, size: int
+) -> IngestResult:
+    assert item.body is not None
+    now = utcnow()
+    if size > settings.mail.max_message_bytes:
+        reason = (
+            f"message of {size} bytes exceeds the {settings.mail.max_message_bytes} byte limit; "
+            f"the first {len(item.body)} bytes are kept here, the whole message stays in the "
+            f"mailbox (UID {item.uid})"
+        )
+        return quarantine(
+            session,
+            mailbox=team.code,
+            raw=item.body,
+            reason=reason,
+            uidvalidity=uidvalidity,
+            uid=item.uid,
+        )
+    try:
+        with session.begin_nested():
+            return ingest_message(
+                session,
+                settings,
+                team=team,
+                raw=item.body,
+                uidvalidity=uidvalidity,
+                uid=item.uid,
+                received_at=min(item.internal_date or now, now),
+            )
+    except Exception as error:
+        log.warning(
+            "team %s: UID %s could not be stored (%s)", team.code, item.uid, type(error).__name__
+        )
+        reason = f"could not be stored: {type(error).__name__}"
+        return quarantine(
+            session,
+            mailbox=team.code,
+            raw=item.body,
+            reason=reason,
+            uidvalidity=uidvalidity,
+            uid=item.uid,
+        )

@@ -1,0 +1,73 @@
+"""Fixtures for the email channel: a pymap server per test session, a fresh folder per test,
+and settings whose 'antwerpen' team reads that folder."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpline_core.config import MailboxSettings, Settings
+from tests.mail.servers import ImapServer, start_pymap
+
+TEAM = "antwerpen"
+
+
+@pytest.fixture(scope="session")
+def pymap_server() -> Iterator[ImapServer]:
+    server = start_pymap()
+    yield server
+    server.stop()
+
+
+def with_mailbox(settings: Settings, code: str = TEAM, **fields: Any) -> Settings:
+    """Settings where team `code` has these mailbox fields (the other teams have no email)."""
+    teams = []
+    for team in settings.teams:
+        if team.code == code:
+            mail = team.mail.model_copy(update=fields)
+            team = team.model_copy(
+                update={"mail": MailboxSettings.model_validate(mail.model_dump())}
+            )
+        teams.append(team)
+    return settings.model_copy(update={"teams": teams})
+
+
+@dataclass
+class Mailbox:
+    server: ImapServer
+    folder: str
+    settings: Settings
+
+    async def deliver(self, *messages: bytes) -> None:
+        await self.server.append(self.folder, *messages)
+
+
+def mailbox_for(server: ImapServer, settings: Settings, tmp_path: Path, **extra: Any) -> Mailbox:
+    folder = f"T{secrets.token_hex(4)}"
+    password_file = tmp_path / f"imap-password-{folder}"
+    password_file.write_text(server.password + "\n")
+    configured = with_mailbox(
+        settings,
+        imap_host="127.0.0.1",
+        imap_port=server.port,
+        imap_tls="none",
+        imap_user=server.user,
+        imap_password_file=str(password_file),
+        imap_folder=folder,
+        from_address="antwerpen@helpline.example",
+        from_name="Hulplijn Antwerpen",
+        **extra,
+    )
+    return Mailbox(server, folder, configured)
+
+
+@pytest.fixture
+async def mailbox(pymap_server: ImapServer, settings: Settings, tmp_path: Path) -> Mailbox:
+    box = mailbox_for(pymap_server, settings, tmp_path)
+    await pymap_server.create_folder(box.folder)
+    return box

@@ -1,0 +1,394 @@
+"""Chat conversations in the database: start, resume tokens, messages with seqs, assign, end.
+
+Synchronous functions on a caller's Session (the relay runs them in its writer thread; the CLI
+can call them directly). Message appends come in two flavours: `append_batch` is the fast path
+for group commit (one UPDATE ... RETURNING per conversation, one executemany insert), and
+`append_one` is the careful path that returns the original seq of a resent client id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, select
+
+from helpline_core.clock import utcnow
+from helpline_core.models import (
+    ChatSession,
+    Conversation,
+    ConversationShare,
+    ConversationStatus,
+    Counsellor,
+    Message,
+    Sender,
+    ShareKind,
+    Team,
+)
+from helpline_core.secrets import keyed_hash
+from helpline_core.services import audit
+
+VISITOR = "visitor"
+
+
+def token_hash(key: bytes, token: str) -> str:
+    """The only form in which a resume cookie is stored (and the block's session hash)."""
+    return keyed_hash(key, "chat-session", token)
+
+
+def ip_hash(key: bytes, address: str) -> str:
+    """Keyed hash of an IP address: lets a block match, cannot be turned back into the address."""
+    return keyed_hash(key, "ip", address)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    conversation_id: int
+    sender: Sender
+    body: str
+    client_id: str | None
+    counsellor_id: int | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    seq: int
+    at: datetime
+    duplicate: bool = False
+
+
+def start_conversation(
+    session: Session,
+    key: bytes,
+    *,
+    nickname: str,
+    age_group: str | None,
+    region: str | None,
+    sex: str | None,
+    language: str,
+    ip_hash_value: str | None,
+    team_code: str | None,
+    token_hash_value: str,
+    expires_at: datetime,
+) -> Conversation:
+    team = session.exec(select(Team).where(Team.code == team_code)).first() if team_code else None
+    now = utcnow()
+    conversation = Conversation(
+        public_id=str(uuid.uuid4()),
+        status=ConversationStatus.QUEUED,
+        team_id=team.id if team else None,
+        nickname=nickname,
+        intake_age_group=age_group,
+        intake_region=region,
+        intake_sex=sex,
+        language=language,
+        ip_hash=ip_hash_value,
+        created_at=now,
+        last_activity_at=now,
+    )
+    session.add(conversation)
+    session.flush()
+    assert conversation.id is not None
+    session.add(
+        ChatSession(
+            conversation_id=conversation.id, token_hash=token_hash_value, expires_at=expires_at
+        )
+    )
+    audit.record(
+        session,
+        key,
+        actor=VISITOR,
+        action="chat.start",
+        object_type="conversation",
+        object_id=conversation.public_id,
+        detail={"team": team_code, "language": language},
+    )
+    session.flush()
+    return conversation
+
+
+def find_live_session(
+    session: Session, token_hash_value: str, now: datetime | None = None
+) -> tuple[ChatSession, Conversation] | None:
+    """The chat session of a resume token if it is still valid, with its open conversation."""
+    now = now or utcnow()
+    chat = session.exec(
+        select(ChatSession).where(ChatSession.token_hash == token_hash_value)
+    ).first()
+    if chat is None or chat.revoked_at is not None or chat.expires_at <= now:
+        return None
+    conversation = session.get(Conversation, chat.conversation_id)
+    if conversation is None or conversation.status == ConversationStatus.ENDED:
+        return None
+    return chat, conversation
+
+
+def rotate_session(
+    session: Session, chat_session_id: int, new_hash: str, expires_at: datetime
+) -> None:
+    chat = session.get(ChatSession, chat_session_id)
+    if chat is not None:
+        chat.token_hash = new_hash
+        chat.expires_at = expires_at
+        session.add(chat)
+
+
+def rotate_token(session: Session, old_hash: str, new_hash: str, expires_at: datetime) -> None:
+    """Replace a resume token by a new one (each resume rotates the cookie)."""
+    session.execute(
+        update(ChatSession)
+        .where(col(ChatSession.token_hash) == old_hash)
+        .where(col(ChatSession.revoked_at).is_(None))
+        .values(token_hash=new_hash, expires_at=expires_at)
+    )
+
+
+def live_token_hashes(session: Session, conversation_ids: list[int]) -> dict[int, str]:
+    """The current (newest unrevoked) token hash of each conversation."""
+    if not conversation_ids:
+        return {}
+    rows = session.exec(
+        select(ChatSession)
+        .where(col(ChatSession.conversation_id).in_(conversation_ids))
+        .where(col(ChatSession.revoked_at).is_(None))
+        .order_by(col(ChatSession.id))
+    ).all()
+    return {row.conversation_id: row.token_hash for row in rows}
+
+
+def extend_sessions(session: Session, conversation_id: int, expires_at: datetime) -> None:
+    """Start the resume clock (visitor gone) or restart it (relay restart)."""
+    session.execute(
+        update(ChatSession)
+        .where(col(ChatSession.conversation_id) == conversation_id)
+        .where(col(ChatSession.revoked_at).is_(None))
+        .values(expires_at=expires_at)
+    )
+
+
+def append_batch(session: Session, items: list[NewMessage]) -> list[Stored]:
+    """Store many messages in the caller's transaction; raises IntegrityError on a resent id."""
+    by_conversation: dict[int, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        by_conversation[item.conversation_id].append(index)
+    now = utcnow()
+    seqs: list[int] = [0] * len(items)
+    connection = session.connection()
+    for conversation_id, indexes in by_conversation.items():
+        # Reserve a run of seqs atomically: correct even with several relay processes.
+        last = connection.execute(
+            update(Conversation)
+            .where(col(Conversation.id) == conversation_id)
+            .values(last_seq=col(Conversation.last_seq) + len(indexes), last_activity_at=now)
+            .returning(col(Conversation.last_seq))
+        ).scalar_one()
+        first = last - len(indexes) + 1
+        for offset, index in enumerate(indexes):
+            seqs[index] = first + offset
+    rows = [
+        {
+            "conversation_id": item.conversation_id,
+            "seq": seqs[index],
+            "sender": str(item.sender),
+            "counsellor_id": item.counsellor_id,
+            "client_id": item.client_id,
+            "body": item.body,
+            "created_at": item.at or now,
+        }
+        for index, item in enumerate(items)
+    ]
+    connection.execute(insert(Message), rows)
+    return [Stored(seq=seqs[i], at=items[i].at or now) for i in range(len(items))]
+
+
+def append_one(session: Session, item: NewMessage) -> Stored:
+    """Store one message, or return the stored one with the same client id."""
+    if item.client_id is not None:
+        existing = session.exec(
+            select(Message)
+            .where(Message.conversation_id == item.conversation_id)
+            .where(Message.client_id == item.client_id)
+        ).first()
+        if existing is not None:
+            return Stored(seq=existing.seq, at=existing.created_at, duplicate=True)
+    return append_batch(session, [item])[0]
+
+
+def messages_after(
+    session: Session, conversation_id: int, after: int, limit: int = 1000
+) -> list[Message]:
+    return list(
+        session.exec(
+            select(Message)
+            .where(Message.conversation_id == conversation_id)
+            .where(col(Message.seq) > after)
+            .order_by(col(Message.seq))
+            .limit(limit)
+        ).all()
+    )
+
+
+def counsellor_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Counsellor).where(col(Counsellor.id).in_(ids))).all()
+    return {row.id: row.display_name for row in rows if row.id is not None}
+
+
+def assign(
+    session: Session,
+    key: bytes,
+    *,
+    conversation_id: int,
+    counsellor_id: int,
+    actor: str,
+    action: str,
+    detail: dict[str, str | int | bool | None] | None = None,
+) -> Conversation:
+    """Make a counsellor the owner (take, handover to a user, take over) and audit it."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise LookupError("no such conversation")
+    counsellor = session.get(Counsellor, counsellor_id)
+    conversation.counsellor_id = counsellor_id
+    if counsellor is not None and counsellor.team_id is not None:
+        conversation.team_id = counsellor.team_id
+    conversation.status = ConversationStatus.ACTIVE
+    conversation.taken_at = conversation.taken_at or utcnow()
+    session.add(conversation)
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action=action,
+        object_type="conversation",
+        object_id=conversation.public_id,
+        detail=detail,
+    )
+    return conversation
+
+
+def requeue(
+    session: Session, key: bytes, *, conversation_id: int, team_code: str | None, actor: str
+) -> None:
+    """Hand a conversation back to a team's queue."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise LookupError("no such conversation")
+    team = session.exec(select(Team).where(Team.code == team_code)).first() if team_code else None
+    conversation.team_id = team.id if team else conversation.team_id
+    conversation.counsellor_id = None
+    conversation.status = ConversationStatus.QUEUED
+    session.add(conversation)
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action="chat.handover",
+        object_type="conversation",
+        object_id=conversation.public_id,
+        detail={"to_team": team_code},
+    )
+
+
+def share(
+    session: Session,
+    key: bytes,
+    *,
+    conversation_id: int,
+    counsellor_id: int,
+    kind: ShareKind,
+    invited_by: int | None,
+    actor: str,
+    public_id: str,
+) -> None:
+    session.add(
+        ConversationShare(
+            conversation_id=conversation_id,
+            counsellor_id=counsellor_id,
+            kind=kind,
+            invited_by=invited_by,
+        )
+    )
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action=f"chat.{kind}",
+        object_type="conversation",
+        object_id=public_id,
+        detail={"counsellor_id": counsellor_id},
+    )
+
+
+def unshare(session: Session, *, conversation_id: int, counsellor_id: int) -> None:
+    session.execute(
+        update(ConversationShare)
+        .where(col(ConversationShare.conversation_id) == conversation_id)
+        .where(col(ConversationShare.counsellor_id) == counsellor_id)
+        .where(col(ConversationShare.ended_at).is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end(
+    session: Session, key: bytes, *, conversation_id: int, reason: str, actor: str
+) -> Conversation | None:
+    """End a conversation, void its resume tokens and close its shares."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or conversation.status == ConversationStatus.ENDED:
+        return conversation
+    now = utcnow()
+    conversation.status = ConversationStatus.ENDED
+    conversation.ended_at = now
+    session.add(conversation)
+    session.execute(
+        update(ChatSession)
+        .where(col(ChatSession.conversation_id) == conversation_id)
+        .where(col(ChatSession.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+    session.execute(
+        update(ConversationShare)
+        .where(col(ConversationShare.conversation_id) == conversation_id)
+        .where(col(ConversationShare.ended_at).is_(None))
+        .values(ended_at=now)
+    )
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action="chat.end",
+        object_type="conversation",
+        object_id=conversation.public_id,
+        detail={"reason": reason},
+    )
+    return conversation
+
+
+def open_conversations(session: Session) -> list[Conversation]:
+    """Chats not ended, oldest first: the relay restores its live state from these."""
+    return list(
+        session.exec(
+            select(Conversation)
+            .where(Conversation.channel == "chat")
+            .where(col(Conversation.status) != ConversationStatus.ENDED)
+            .order_by(col(Conversation.created_at), col(Conversation.id))
+        ).all()
+    )
+
+
+def active_shares(session: Session, conversation_ids: list[int]) -> list[ConversationShare]:
+    if not conversation_ids:
+        return []
+    return list(
+        session.exec(
+            select(ConversationShare)
+            .where(col(ConversationShare.conversation_id).in_(conversation_ids))
+            .where(col(ConversationShare.ended_at).is_(None))
+        ).all()
+    )

@@ -1,0 +1,144 @@
+"""Operations both endpoints (and the relay's clock) need: end a chat, restore state, replay.
+
+Each changes the hub first (synchronously, so concurrent requests see the new state at once),
+then persists through the store, then tells the connections.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from helpline_core import protocol as p
+from helpline_core.clock import utcnow
+from helpline_core.models import Counsellor, Message, Sender, Team
+from helpline_core.services import chats
+from relay.context import Relay
+from relay.hub import LiveChat
+
+
+async def finish(relay: Relay, chat: LiveChat, reason: p.EndReason, actor: str) -> None:
+    """End a chat for everyone: visitor, owner, colleagues; void the resume cookie."""
+    if chat.state == "ended":
+        return
+    was_queued = chat.state == "queued"
+    chat.state = "ended"
+    relay.hub.remove(chat)
+    await relay.store.write(
+        lambda s: chats.end(s, relay.key, conversation_id=chat.id, reason=reason, actor=actor)
+    )
+    relay.hub.to_console(chat, p.SEnded(conversation=chat.public_id, reason=reason))
+    relay.hub.to_visitor(chat, p.SEnded(reason=reason))
+    if was_queued:
+        relay.hub.queue_changed()
+    else:
+        relay.hub.overview_changed()
+
+
+_SENDERS: dict[Sender, p.SenderKind] = {
+    Sender.VISITOR: "visitor",
+    Sender.COUNSELLOR: "counsellor",
+    Sender.SYSTEM: "system",
+}
+
+
+def to_frame(
+    chat: LiveChat, message: Message, names: dict[int, str], *, console: bool
+) -> p.ChatMessage:
+    if message.sender == Sender.VISITOR:
+        name = chat.nickname
+    elif message.counsellor_id is not None:
+        name = names.get(message.counsellor_id, "")
+    else:
+        name = ""
+    return p.ChatMessage(
+        conversation=chat.public_id if console else None,
+        seq=message.seq,
+        sender=_SENDERS[Sender(message.sender)],
+        name=name,
+        text=message.body,
+        at=message.created_at,
+        client_id=message.client_id,
+    )
+
+
+async def transcript(
+    relay: Relay, chat: LiveChat, after: int, *, console: bool, limit: int = 1000
+) -> list[p.ChatMessage]:
+    def read(session: Session) -> list[p.ChatMessage]:
+        rows = chats.messages_after(session, chat.id, after, limit)
+        ids = {row.counsellor_id for row in rows if row.counsellor_id is not None}
+        names = chats.counsellor_names(session, ids)
+        return [to_frame(chat, row, names, console=console) for row in rows]
+
+    return await relay.store.read(read)
+
+
+async def restore(relay: Relay) -> int:
+    """Load open chats after a (re)start: visitors get the resume time to come back."""
+    deadline = utcnow() + timedelta(seconds=relay.resume_seconds)
+
+    def load(session: Session) -> list[LiveChat]:
+        rows = chats.open_conversations(session)
+        ids = [row.id for row in rows if row.id is not None]
+        hashes = chats.live_token_hashes(session, ids)
+        shares = chats.active_shares(session, ids)
+        teams = {t.id: t.code for t in session.exec(select(Team)).all()}
+        people = {c.id: c for c in session.exec(select(Counsellor)).all()}
+        live = []
+        for row in rows:
+            assert row.id is not None
+            chats.extend_sessions(session, row.id, deadline)
+            owner = people.get(row.counsellor_id) if row.counsellor_id else None
+            chat = LiveChat(
+                id=row.id,
+                public_id=row.public_id,
+                nickname=row.nickname or "",
+                intake=_intake(row.intake_age_group, row.intake_region, row.intake_sex),
+                language=_language(row.language),
+                team=teams.get(row.team_id) if row.team_id else None,
+                created_at=row.created_at,
+                queued_at=time.monotonic() - (utcnow() - row.created_at).total_seconds(),
+                waiting_since=row.created_at,
+                state="active" if owner else "queued",
+                owner=owner.username if owner else None,
+                owner_name=owner.display_name if owner else None,
+                taken_at=row.taken_at,
+                last_seq=row.last_seq,
+                ip_hash=row.ip_hash,
+                session_hash=hashes.get(row.id),
+                gone_deadline=time.monotonic() + relay.resume_seconds,
+            )
+            for share in shares:
+                person = people.get(share.counsellor_id)
+                if share.conversation_id == row.id and person is not None:
+                    chat.shares[person.username] = (
+                        "observer" if share.kind == "supervise" else "consult"
+                    )
+            live.append(chat)
+        session.commit()
+        return live
+
+    restored = await relay.store.read(load)
+    for chat in restored:
+        relay.hub.chats[chat.public_id] = chat
+    return len(restored)
+
+
+def _language(value: str) -> p.Language:
+    if value == "fr":
+        return "fr"
+    if value == "en":
+        return "en"
+    return "nl"
+
+
+def _intake(age_group: str | None, region: str | None, sex: str | None) -> p.Intake:
+    """Rebuild the intake from stored strings; anything unexpected becomes unknown."""
+    raw = {"age_group": age_group, "region": region, "sex": sex}
+    try:
+        return p.Intake.model_validate({k: v for k, v in raw.items() if v})
+    except ValueError:
+        return p.Intake()

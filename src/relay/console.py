@@ -1,0 +1,179 @@
+"""The counsellor endpoint /console: login (rate-limited), then the requests of docs/protocol.md.
+
+The relay enforces authorisation here: a counsellor acts only on chats they own, reads only
+those and the ones shared with them; team leads may join or take over their team's chats.
+Everything read or done is audited with actor "counsellor:<username>" (ids only, never text).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+
+from helpline_core import protocol as p
+from helpline_core.db import session_scope
+from helpline_core.models import Team
+from helpline_core.services import accounts, audit
+from relay.console_ops import ConsoleOps
+from relay.context import Relay
+from relay.hub import Presence
+from relay.peers import WsPeer
+
+
+def _login(relay: Relay, frame: p.CLogin) -> Presence | str:
+    """Check the password (and TOTP) in a worker thread; audit the outcome."""
+    with session_scope(relay.engine) as session:
+        try:
+            counsellor = accounts.authenticate(session, frame.username, frame.password, frame.totp)
+        except accounts.AuthError as error:
+            audit.record(
+                session,
+                relay.key,
+                actor=f"counsellor:{frame.username}"[:64],
+                action="console.login_failed",
+                object_type="counsellor",
+                object_id=frame.username[:64],
+                detail={"reason": error.reason},
+            )
+            return error.reason
+        team = session.get(Team, counsellor.team_id) if counsellor.team_id else None
+        audit.record(
+            session,
+            relay.key,
+            actor=f"counsellor:{counsellor.username}",
+            action="console.login",
+            object_type="counsellor",
+            object_id=counsellor.username,
+        )
+        assert counsellor.id is not None
+        return Presence(
+            username=counsellor.username,
+            counsellor_id=counsellor.id,
+            display_name=counsellor.display_name,
+            team=team.code if team else None,
+            role=_role(str(counsellor.role)),
+        )
+
+
+def _role(value: str) -> p.Role:
+    if value == "team_lead":
+        return "team_lead"
+    if value == "admin":
+        return "admin"
+    return "counsellor"
+
+
+class ConsoleSession:
+    def __init__(self, relay: Relay, ws: ServerConnection, address: str) -> None:
+        self.relay = relay
+        self.hub = relay.hub
+        self.ws = ws
+        self.peer = WsPeer(ws)
+        self.address = address
+        self.me: Presence | None = None
+
+    async def run(self) -> None:
+        limits = self.relay.settings.relay
+        try:
+            async for raw in self.ws:
+                if not self.relay.frames.allow(f"console:{self.address}"):
+                    self.peer.send(p.SError(code="rate_limited"))
+                    continue
+                ref: str | None = None
+                conversation: str | None = None
+                try:
+                    frame = p.parse_console_frame(
+                        raw, max_bytes=limits.max_frame_bytes, max_chars=limits.max_message_chars
+                    )
+                    ref = frame.ref
+                    conversation = getattr(frame, "conversation", None)
+                    await self.dispatch(frame)
+                except p.ProtocolError as error:
+                    self.peer.send(
+                        p.SError(
+                            code=error.code,
+                            detail=error.detail,
+                            ref=ref,
+                            conversation=conversation,
+                        )
+                    )
+        finally:
+            self.detach()
+
+    async def dispatch(self, frame: p.ConsoleFrame) -> None:
+        if isinstance(frame, p.CLogin):
+            await self.login(frame)
+            return
+        if self.me is None:
+            raise p.ProtocolError("not_logged_in")
+        if isinstance(frame, p.CLogout):
+            self.peer.close(1000, "logged out")
+            return
+        ops = ConsoleOps(self.relay, self.me, self.peer)
+        handler: Callable[[Any], Any] = getattr(ops, f"do_{frame.type}")
+        await handler(frame)
+
+    async def login(self, frame: p.CLogin) -> None:
+        if self.me is not None:
+            raise p.ProtocolError("invalid", "already logged in")
+        if frame.version != p.PROTOCOL_VERSION:
+            self.peer.send(p.SLoginFailed(reason="version_mismatch"))
+            self.peer.close(1008, "version mismatch")
+            return
+        limiter = self.relay.logins
+        keys = (f"user:{frame.username}", f"addr:{self.address}")
+        if not all(limiter.has_token(key) for key in keys):
+            wait = max(limiter.retry_after(key) for key in keys)
+            self.peer.send(p.SLoginFailed(reason="rate_limited", retry_after=wait))
+            return
+        outcome = await asyncio.to_thread(_login, self.relay, frame)
+        if isinstance(outcome, str):
+            for key in keys:
+                limiter.charge(key)
+            reason: p.LoginFailure = outcome  # type: ignore[assignment]
+            self.peer.send(p.SLoginFailed(reason=reason))
+            return
+        self.me = self.take_presence(outcome)
+        mine = [c for c in self.hub.chats.values() if self.hub.participation(self.me, c)]
+        max_chats = self.relay.settings.relay.max_chats_per_counsellor
+        self.peer.send(
+            p.SLoginOk(
+                username=self.me.username,
+                display_name=self.me.display_name,
+                team=self.me.team,
+                role=self.me.role,
+                status=self.me.status,
+                max_chats=max_chats,
+                conversations=[self.hub.info(c, self.me) for c in mine],
+            )
+        )
+        for chat in mine:
+            if chat.owner == self.me.username:
+                self.hub.to_visitor(chat, p.SResumed(name=self.me.display_name))
+        self.hub.queue_changed()
+
+    def take_presence(self, fresh: Presence) -> Presence:
+        """Log in; a second login of the same account supersedes the first connection."""
+        existing = self.hub.presence.get(fresh.username)
+        if existing is not None and existing.peer is not None:
+            existing.peer.send(p.SError(code="superseded"))
+            existing.peer.close(4000, "superseded")
+        if existing is not None:
+            fresh.status = existing.status if existing.status != "offline" else "available"
+        fresh.peer = self.peer
+        self.hub.presence[fresh.username] = fresh
+        return fresh
+
+    def detach(self) -> None:
+        me = self.me
+        if me is None or me.peer is not self.peer:
+            return
+        me.peer = None
+        me.watching_overview = False
+        for chat in self.hub.chats_of(me.username):
+            self.hub.to_visitor(chat, p.SHolding())
+        if not self.relay.stopping:
+            self.hub.queue_changed()

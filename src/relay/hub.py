@@ -1,0 +1,248 @@
+"""Live state of one relay: who is connected, the queue, who owns which chat, and fan-out.
+
+No websockets and no database here: connections are `Peer`s (anything with send/close), so a
+Redis pub/sub fan-out across relay processes can replace the in-process delivery later. The
+hub changes state synchronously (no awaits), which makes take/hand over race-free on one loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from helpline_core import protocol as p
+from helpline_core.clock import utcnow
+from helpline_core.config import Settings
+
+
+class Peer(Protocol):
+    def send(self, frame: BaseModel) -> None: ...
+
+    def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+
+@dataclass(eq=False)
+class LiveChat:
+    id: int
+    public_id: str
+    nickname: str
+    intake: p.Intake
+    language: p.Language
+    team: str | None  # team offered first / team of the owner
+    created_at: datetime
+    queued_at: float  # monotonic; orders the queue (a handed-back chat keeps its place)
+    waiting_since: datetime
+    state: p.ConversationState = "queued"
+    owner: str | None = None
+    owner_name: str | None = None
+    taken_at: datetime | None = None
+    shares: dict[str, p.Participation] = field(default_factory=dict)
+    visitor: Peer | None = None
+    gone_deadline: float | None = None  # monotonic; visitor away: chat ends after it
+    last_seq: int = 0
+    ip_hash: str | None = None
+    session_hash: str | None = None
+    last_position: int | None = None
+
+
+@dataclass(eq=False)
+class Presence:
+    username: str
+    counsellor_id: int
+    display_name: str
+    team: str | None
+    role: p.Role
+    status: p.Availability = "available"
+    peer: Peer | None = None
+    watching_overview: bool = False
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in ("team_lead", "admin")
+
+
+class Hub:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.chats: dict[str, LiveChat] = {}
+        self.presence: dict[str, Presence] = {}
+        self.region_team = {region: team.code for team in settings.teams for region in team.regions}
+
+    # ----- lookups -----
+
+    def team_for_region(self, region: str) -> str | None:
+        return self.region_team.get(region)
+
+    def online(self) -> list[Presence]:
+        return [x for x in self.presence.values() if x.peer is not None]
+
+    def counsellors_online(self) -> bool:
+        return any(x.status == "available" for x in self.online())
+
+    def queue(self) -> list[LiveChat]:
+        waiting = [c for c in self.chats.values() if c.state == "queued"]
+        return sorted(waiting, key=lambda c: c.queued_at)
+
+    def position(self, chat: LiveChat) -> int:
+        return next((i for i, c in enumerate(self.queue(), 1) if c is chat), 0)
+
+    def chats_of(self, username: str) -> list[LiveChat]:
+        return [c for c in self.chats.values() if c.owner == username]
+
+    def load(self, username: str) -> int:
+        return len(self.chats_of(username))
+
+    def participation(self, who: Presence, chat: LiveChat) -> p.Participation | None:
+        if chat.owner == who.username:
+            return "owner"
+        return chat.shares.get(who.username)
+
+    def any_team(self, chat: LiveChat, now: float | None = None) -> bool:
+        """Offered to every team: no preferred team, waited long enough, or nobody there."""
+        now = time.monotonic() if now is None else now
+        if chat.team is None:
+            return True
+        if now - chat.queued_at >= self.settings.relay.route_any_team_after_seconds:
+            return True
+        return not any(x.team == chat.team and x.status == "available" for x in self.online())
+
+    def visible_queue(self, who: Presence) -> list[LiveChat]:
+        """The chats this counsellor may take: their team's first, then any team's (C3)."""
+        now = time.monotonic()
+        return [
+            c
+            for c in self.queue()
+            if c.team == who.team or who.role == "admin" or self.any_team(c, now)
+        ]
+
+    # ----- frames -----
+
+    def queue_entry(self, chat: LiveChat, position: int) -> p.QueueEntry:
+        return p.QueueEntry(
+            conversation=chat.public_id,
+            nickname=chat.nickname,
+            intake=chat.intake,
+            language=chat.language,
+            team=chat.team,
+            waiting_since=chat.waiting_since,
+            position=position,
+            any_team=self.any_team(chat),
+        )
+
+    def queue_frame(self, who: Presence) -> p.SQueue:
+        positions = {c.public_id: i for i, c in enumerate(self.queue(), 1)}
+        entries = [self.queue_entry(c, positions[c.public_id]) for c in self.visible_queue(who)]
+        return p.SQueue(entries=entries)
+
+    def info(self, chat: LiveChat, who: Presence | None = None) -> p.ConversationInfo:
+        return p.ConversationInfo(
+            id=chat.public_id,
+            state=chat.state,
+            nickname=chat.nickname,
+            intake=chat.intake,
+            language=chat.language,
+            team=chat.team,
+            counsellor=chat.owner,
+            counsellor_name=chat.owner_name,
+            visitor="connected" if chat.visitor is not None else "holding",
+            started_at=chat.created_at,
+            last_seq=chat.last_seq,
+            participation=self.participation(who, chat) if who else None,
+        )
+
+    def overview(self, lead: Presence) -> p.STeamOverview:
+        team = None if lead.role == "admin" else lead.team
+        queue = [c for c in self.queue() if team is None or c.team == team or self.any_team(c)]
+        positions = {c.public_id: i for i, c in enumerate(self.queue(), 1)}
+        live = [c for c in self.chats.values() if c.state != "queued"]
+        if team is not None:
+            live = [c for c in live if c.team == team]
+        people = [x for x in self.presence.values() if team is None or x.team == team]
+        now = utcnow()
+        longest = max((int((now - c.waiting_since).total_seconds()) for c in queue), default=0)
+        return p.STeamOverview(
+            team=team,
+            queue=[self.queue_entry(c, positions[c.public_id]) for c in queue],
+            conversations=[
+                p.LiveConversation(
+                    conversation=c.public_id,
+                    nickname=c.nickname,
+                    team=c.team,
+                    counsellor=c.owner,
+                    state=c.state,
+                    started_at=c.created_at,
+                    taken_at=c.taken_at,
+                )
+                for c in live
+            ],
+            counsellors=[
+                p.CounsellorPresence(
+                    username=x.username,
+                    display_name=x.display_name,
+                    team=x.team,
+                    status=x.status if x.peer is not None else "offline",
+                    chats=self.load(x.username),
+                )
+                for x in people
+            ],
+            longest_wait_seconds=max(0, longest),
+        )
+
+    # ----- delivery -----
+
+    def participants(self, chat: LiveChat) -> Iterable[Presence]:
+        names = ([chat.owner] if chat.owner else []) + list(chat.shares)
+        for name in names:
+            presence = self.presence.get(name)
+            if presence is not None and presence.peer is not None:
+                yield presence
+
+    def to_console(self, chat: LiveChat, frame: BaseModel, *, skip: str | None = None) -> None:
+        for presence in self.participants(chat):
+            if presence.username != skip and presence.peer is not None:
+                presence.peer.send(frame)
+
+    def to_visitor(self, chat: LiveChat, frame: BaseModel) -> None:
+        if chat.visitor is not None:
+            chat.visitor.send(frame)
+
+    def queue_changed(self) -> None:
+        """Tell waiting visitors their (new) position and consoles the queue they may take."""
+        online = self.counsellors_online()
+        for position, chat in enumerate(self.queue(), 1):
+            if chat.visitor is not None and chat.last_position != position:
+                chat.last_position = position
+                chat.visitor.send(p.SQueued(position=position, counsellors_online=online))
+        for presence in self.online():
+            if presence.peer is not None:
+                presence.peer.send(self.queue_frame(presence))
+        self.overview_changed()
+
+    def overview_changed(self) -> None:
+        for presence in self.online():
+            if presence.watching_overview and presence.peer is not None:
+                presence.peer.send(self.overview(presence))
+
+    def remove(self, chat: LiveChat) -> None:
+        self.chats.pop(chat.public_id, None)
+
+    def expired(self, now: float) -> list[LiveChat]:
+        """Chats whose visitor stayed away longer than the resume time."""
+        return [
+            c
+            for c in self.chats.values()
+            if c.visitor is None and c.gone_deadline is not None and c.gone_deadline <= now
+        ]
+
+    def broadcast(self, frame: BaseModel) -> None:
+        """To every connection (the `reconnect` frame at shutdown)."""
+        for chat in self.chats.values():
+            self.to_visitor(chat, frame)
+        for presence in self.online():
+            if presence.peer is not None:
+                presence.peer.send(frame)

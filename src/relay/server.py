@@ -1,0 +1,277 @@
+"""`helpline-relay`: the websocket server. Routes /chat, /console, /healthz and the page's files.
+
+Start-up: database check, teams, restore open chats. Shutdown (SIGTERM/SIGINT): stop accepting,
+send `reconnect` to every client, close connections once in-flight frames are handled, commit
+pending writes, stop. Acknowledged messages are committed before their ack, so none is lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import ssl
+import sys
+import time
+import traceback
+import weakref
+from http import HTTPStatus
+from importlib import import_module
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Request, Response
+
+from helpline_core import protocol as p
+from helpline_core.config import ConfigError, Settings, load_settings
+from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
+from helpline_core.secrets import load_key
+from relay import actions, static
+from relay.console import ConsoleSession
+from relay.context import Relay
+from relay.cookies import set_cookie_value
+from relay.visitor import VisitorHandshake, VisitorSession, prepare
+
+log = logging.getLogger("relay")
+TICK_SECONDS = 1.0
+
+
+class RelayServer:
+    """One relay: build with settings, `await start()`, then `await stop()`."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url, echo=settings.database.echo)
+        self.relay = Relay.build(settings, load_key(settings), self.engine)
+        self.server: Server | None = None
+        self.handshakes: weakref.WeakKeyDictionary[ServerConnection, VisitorHandshake] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.stop_event = asyncio.Event()
+        self.tasks: list[asyncio.Task[Any]] = []
+        self.secure = bool(settings.relay.tls_cert and settings.relay.tls_key)
+
+    # ----- life cycle -----
+
+    async def start(self, host: str | None = None, port: int | None = None) -> None:
+        await asyncio.to_thread(check_database, self.engine)
+        await asyncio.to_thread(self._sync_teams)
+        self.relay.store.start()
+        restored = await actions.restore(self.relay)
+        limits = self.settings.relay
+        self.server = await serve(
+            self.handler,
+            host if host is not None else limits.host,
+            port if port is not None else limits.port,
+            process_request=self.process_request,
+            process_response=self.process_response,
+            max_size=limits.max_frame_bytes,
+            # Short chat frames gain little from compression and it costs ~35 KiB per idle
+            # connection; off.
+            compression=None,
+            ssl=self._ssl_context(),
+            logger=logging.getLogger("relay.websockets"),
+            server_header=None,
+        )
+        self.tasks.append(asyncio.create_task(self._ticker(), name="relay-ticker"))
+        self._start_mail_worker()
+        log.info("relay listening on port %d; %d open chats restored", self.port, restored)
+
+    def _sync_teams(self) -> None:
+        from helpline_core.services.teams import sync_teams
+
+        with session_scope(self.engine) as session:
+            sync_teams(session, self.settings)
+
+    def _ssl_context(self) -> ssl.SSLContext | None:
+        if not self.secure:
+            return None
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(self.settings.relay.tls_cert, self.settings.relay.tls_key)
+        return context
+
+    def _start_mail_worker(self) -> None:
+        if not any(team.mail.imap_host for team in self.settings.teams):
+            return
+        try:
+            module = import_module("relay.mail_worker")
+        except ImportError:
+            log.warning("mail is configured but relay.mail_worker is not installed; no email")
+            return
+        worker = module.run_mail_worker(self.settings, self.engine, self.stop_event)
+        self.tasks.append(asyncio.create_task(worker, name="mail-worker"))
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        port: int = next(iter(self.server.sockets)).getsockname()[1]
+        return port
+
+    async def stop(self, grace: float = 0.2) -> None:
+        """Stop accepting, tell clients to reconnect, finish in-flight work, commit, close."""
+        if self.server is None or self.relay.stopping:
+            return
+        self.relay.stopping = True
+        self.stop_event.set()
+        self.server.close(close_connections=False)
+        reconnect = p.dump(p.SReconnect(after_ms=1000))
+        for connection in list(self.server.connections):
+            with contextlib.suppress(Exception):
+                await connection.send(reconnect)
+        await asyncio.sleep(grace)  # lets clients read `reconnect` before the close frame
+        self.server.close(close_connections=True, code=1012, reason="restarting")
+        await self.server.wait_closed()
+        for task in self.tasks:
+            if task.get_name() == "relay-ticker":
+                task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.relay.store.stop()
+        self.engine.dispose()
+        log.info("relay stopped")
+
+    async def _ticker(self) -> None:
+        """End chats whose visitor did not come back; re-route chats that waited long."""
+        offered: set[str] = set()
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            hub = self.relay.hub
+            for chat in hub.expired(time.monotonic()):
+                await actions.finish(self.relay, chat, "expired", "system")
+            now_any = {c.public_id for c in hub.queue() if hub.any_team(c)}
+            if now_any - offered:
+                hub.queue_changed()
+            offered = now_any
+
+    # ----- HTTP side -----
+
+    def client_address(self, connection: ServerConnection, request: Request) -> str:
+        if self.settings.relay.behind_proxy:
+            forwarded = request.headers.get("X-Forwarded-For", "")
+            if forwarded:
+                # The proxy appends the address it saw: the right-most entry is trustworthy.
+                return forwarded.split(",")[-1].strip()[:64]
+        remote = connection.remote_address
+        return str(remote[0]) if remote else "unknown"
+
+    def is_secure(self, request: Request) -> bool:
+        if self.secure:
+            return True
+        proto = request.headers.get("X-Forwarded-Proto", "")
+        return self.settings.relay.behind_proxy and proto.lower() == "https"
+
+    def origin_allowed(self, request: Request) -> bool:
+        origin = request.headers.get("Origin")
+        if origin is None:
+            # Browsers always send Origin on websockets; other clients (the console) don't.
+            return True
+        allowed = self.settings.relay.allowed_origins
+        if allowed:
+            return origin in allowed
+        scheme = "https" if self.is_secure(request) else "http"
+        host = request.headers.get("Host", "")
+        return bool(host) and origin == f"{scheme}://{host}"
+
+    async def process_request(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
+        path = request.path.split("?", 1)[0]
+        if path == "/healthz":
+            return await self._health()
+        if path not in ("/chat", "/console"):
+            return static.serve_file(path)
+        if not self.origin_allowed(request):
+            return static.response(HTTPStatus.FORBIDDEN, b"origin not allowed\n", "text/plain")
+        address = self.client_address(connection, request)
+        if not self.relay.connections.allow(address):
+            return static.response(HTTPStatus.TOO_MANY_REQUESTS, b"slow down\n", "text/plain")
+        if path == "/chat":
+            secure = self.is_secure(request)
+            cookie = request.headers.get("Cookie")
+            self.handshakes[connection] = await prepare(self.relay, cookie, address, secure)
+        return None
+
+    def process_response(
+        self, connection: ServerConnection, request: Request, response: Response
+    ) -> Response | None:
+        handshake = self.handshakes.get(connection)
+        if handshake is not None and response.status_code == HTTPStatus.SWITCHING_PROTOCOLS:
+            response.headers["Set-Cookie"] = set_cookie_value(handshake.token, handshake.secure)
+            response.headers["Cache-Control"] = "no-store"
+        return None
+
+    async def _health(self) -> Response:
+        try:
+            await asyncio.to_thread(check_database, self.engine)
+        except DatabaseUnavailable:
+            return static.response(HTTPStatus.SERVICE_UNAVAILABLE, b"database down\n", "text/plain")
+        return static.response(HTTPStatus.OK, b"ok\n", "text/plain")
+
+    # ----- websocket side -----
+
+    async def handler(self, connection: ServerConnection) -> None:
+        request = connection.request
+        assert request is not None
+        path = request.path.split("?", 1)[0]
+        try:
+            if path == "/chat":
+                handshake = self.handshakes.pop(connection)
+                await VisitorSession(self.relay, connection, handshake).run()
+            elif path == "/console":
+                address = self.client_address(connection, request)
+                await ConsoleSession(self.relay, connection, address).run()
+        except Exception as error:  # one client's trouble never stops the relay
+            # The traceback's places, not the exception's message: that could hold client text.
+            where = "".join(traceback.format_tb(error.__traceback__)[-3:])
+            log.error("handler failed: %s\n%s", type(error).__name__, where)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="helpline-relay",
+        description="Serve the visitor chat (/chat, the page at /) and the counsellor console "
+        "(/console) on one port.",
+    )
+    parser.add_argument("--config", help="configuration file (TOML); default $HELPLINE_CONFIG")
+    parser.add_argument("--host", help="address to listen on (default: relay.host)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: relay.port)")
+    return parser
+
+
+async def serve_until_signal(settings: Settings, host: str | None, port: int | None) -> None:
+    server = RelayServer(settings)
+    await server.start(host, port)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    # The chosen port on stdout, so that scripts and tests can start on port 0.
+    print(f"listening {server.port}", flush=True)  # noqa: T201
+    await stop.wait()
+    await server.stop()
+
+
+def run(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # The websockets library logs per connection; keep only its warnings and errors.
+    logging.getLogger("relay.websockets").setLevel(logging.WARNING)
+    try:
+        settings = load_settings(args.config)
+        asyncio.run(serve_until_signal(settings, args.host, args.port))
+    except ConfigError as error:
+        print(f"helpline-relay: {error}", file=sys.stderr)  # noqa: T201
+        sys.exit(2)
+    except DatabaseUnavailable as error:
+        print(f"helpline-relay: {error}", file=sys.stderr)  # noqa: T201
+        sys.exit(3)
+    except OSError as error:
+        print(f"helpline-relay: cannot listen: {error.strerror}", file=sys.stderr)  # noqa: T201
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    run()

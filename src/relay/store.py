@@ -1,0 +1,150 @@
+"""The relay's database access: one writer task with group commit, and reads in threads.
+
+Every write goes through one queue. The writer takes everything pending, runs it in ONE
+transaction in a worker thread, commits, then resolves the callers' futures (so acks follow the
+commit). There is no timer: the next batch starts as soon as the previous one is committed, so
+one message alone is committed at once and many messages under load share a transaction.
+If a batch fails (a resent client id hits the unique constraint, say), each operation is
+retried alone so that one bad operation never fails the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from helpline_core.services import chats
+
+T = TypeVar("T")
+log = logging.getLogger("relay.store")
+
+
+@dataclass
+class _Op:
+    future: asyncio.Future[Any]
+    message: chats.NewMessage | None = None
+    fn: Callable[[Session], Any] | None = None
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pending: list[_Op] = []
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.batches = 0
+        self.ops = 0
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._writer(), name="relay-writer")
+
+    async def stop(self) -> None:
+        """Commit whatever is pending, then stop the writer."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def append(self, message: chats.NewMessage) -> chats.Stored:
+        """Store a message (deduplicated by client id); returns once committed."""
+        result: chats.Stored = await self._submit(_Op(self._future(), message=message))
+        return result
+
+    async def write(self, fn: Callable[[Session], T]) -> T:
+        """Run fn(session) in the writer's transaction; returns once committed."""
+        result: T = await self._submit(_Op(self._future(), fn=fn))
+        return result
+
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        """Run fn(session) in a thread, outside the writer (SQLite WAL / PostgreSQL MVCC)."""
+        return await asyncio.to_thread(self._read, fn)
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return fn(session)
+
+    def _future(self) -> asyncio.Future[Any]:
+        return asyncio.get_running_loop().create_future()
+
+    async def _submit(self, op: _Op) -> Any:
+        if self._closing and self._task is not None and self._task.done():
+            raise RuntimeError("store is closed")
+        self._pending.append(op)
+        self._idle.clear()
+        self._wake.set()
+        return await op.future
+
+    async def _writer(self) -> None:
+        while True:
+            if not self._pending:
+                self._idle.set()
+                if self._closing:
+                    return
+                await self._wake.wait()
+                self._wake.clear()
+                continue
+            batch, self._pending = self._pending, []
+            outcomes = await asyncio.to_thread(self._run_batch, batch)
+            self.batches += 1
+            self.ops += len(batch)
+            for op, outcome in zip(batch, outcomes, strict=True):
+                if op.future.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    op.future.set_exception(outcome)
+                else:
+                    op.future.set_result(outcome)
+
+    def _run_batch(self, batch: list[_Op]) -> list[Any]:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                outcomes = self._apply(session, batch)
+                session.commit()
+                return outcomes
+        except Exception as error:
+            # Fall back to one transaction per operation (only the bad one fails).
+            log.debug("batch of %d failed (%s); one by one", len(batch), type(error).__name__)
+        return [self._run_alone(op) for op in batch]
+
+    def _run_alone(self, op: _Op) -> Any:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                if op.message is not None:
+                    outcome: Any = chats.append_one(session, op.message)
+                else:
+                    assert op.fn is not None
+                    outcome = op.fn(session)
+                session.commit()
+                return outcome
+        except Exception as error:  # handed to the caller
+            log.warning("database operation failed: %s", type(error).__name__)
+            return error
+
+    def _apply(self, session: Session, batch: list[_Op]) -> list[Any]:
+        outcomes: list[Any] = []
+        run: list[chats.NewMessage] = []
+
+        def flush_run() -> None:
+            if run:
+                outcomes.extend(chats.append_batch(session, list(run)))
+                run.clear()
+
+        for op in batch:
+            if op.message is not None:
+                run.append(op.message)
+                continue
+            flush_run()
+            assert op.fn is not None
+            outcomes.append(op.fn(session))
+            session.flush()
+        flush_run()
+        return outcomes

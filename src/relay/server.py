@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from helpline_core import protocol as p
@@ -223,6 +224,8 @@ class RelayServer:
             elif path == "/console":
                 address = self.client_address(connection, request)
                 await ConsoleSession(self.relay, connection, address).run()
+        except ConnectionClosed:
+            pass  # the client went away; the sessions' cleanup already ran
         except Exception as error:  # one client's trouble never stops the relay
             # The traceback's places, not the exception's message: that could hold client text.
             where = "".join(traceback.format_tb(error.__traceback__)[-3:])

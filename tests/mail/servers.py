@@ -261,7 +261,7 @@ def authenticator(user: str, password: str) -> Callable[..., AuthResult]:
             and data.login == user.encode()
             and data.password == password.encode()
         )
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     return check
 

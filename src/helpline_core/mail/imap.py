@@ -194,3 +194,10 @@ def search_numbers(lines: Sequence[bytes | bytearray]) -> list[int]:
         text = bytes(line).removeprefix(b"SEARCH").split()
         numbers.extend(int(token) for token in text if token.isdigit())
     return numbers
+
+
+def imap_quote(value: str) -> str:
+    """An IMAP quoted string; CR, LF and NUL cannot be quoted and are refused."""
+    if any(char in value for char in "\r\n\x00"):
+        raise ValueError("value cannot be sent to IMAP")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

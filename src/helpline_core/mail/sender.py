@@ -1,0 +1,265 @@
+"""Send what the outbox holds, and settle replies whose sending was interrupted.
+
+Order per reply: claim (commit SENDING) -> SMTP -> copy to the Sent folder -> mark SENT. So:
+
+* crash before or during SMTP, or after SMTP before marking: the row stays SENDING. When its
+  lease has run out, `recover_interrupted` looks for its Message-ID in the team's Sent folder.
+  Found: it was sent, mark SENT. Not found, or no Sent folder configured: delivery is unknown,
+  so the row becomes FAILED with that reason and is NOT retried by itself (never sent twice); a
+  person can check and requeue it (`helpline mail outbox --requeue ID`).
+* a temporary SMTP failure returns the row to QUEUED with back-off; a final one marks it FAILED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage as MimeMessage
+
+from sqlalchemy.engine import Engine
+
+from helpline_core.clock import utcnow
+from helpline_core.config import MailboxSettings, Settings
+from helpline_core.db import session_scope
+from helpline_core.mail import outbox
+from helpline_core.mail.imap import (
+    MailLoginFailed,
+    MailServerUnreachable,
+    connect_imap,
+    imap_quote,
+    logout_quietly,
+    search_numbers,
+)
+from helpline_core.mail.smtp import SendFailed, send_message
+from helpline_core.models import EmailMessage, OutboxState
+
+log = logging.getLogger("helpline.mail")
+UNKNOWN_DELIVERY = (
+    "interrupted while sending and not found in the Sent folder: delivery unknown; not retried "
+    "automatically so that it is never sent twice"
+)
+NO_SENT_FOLDER = (
+    "interrupted while sending; no Sent folder to check: delivery unknown; not retried "
+    "automatically so that it is never sent twice"
+)
+
+
+@dataclass
+class OutboxReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    recovered_sent: int = 0
+    recovered_unknown: int = 0
+
+
+@dataclass(frozen=True)
+class TlsContexts:
+    """TLS trust for tests or private CAs; None means the system's default trust."""
+
+    smtp: ssl.SSLContext | None = None
+    imap: ssl.SSLContext | None = None
+
+
+def _claim_and_build(
+    engine: Engine, email_id: int, now: datetime
+) -> tuple[MimeMessage, str] | None:
+    with session_scope(engine) as session:
+        if not outbox.claim(session, email_id, now):
+            return None
+        reply = session.get(EmailMessage, email_id)
+        assert reply is not None
+        session.refresh(reply)
+        try:
+            message = outbox.build_mime(reply)
+        except ValueError as error:
+            outbox.mark_failed_attempt(
+                session, email_id, now, f"cannot be built: {error}", final=True, max_attempts=1
+            )
+            return None
+        return message, reply.mailbox or ""
+
+
+def _due(engine: Engine, now: datetime) -> list[int]:
+    with session_scope(engine) as session:
+        return outbox.due_ids(session, now)
+
+
+def _fail(engine: Engine, email_id: int, error: SendFailed, max_attempts: int) -> OutboxState:
+    with session_scope(engine) as session:
+        return outbox.mark_failed_attempt(
+            session,
+            email_id,
+            utcnow(),
+            str(error),
+            final=not error.temporary,
+            max_attempts=max_attempts,
+        )
+
+
+def _sent(engine: Engine, email_id: int, note: str | None) -> None:
+    with session_scope(engine) as session:
+        outbox.mark_sent(session, email_id, utcnow(), note)
+
+
+async def copy_to_sent(
+    mailbox: MailboxSettings,
+    message: bytes,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    client = await connect_imap(mailbox, ssl_context=ssl_context, environ=environ)
+    try:
+        response = await client.append(message, mailbox=mailbox.sent_folder, flags="(\\Seen)")
+        if response.result != "OK":
+            raise MailServerUnreachable(f"APPEND to {mailbox.sent_folder} refused")
+    finally:
+        await logout_quietly(client)
+
+
+async def send_one(
+    settings: Settings,
+    engine: Engine,
+    email_id: int,
+    report: OutboxReport,
+    *,
+    now: datetime | None = None,
+    tls: TlsContexts = TlsContexts(),
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    claimed = await asyncio.to_thread(_claim_and_build, engine, email_id, now or utcnow())
+    if claimed is None:
+        return
+    message, team_code = claimed
+    team = settings.team(team_code)
+    if team is None:
+        failure = SendFailed(f"team {team_code} is no longer configured", temporary=True)
+    else:
+        try:
+            await send_message(team.mail, message, tls_context=tls.smtp, environ=environ)
+            failure = None
+        except SendFailed as error:
+            failure = error
+    if failure is not None:
+        state = await asyncio.to_thread(
+            _fail, engine, email_id, failure, settings.mail.send_attempts
+        )
+        log.warning("reply %s not sent (%s): now %s", email_id, failure.code or "no code", state)
+        if state == OutboxState.FAILED:
+            report.failed += 1
+        else:
+            report.retried += 1
+        return
+    assert team is not None
+    note = None
+    if team.mail.sent_folder:
+        try:
+            data = message.as_bytes(policy=policy.SMTP)
+            await copy_to_sent(team.mail, data, ssl_context=tls.imap, environ=environ)
+        except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
+            note = f"sent; the copy to the Sent folder failed ({type(error).__name__})"
+            log.warning(
+                "reply %s sent; Sent-folder copy failed (%s)", email_id, type(error).__name__
+            )
+    await asyncio.to_thread(_sent, engine, email_id, note)
+    report.sent += 1
+
+
+async def recover_interrupted(
+    settings: Settings,
+    engine: Engine,
+    report: OutboxReport,
+    *,
+    now: datetime | None = None,
+    tls: TlsContexts = TlsContexts(),
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Settle SENDING rows whose lease ran out (the sender crashed or was killed)."""
+    now = now or utcnow()
+
+    def load() -> list[tuple[int, str, str]]:
+        with session_scope(engine) as session:
+            return [
+                (r.id or 0, r.mailbox or "", r.message_id)
+                for r in outbox.stale_sending(session, now)
+            ]
+
+    by_team: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for email_id, team_code, message_id in await asyncio.to_thread(load):
+        by_team[team_code].append((email_id, message_id))
+    for team_code, rows in by_team.items():
+        team = settings.team(team_code)
+        found: set[int] = set()
+        if team is not None and team.mail.sent_folder:
+            try:
+                found = await _find_in_sent(team.mail, rows, tls.imap, environ)
+            except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
+                log.warning(
+                    "team %s: Sent folder not checked (%s); later", team_code, type(error).__name__
+                )
+                continue
+        reason = UNKNOWN_DELIVERY if team is not None and team.mail.sent_folder else NO_SENT_FOLDER
+
+        def settle(
+            rows: list[tuple[int, str]] = rows, found: set[int] = found, reason: str = reason
+        ) -> None:
+            with session_scope(engine) as session:
+                for email_id, _ in rows:
+                    if email_id in found:
+                        outbox.mark_sent(
+                            session, email_id, now, "recovered: found in the Sent folder"
+                        )
+                    else:
+                        outbox.mark_failed_attempt(
+                            session, email_id, now, reason, final=True, max_attempts=1
+                        )
+
+        await asyncio.to_thread(settle)
+        report.recovered_sent += len(found)
+        report.recovered_unknown += len(rows) - len(found)
+
+
+async def _find_in_sent(
+    mailbox: MailboxSettings,
+    rows: list[tuple[int, str]],
+    ssl_context: ssl.SSLContext | None,
+    environ: Mapping[str, str] | None,
+) -> set[int]:
+    client = await connect_imap(mailbox, ssl_context=ssl_context, environ=environ)
+    try:
+        selected = await client.select(mailbox.sent_folder)
+        if selected.result != "OK":
+            raise MailServerUnreachable(f"Sent folder {mailbox.sent_folder} cannot be opened")
+        found: set[int] = set()
+        for email_id, message_id in rows:
+            response = await client.uid_search(
+                "HEADER", "Message-ID", imap_quote(message_id), charset=None
+            )
+            if response.result == "OK" and search_numbers(response.lines):
+                found.add(email_id)
+        return found
+    finally:
+        await logout_quietly(client)
+
+
+async def process_outbox(
+    settings: Settings,
+    engine: Engine,
+    *,
+    now: datetime | None = None,
+    tls: TlsContexts = TlsContexts(),
+    environ: Mapping[str, str] | None = None,
+) -> OutboxReport:
+    """One pass: settle interrupted sends, then send every reply that is due."""
+    report = OutboxReport()
+    await recover_interrupted(settings, engine, report, now=now, tls=tls, environ=environ)
+    for email_id in await asyncio.to_thread(_due, engine, now or utcnow()):
+        await send_one(settings, engine, email_id, report, now=now, tls=tls, environ=environ)
+    return report

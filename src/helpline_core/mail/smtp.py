@@ -1,0 +1,83 @@
+"""Send one message over SMTP with aiosmtplib, and sort every failure into temporary or final.
+
+TLS: "implicit" (port 465), "starttls" (587; required, never skipped), "none" (tests, or a relay
+on localhost). AUTH when `smtp_user` is set; the password comes from a file or the environment.
+A 4xx reply, a dropped connection or a timeout is temporary; a 5xx reply is final, except a
+refused login, which is treated as temporary because it is fixed in the configuration, not in
+the message.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from helpline_core.config import MailboxSettings
+from helpline_core.mail.imap import MailLoginFailed, read_secret
+
+TIMEOUT_SECONDS = 60.0
+
+
+class SendFailed(Exception):
+    """Sending failed; `temporary` says whether trying again later can help."""
+
+    def __init__(self, message: str, *, temporary: bool, code: int | None = None) -> None:
+        super().__init__(message)
+        self.temporary = temporary
+        self.code = code
+
+
+def _response_failure(error: aiosmtplib.SMTPResponseException) -> SendFailed:
+    # The server's text can echo addresses: keep only the code and a short, single-line text.
+    text = " ".join(str(error.message).split())[:160]
+    return SendFailed(f"{error.code} {text}", temporary=400 <= error.code < 500, code=error.code)
+
+
+async def send_message(
+    mailbox: MailboxSettings,
+    message: EmailMessage,
+    *,
+    tls_context: ssl.SSLContext | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Deliver `message` to the team's SMTP server or raise `SendFailed`."""
+    if not mailbox.smtp_host:
+        raise SendFailed("no SMTP server configured for this team", temporary=True)
+    try:
+        password = read_secret(mailbox.smtp_password_file, mailbox.smtp_password_env, environ)
+    except MailLoginFailed as error:
+        raise SendFailed(str(error), temporary=True) from None
+    try:
+        await aiosmtplib.send(
+            message,
+            hostname=mailbox.smtp_host,
+            port=mailbox.smtp_port,
+            username=mailbox.smtp_user or None,
+            password=password if mailbox.smtp_user else None,
+            use_tls=mailbox.smtp_tls == "implicit",
+            start_tls=mailbox.smtp_tls == "starttls",
+            tls_context=tls_context,
+            timeout=timeout,
+        )
+    except aiosmtplib.SMTPAuthenticationError as error:
+        raise SendFailed(
+            f"SMTP login refused ({error.code})", temporary=True, code=error.code
+        ) from None
+    except aiosmtplib.SMTPRecipientsRefused as error:
+        codes = [refused.code for refused in error.recipients]
+        final = all(code >= 500 for code in codes)
+        raise SendFailed(
+            f"recipient refused ({', '.join(map(str, codes))})",
+            temporary=not final,
+            code=max(codes),
+        ) from None
+    except aiosmtplib.SMTPResponseException as error:
+        raise _response_failure(error) from None
+    except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+        raise SendFailed(
+            f"SMTP server unreachable ({type(error).__name__})", temporary=True
+        ) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PHONE = {"width": 360, "height": 640}
+PHONE: ViewportSize = {"width": 360, "height": 640}
 # Chromium's offline emulation blocks new connections but leaves open websockets alone, so the
 # tests keep a handle on every socket the page opens in order to drop it like a dead network.
 TRACK_SOCKETS = """
@@ -108,7 +108,7 @@ async def visitor_factory(
     """Call with the relay's base URL (and a viewport) to get a fresh visitor context."""
     contexts: list[BrowserContext] = []
 
-    async def make(base_url: str, viewport: dict[str, int] | None = None) -> Visitor:
+    async def make(base_url: str, viewport: ViewportSize | None = None) -> Visitor:
         context = await browser.new_context(viewport=viewport or PHONE, locale="nl-BE")
         await context.add_init_script(TRACK_SOCKETS)
         contexts.append(context)

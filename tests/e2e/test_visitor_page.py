@@ -1,0 +1,479 @@
+"""The visitor chat page in headless Chromium against a real relay, with a real console client.
+
+Each test starts its own relay (random port, fresh database), opens the page in a fresh browser
+context and plays the counsellor over /console. Every test also checks that the page made no
+request to another origin and logged no script error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, expect
+
+from helpline_core import protocol
+from helpline_core.config import Settings
+from tests.conftest import TEST_PASSWORD, MakeCounsellor
+from tests.e2e.conftest import Visitor
+from tests.support.console_client import ConsoleClient, console
+from tests.support.relay_harness import RunningRelay, running_relay
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
+expect.set_options(timeout=10_000)
+
+NEUTRAL_URL = "https://neutral.example/weather"
+# Strings that must appear exactly as typed: markup, script, event handlers, RTL overrides,
+# terminal escapes and other control characters, and Rich/Textual markup.
+HOSTILE = [
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    "<b>bold</b> &amp; <i>italic</i> &lt;",
+    "\u202egnirts desrever\u202c and \u2067isolate\u2069 \u200f",
+    "\x1b[31mred\x1b[0m \x07 bell \x08 tab\there",
+    "[bold red]rich[/] [link=https://evil.example]x[/link]",
+    "line one\nline two\r\nline three",
+    "{{constructor.constructor('window.__pwned = 3')()}}",
+]
+
+QUEUE_TEXT = re.compile(r"Je bent (nummer \d+ in de wachtrij|de volgende)\.")
+
+Factory = Callable[..., Awaitable[Visitor]]
+
+
+@pytest.fixture
+async def relay(settings: Settings) -> AsyncIterator[RunningRelay]:
+    neutral = settings.helpline.model_copy(update={"neutral_url": NEUTRAL_URL})
+    async with running_relay(settings.model_copy(update={"helpline": neutral})) as running:
+        yield running
+
+
+@pytest.fixture
+def counsellor(make_counsellor: MakeCounsellor) -> str:
+    make_counsellor("ann", team="limburg", display_name="Ann")
+    return "ann"
+
+
+def counsellor_console(relay: RunningRelay, username: str = "ann") -> Any:
+    """Log in over /console as a synthetic counsellor and become available."""
+    return console(relay.ws_url, origin=relay.http_url, username=username, password=TEST_PASSWORD)
+
+
+async def start_chat(page: Page, nickname: str = "Mira", region: str = "limburg") -> None:
+    await expect(page.locator("#start")).to_be_enabled()
+    await page.fill("#nickname", nickname)
+    await page.select_option("#region", region)
+    await page.click("#start")
+    await expect(page.locator("#queue-position")).to_have_text(QUEUE_TEXT)
+
+
+async def transcript(page: Page) -> list[dict[str, Any]]:
+    """The messages on screen, in order, read with textContent."""
+    shown: list[dict[str, Any]] = await page.eval_on_selector_all(
+        "#transcript li.msg:not(.system)",
+        """items => items.map(li => ({
+            seq: li.dataset.seq ? Number(li.dataset.seq) : null,
+            role: li.dataset.role,
+            pending: li.classList.contains('pending'),
+            text: li.querySelector('.text').textContent,
+        }))""",
+    )
+    return shown
+
+
+def assert_clean(visitor: Visitor) -> None:
+    assert visitor.foreign_requests() == []
+    assert visitor.problems == []
+
+
+async def taken_chat(
+    relay: RunningRelay,
+    visitor_factory: Factory,
+    counsellor_client: ConsoleClient,
+    init_script: str | None = None,
+) -> tuple[Visitor, Page, str]:
+    """A visitor whose chat the counsellor has taken; returns the conversation id."""
+    visitor = await visitor_factory(relay.http_url)
+    if init_script:
+        await visitor.context.add_init_script(init_script)
+    page = await visitor.open()
+    await start_chat(page)
+    taken = await counsellor_client.take_next()
+    await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
+    return visitor, page, taken.conversation.id
+
+
+# ----- before the chat -----
+
+
+async def test_emergency_numbers_and_intake_come_first(
+    relay: RunningRelay, visitor_factory: Factory
+) -> None:
+    visitor = await visitor_factory(relay.http_url)
+    page = await visitor.open()
+    emergency = page.locator("#emergency")
+    await expect(emergency).to_be_visible()
+    await expect(emergency).to_contain_text("geen noodnummer")
+    await expect(emergency).to_contain_text("101 (politie)")
+    await expect(emergency).to_contain_text("112 (ambulance, brandweer)")
+    # The notice sits above the intake form, and nothing in the form is required.
+    notice_box = await emergency.bounding_box()
+    form_box = await page.locator("#intake").bounding_box()
+    assert notice_box is not None and form_box is not None
+    assert notice_box["y"] + notice_box["height"] <= form_box["y"]
+    assert await page.locator("#intake [required]").count() == 0
+    regions = await page.eval_on_selector_all("#region option", "os => os.map(o => o.value)")
+    assert regions == [
+        "unknown",
+        "antwerpen",
+        "limburg",
+        "oost-vlaanderen",
+        "vlaams-brabant",
+        "west-vlaanderen",
+        "brussel",
+        "elsewhere",
+    ]
+    # Every form control has a label a screen reader announces.
+    for control in ("#nickname", "#age", "#region", "#sex"):
+        assert await page.locator(control).evaluate("el => el.labels.length") == 1
+    assert_clean(visitor)
+
+
+async def test_language_switch_to_french_and_english(
+    relay: RunningRelay, visitor_factory: Factory
+) -> None:
+    visitor = await visitor_factory(relay.http_url)
+    page = await visitor.open()
+    await page.click("button[data-lang=fr]")
+    await expect(page.locator("html")).to_have_attribute("lang", "fr")
+    await expect(page.locator("#emergency")).to_contain_text("101 (police)")
+    await expect(page.locator("#start")).to_have_text("Commencer le chat")
+    await expect(page.locator("button[data-lang=fr]")).to_have_attribute("aria-pressed", "true")
+    await page.click("button[data-lang=en]")
+    await expect(page.locator("#emergency")).to_contain_text("not an emergency service")
+    await expect(page.locator("#leave")).to_have_text("Leave quickly")
+    assert_clean(visitor)
+
+
+async def test_nobody_online_says_so_with_the_email_address(
+    relay: RunningRelay, visitor_factory: Factory, settings: Settings
+) -> None:
+    visitor = await visitor_factory(relay.http_url)
+    page = await visitor.open()
+    await expect(page.locator("#nobody")).to_be_visible()
+    await expect(page.locator("#nobody")).to_contain_text(settings.helpline.email)
+    # Nothing is mandatory: an empty form starts a chat, which waits in the queue.
+    await page.click("#start")
+    await expect(page.locator("#queue-position")).to_have_text("Je bent de volgende.")
+    await expect(page.locator("#nobody")).to_be_visible()
+    assert_clean(visitor)
+
+
+# ----- queue and chat -----
+
+
+async def test_queue_position_is_shown_and_updated_live(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        first = await visitor_factory(relay.http_url)
+        first_page = await first.open()
+        await start_chat(first_page, "Eerste")
+        await expect(first_page.locator("#queue-position")).to_have_text("Je bent de volgende.")
+        second = await visitor_factory(relay.http_url)
+        second_page = await second.open()
+        await start_chat(second_page, "Tweede")
+        await expect(second_page.locator("#queue-position")).to_have_text(
+            "Je bent nummer 2 in de wachtrij."
+        )
+        assert await second_page.locator("#queue-position").get_attribute("aria-live") == "polite"
+        await ann.take_next()
+        await expect(first_page.locator("#chat-heading")).to_have_text("Je chat met Ann")
+        await expect(second_page.locator("#queue-position")).to_have_text("Je bent de volgende.")
+        assert_clean(first)
+        assert_clean(second)
+
+
+async def test_messages_both_ways_with_typing_and_acknowledgement(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        # Counsellor types: the visitor sees it; then the message replaces the indicator.
+        await ann.typing(conversation, True)
+        await expect(page.locator("#typing")).to_have_text("Ann is aan het typen…")
+        await ann.say(conversation, "Dag Mira, waarover wil je praten?")
+        await expect(page.locator("#transcript .counsellor .text")).to_have_text(
+            "Dag Mira, waarover wil je praten?"
+        )
+        await expect(page.locator("#typing")).to_be_hidden()
+        # Visitor types: the counsellor gets a typing frame with the nickname.
+        await page.locator("#message").press_sequentially("Ik wil")
+        typing = await ann.expect(
+            protocol.SConsoleTyping, lambda frame: frame.conversation == conversation
+        )
+        assert typing.typing and typing.name == "Mira"
+        await page.fill("#message", "Ik wil iets vertellen.")
+        await page.press("#message", "Enter")
+        received = await ann.next_message(conversation)
+        assert received.text == "Ik wil iets vertellen." and received.sender == "visitor"
+        mine = page.locator("#transcript .visitor").last
+        await expect(mine).to_contain_text("verstuurd")
+        await expect(mine).not_to_have_class(re.compile("pending"))
+        assert await mine.get_attribute("data-seq") == str(received.seq)
+        assert [m["seq"] for m in await transcript(page)] == [1, 2]
+        assert await page.locator("#transcript").get_attribute("aria-live") == "polite"
+        assert_clean(visitor)
+
+
+async def test_hostile_text_is_shown_literally(
+    relay: RunningRelay, visitor_factory: Factory, make_counsellor: MakeCounsellor
+) -> None:
+    make_counsellor("eve", team="limburg", display_name="<b>Eve</b><img src=x onerror=alert(1)>")
+    async with counsellor_console(relay, "eve") as eve:
+        visitor = await visitor_factory(relay.http_url)
+        page = await visitor.open()
+        await start_chat(page, "<i>nick</i>")
+        taken = await eve.take_next()
+        conversation = taken.conversation.id
+        heading = "Je chat met <b>Eve</b><img src=x onerror=alert(1)>"
+        await expect(page.locator("#chat-heading")).to_have_text(heading)
+        for text in HOSTILE:
+            await eve.say(conversation, text)
+        for text in HOSTILE[:3]:
+            await page.fill("#message", text)
+            await page.click("#send")
+            await eve.next_message(conversation)
+        await expect(page.locator("#transcript .visitor:not(.pending)")).to_have_count(3)
+        shown = await transcript(page)
+        assert [m["text"] for m in shown] == HOSTILE + HOSTILE[:3]
+        # Nothing was turned into elements or run.
+        assert await page.locator("#transcript script, #transcript img, #transcript b").count() == 0
+        assert await page.locator("#chat-heading *").count() == 0
+        assert await page.evaluate("window.__pwned") is None
+        assert_clean(visitor)
+
+
+# ----- connection trouble and resume -----
+
+
+async def test_dropped_connection_resumes_with_same_counsellor_and_whole_transcript(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await ann.say(conversation, "een")
+        await page.fill("#message", "twee")
+        await page.press("#message", "Enter")
+        await ann.next_message(conversation)
+        await expect(page.locator("#transcript .visitor:not(.pending)")).to_have_count(1)
+
+        await visitor.lose_network(page)
+        await expect(page.locator("#connection")).to_contain_text("Verbinding verbroken")
+        holding = await ann.expect(
+            protocol.SVisitorState, lambda frame: frame.conversation == conversation
+        )
+        assert holding.state == "holding"
+        # While the visitor is away: the counsellor writes, the visitor writes (pending).
+        await ann.say(conversation, "drie")
+        await page.fill("#message", "vier")
+        await page.press("#message", "Enter")
+        await expect(page.locator("#transcript .visitor.pending")).to_have_count(1)
+
+        await visitor.restore_network()
+        back = await ann.expect(
+            protocol.SVisitorState,
+            lambda frame: frame.conversation == conversation and frame.state == "connected",
+        )
+        assert back.state == "connected"
+        received = await ann.next_message(conversation)
+        assert received.text == "vier"
+        await expect(page.locator("#connection")).to_be_hidden()
+        await expect(page.locator("#transcript .pending")).to_have_count(0)
+        await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
+        shown = await transcript(page)
+        assert [(m["seq"], m["text"]) for m in shown] == [
+            (1, "een"),
+            (2, "twee"),
+            (3, "drie"),
+            (4, "vier"),
+        ]
+        # Exactly one stored copy of the resent message.
+        await ann.send(type="sync", conversation=conversation, after=0)
+        synced = await ann.expect(protocol.SConversation, lambda frame: frame.why == "sync")
+        assert [m.text for m in synced.messages] == ["een", "twee", "drie", "vier"]
+        assert_clean(visitor)
+
+
+async def test_reload_and_new_tab_resume_the_same_conversation(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await ann.say(conversation, "bericht voor het herladen")
+        await expect(page.locator("#transcript .counsellor")).to_have_count(1)
+        await page.reload()
+        await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
+        await expect(page.locator("#transcript .counsellor .text")).to_have_text(
+            "bericht voor het herladen"
+        )
+        await page.fill("#message", "na het herladen")
+        await page.press("#message", "Enter")
+        assert (await ann.next_message(conversation)).text == "na het herladen"
+
+        # A second tab takes the chat over; the first one says so instead of fighting back.
+        second = await visitor.open()
+        await expect(second.locator("#chat-heading")).to_have_text("Je chat met Ann")
+        assert [m["text"] for m in await transcript(second)] == [
+            "bericht voor het herladen",
+            "na het herladen",
+        ]
+        await expect(page.locator("#view-elsewhere")).to_be_visible()
+        await ann.say(conversation, "in de nieuwe tab")
+        await expect(second.locator("#transcript .counsellor").last).to_have_text(
+            re.compile("in de nieuwe tab")
+        )
+        assert_clean(visitor)
+
+
+# ----- leaving -----
+
+
+async def test_leave_quickly_clears_the_page_and_replaces_the_history_entry(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await ann.say(conversation, "iets gevoeligs")
+        await expect(page.locator("#transcript .counsellor")).to_have_count(1)
+        await visitor.context.route(
+            NEUTRAL_URL,
+            lambda route: route.fulfill(status=200, content_type="text/html", body="<p>w</p>"),
+        )
+        entries = await page.evaluate("history.length")
+        # Click and look in the same task: the navigation only starts after it, so this sees
+        # what the chat page left behind when it went.
+        leftover = await page.evaluate(
+            """() => {
+                document.getElementById('leave').click();
+                return [document.body.childElementCount, document.title];
+            }"""
+        )
+        assert leftover == [0, ""]
+        await page.wait_for_url(NEUTRAL_URL)
+        # The chat page is not in the history: Back does not bring the transcript back.
+        assert await page.evaluate("history.length") == entries
+        await page.go_back()
+        assert not page.url.startswith(relay.http_url)
+        ended = await ann.expect(protocol.SEnded, lambda frame: frame.conversation == conversation)
+        assert ended.reason == "visitor"
+        assert NEUTRAL_URL in visitor.requests
+        visitor.requests.remove(NEUTRAL_URL)  # the one foreign request the visitor asked for
+        assert_clean(visitor)
+
+
+async def test_escape_twice_leaves_quickly(relay: RunningRelay, visitor_factory: Factory) -> None:
+    visitor = await visitor_factory(relay.http_url)
+    await visitor.context.route(
+        NEUTRAL_URL, lambda route: route.fulfill(status=200, body="weather")
+    )
+    page = await visitor.open()
+    await expect(page.locator("#start")).to_be_enabled()
+    await page.keyboard.press("Escape")
+    await expect(page.locator("#intake")).to_be_visible()  # once is not enough
+    await page.keyboard.press("Escape")
+    await page.wait_for_url(NEUTRAL_URL)
+
+
+async def test_visitor_ends_the_chat_and_can_start_again(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await page.click("#end")
+        await expect(page.locator("#view-ended")).to_be_visible()
+        ended = await ann.expect(protocol.SEnded, lambda frame: frame.conversation == conversation)
+        assert ended.reason == "visitor"
+        await page.click("#new-chat")
+        await expect(page.locator("#view-intro")).to_be_visible()
+        await start_chat(page, "Opnieuw")
+        taken = await ann.take_next()
+        assert taken.conversation.id != conversation
+        await expect(page.locator("#transcript li.msg:not(.system)")).to_have_count(0)
+        assert_clean(visitor)
+
+
+# ----- small screens and keyboard -----
+
+
+async def test_phone_viewport_has_no_horizontal_scroll(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await ann.say(conversation, "x" * 500)
+        await ann.say(conversation, "https://" + "lang" * 80 + ".example/" + "pad/" * 40)
+        await expect(page.locator("#transcript .counsellor")).to_have_count(2)
+        for _ in range(2):
+            widths = await page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1] == 360
+            await page.click("button[data-lang=fr]")  # longer words
+        assert_clean(visitor)
+
+
+async def test_keyboard_only_start_and_send(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor = await visitor_factory(relay.http_url)
+        page = await visitor.open()
+        await expect(page.locator("#start")).to_be_enabled()
+        await page.focus("#nickname")
+        await page.keyboard.type("Toetsen")
+        await page.keyboard.press("Enter")  # submits the intake form
+        await expect(page.locator("#queue-position")).to_have_text("Je bent de volgende.")
+        taken = await ann.take_next()
+        await expect(page.locator("#message")).to_be_focused()
+        await page.keyboard.type("zonder muis")
+        await page.keyboard.press("Enter")
+        received = await ann.next_message(taken.conversation.id)
+        assert received.text == "zonder muis"
+        assert_clean(visitor)
+
+
+async def test_closed_hours_offer_email_and_phone(
+    settings: Settings, visitor_factory: Factory
+) -> None:
+    hours = settings.chat_hours.model_copy(
+        update={"always_open": False, "open_on_holidays": False}
+        | {day: [] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+        | {day: [] for day in ("saturday", "sunday")}
+    )
+    async with running_relay(settings.model_copy(update={"chat_hours": hours})) as closed:
+        visitor = await visitor_factory(closed.http_url)
+        page = await visitor.open()
+        await expect(page.locator("#view-closed")).to_be_visible()
+        await expect(page.locator("#view-intro")).to_be_hidden()
+        await expect(page.locator("#alt-email a")).to_have_attribute(
+            "href", f"mailto:{settings.helpline.email}"
+        )
+        await expect(page.locator("#alt-phone a")).to_have_attribute(
+            "href", f"tel:{settings.helpline.phone}"
+        )
+        assert_clean(visitor)
+
+
+async def test_blocked_visitor_sees_a_calm_message(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await ann.send(type="block", conversation=conversation, reason="test misuse", hours=1)
+        await expect(page.locator("#view-blocked")).to_be_visible()
+        await expect(page.locator("#view-blocked")).to_contain_text("niet chatten")
+        await expect(page.locator("#alternatives")).to_be_visible()
+        assert_clean(visitor)

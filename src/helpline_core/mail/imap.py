@@ -95,6 +95,13 @@ async def connect_imap(
         ) from None
     if response.result != "OK":
         raise MailLoginFailed(f"{_describe(mailbox)} refused the login of {mailbox.imap_user!r}")
+    # Servers announce more (IDLE, UIDPLUS) after login; aioimaplib keeps the greeting's list.
+    try:
+        await asyncio.wait_for(client.protocol.capability(), timeout)
+    except (OSError, TimeoutError, aioimaplib.Abort, aioimaplib.Error) as error:
+        raise MailServerUnreachable(
+            f"{_describe(mailbox)} failed ({type(error).__name__})"
+        ) from None
     return client
 
 

@@ -1,0 +1,261 @@
+""" "Please don't keep my email" (E3): remove a thread from the mailbox and the database.
+
+Two steps, so that a person's request survives a mail server that is down:
+1. `mark_for_deletion` records the request (audited); the thread leaves every list at once and
+   no reply can be queued to it.
+2. `purge_marked` flags the thread's messages \\Deleted in the team's folder (and Sent folder)
+   and expunges them, found by stored UID (same UIDVALIDITY) and by Message-ID search; only
+   then are the emails, attachment files and quarantine-free rows deleted from the database.
+   While the mailbox cannot be reached the request stays pending and is retried.
+
+What remains is a content-free conversation row (channel, team, dates, answered in time) so the
+anonymised figures still count the contact; subject, addresses, bodies and files are gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import aioimaplib
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from helpline_core.clock import utcnow
+from helpline_core.config import MailboxSettings, Settings
+from helpline_core.db import session_scope
+from helpline_core.mail.imap import (
+    MailLoginFailed,
+    MailServerUnreachable,
+    connect_imap,
+    imap_quote,
+    logout_quietly,
+    search_numbers,
+    uid_set,
+    uidvalidity_of,
+)
+from helpline_core.mail.store import remove_attachment
+from helpline_core.models import (
+    Attachment,
+    Channel,
+    Conversation,
+    ConversationStatus,
+    EmailDirection,
+    EmailMessage,
+    Team,
+)
+from helpline_core.services import audit
+
+log = logging.getLogger("helpline.mail")
+
+
+class DeletionError(ValueError):
+    """The thread cannot be marked (not email, unknown)."""
+
+
+@dataclass
+class DeleteReport:
+    conversations: int = 0
+    emails: int = 0
+    expunged: int = 0
+    pending: int = 0
+
+
+@dataclass(frozen=True)
+class _Target:
+    conversation_id: int
+    public_id: str
+    team_code: str
+    inbound: list[tuple[str, int | None, int | None]]  # message_id, uidvalidity, uid
+    outbound: list[str]
+
+
+def mark_for_deletion(
+    session: Session,
+    key: bytes,
+    *,
+    conversation: Conversation,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    if conversation.channel != Channel.EMAIL:
+        raise DeletionError("only email threads are deleted this way")
+    if conversation.delete_requested_at is None:
+        conversation.delete_requested_at = now or utcnow()
+        session.add(conversation)
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action="email.delete_requested",
+        object_type="conversation",
+        object_id=conversation.public_id,
+    )
+
+
+def _targets(engine: Engine, only: str | None) -> list[_Target]:
+    with session_scope(engine) as session:
+        statement = (
+            select(Conversation, Team)
+            .join(Team, col(Team.id) == col(Conversation.team_id))
+            .where(Conversation.channel == Channel.EMAIL)
+            .where(col(Conversation.delete_requested_at).is_not(None))
+        )
+        if only is not None:
+            statement = statement.where(Conversation.public_id == only)
+        targets = []
+        for conversation, team in session.exec(statement):
+            emails = list(
+                session.exec(
+                    select(EmailMessage).where(EmailMessage.conversation_id == conversation.id)
+                )
+            )
+            if not emails and conversation.subject is None:
+                continue  # already done
+            assert conversation.id is not None
+            targets.append(
+                _Target(
+                    conversation.id,
+                    conversation.public_id,
+                    team.code,
+                    [
+                        (e.message_id, e.imap_uidvalidity, e.imap_uid)
+                        for e in emails
+                        if e.direction == EmailDirection.INBOUND
+                    ],
+                    [e.message_id for e in emails if e.direction == EmailDirection.OUTBOUND],
+                )
+            )
+        return targets
+
+
+async def _expunge(
+    client: aioimaplib.IMAP4,
+    folder: str,
+    message_ids: list[str],
+    known: list[tuple[int | None, int | None]],
+) -> int:
+    selected = await client.select(folder)
+    if selected.result != "OK":
+        raise MailServerUnreachable(f"folder {folder} cannot be opened")
+    validity = uidvalidity_of(selected.lines)
+    uids = {uid for uidvalidity, uid in known if uid is not None and uidvalidity == validity}
+    for message_id in message_ids:
+        if message_id.endswith("@no-message-id.invalid>"):
+            continue  # made up by us: not in the message, found by UID only
+        response = await client.uid_search(
+            "HEADER", "Message-ID", imap_quote(message_id), charset=None
+        )
+        if response.result == "OK":
+            uids.update(search_numbers(response.lines))
+    if not uids:
+        return 0
+    stored = await client.uid("store", uid_set(sorted(uids)), "+FLAGS.SILENT", "(\\Deleted)")
+    if stored.result != "OK":
+        raise MailServerUnreachable(f"flagging messages in {folder} was refused")
+    if client.has_capability("UIDPLUS"):
+        expunged = await client.uid("expunge", uid_set(sorted(uids)))
+    else:
+        # Without UIDPLUS, EXPUNGE removes every \Deleted message of the folder (documented).
+        expunged = await client.expunge()
+    if expunged.result != "OK":
+        raise MailServerUnreachable(f"expunging {folder} was refused")
+    return len(uids)
+
+
+async def _clean_mailbox(
+    mailbox: MailboxSettings,
+    target: _Target,
+    ssl_context: ssl.SSLContext | None,
+    environ: Mapping[str, str] | None,
+) -> int:
+    client = await connect_imap(mailbox, ssl_context=ssl_context, environ=environ)
+    try:
+        ids = [message_id for message_id, _, _ in target.inbound]
+        known = [(validity, uid) for _, validity, uid in target.inbound]
+        count = await _expunge(client, mailbox.imap_folder, ids, known)
+        if mailbox.sent_folder and target.outbound:
+            count += await _expunge(client, mailbox.sent_folder, target.outbound, [])
+        return count
+    finally:
+        await logout_quietly(client)
+
+
+def _delete_rows(
+    settings: Settings, engine: Engine, key: bytes, target: _Target, expunged: int, actor: str
+) -> int:
+    with session_scope(engine) as session:
+        emails = list(
+            session.exec(
+                select(EmailMessage).where(EmailMessage.conversation_id == target.conversation_id)
+            )
+        )
+        files: list[str] = []
+        for email in emails:
+            for attachment in session.exec(
+                select(Attachment).where(Attachment.email_id == email.id)
+            ):
+                files.append(attachment.stored_name)
+                session.delete(attachment)
+        session.flush()
+        for email in emails:
+            session.delete(email)
+        conversation = session.get(Conversation, target.conversation_id)
+        assert conversation is not None
+        conversation.subject = None
+        conversation.nickname = None
+        conversation.status = ConversationStatus.ENDED
+        conversation.ended_at = conversation.ended_at or utcnow()
+        session.add(conversation)
+        audit.record(
+            session,
+            key,
+            actor=actor,
+            action="email.thread_deleted",
+            object_type="conversation",
+            object_id=target.public_id,
+            detail={"emails": len(emails), "expunged": expunged, "attachments": len(files)},
+        )
+    # Files go after the commit: a rolled-back deletion must not lose them.
+    for name in files:
+        remove_attachment(settings, name)
+    return len(emails)
+
+
+async def purge_marked(
+    settings: Settings,
+    engine: Engine,
+    key: bytes,
+    *,
+    only: str | None = None,
+    actor: str = "mail-worker",
+    ssl_context: ssl.SSLContext | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> DeleteReport:
+    """Carry out pending deletion requests (or only the one for conversation `only`)."""
+    report = DeleteReport()
+    for target in await asyncio.to_thread(_targets, engine, only):
+        team = settings.team(target.team_code)
+        expunged = 0
+        if team is not None and team.mail.imap_host:
+            try:
+                expunged = await _clean_mailbox(team.mail, target, ssl_context, environ)
+            except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
+                log.warning(
+                    "team %s: deletion waits for the mailbox (%s)",
+                    target.team_code,
+                    type(error).__name__,
+                )
+                report.pending += 1
+                continue
+        deleted = await asyncio.to_thread(
+            _delete_rows, settings, engine, key, target, expunged, actor
+        )
+        report.conversations += 1
+        report.emails += deleted
+        report.expunged += expunged
+    return report

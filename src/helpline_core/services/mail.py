@@ -1,0 +1,293 @@
+"""Email use cases for the console (through the relay) and the CLI.
+
+The relay decides who may call these (S1: a counsellor sees their team's work); these functions
+take the allowed team ids and write the audit events. Every text field returned comes from
+`helpline_core.mail.parse`, which already removed control characters; front ends must still
+show it as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
+
+from helpline_core.clock import utcnow
+from helpline_core.config import Settings
+from helpline_core.mail import outbox
+from helpline_core.mail.delete import mark_for_deletion
+from helpline_core.models import (
+    Attachment,
+    Channel,
+    Conversation,
+    EmailDirection,
+    EmailMessage,
+    QuarantinedEmail,
+    Team,
+)
+from helpline_core.services import audit
+
+
+class MailNotFound(LookupError):
+    """No such email conversation for these teams (also when it exists for another team)."""
+
+
+@dataclass(frozen=True)
+class EmailConversationSummary:
+    public_id: str
+    team_code: str
+    subject: str
+    sender_name: str | None
+    sender_address: str | None
+    last_received_at: datetime | None
+    due_at: datetime | None
+    seconds_left: int | None  # negative: overdue
+    overdue: bool
+    answered_at: datetime | None
+    answered_in_time: bool | None
+    counsellor_id: int | None
+    emails: int
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    name: str | None
+    declared_type: str | None
+    detected_type: str | None
+    size: int
+    dropped_reason: str | None
+
+
+@dataclass(frozen=True)
+class ThreadEmail:
+    id: int
+    direction: str  # "in" or "out"
+    from_name: str | None
+    from_address: str | None
+    to: str | None
+    subject: str
+    at: datetime
+    body: str
+    problems: tuple[str, ...]
+    attachments: tuple[AttachmentInfo, ...]
+    outbox_state: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class EmailThread:
+    summary: EmailConversationSummary
+    emails: tuple[ThreadEmail, ...]
+
+
+@dataclass(frozen=True)
+class QuarantineItem:
+    id: int
+    mailbox: str
+    reason: str
+    size: int
+    received_at: datetime
+    resolved: bool
+
+
+def _summary(
+    session: Session, conversation: Conversation, team_code: str, now: datetime
+) -> EmailConversationSummary:
+    last = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.conversation_id == conversation.id)
+        .where(EmailMessage.direction == EmailDirection.INBOUND)
+        .order_by(col(EmailMessage.received_at).desc())
+        .limit(1)
+    ).first()
+    count = session.exec(
+        select(func.count()).where(EmailMessage.conversation_id == conversation.id)
+    ).one()
+    waiting = conversation.answered_at is None and conversation.due_at is not None
+    left = (
+        int((conversation.due_at - now).total_seconds())
+        if waiting and conversation.due_at
+        else None
+    )
+    return EmailConversationSummary(
+        public_id=conversation.public_id,
+        team_code=team_code,
+        subject=conversation.subject or "",
+        sender_name=last.from_name if last else None,
+        sender_address=last.from_address if last else None,
+        last_received_at=last.received_at if last else None,
+        due_at=conversation.due_at,
+        seconds_left=left,
+        overdue=left is not None and left < 0,
+        answered_at=conversation.answered_at,
+        answered_in_time=conversation.answered_in_time,
+        counsellor_id=conversation.counsellor_id,
+        emails=int(count),
+    )
+
+
+def list_email_conversations(
+    session: Session,
+    *,
+    team_ids: Sequence[int] | None,
+    include_answered: bool = False,
+    now: datetime | None = None,
+    limit: int = 200,
+) -> list[EmailConversationSummary]:
+    """Email threads waiting for an answer, overdue first (earliest due time first)."""
+    now = now or utcnow()
+    statement = (
+        select(Conversation, Team)
+        .join(Team, col(Team.id) == col(Conversation.team_id))
+        .where(Conversation.channel == Channel.EMAIL)
+        .where(col(Conversation.delete_requested_at).is_(None))
+    )
+    if team_ids is not None:
+        statement = statement.where(col(Conversation.team_id).in_(list(team_ids)))
+    if not include_answered:
+        statement = statement.where(col(Conversation.answered_at).is_(None))
+    # Unanswered before answered; then the earliest due time first, so overdue work leads.
+    statement = statement.order_by(
+        col(Conversation.answered_at).is_not(None), col(Conversation.due_at), col(Conversation.id)
+    ).limit(limit)
+    return [_summary(session, c, team.code, now) for c, team in session.exec(statement)]
+
+
+def _conversation(
+    session: Session, public_id: str, team_ids: Sequence[int] | None
+) -> tuple[Conversation, Team]:
+    found = session.exec(
+        select(Conversation, Team)
+        .join(Team, col(Team.id) == col(Conversation.team_id))
+        .where(Conversation.public_id == public_id)
+        .where(Conversation.channel == Channel.EMAIL)
+        .where(col(Conversation.delete_requested_at).is_(None))
+    ).first()
+    if found is None or (team_ids is not None and found[0].team_id not in team_ids):
+        raise MailNotFound("no such email conversation")
+    return found
+
+
+def read_thread(
+    session: Session,
+    key: bytes,
+    *,
+    public_id: str,
+    team_ids: Sequence[int] | None,
+    actor: str,
+    now: datetime | None = None,
+) -> EmailThread:
+    """The whole thread, oldest first. Audited: reading email is reading sensitive data."""
+    conversation, team = _conversation(session, public_id, team_ids)
+    emails = []
+    rows = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.conversation_id == conversation.id)
+        .order_by(col(EmailMessage.received_at), col(EmailMessage.id))
+    )
+    for email in rows:
+        attachments = tuple(
+            AttachmentInfo(
+                a.id or 0,
+                a.original_name,
+                a.declared_type,
+                a.detected_type,
+                a.size,
+                a.dropped_reason,
+            )
+            for a in session.exec(select(Attachment).where(Attachment.email_id == email.id))
+        )
+        emails.append(
+            ThreadEmail(
+                id=email.id or 0,
+                direction=str(email.direction),
+                from_name=email.from_name,
+                from_address=email.from_address,
+                to=email.to_addresses,
+                subject=email.subject or "",
+                at=email.received_at,
+                body=email.body_text,
+                problems=tuple((email.problems or "").splitlines()),
+                attachments=attachments,
+                outbox_state=str(email.outbox_state) if email.outbox_state else None,
+                last_error=email.last_error,
+            )
+        )
+    audit.record(
+        session,
+        key,
+        actor=actor,
+        action="email.thread_read",
+        object_type="conversation",
+        object_id=conversation.public_id,
+        detail={"emails": len(emails)},
+    )
+    return EmailThread(_summary(session, conversation, team.code, now or utcnow()), tuple(emails))
+
+
+def reply(
+    session: Session,
+    key: bytes,
+    settings: Settings,
+    *,
+    public_id: str,
+    body: str,
+    team_ids: Sequence[int] | None,
+    counsellor_id: int | None,
+    actor: str,
+) -> int:
+    """Queue a reply (the worker sends it); returns the outgoing email's id. Stops the clock."""
+    conversation, _ = _conversation(session, public_id, team_ids)
+    row = outbox.queue_reply(
+        session, key, settings, conversation=conversation, body=body,
+        counsellor_id=counsellor_id, actor=actor,
+    )  # fmt: skip
+    assert row.id is not None
+    return row.id
+
+
+def request_deletion(
+    session: Session, key: bytes, *, public_id: str, team_ids: Sequence[int] | None, actor: str
+) -> None:
+    """The sender asked us not to keep their email (E3); the worker expunges and deletes it."""
+    conversation, _ = _conversation(session, public_id, team_ids)
+    mark_for_deletion(session, key, conversation=conversation, actor=actor)
+
+
+def list_quarantine(
+    session: Session, *, mailboxes: Sequence[str] | None = None, include_resolved: bool = False
+) -> list[QuarantineItem]:
+    """What could not be ingested, with the reason (no content: reading raw mail is separate)."""
+    # Six columns: beyond sqlmodel's typed select, so plain SQLAlchemy here.
+    statement = sa_select(
+        col(QuarantinedEmail.id),
+        col(QuarantinedEmail.mailbox),
+        col(QuarantinedEmail.reason),
+        func.length(col(QuarantinedEmail.raw)),
+        col(QuarantinedEmail.received_at),
+        col(QuarantinedEmail.resolved_at),
+    ).order_by(col(QuarantinedEmail.received_at).desc())
+    if mailboxes is not None:
+        statement = statement.where(col(QuarantinedEmail.mailbox).in_(list(mailboxes)))
+    if not include_resolved:
+        statement = statement.where(col(QuarantinedEmail.resolved_at).is_(None))
+    return [
+        QuarantineItem(row_id or 0, mailbox, reason, int(size or 0), received, resolved is not None)
+        for row_id, mailbox, reason, size, received, resolved in session.execute(statement)
+    ]
+
+
+def read_quarantined(session: Session, key: bytes, *, item_id: int, actor: str) -> bytes:
+    """The raw bytes of a quarantined email, for a person to inspect. Audited."""
+    row = session.get(QuarantinedEmail, item_id)
+    if row is None:
+        raise MailNotFound(f"no quarantined email {item_id}")
+    audit.record(
+        session, key, actor=actor, action="email.quarantine_read",
+        object_type="quarantined_email", object_id=item_id,
+    )  # fmt: skip
+    return row.raw

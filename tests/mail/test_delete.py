@@ -1,0 +1,109 @@
+"""Deleting a thread on request (E3): expunged from the IMAP mailbox, deleted from the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from helpline_core.config import Settings
+from helpline_core.db import session_scope
+from helpline_core.mail.delete import purge_marked
+from helpline_core.mail.sender import process_outbox
+from helpline_core.mail.store import attachment_path
+from helpline_core.models import Attachment, AuditEvent, Conversation, EmailMessage
+from helpline_core.services import mail as mail_service
+from tests.mail import mail_corpus
+from tests.mail.conftest import Mailbox, with_mailbox
+from tests.mail.servers import SmtpRecorder, start_smtp
+from tests.mail.test_imap_sync import sync
+
+
+async def test_thread_is_expunged_and_deleted(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes, tmp_path: Path
+) -> None:
+    sent_folder = f"{mailbox.folder}-sent"
+    await mailbox.server.create_folder(sent_folder)
+    recorder = SmtpRecorder()
+    controller = start_smtp(recorder)
+    settings = with_mailbox(
+        mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
+        sent_folder=sent_folder,
+    )  # fmt: skip
+    try:
+        await mailbox.deliver(
+            mail_corpus.big_attachment(50_000),  # has an attachment file on disk
+            mail_corpus.simple("<keep@visitor.example>", subject="Iemand anders"),
+        )
+        await sync(settings, engine)
+        with session_scope(engine) as session:
+            target = session.exec(
+                select(Conversation).where(Conversation.subject == "grote bijlage")
+            ).one()
+            mail_service.reply(
+                session, secret_key, settings, public_id=target.public_id, body="Antwoord",
+                team_ids=None, counsellor_id=None, actor="counsellor:test",
+            )  # fmt: skip
+            (attachment,) = session.exec(select(Attachment)).all()
+        assert (await process_outbox(settings, engine)).sent == 1
+        stored_file = attachment_path(settings, attachment.stored_name)
+        assert stored_file.exists()
+        with session_scope(engine) as session:
+            mail_service.request_deletion(
+                session,
+                secret_key,
+                public_id=target.public_id,
+                team_ids=None,
+                actor="counsellor:test",
+            )
+        # Marked: gone from the lists at once.
+        with session_scope(engine) as session:
+            listed = mail_service.list_email_conversations(
+                session, team_ids=None, include_answered=True
+            )
+            assert target.public_id not in [item.public_id for item in listed]
+        report = await purge_marked(settings, engine, secret_key)
+    finally:
+        controller.stop()
+    assert (report.conversations, report.emails, report.expunged, report.pending) == (1, 2, 2, 0)
+    assert await mailbox.server.message_ids(mailbox.folder) == ["<keep@visitor.example>"]
+    assert await mailbox.server.message_ids(sent_folder) == []
+    assert not stored_file.exists()
+    with session_scope(engine) as session:
+        remaining = session.exec(select(EmailMessage)).all()
+        assert [email.message_id for email in remaining] == ["<keep@visitor.example>"]
+        stub = session.get(Conversation, target.id)
+        assert stub is not None and stub.subject is None
+        events = list(
+            session.exec(select(AuditEvent).where(AuditEvent.object_id == target.public_id))
+        )
+        details = " ".join(event.detail for event in session.exec(select(AuditEvent)))
+    by_action = {event.action: json.loads(event.detail) for event in events}
+    assert "email.delete_requested" in by_action
+    assert by_action["email.thread_deleted"] == {"attachments": 1, "emails": 2, "expunged": 2}
+    assert "Antwoord" not in details and "visitor.example" not in details
+    # Done once: nothing left to do.
+    assert (await purge_marked(settings, engine, secret_key)).conversations == 0
+
+
+async def test_deletion_waits_for_an_unreachable_mailbox(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    # No Message-ID: found again by its stored UID.
+    await mailbox.deliver(mail_corpus.simple(message_id="", subject="zonder id"))
+    await sync(mailbox.settings, engine)
+    with session_scope(engine) as session:
+        conversation = session.exec(select(Conversation)).one()
+        mail_service.request_deletion(
+            session, secret_key, public_id=conversation.public_id, team_ids=None, actor="t"
+        )
+    down: Settings = with_mailbox(mailbox.settings, imap_port=1)
+    pending = await purge_marked(down, engine, secret_key)
+    assert pending.pending == 1 and pending.conversations == 0
+    with session_scope(engine) as session:
+        assert len(session.exec(select(EmailMessage)).all()) == 1
+    done = await purge_marked(mailbox.settings, engine, secret_key)
+    assert (done.conversations, done.expunged) == (1, 1)
+    assert await mailbox.server.message_ids(mailbox.folder) == []

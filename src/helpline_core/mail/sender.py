@@ -67,6 +67,9 @@ class TlsContexts:
     imap: ssl.SSLContext | None = None
 
 
+SYSTEM_TLS = TlsContexts()
+
+
 def _claim_and_build(
     engine: Engine, email_id: int, now: datetime
 ) -> tuple[MimeMessage, str] | None:
@@ -131,7 +134,7 @@ async def send_one(
     report: OutboxReport,
     *,
     now: datetime | None = None,
-    tls: TlsContexts = TlsContexts(),
+    tls: TlsContexts = SYSTEM_TLS,
     environ: Mapping[str, str] | None = None,
 ) -> None:
     claimed = await asyncio.to_thread(_claim_and_build, engine, email_id, now or utcnow())
@@ -178,7 +181,7 @@ async def recover_interrupted(
     report: OutboxReport,
     *,
     now: datetime | None = None,
-    tls: TlsContexts = TlsContexts(),
+    tls: TlsContexts = SYSTEM_TLS,
     environ: Mapping[str, str] | None = None,
 ) -> None:
     """Settle SENDING rows whose lease ran out (the sender crashed or was killed)."""
@@ -254,7 +257,7 @@ async def process_outbox(
     engine: Engine,
     *,
     now: datetime | None = None,
-    tls: TlsContexts = TlsContexts(),
+    tls: TlsContexts = SYSTEM_TLS,
     environ: Mapping[str, str] | None = None,
 ) -> OutboxReport:
     """One pass: settle interrupted sends, then send every reply that is due."""

@@ -1,0 +1,113 @@
+"""Long-running loops of the mail worker: one per team mailbox, one for outbox and deletions.
+
+A mailbox loop keeps one IMAP connection: read what is new, then wait in IDLE (when the server
+offers it) or sleep `mail.poll_seconds`, and again. On any failure it logs one line (team and
+error type, never credentials or mail content), backs off and reconnects. All loops end soon
+after `stop` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+
+import aioimaplib
+from sqlalchemy.engine import Engine
+
+from helpline_core.config import Settings, TeamSettings
+from helpline_core.mail.delete import purge_marked
+from helpline_core.mail.imap import connect_imap, logout_quietly
+from helpline_core.mail.imap_sync import OnResult, sync_folder
+from helpline_core.mail.sender import SYSTEM_TLS, TlsContexts, process_outbox
+
+log = logging.getLogger("helpline.mail")
+OUTBOX_SECONDS = 10.0
+MAX_IDLE_SECONDS = 29 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
+MAX_RECONNECT_SECONDS = 300.0
+
+
+async def wait_or_stop(
+    stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None
+) -> None:
+    """Sleep up to `seconds`, returning early when `stop` (or `wake`) is set."""
+    waiters = [asyncio.ensure_future(stop.wait())]
+    if wake is not None:
+        waiters.append(asyncio.ensure_future(wake.wait()))
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        if wake is not None:
+            wake.clear()
+
+
+async def _idle(client: aioimaplib.IMAP4, stop: asyncio.Event, seconds: float) -> None:
+    """Wait in IDLE until the server reports a change, `seconds` pass, or `stop` is set."""
+    idle = await client.idle_start(timeout=min(seconds, MAX_IDLE_SECONDS))
+    push = asyncio.ensure_future(client.wait_server_push())
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({push, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        push.cancel()
+        stopper.cancel()
+        client.idle_done()
+        await asyncio.wait_for(idle, 30)
+
+
+async def watch_mailbox(
+    settings: Settings,
+    engine: Engine,
+    team: TeamSettings,
+    stop: asyncio.Event,
+    *,
+    on_result: OnResult | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> None:
+    """Keep one team's folder read until `stop` is set."""
+    delay = 1.0
+    while not stop.is_set():
+        client: aioimaplib.IMAP4 | None = None
+        try:
+            client = await connect_imap(team.mail, ssl_context=ssl_context)
+            delay = 1.0
+            while not stop.is_set():
+                await sync_folder(client, settings, engine, team, on_result=on_result)
+                if client.has_capability("IDLE"):
+                    await _idle(client, stop, settings.mail.poll_seconds)
+                else:
+                    await wait_or_stop(stop, settings.mail.poll_seconds)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning("team %s: mailbox paused (%s)", team.code, type(error).__name__)
+            await wait_or_stop(stop, delay)
+            delay = min(delay * 2, MAX_RECONNECT_SECONDS)
+        finally:
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    await logout_quietly(client)
+
+
+async def run_outbox(
+    settings: Settings,
+    engine: Engine,
+    key: bytes,
+    stop: asyncio.Event,
+    *,
+    wake: asyncio.Event | None = None,
+    tls: TlsContexts = SYSTEM_TLS,
+) -> None:
+    """Send due replies and carry out deletion requests, every few seconds or when woken."""
+    while not stop.is_set():
+        try:
+            await process_outbox(settings, engine, tls=tls)
+            await purge_marked(settings, engine, key, ssl_context=tls.imap)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning("outbox paused (%s)", type(error).__name__)
+        await wait_or_stop(stop, OUTBOX_SECONDS, wake)

@@ -1,0 +1,106 @@
+"""`helpline mail ...` against a real IMAP server: cron sync, exit codes, quarantine, forget."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from helpline_cli.main import main
+from helpline_core.config import Settings
+from tests.mail import mail_corpus
+from tests.mail.servers import ImapServer
+
+
+@pytest.fixture
+def cli_mailbox(
+    pymap_server: ImapServer,
+    settings: Settings,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """Environment for the CLI: this test's database, and team antwerpen on a fresh folder."""
+    folder = f"C{secrets.token_hex(4)}"
+    asyncio.run(pymap_server.create_folder(folder))
+    password_file = tmp_path / "imap-password"
+    password_file.write_text(pymap_server.password)
+    team = {
+        "code": "antwerpen",
+        "name": "Antwerpen",
+        "mail": {
+            "imap_host": "127.0.0.1",
+            "imap_port": pymap_server.port,
+            "imap_tls": "none",
+            "imap_user": pymap_server.user,
+            "imap_password_file": str(password_file),
+            "imap_folder": folder,
+        },
+    }
+    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
+    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
+    monkeypatch.setenv("HELPLINE_TEAMS", json.dumps([team]))
+    return folder
+
+
+def test_sync_then_quarantine_list(
+    cli_mailbox: str, pymap_server: ImapServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(
+        pymap_server.append(cli_mailbox, mail_corpus.simple("<cli-1@v.example>"), b"\x00garbage")
+    )
+    assert main(["mail", "sync", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["teams"] == [
+        {"team": "antwerpen", "stored": 1, "duplicates": 0, "quarantined": 1,
+         "error": None, "unreachable": False}
+    ]  # fmt: skip
+    assert main(["mail", "sync", "--json"]) == 0  # nothing read twice
+    assert json.loads(capsys.readouterr().out)["teams"][0]["stored"] == 0
+    assert main(["mail", "quarantine", "--json"]) == 0
+    (item,) = json.loads(capsys.readouterr().out)
+    assert item["mailbox"] == "antwerpen" and item["reason"]
+    assert main(["mail", "outbox", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_sync_exit_3_when_unreachable(
+    cli_mailbox: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(
+        "HELPLINE_TEAMS",
+        json.dumps([{"code": "antwerpen", "name": "A", "mail": {"imap_host": "127.0.0.1",
+                     "imap_port": 1, "imap_tls": "none"}}]),
+    )  # fmt: skip
+    assert main(["mail", "sync"]) == 3
+    assert "unreachable" in capsys.readouterr().err
+
+
+def test_forget_plan_refusal_and_deletion(
+    cli_mailbox: str, pymap_server: ImapServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(pymap_server.append(cli_mailbox, mail_corpus.simple("<forget@v.example>")))
+    assert main(["mail", "sync", "--no-send"]) == 0
+    from helpline_core.config import load_settings
+    from helpline_core.db import make_engine, session_scope
+    from helpline_core.services import mail as mail_service
+
+    engine = make_engine(load_settings().database_url)
+    with session_scope(engine) as session:
+        (item,) = mail_service.list_email_conversations(session, team_ids=None)
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["mail", "forget", item.public_id, "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "conversation": item.public_id, "emails": 1, "done": False
+    }  # fmt: skip
+    assert main(["mail", "forget", item.public_id]) == 1  # no terminal, no --yes
+    assert main(["mail", "forget", item.public_id, "--yes", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["done"] and result["expunged"] == 1
+    assert asyncio.run(pymap_server.message_ids(cli_mailbox)) == []
+    assert main(["mail", "forget", "no-such-id"]) == 1

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Page, expect
@@ -38,6 +40,7 @@ HOSTILE = [
     "{{constructor.constructor('window.__pwned = 3')()}}",
 ]
 
+DUTCH_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 QUEUE_TEXT = re.compile(r"Je bent (nummer \d+ in de wachtrij|de volgende)\.")
 
 Factory = Callable[..., Awaitable[Visitor]]
@@ -81,6 +84,13 @@ async def transcript(page: Page) -> list[dict[str, Any]]:
         }))""",
     )
     return shown
+
+
+async def assert_no_sideways_scroll(page: Page) -> None:
+    width, viewport = await page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= viewport
 
 
 def assert_clean(visitor: Visitor) -> None:
@@ -151,9 +161,11 @@ async def test_language_switch_to_french_and_english(
     await expect(page.locator("#emergency")).to_contain_text("101 (police)")
     await expect(page.locator("#start")).to_have_text("Commencer le chat")
     await expect(page.locator("button[data-lang=fr]")).to_have_attribute("aria-pressed", "true")
+    await assert_no_sideways_scroll(page)
     await page.click("button[data-lang=en]")
     await expect(page.locator("#emergency")).to_contain_text("not an emergency service")
     await expect(page.locator("#leave")).to_have_text("Leave quickly")
+    await assert_no_sideways_scroll(page)
     assert_clean(visitor)
 
 
@@ -445,25 +457,34 @@ async def test_keyboard_only_start_and_send(
         assert_clean(visitor)
 
 
-async def test_closed_hours_offer_email_and_phone(
+async def test_closed_hours_say_when_chat_opens_and_offer_email_and_phone(
     settings: Settings, visitor_factory: Factory
 ) -> None:
+    # Open only tomorrow (Brussels time), 10:00-11:00: closed now, next opening known.
+    tomorrow = datetime.now(ZoneInfo("Europe/Brussels")).date() + timedelta(days=1)
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    spans = {day: ["10:00-11:00"] if i == tomorrow.weekday() else [] for i, day in enumerate(days)}
     hours = settings.chat_hours.model_copy(
-        update={"always_open": False, "open_on_holidays": False}
-        | {day: [] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
-        | {day: [] for day in ("saturday", "sunday")}
+        update={"always_open": False, "open_on_holidays": True, **spans}
     )
     async with running_relay(settings.model_copy(update={"chat_hours": hours})) as closed:
         visitor = await visitor_factory(closed.http_url)
         page = await visitor.open()
         await expect(page.locator("#view-closed")).to_be_visible()
         await expect(page.locator("#view-intro")).to_be_hidden()
+        dutch_day = DUTCH_WEEKDAYS[tomorrow.weekday()]
+        await expect(page.locator("#closed-next")).to_have_text(
+            re.compile(rf"^De chat opent weer op {dutch_day} {tomorrow.day} .*10:00\.$")
+        )
         await expect(page.locator("#alt-email a")).to_have_attribute(
             "href", f"mailto:{settings.helpline.email}"
         )
         await expect(page.locator("#alt-phone a")).to_have_attribute(
             "href", f"tel:{settings.helpline.phone}"
         )
+        await expect(page.locator("#alt-phone")).to_contain_text(settings.helpline.phone)
+        # Starting is refused by the relay too; the page stays on the closed view.
+        assert await page.locator("#start").is_hidden()
         assert_clean(visitor)
 
 

@@ -314,7 +314,11 @@ function render() {
     button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
   }
   const welcome = state.welcome || {};
-  $("emergency-text").textContent = text("emergency_text", {
+  const inChat = ["starting", "queued", "active"].includes(state.phase);
+  // During a chat the notice shrinks to one sentence, so the conversation fits a phone screen.
+  document.body.dataset.phase = state.phase;
+  $("emergency").classList.toggle("compact", inChat);
+  $("emergency-text").textContent = text(inChat ? "emergency_short" : "emergency_text", {
     police: welcome.police_number || "101",
     medical: welcome.medical_number || "112",
   });

@@ -15,8 +15,8 @@ export const TEXTS = {
     emergency_heading: "Geen noodnummer",
     emergency_text:
       "Deze hulplijn is geen noodnummer. In een noodsituatie of als het dringend is: bel {police} (politie) of {medical} (ambulance, brandweer).",
-    emergency_police: "{police}: politie",
-    emergency_medical: "{medical}: ambulance, brandweer",
+    emergency_short:
+      "Geen noodnummer. Bij nood: bel {police} (politie) of {medical} (ambulance, brandweer).",
     intro_heading: "Chat anoniem met een hulpverlener",
     intro_text:
       "Je hoeft niet te zeggen wie je bent. Kies een schuilnaam. De vragen hieronder helpen ons, maar je hoeft ze niet te beantwoorden.",
@@ -106,8 +106,8 @@ export const TEXTS = {
     emergency_heading: "Pas un numéro d'urgence",
     emergency_text:
       "Cette ligne d'écoute n'est pas un numéro d'urgence. En cas d'urgence, appelez le {police} (police) ou le {medical} (ambulance, pompiers).",
-    emergency_police: "{police} : police",
-    emergency_medical: "{medical} : ambulance, pompiers",
+    emergency_short:
+      "Pas un numéro d'urgence. En cas d'urgence : {police} (police) ou {medical} (ambulance, pompiers).",
     intro_heading: "Parlez anonymement avec un intervenant",
     intro_text:
       "Vous ne devez pas dire qui vous êtes. Choisissez un pseudonyme. Les questions ci-dessous nous aident, mais elles sont facultatives.",
@@ -197,8 +197,8 @@ export const TEXTS = {
     emergency_heading: "Not an emergency service",
     emergency_text:
       "This helpline is not an emergency service. In an emergency or urgent situation, call {police} (police) or {medical} (ambulance, fire).",
-    emergency_police: "{police}: police",
-    emergency_medical: "{medical}: ambulance, fire",
+    emergency_short:
+      "Not an emergency service. In an emergency call {police} (police) or {medical} (ambulance, fire).",
     intro_heading: "Chat anonymously with a counsellor",
     intro_text:
       "You don't have to say who you are. Choose a nickname. The questions below help us, but you don't have to answer them.",

@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import ssl
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from textual.app import App, SystemCommand
@@ -19,13 +21,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from helpline_core.canned import CannedError, CannedReply, load_canned
+from helpline_core.clock import utcnow
 from helpline_core.config import ConfigError, Settings, load_settings
-from helpline_tui import events as ev
-from helpline_tui.client import ConsoleClient
-from helpline_tui.i18n import set_language, t
+from helpline_tui.i18n import localized, set_language, t
 from helpline_tui.messages import ClientEvent
 from helpline_tui.screens.login import LoginScreen
-from helpline_tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    # Loaded after the login screen is up (start-up time): see _logged_in and make_client.
+    from helpline_tui import events as ev
+    from helpline_tui.client import ConsoleClient
+    from helpline_tui.screens.main import MainScreen
 
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
 
@@ -55,8 +61,10 @@ class ConsoleApp(App[None]):
         server: str | None = None,
         theme: str = "textual-dark",
         canned: dict[str, list[CannedReply]] | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         super().__init__()
+        self.clock = clock
         self.settings = settings
         self.server = server or settings.console.server
         self.client: ConsoleClient | None = None
@@ -70,6 +78,8 @@ class ConsoleApp(App[None]):
         self.push_screen(LoginScreen(self.server, self.make_client), self._logged_in)
 
     def make_client(self, url: str) -> ConsoleClient:
+        from helpline_tui.client import ConsoleClient
+
         self.client = ConsoleClient(
             url, self._client_event, ssl_context=ssl_context_for(self.settings)
         )
@@ -81,6 +91,8 @@ class ConsoleApp(App[None]):
     def _logged_in(self, client: ConsoleClient | None) -> None:
         if client is None:
             return
+        from helpline_tui.screens.main import MainScreen
+
         helpline = self.settings.helpline
         values = {
             "name": helpline.name,
@@ -89,16 +101,19 @@ class ConsoleApp(App[None]):
             "police_number": helpline.police_number,
             "medical_number": helpline.medical_number,
         }
-        self.main = MainScreen(
+        self.main = localized(MainScreen)(
             client,
             ZoneInfo(self.settings.helpline.timezone),
             self.canned,
             values,
             self.settings.relay.block_default_hours,
+            self.clock,
         )
         self.push_screen(self.main)
 
     def on_client_event(self, message: ClientEvent) -> None:
+        from helpline_tui import events as ev
+
         event = message.event
         if isinstance(event, ev.LoginLost) and self.client is not None:
             self.notify(t("login.again", reason=event.reason), severity="warning", markup=False)

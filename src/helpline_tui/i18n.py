@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeVar
+
+C = TypeVar("C", bound=type)
 
 Language = str
 
@@ -122,6 +124,25 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "lead.not_lead": ("Enkel voor teamverantwoordelijken.", "Team leads only."),
     "canned.title": ("Standaardantwoord", "Canned reply"),
     "error": ("Fout: {message}", "Error: {message}"),
+    "key.help": ("Hulp", "Help"),
+    "key.home": ("Wachtrij", "Queue"),
+    "key.take": ("Neem chat", "Take next"),
+    "key.availability": ("Beschikbaar/afwezig/pauze", "Available/away/break"),
+    "key.handover": ("Overdragen", "Hand over"),
+    "key.consult": ("Collega", "Consult"),
+    "key.block": ("Blokkeren", "Block"),
+    "key.end": ("Beëindigen/sluiten", "End/close"),
+    "key.team": ("Team", "Team"),
+    "key.canned": ("Standaardantwoord", "Canned reply"),
+    "key.next": ("Volgend gesprek", "Next chat"),
+    "key.previous": ("Vorig gesprek", "Previous chat"),
+    "key.buffer": ("Gesprek {n}", "Chat {n}"),
+    "key.back": ("Terug", "Back"),
+    "key.join": ("Meekijken", "Join (observe)"),
+    "key.take_over": ("Overnemen", "Take over"),
+    "key.refresh": ("Vernieuwen", "Refresh"),
+    "key.quit": ("Afsluiten", "Quit"),
+    "key.palette": ("Opdrachten", "Commands"),
     "refused.at_capacity": (
         "Je zit aan je maximum aantal gesprekken.",
         "You are at your chat limit.",
@@ -165,6 +186,17 @@ def t(key: str, **values: object) -> str:
         return key
     text = pair[1] if _language[0] == "en" else pair[0]
     return text.format(**values) if values else text
+
+
+def localized(cls: C) -> C:
+    """A subclass of a screen whose BINDINGS describe keys in the current language.
+
+    Textual merges bindings when a class is created, so descriptions made at import time would
+    stay in the default language; the screen class gives them through `bindings()`."""
+    make = getattr(cls, "bindings", None)
+    if make is None:
+        return cls
+    return type(cls.__name__, (cls,), {"BINDINGS": make()})  # type: ignore[return-value]
 
 
 def keys() -> list[str]:

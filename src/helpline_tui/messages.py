@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from helpline_tui import events as ev
+if TYPE_CHECKING:
+    from helpline_tui import events as ev
 
 
 @dataclass
@@ -17,6 +19,8 @@ class ClientEvent(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         # A burst of status/queue/overview refreshes coalesces: only the state matters.
+        from helpline_tui import events as ev
+
         coalesce = (ev.StatusChanged, ev.QueueChanged, ev.OverviewChanged)
         return (
             isinstance(message, ClientEvent)

@@ -3,6 +3,8 @@ join (as observer) or take over the selected conversation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,21 +22,27 @@ from helpline_tui.widgets.queue import format_wait
 
 
 class TeamScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f9", "back", "Back", priority=True),
-        Binding("j", "join", "Join (observe)"),
-        Binding("o", "take_over", "Take over"),
-        Binding("r", "refresh_overview", "Refresh"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    @staticmethod
+    def bindings() -> list[BindingType]:
+        return [
+            Binding("escape,f9", "back", t("key.back"), priority=True),
+            Binding("j", "join", t("key.join")),
+            Binding("o", "take_over", t("key.take_over")),
+            Binding("r", "refresh_overview", t("key.refresh")),
+        ]
+
     DEFAULT_CSS = """
     TeamScreen .lead-title { text-style: bold; background: $boost; padding: 0 1; }
     TeamScreen DataTable { height: auto; max-height: 10; }
     TeamScreen #lead-live { height: 1fr; max-height: 100%; }
     """
 
-    def __init__(self, client: ConsoleClient) -> None:
+    def __init__(self, client: ConsoleClient, clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__()
         self.client = client
+        self.clock = clock
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("lead.title")), classes="lead-title", id="lead-heading")
@@ -62,7 +70,7 @@ class TeamScreen(Screen[None]):
         overview = self.client.state.overview
         if overview is None:
             return
-        now = utcnow()
+        now = self.clock()
         heading = f"{t('lead.title')} · {overview.team or '-'} · "
         heading += t("status.oldest", wait=format_wait(overview.longest_wait_seconds))
         self.query_one("#lead-heading", Static).update(Text(heading))

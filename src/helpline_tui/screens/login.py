@@ -7,7 +7,7 @@ version mismatch, locked (rate-limited) or disabled account, missing or wrong TO
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,14 +17,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from helpline_core.protocol import PROTOCOL_VERSION
-from helpline_tui.client import ConsoleClient, LoginError
 from helpline_tui.i18n import t
 
-ClientFactory = Callable[[str], ConsoleClient]
+if TYPE_CHECKING:
+    # Imported when the form is submitted: the login screen shows before pydantic models load.
+    from helpline_tui.client import ConsoleClient, LoginError
+
+ClientFactory = Callable[[str], "ConsoleClient"]
 
 
 def failure_text(error: LoginError, server: str) -> str:
+    from helpline_core.protocol import PROTOCOL_VERSION
+
     reason = error.reason
     if reason == "unreachable":
         return t("login.unreachable", server=server)
@@ -37,7 +41,7 @@ def failure_text(error: LoginError, server: str) -> str:
     return t("login.refused", reason=error.detail or reason)
 
 
-class LoginScreen(Screen[ConsoleClient]):
+class LoginScreen(Screen["ConsoleClient"]):
     """Dismissed with a logged-in client; `client` is reused when logging in again after a drop."""
 
     AUTO_FOCUS = "#username"
@@ -106,6 +110,8 @@ class LoginScreen(Screen[ConsoleClient]):
 
     @work(exclusive=True, group="login")
     async def _login(self, username: str, password: str, totp: str | None) -> None:
+        from helpline_tui.client import LoginError
+
         server = self.query_one("#server", Input).value.strip()
         client = self._client or self._factory(server)
         try:

@@ -6,7 +6,8 @@ the relay goes through the client in workers; the screen only redraws from `clie
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from collections.abc import Callable
+from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from helpline_core.canned import CannedReply
 from helpline_core.clock import utcnow
 from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient, RequestError
-from helpline_tui.i18n import t
+from helpline_tui.i18n import localized, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens import actions
 from helpline_tui.widgets.conversation import ConversationPane
@@ -33,30 +34,36 @@ HOME = "home"
 AVAILABILITY_CYCLE = {"available": "away", "away": "break", "break": "available"}
 
 
+def main_bindings() -> list[BindingType]:
+    """The keys of the main screen, described in the current language."""
+    return [
+        Binding("f1", "help", t("key.help"), priority=True),
+        Binding("f2", "home", t("key.home"), priority=True),
+        Binding("f3", "take_next", t("key.take"), priority=True),
+        Binding("f4", "availability", t("key.availability"), priority=True),
+        Binding("f5", "handover", t("key.handover"), priority=True),
+        Binding("f6", "consult", t("key.consult"), priority=True),
+        Binding("f7", "block", t("key.block"), priority=True),
+        Binding("f8", "end", t("key.end"), priority=True),
+        Binding("f9", "team", t("key.team"), priority=True),
+        Binding("ctrl+r", "canned", t("key.canned"), priority=True),
+        Binding("ctrl+n", "next_buffer", t("key.next"), priority=True, show=False),
+        Binding("ctrl+b", "previous_buffer", t("key.previous"), priority=True, show=False),
+        *[
+            Binding(f"alt+{n}", f"buffer({n})", t("key.buffer", n=n), priority=True, show=False)
+            for n in range(1, 10)
+        ],
+        Binding("alt+0", "home", t("key.home"), priority=True, show=False),
+    ]
+
+
 def buffer_id(conversation_id: str) -> str:
     return f"c-{conversation_id}"
 
 
 class MainScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", priority=True),
-        Binding("f2", "home", "Queue", priority=True),
-        Binding("f3", "take_next", "Take next", priority=True),
-        Binding("f4", "availability", "Available/away/break", priority=True),
-        Binding("f5", "handover", "Hand over", priority=True),
-        Binding("f6", "consult", "Consult", priority=True),
-        Binding("f7", "block", "Block", priority=True),
-        Binding("f8", "end", "End/close", priority=True),
-        Binding("f9", "team", "Team", priority=True),
-        Binding("ctrl+r", "canned", "Canned reply", priority=True),
-        Binding("ctrl+n", "next_buffer", "Next chat", priority=True, show=False),
-        Binding("ctrl+b", "previous_buffer", "Previous chat", priority=True, show=False),
-        *[
-            Binding(f"alt+{n}", f"buffer({n})", f"Chat {n}", priority=True, show=False)
-            for n in range(1, 10)
-        ],
-        Binding("alt+0", "home", "Queue", priority=True, show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = main_bindings()
+    bindings = staticmethod(main_bindings)
     DEFAULT_CSS = """
     MainScreen #side { width: 28; border-right: vkey $primary 40%; }
     MainScreen #side > .side-title, MainScreen #home > .home-title {
@@ -73,8 +80,10 @@ class MainScreen(Screen[None]):
         canned: dict[str, list[CannedReply]],
         canned_values: dict[str, str],
         default_block_hours: int,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         super().__init__()
+        self.clock = clock
         self.client = client
         self.timezone = timezone
         self.canned = canned
@@ -102,7 +111,7 @@ class MainScreen(Screen[None]):
     # ----- redraw -----
 
     def _tick(self) -> None:
-        now = utcnow()
+        now = self.clock()
         self.query_one(StatusBar).show(self.client.state, self.client.connection, now)
         self.query_one(QueueTable).show(self.client.state.queue, now)
 
@@ -149,7 +158,8 @@ class MainScreen(Screen[None]):
             pane = self.pane(conversation_id)
             assert pane is not None
             pane.refresh_info()
-            pane.composer.focus()
+            if pane.ready:
+                pane.composer.focus()
         self.refresh_all()
 
     def close_buffer(self, conversation_id: str) -> None:
@@ -277,7 +287,10 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         from helpline_tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen(self._bindings_for_help()))
+
+    def _bindings_for_help(self) -> list[BindingType]:
+        return [*main_bindings(), Binding("alt+1", "", t("key.buffer", n="1…9"))]
 
     def action_team(self) -> None:
         from helpline_tui.screens.lead import TeamScreen
@@ -285,7 +298,7 @@ class MainScreen(Screen[None]):
         if not self.client.state.is_lead:
             self.notify(t("lead.not_lead"), severity="warning", markup=False)
             return
-        self.app.push_screen(TeamScreen(self.client))
+        self.app.push_screen(localized(TeamScreen)(self.client, self.clock))
 
     @on(ConversationPane.Send)
     def _send(self, event: ConversationPane.Send) -> None:

@@ -88,6 +88,7 @@ class ConversationPane(Vertical):
         self._me = me
         self._typing_sent = False
         self._typing_timer: Timer | None = None
+        self.ready = False  # children exist; until then on_mount draws from the state
 
     def compose(self) -> ComposeResult:
         yield Static(header_text(self.conversation), classes="conv-header")
@@ -98,6 +99,7 @@ class ConversationPane(Vertical):
         yield composer
 
     def on_mount(self) -> None:
+        self.ready = True
         self.query_one(Transcript).set_messages(self.conversation.messages)
 
     @property
@@ -110,6 +112,8 @@ class ConversationPane(Vertical):
 
     def reload(self) -> None:
         """Redraw everything from the conversation (after a resync)."""
+        if not self.ready:
+            return
         transcript = self.transcript
         if transcript.message_count != len(self.conversation.messages) or any(
             a.seq != b.seq
@@ -120,6 +124,8 @@ class ConversationPane(Vertical):
 
     def append(self, count: int) -> None:
         """The conversation gained `count` messages at its end."""
+        if not self.ready:
+            return
         transcript = self.transcript
         if transcript.message_count + count != len(self.conversation.messages):
             self.reload()
@@ -128,6 +134,8 @@ class ConversationPane(Vertical):
         self.refresh_info()
 
     def refresh_info(self) -> None:
+        if not self.ready:
+            return
         self.query_one(".conv-header", Static).update(header_text(self.conversation))
         self.query_one(".conv-notice", Static).update(notice_text(self.conversation))
         closed = bool(self.conversation.closed_reason)

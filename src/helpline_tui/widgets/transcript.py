@@ -7,7 +7,6 @@ Every text shown here went through `safe.neutralise`; nothing is ever parsed as 
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 from datetime import tzinfo
 from typing import ClassVar, NamedTuple
@@ -34,27 +33,37 @@ class _Line(NamedTuple):
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
-    """Greedy word wrap by terminal cells (wide characters count double); never empty."""
+    """Greedy word wrap by terminal cells (wide characters count double); never empty.
+
+    Hand-rolled rather than textwrap: this runs for every message of a long transcript, and
+    the common case (a short ASCII line) must cost almost nothing.
+    """
     width = max(width, 1)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        if cell_len(paragraph) <= width:
+        ascii_only = paragraph.isascii()
+        measure = len if ascii_only else cell_len
+        if measure(paragraph) <= width:
             lines.append(paragraph)
-        elif paragraph.isascii():
-            lines.extend(textwrap.wrap(paragraph, width, drop_whitespace=True) or [""])
-        else:
-            current = ""
-            for word in paragraph.split(" "):
-                candidate = f"{current} {word}" if current else word
-                if cell_len(candidate) <= width:
-                    current = candidate
-                    continue
-                if current:
-                    lines.append(current)
-                pieces = chop_cells(word, width) if cell_len(word) > width else [word]
+            continue
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if measure(candidate) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            if measure(word) > width:
+                pieces = (
+                    [word[i : i + width] for i in range(0, len(word), width)]
+                    if ascii_only
+                    else chop_cells(word, width)
+                )
                 lines.extend(pieces[:-1])
-                current = pieces[-1]
-            lines.append(current)
+                word = pieces[-1]
+            current = word
+        lines.append(current)
     return lines or [""]
 
 
@@ -85,6 +94,8 @@ class Transcript(ScrollView, can_focus=True):
         self._texts: list[str] = []  # neutralised text per message
         self._lines: list[_Line] = []
         self._wrapped_width = -1
+        self._stamps: dict[int, str] = {}  # minute -> "HH:MM" in the helpline's time zone
+        self._follow = True  # stay at the end as lines arrive, until the reader scrolls up
 
     @property
     def message_count(self) -> int:
@@ -99,24 +110,26 @@ class Transcript(ScrollView, can_focus=True):
         """Replace everything (after a resync the whole list is authoritative)."""
         self._messages = list(messages)
         self._texts = [neutralise(message.text) for message in self._messages]
+        self._follow = True
         self._rewrap(force=True)
-        self.scroll_end(animate=False, immediate=True)
 
     def append(self, messages: Iterable[ChatMessage]) -> None:
-        at_end = self.scroll_y >= self.max_scroll_y
         for message in messages:
             self._messages.append(message)
             self._texts.append(neutralise(message.text))
-            self._lines.extend(self._wrap_one(len(self._messages) - 1, self._wrap_width()))
+            if self._wrapped_width > 0:
+                self._lines.extend(self._wrap_one(len(self._messages) - 1, self._wrapped_width))
         self._update_size()
-        if at_end:
-            self.scroll_end(animate=False, immediate=True)
 
     def _wrap_width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
 
     def _head(self, message: ChatMessage) -> str:
-        stamp = message.at.astimezone(self._timezone).strftime("%H:%M")
+        minute = int(message.at.timestamp()) // 60
+        stamp = self._stamps.get(minute)
+        if stamp is None:
+            stamp = message.at.astimezone(self._timezone).strftime("%H:%M")
+            self._stamps[minute] = stamp
         name = neutralise(message.name, multiline=False, limit=NAME_CELLS)
         if message.sender == "system":
             name = t("conv.system")
@@ -132,6 +145,8 @@ class Transcript(ScrollView, can_focus=True):
         return lines
 
     def _rewrap(self, force: bool = False) -> None:
+        if not self.size.width:
+            return  # not laid out yet: on_resize wraps once the width is known
         width = self._wrap_width()
         if not force and width == self._wrapped_width:
             return
@@ -143,14 +158,25 @@ class Transcript(ScrollView, can_focus=True):
         self._update_size()
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self._wrapped_width, len(self._lines))
+        self.virtual_size = Size(max(self._wrapped_width, 0), len(self._lines))
         self.refresh()
+        if self._follow:
+            self.call_after_refresh(self._to_end)
+
+    def _to_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self._follow = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._follow = new_value >= self.max_scroll_y
+
+    @property
+    def at_end(self) -> bool:
+        return self.scroll_y >= self.max_scroll_y
 
     def on_resize(self) -> None:
-        at_end = self.scroll_y >= self.max_scroll_y
         self._rewrap()
-        if at_end:
-            self.scroll_end(animate=False, immediate=True)
 
     def _sender_style(self, message: ChatMessage) -> Style:
         if message.sender == "visitor":

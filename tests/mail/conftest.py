@@ -4,6 +4,8 @@ and settings whose 'antwerpen' team reads that folder."""
 from __future__ import annotations
 
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 
 from helpline_core.config import MailboxSettings, Settings
-from tests.mail.servers import ImapServer, start_pymap
+from tests.mail.servers import ImapServer, dovecot_available, start_dovecot, start_pymap
 
 TEAM = "antwerpen"
 
@@ -22,6 +24,28 @@ def pymap_server() -> Iterator[ImapServer]:
     server = start_pymap()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[ImapServer]:
+    if not dovecot_available():
+        pytest.skip("Dovecot is not installed (or not running as root)")
+    # Not under pytest's tmp (mode 0700): Dovecot's own users must reach these files.
+    base = Path(tempfile.mkdtemp(prefix="helpline-dovecot-"))
+    base.chmod(0o755)
+    try:
+        server = start_dovecot(base)
+        yield server
+        server.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["pymap", pytest.param("dovecot", marks=pytest.mark.dovecot)])
+def imap_server(request: pytest.FixtureRequest) -> ImapServer:
+    """Every mailbox test runs on pymap and on Dovecot, the stricter server."""
+    server: ImapServer = request.getfixturevalue(f"{request.param}_server")
+    return server
 
 
 def with_mailbox(settings: Settings, code: str = TEAM, **fields: Any) -> Settings:
@@ -67,7 +91,7 @@ def mailbox_for(server: ImapServer, settings: Settings, tmp_path: Path, **extra:
 
 
 @pytest.fixture
-async def mailbox(pymap_server: ImapServer, settings: Settings, tmp_path: Path) -> Mailbox:
-    box = mailbox_for(pymap_server, settings, tmp_path)
-    await pymap_server.create_folder(box.folder)
+async def mailbox(imap_server: ImapServer, settings: Settings, tmp_path: Path) -> Mailbox:
+    box = mailbox_for(imap_server, settings, tmp_path)
+    await imap_server.create_folder(box.folder)
     return box

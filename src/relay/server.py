@@ -54,6 +54,8 @@ class RelayServer:
         self.stop_event = asyncio.Event()
         self.tasks: list[asyncio.Task[Any]] = []
         self.secure = bool(settings.relay.tls_cert and settings.relay.tls_key)
+        # At DEBUG the websockets library logs frame payloads (visitor text): never below WARNING.
+        logging.getLogger("relay.websockets").setLevel(logging.WARNING)
 
     # ----- life cycle -----
 
@@ -76,6 +78,8 @@ class RelayServer:
             ssl=self._ssl_context(),
             logger=logging.getLogger("relay.websockets"),
             server_header=None,
+            # A client that does not answer the closing handshake holds up a shutdown this long.
+            close_timeout=3,
         )
         self.tasks.append(asyncio.create_task(self._ticker(), name="relay-ticker"))
         self._start_mail_worker()
@@ -118,7 +122,9 @@ class RelayServer:
             return
         self.relay.stopping = True
         self.stop_event.set()
-        self.server.close(close_connections=False)
+        # Stop listening, but keep open connections until they were told to reconnect.
+        # (Server.close() may only be called once, so the asyncio server directly.)
+        self.server.server.close()
         reconnect = p.dump(p.SReconnect(after_ms=1000))
         for connection in list(self.server.connections):
             with contextlib.suppress(Exception):
@@ -260,8 +266,6 @@ async def serve_until_signal(settings: Settings, host: str | None, port: int | N
 def run(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # The websockets library logs per connection; keep only its warnings and errors.
-    logging.getLogger("relay.websockets").setLevel(logging.WARNING)
     try:
         settings = load_settings(args.config)
         asyncio.run(serve_until_signal(settings, args.host, args.port))

@@ -63,7 +63,23 @@ def conversation_frame(count: int) -> str:
         last_seq=count,
         participation="owner",
     )
-    words = "ik weet niet goed hoe ik dit moet zeggen maar het gebeurt al een tijd".split()
+    words = [
+        "ik",
+        "weet",
+        "niet",
+        "goed",
+        "hoe",
+        "ik",
+        "dit",
+        "moet",
+        "zeggen",
+        "maar",
+        "het",
+        "gebeurt",
+        "al",
+        "een",
+        "tijd",
+    ]
     messages = [
         p.ChatMessage(
             conversation="bench-1",

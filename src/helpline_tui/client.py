@@ -32,6 +32,7 @@ from helpline_core.protocol import (
     CLeave,
     CLogin,
     CLogout,
+    ConsoleServerFrame,
     COverview,
     CSend,
     CSetStatus,
@@ -40,7 +41,6 @@ from helpline_core.protocol import (
     CTakeOver,
     CTyping,
     SLoginOk,
-    SOk,
     dump,
     parse_console_server_frame,
 )
@@ -82,6 +82,33 @@ class Backoff:
         return base * (0.75 + random.random() / 2)  # jitter: consoles don't return in lockstep
 
 
+Answer = Callable[[ConsoleServerFrame], bool]
+
+
+@dataclass
+class _Waiter:
+    future: asyncio.Future[ConsoleServerFrame]
+    answer: Answer | None
+
+
+def _conversation_frame(why: str, conversation_id: str | None) -> Answer:
+    def accepts(frame: ConsoleServerFrame) -> bool:
+        return (
+            frame.type == "conversation"
+            and frame.why == why
+            and conversation_id in (None, frame.conversation.id)
+        )
+
+    return accepts
+
+
+def _about(kind: str, conversation_id: str) -> Answer:
+    def accepts(frame: ConsoleServerFrame) -> bool:
+        return frame.type == kind and getattr(frame, "conversation", None) == conversation_id
+
+    return accepts
+
+
 @dataclass
 class _Credentials:
     username: str
@@ -110,7 +137,7 @@ class ConsoleClient:
         self._ws: ClientConnection | None = None
         self._credentials: _Credentials | None = None
         self._runner: asyncio.Task[None] | None = None
-        self._waiting: dict[str, asyncio.Future[SOk]] = {}
+        self._waiting: dict[str, _Waiter] = {}
         self._wanted_status: str | None = None
         self._closing = False
         self.connection: ev.ConnectionState = "offline"
@@ -231,15 +258,17 @@ class ConsoleClient:
                 except ValidationError:
                     continue  # a newer relay's frame we do not know: ignore, as the protocol says
                 if frame.type == "reconnect":
+                    # The relay is restarting: say so at once, wait as asked, then reconnect.
+                    self._set_connection("reconnecting")
                     await ws.close()
                     await asyncio.sleep(frame.after_ms / 1000)
                     return
                 if frame.type == "ok" and frame.ref in self._waiting:
-                    self._waiting.pop(frame.ref).set_result(frame)
+                    self._waiting.pop(frame.ref).future.set_result(frame)
                     continue
                 if frame.type == "error" and frame.ref in self._waiting:
                     refusal = RequestError(frame.code, frame.detail)
-                    self._waiting.pop(frame.ref).set_exception(refusal)
+                    self._waiting.pop(frame.ref).future.set_exception(refusal)
                     continue
                 for event in apply_frame(self.state, frame):
                     if isinstance(event, ev.NeedSync):
@@ -248,6 +277,7 @@ class ConsoleClient:
                         )
                     else:
                         self._emit(event)
+                self._answer_waiters(frame)
         except (ConnectionClosed, OSError):
             pass
 
@@ -282,9 +312,9 @@ class ConsoleClient:
             self._emit(ev.Connection(state))
 
     def _fail_waiting(self, code: str) -> None:
-        for future in self._waiting.values():
-            if not future.done():
-                future.set_exception(RequestError(code))
+        for waiter in self._waiting.values():
+            if not waiter.future.done():
+                waiter.future.set_exception(RequestError(code))
         self._waiting.clear()
 
     async def _raw_send(self, frame: CFrame) -> bool:
@@ -297,12 +327,14 @@ class ConsoleClient:
             return False
         return True
 
-    async def request(self, frame: CFrame) -> SOk:
-        """Send a command and wait for the relay's `ok`; raises RequestError on refusal."""
+    async def request(self, frame: CFrame, answer: Answer | None = None) -> ConsoleServerFrame:
+        """Send a command and wait for its answer: `ok`, or the first frame `answer` accepts
+        (the protocol answers most commands with a state frame). Raises RequestError on
+        refusal, when offline, or after the request timeout."""
         ref = uuid.uuid4().hex[:16]
         frame = frame.model_copy(update={"ref": ref})
-        future: asyncio.Future[SOk] = asyncio.get_running_loop().create_future()
-        self._waiting[ref] = future
+        future: asyncio.Future[ConsoleServerFrame] = asyncio.get_running_loop().create_future()
+        self._waiting[ref] = _Waiter(future, answer)
         if not await self._raw_send(frame):
             self._waiting.pop(ref, None)
             raise RequestError("offline")
@@ -313,6 +345,12 @@ class ConsoleClient:
             raise RequestError("timeout") from error
         finally:
             self._waiting.pop(ref, None)
+
+    def _answer_waiters(self, frame: ConsoleServerFrame) -> None:
+        for ref, waiter in list(self._waiting.items()):
+            if waiter.answer is not None and waiter.answer(frame) and not waiter.future.done():
+                waiter.future.set_result(frame)
+                self._waiting.pop(ref, None)
 
     # ----- commands -----
 
@@ -337,35 +375,38 @@ class ConsoleClient:
     async def typing(self, conversation_id: str, typing: bool) -> None:
         await self._raw_send(CTyping(type="typing", conversation=conversation_id, typing=typing))
 
-    async def set_status(self, status: str) -> SOk:
+    async def set_status(self, status: str) -> ConsoleServerFrame:
         self._wanted_status = status
-        return await self.request(CSetStatus(type="set_status", status=status))
+        frame = CSetStatus(type="set_status", status=status)
+        return await self.request(frame, lambda answer: answer.type == "status")
 
-    async def take(self, conversation_id: str | None = None) -> SOk:
-        return await self.request(CTake(type="take", conversation=conversation_id))
+    async def take(self, conversation_id: str | None = None) -> ConsoleServerFrame:
+        frame = CTake(type="take", conversation=conversation_id)
+        return await self.request(frame, _conversation_frame("take", conversation_id))
 
     async def handover(
         self, conversation_id: str, *, to_user: str | None = None, to_team: str | None = None
-    ) -> SOk:
+    ) -> ConsoleServerFrame:
         frame = CHandover(
             type="handover", conversation=conversation_id, to_user=to_user, to_team=to_team
         )
+        return await self.request(frame, _about("released", conversation_id))
+
+    async def invite(self, conversation_id: str, username: str) -> ConsoleServerFrame:
+        frame = CInvite(type="invite", conversation=conversation_id, username=username)
         return await self.request(frame)
 
-    async def invite(self, conversation_id: str, username: str) -> SOk:
-        return await self.request(
-            CInvite(type="invite", conversation=conversation_id, username=username)
-        )
+    async def leave(self, conversation_id: str) -> ConsoleServerFrame:
+        frame = CLeave(type="leave", conversation=conversation_id)
+        return await self.request(frame, _about("released", conversation_id))
 
-    async def leave(self, conversation_id: str) -> SOk:
-        return await self.request(CLeave(type="leave", conversation=conversation_id))
-
-    async def end(self, conversation_id: str) -> SOk:
-        return await self.request(CEnd(type="end", conversation=conversation_id))
+    async def end(self, conversation_id: str) -> ConsoleServerFrame:
+        frame = CEnd(type="end", conversation=conversation_id)
+        return await self.request(frame, _about("ended", conversation_id))
 
     async def block(
         self, conversation_id: str, reason: str, hours: int | None, permanent: bool = False
-    ) -> SOk:
+    ) -> ConsoleServerFrame:
         frame = CBlock(
             type="block",
             conversation=conversation_id,
@@ -373,16 +414,20 @@ class ConsoleClient:
             hours=hours,
             permanent=permanent,
         )
-        return await self.request(frame)
+        return await self.request(frame, _about("ended", conversation_id))
 
-    async def overview(self) -> SOk:
-        return await self.request(COverview(type="overview"))
+    async def overview(self) -> ConsoleServerFrame:
+        return await self.request(
+            COverview(type="overview"), lambda answer: answer.type == "team_overview"
+        )
 
-    async def join(self, conversation_id: str) -> SOk:
-        return await self.request(CJoin(type="join", conversation=conversation_id))
+    async def join(self, conversation_id: str) -> ConsoleServerFrame:
+        frame = CJoin(type="join", conversation=conversation_id)
+        return await self.request(frame, _conversation_frame("join", conversation_id))
 
-    async def take_over(self, conversation_id: str) -> SOk:
-        return await self.request(CTakeOver(type="take_over", conversation=conversation_id))
+    async def take_over(self, conversation_id: str) -> ConsoleServerFrame:
+        frame = CTakeOver(type="take_over", conversation=conversation_id)
+        return await self.request(frame, _conversation_frame("take_over", conversation_id))
 
     def focus(self, conversation_id: str | None) -> None:
         """The conversation now on screen: its unread count drops to zero."""

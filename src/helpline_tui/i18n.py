@@ -127,7 +127,7 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "key.help": ("Hulp", "Help"),
     "key.home": ("Wachtrij", "Queue"),
     "key.take": ("Neem chat", "Take next"),
-    "key.availability": ("Beschikbaar/afwezig/pauze", "Available/away/break"),
+    "key.availability": ("Beschikbaar/afwezig", "Available/away"),
     "key.handover": ("Overdragen", "Hand over"),
     "key.consult": ("Collega", "Consult"),
     "key.block": ("Blokkeren", "Block"),

@@ -31,7 +31,6 @@ from helpline_tui.widgets.queue import QueueTable
 from helpline_tui.widgets.status import StatusBar
 
 HOME = "home"
-AVAILABILITY_CYCLE = {"available": "away", "away": "break", "break": "available"}
 
 
 def main_bindings() -> list[BindingType]:
@@ -41,6 +40,7 @@ def main_bindings() -> list[BindingType]:
         Binding("f2", "home", t("key.home"), priority=True),
         Binding("f3", "take_next", t("key.take"), priority=True),
         Binding("f4", "availability", t("key.availability"), priority=True),
+        Binding("shift+f4", "availability('break')", t("availability.break"), priority=True),
         Binding("f5", "handover", t("key.handover"), priority=True),
         Binding("f6", "consult", t("key.consult"), priority=True),
         Binding("f7", "block", t("key.block"), priority=True),
@@ -160,6 +160,8 @@ class MainScreen(Screen[None]):
             pane.refresh_info()
             if pane.ready:
                 pane.composer.focus()
+            else:
+                pane.focus_when_ready = True
         self.refresh_all()
 
     def close_buffer(self, conversation_id: str) -> None:
@@ -265,8 +267,10 @@ class MainScreen(Screen[None]):
     def action_take_next(self) -> None:
         self.take(None)
 
-    def action_availability(self) -> None:
-        wanted = AVAILABILITY_CYCLE.get(self.client.state.status, "available")
+    def action_availability(self, wanted: str = "") -> None:
+        """F4: available <-> away; shift+F4: break."""
+        if not wanted:
+            wanted = "away" if self.client.state.status == "available" else "available"
         self.run_request(t(f"availability.{wanted}"), self.client.set_status(wanted))
 
     def action_handover(self) -> None:

@@ -89,6 +89,7 @@ class ConversationPane(Vertical):
         self._typing_sent = False
         self._typing_timer: Timer | None = None
         self.ready = False  # children exist; until then on_mount draws from the state
+        self.focus_when_ready = False
 
     def compose(self) -> ComposeResult:
         yield Static(header_text(self.conversation), classes="conv-header")
@@ -101,6 +102,9 @@ class ConversationPane(Vertical):
     def on_mount(self) -> None:
         self.ready = True
         self.query_one(Transcript).set_messages(self.conversation.messages)
+        self.refresh_info()
+        if self.focus_when_ready:
+            self.composer.focus()
 
     @property
     def transcript(self) -> Transcript:

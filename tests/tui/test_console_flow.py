@@ -1,0 +1,150 @@
+"""The console against a real relay and a real visitor websocket: log in, take a chat, talk,
+typing both ways, hand over, and survive a relay restart without losing or doubling a line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.console_client import console
+from tests.support.relay_harness import RunningRelay
+from tests.support.visitor_client import visitor
+from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
+from textual.pilot import Pilot
+
+from helpline_core import protocol as p
+from helpline_core.config import Settings
+from helpline_tui.app import ConsoleApp
+from helpline_tui.screens.main import MainScreen
+from helpline_tui.widgets.composer import Composer
+from helpline_tui.widgets.conversation import ConversationPane
+
+
+def main_screen(app: ConsoleApp) -> MainScreen:
+    assert app.main is not None
+    return app.main
+
+
+def open_pane(app: ConsoleApp) -> ConversationPane:
+    screen = main_screen(app)
+    assert screen.current is not None, "no conversation on screen"
+    pane = screen.pane(screen.current)
+    assert pane is not None
+    return pane
+
+
+async def logged_in_available(pilot: Pilot[Any], username: str) -> ConsoleApp:
+    app = pilot.app
+    assert isinstance(app, ConsoleApp)
+    await log_in(pilot, username)
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+    assert app.client is not None
+    if app.client.state.status != "available":
+        await pilot.press("f4")
+    await wait_for(pilot, lambda: app.client and app.client.state.status == "available")
+    return app
+
+
+async def test_take_a_chat_and_talk(settings: Settings, relay: RunningRelay, kim: str) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="antwerpen", age_group="12_17")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await logged_in_available(pilot, kim)
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: "Mira" in screen_text(pilot), "Mira in the queue")
+            assert "12-17" in screen_text(pilot)
+
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            joined = await mira.expect(p.SJoined)
+            assert joined.name == "Kim"
+
+            await mira.say("hallo, is daar iemand?")
+            await wait_for(pilot, lambda: "hallo, is daar iemand?" in screen_text(pilot))
+
+            # Visitor types: the console shows it; the counsellor types: the visitor hears it.
+            await mira.send(type="typing", typing=True)
+            await wait_for(pilot, lambda: "Mira typt" in screen_text(pilot), "typing notice")
+            assert isinstance(app.focused, Composer)
+            await pilot.press(*keys("Dag Mira"))
+            assert (await mira.expect(p.STyping)).typing is True
+            await pilot.press("ctrl+j")
+            await pilot.press(*keys("ik luister"))
+            await pilot.press("enter")
+            said = await mira.expect(p.ChatMessage, lambda m: m.sender == "counsellor")
+            assert said.text == "Dag Mira\nik luister"
+            pane = open_pane(app)
+            await wait_for(pilot, lambda: pane.transcript.message_count == 2)
+            assert pane.composer.text == ""
+            lines = pane.transcript.plain_lines
+            assert any(line.endswith("Kim: Dag Mira") for line in lines)
+            assert any(line.strip() == "ik luister" for line in lines)
+
+
+async def test_hand_over_to_a_colleague(
+    settings: Settings, relay: RunningRelay, kim: str, bert: str
+) -> None:
+    async with (
+        visitor(relay.ws_url) as mira,
+        console(relay.ws_url, username=bert, password="correct horse 1") as colleague,
+    ):
+        await mira.start("Mira", region="antwerpen")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await logged_in_available(pilot, kim)
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: app.client and app.client.state.queue)
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            conversation_id = screen.current
+            await pilot.press("f5")
+            await pilot.press(*keys("bert"))
+            await pilot.press("enter")
+            handed = await colleague.expect(p.SConversation, lambda f: f.why == "handover")
+            assert handed.conversation.id == conversation_id
+            assert app.client is not None
+            await wait_for(
+                pilot,
+                lambda: app.client.state.conversations[conversation_id].closed_reason == "handover",
+            )
+            assert "handover" in screen_text(pilot)
+            # Closing the finished buffer brings back the queue.
+            await pilot.press("f8")
+            await wait_for(pilot, lambda: screen.current is None)
+            assert conversation_id not in app.client.state.conversations
+
+
+async def test_survives_a_relay_restart(settings: Settings, relay: RunningRelay, kim: str) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="antwerpen")
+        jar = mira.jar
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await logged_in_available(pilot, kim)
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: app.client and app.client.state.queue)
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            await mira.say("een")
+            pane = open_pane(app)
+            await wait_for(pilot, lambda: pane.transcript.message_count == 1)
+            await pilot.press(*keys("half getypt"))
+
+            client = app.client
+            assert client is not None
+            await relay.restart()
+            await wait_for(pilot, lambda: client.connection == "reconnecting", "the drop")
+            await wait_for(pilot, lambda: client.connection == "online", "reconnect")
+            await wait_for(pilot, lambda: client.state.status == "available", "status restored")
+
+            # The visitor comes back with the resume cookie, on a new connection.
+            async with visitor(relay.ws_url, jar=jar) as back:
+                # A browser keeps counting its client ids; a fresh test client would reuse
+                # "visitor-1", which the relay rightly takes for a resent duplicate.
+                await back.say("twee", client_id="after-restart-1")
+                await wait_for(pilot, lambda: pane.transcript.message_count == 2, "line two")
+            assert pane.composer.text == "half getypt"
+            seqs = [message.seq for message in client.state.conversations[screen.current].messages]
+            assert seqs == sorted(set(seqs))
+            texts = [m.text for m in client.state.conversations[screen.current].messages]
+            assert texts == ["een", "twee"]

@@ -7,6 +7,7 @@ request to another origin and logged no script error.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
@@ -348,6 +349,34 @@ async def test_reload_and_new_tab_resume_the_same_conversation(
             re.compile("in de nieuwe tab")
         )
         assert_clean(visitor)
+
+
+async def test_relay_restart_shows_a_calm_state_and_the_chat_carries_on(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await ann.say(conversation, "voor")
+        await expect(page.locator("#transcript .counsellor")).to_have_count(1)
+        stopping = asyncio.create_task(relay.restart())
+        await expect(page.locator("#connection")).to_have_text(
+            "De chat herstart even. We verbinden opnieuw."
+        )
+        await page.fill("#message", "tijdens")
+        await page.press("#message", "Enter")
+        await stopping
+    await expect(page.locator("#connection")).to_be_hidden()
+    await expect(page.locator("#transcript .pending")).to_have_count(0)
+    async with counsellor_console(relay) as ann_again:
+        await ann_again.say(conversation, "na")
+        await expect(page.locator("#transcript .counsellor")).to_have_count(2)
+        await ann_again.send(type="sync", conversation=conversation, after=0)
+        synced = await ann_again.expect(protocol.SConversation, lambda f: f.why == "sync")
+        assert [m.text for m in synced.messages] == ["voor", "tijdens", "na"]
+    await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
+    shown = await transcript(page)
+    assert [(m["seq"], m["text"]) for m in shown] == [(1, "voor"), (2, "tijdens"), (3, "na")]
+    assert_clean(visitor)
 
 
 # ----- leaving -----

@@ -1,19 +1,22 @@
 """A plain websocket client speaking the console protocol, for tests that need a counsellor.
 
-It validates every frame the relay sends against helpline_core.protocol, keeps frames it was not
-asked for in a buffer, and waits for frames by type (no sleeps).
+A reader task validates every frame the relay sends against helpline_core.protocol and buffers
+it; tests wait for frames by type (no sleeps).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 from helpline_core import protocol
@@ -29,6 +32,25 @@ class ConsoleClient:
         self.socket = socket
         self.buffer: list[BaseModel] = []
         self._counter = 0
+        self._session = secrets.token_hex(4)
+        self._arrived = asyncio.Condition()
+        # Read all the time, as a real console does: the relay's close handshake (on shutdown)
+        # only completes when the client reads.
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            async for raw in self.socket:
+                frame = protocol.parse_console_server_frame(raw)
+                async with self._arrived:
+                    self.buffer.append(frame)
+                    self._arrived.notify_all()
+        async with self._arrived:
+            self._arrived.notify_all()
+
+    async def close(self) -> None:
+        await self.socket.close()
+        await self._reader
 
     async def send(self, **frame: Any) -> None:
         await self.socket.send(json.dumps(frame))
@@ -40,21 +62,25 @@ class ConsoleClient:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> F:
         """The first frame of this class (matching `where`), buffered or still to come."""
-        for index, frame in enumerate(self.buffer):
-            if isinstance(frame, kind) and where(frame):
-                del self.buffer[index]
-                return frame
-        async with asyncio.timeout(timeout):
-            while True:
-                raw = await self.socket.recv()
-                frame = protocol.parse_console_server_frame(raw)
+
+        def pop() -> F | None:
+            for index, frame in enumerate(self.buffer):
                 if isinstance(frame, kind) and where(frame):
+                    del self.buffer[index]
                     return frame
-                self.buffer.append(frame)
+            return None
+
+        async with asyncio.timeout(timeout), self._arrived:
+            while (found := pop()) is None:
+                if self._reader.done():
+                    raise ConnectionError(f"console closed before a {kind.__name__} frame")
+                await self._arrived.wait()
+            return found
 
     def client_id(self) -> str:
+        # Unique across connections too: a reused id is (rightly) treated as a resend.
         self._counter += 1
-        return f"console-{self._counter}"
+        return f"console-{self._session}-{self._counter}"
 
     async def login(self, username: str, password: str, totp: str | None = None) -> Any:
         await self.send(
@@ -104,9 +130,12 @@ async def console(
         f"{ws_url.rstrip('/')}/console", origin=Origin(origin) if origin else None, max_size=None
     ) as socket:
         client = ConsoleClient(socket)
-        if username is not None:
-            assert password is not None
-            await client.login(username, password)
-            if available:
-                await client.set_available()
-        yield client
+        try:
+            if username is not None:
+                assert password is not None
+                await client.login(username, password)
+                if available:
+                    await client.set_available()
+            yield client
+        finally:
+            await client.close()

@@ -112,8 +112,11 @@ class MainScreen(Screen[None]):
 
     def _tick(self) -> None:
         now = self.clock()
-        self.query_one(StatusBar).show(self.client.state, self.client.connection, now)
-        self.query_one(QueueTable).show(self.client.state.queue, now)
+        bars, tables = self.query(StatusBar), self.query(QueueTable)
+        if not bars or not tables:
+            return  # the screen is being torn down
+        bars.first().show(self.client.state, self.client.connection, now)
+        tables.first().show(self.client.state.queue, now)
 
     def numbers(self) -> dict[str, int]:
         return {item.id: n for n, item in enumerate(self.client.state.buffers(), start=1)}
@@ -121,6 +124,8 @@ class MainScreen(Screen[None]):
     def refresh_all(self) -> None:
         state = self.client.state
         self._tick()
+        if not self.query("#queue-empty"):
+            return
         self.query_one("#queue-empty").display = not state.queue
         self.query_one(HotList).show(state.ordered(), self.numbers(), state.focused)
 

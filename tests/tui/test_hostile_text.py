@@ -1,0 +1,70 @@
+"""Visitor text through a real relay is only ever text on the counsellor's screen: no markup,
+no links or click actions, no escape sequences, no control or bidi characters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.relay_harness import RunningRelay
+from tests.support.visitor_client import visitor
+from tests.tui.conftest import console_app, screen_text, wait_for
+from textual.pilot import Pilot
+
+from helpline_core.config import Settings
+from helpline_tui.app import ConsoleApp
+from helpline_tui.safe import neutralise
+from helpline_tui.screens.main import MainScreen
+
+NICKNAME = "[@click=app.quit]Mira[/]\x1b]0;pwned\x07\u202e"
+HOSTILE = [
+    "[@click=app.quit]klik hier[/]",
+    "[link=https://evil.example]link[/link] [bold red]LUID[/]",
+    "\x1b[31mrood\x1b[0m en \x1b]8;;https://evil.example\x1b\\osc-link\x1b]8;;\x1b\\",
+    "\x1b]0;nieuwe titel\x07titel",
+    "abc\u202edcba \u2066iso\u2069",
+    "bel\x07 back\x08space \x9b31m c1",
+    ":warning: [/] [ ] \\[escaped]",
+]
+
+
+def styles_on_screen(pilot: Pilot[Any]) -> list[Any]:
+    strips = pilot.app.screen._compositor.render_strips()
+    return [segment.style for strip in strips for segment in strip if segment.style]
+
+
+async def test_hostile_visitor_text_is_shown_literally(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start(NICKNAME, region="antwerpen")
+        app: ConsoleApp = console_app(settings, relay)
+        async with app.run_test(size=(120, 40)) as pilot:
+            from tests.tui.test_console_flow import logged_in_available
+
+            await logged_in_available(pilot, kim)
+            shown_nickname = neutralise(NICKNAME.strip(), multiline=False)
+            # The queue shows the (truncated) nickname as typed, brackets and all.
+            await wait_for(pilot, lambda: "[@click=app" in screen_text(pilot), "the nickname")
+            await pilot.press("f3")
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            await wait_for(pilot, lambda: screen.current is not None)
+            for number, text in enumerate(HOSTILE, start=1):
+                await mira.say(text, client_id=f"hostile-{number}")
+            pane = screen.pane(screen.current or "")
+            assert pane is not None
+            await wait_for(pilot, lambda: pane.transcript.message_count == len(HOSTILE))
+
+            text = screen_text(pilot)
+            for line in HOSTILE:
+                assert neutralise(line) in text, line
+            assert shown_nickname[:12] in text  # the conversation header
+            assert "␛]0;pwned␇" in neutralise(NICKNAME, multiline=False)
+            # Nothing on screen is a link or a click action, and no raw control is drawn.
+            for style in styles_on_screen(pilot):
+                assert not style.link
+                assert "@click" not in (style.meta or {})
+            assert not any(0x00 <= ord(c) < 0x20 and c != "\n" for c in text)
+            assert not any(c in text for c in "\u202e\u2066\u2069\x9b\x7f")
+            assert app.title == "Helpline console"
+            assert app.is_running

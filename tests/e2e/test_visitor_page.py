@@ -435,6 +435,8 @@ async def test_visitor_ends_the_chat_and_can_start_again(
         visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
         await page.click("#end")
         await expect(page.locator("#view-ended")).to_be_visible()
+        # The focus follows, so a screen reader announces the end instead of a vanished button.
+        await expect(page.locator("#ended-heading")).to_be_focused()
         ended = await ann.expect(protocol.SEnded, lambda frame: frame.conversation == conversation)
         assert ended.reason == "visitor"
         await page.click("#new-chat")

@@ -8,7 +8,9 @@ import { Transcript, newClientId } from "./transcript.js";
 
 const PROTOCOL_VERSION = 1;
 const TYPING_IDLE_MS = 4000; // stop "typing" after this long without a key
-const TYPING_SHOW_MS = 8000; // hide the counsellor's indicator if no update comes
+// The console sends typing:true once and typing:false when idle or sending; this is only a safety
+// net in case the "false" is lost, long enough for a long answer.
+const TYPING_SHOW_MS = 60000;
 const ESCAPE_TWICE_MS = 1500;
 // Used only if "leave quickly" is pressed before the relay's welcome arrived.
 const FALLBACK_NEUTRAL_URL = "https://www.google.com/search?q=weather";
@@ -93,6 +95,7 @@ function handleFrame(frame) {
     case "typing":
       return showTyping(frame.typing ? frame.name || state.counsellor || text("counsellor") : null);
     case "holding":
+      showTyping(null);
       return transcript.addNotice(text("holding"));
     case "resumed":
       if (frame.name) state.counsellor = frame.name;
@@ -340,6 +343,17 @@ function renderConnection() {
   $("start").disabled = state.conn !== "open" || state.phase === "starting";
 }
 
+// Where the keyboard focus goes when the page changes to a view that ends the chat flow, so a
+// screen reader announces the new situation instead of staying on a vanished button.
+const FOCUS_ON = {
+  closed: "closed-heading",
+  blocked: "blocked-heading",
+  ended: "ended-heading",
+  elsewhere: "elsewhere-text",
+  outdated: "elsewhere-text",
+};
+let shownPhase = null;
+
 function renderViews(welcome) {
   const phase = state.phase;
   const inChat = phase === "starting" || phase === "queued" || phase === "active";
@@ -382,6 +396,11 @@ function renderViews(welcome) {
   const endedNote = $("ended-reason");
   endedNote.hidden = state.endReason !== "expired";
   endedNote.textContent = text("ended_expired");
+
+  if (phase !== shownPhase) {
+    shownPhase = phase;
+    if (FOCUS_ON[phase]) $(FOCUS_ON[phase]).focus();
+  }
 
   const showAlternatives = phase === "closed" || phase === "blocked" || phase === "ended";
   $("alternatives").hidden = !(showAlternatives && welcome.email);

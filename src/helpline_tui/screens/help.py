@@ -15,15 +15,18 @@ from textual.widgets import DataTable, Static
 from helpline_tui.i18n import t
 from helpline_tui.widgets.composer import NEWLINE_KEYS
 
-EXTRA_KEYS = [
-    ("enter", "Send the message (composer) / take the chat (queue) / open (hot-list)"),
-    (" / ".join(NEWLINE_KEYS), "New line in the composer"),
-    ("alt+1 … alt+9", "Switch to conversation 1 … 9 (numbers in the hot-list)"),
-    ("ctrl+n / ctrl+b", "Next / previous conversation"),
-    ("tab / shift+tab", "Move between hot-list, queue and composer"),
-    ("f10", "Command palette: every action, searchable"),
-    ("ctrl+q", "Quit"),
-]
+
+def extra_keys() -> list[tuple[str, str]]:
+    """Keys handled by widgets rather than screen bindings."""
+    return [
+        ("enter", t("help.enter")),
+        (" / ".join(NEWLINE_KEYS), t("help.newline")),
+        ("alt+1 … alt+9", t("help.buffers")),
+        ("ctrl+n / ctrl+b", t("help.step")),
+        ("tab / shift+tab", t("help.tab")),
+        ("f10", t("help.palette")),
+        ("ctrl+q", t("help.quit")),
+    ]
 
 
 def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
@@ -31,7 +34,7 @@ def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     for binding in bindings:
         if isinstance(binding, Binding) and binding.show:
             rows.append((binding.key, binding.description))
-    return rows + EXTRA_KEYS
+    return rows + extra_keys()
 
 
 class HelpScreen(ModalScreen[None]):
@@ -57,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Key", "Action")
+        table.add_columns(t("help.key"), t("help.action"))
         for key, description in self._rows:
             table.add_row(Text(key, style="bold"), Text(description))
 

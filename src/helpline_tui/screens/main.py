@@ -147,6 +147,7 @@ class MainScreen(Screen[None]):
         if self.pane(conversation_id) is None:
             me = self.client.state.me.display_name if self.client.state.me else ""
             pane = ConversationPane(conversation, self.timezone, me, id=buffer_id(conversation_id))
+            pane.display = False  # ContentSwitcher only hides the children it started with
             self.query_one("#buffers", ContentSwitcher).mount(pane)
         if focus:
             self.call_after_refresh(self.show_buffer, conversation_id)
@@ -299,7 +300,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self._bindings_for_help()))
 
     def _bindings_for_help(self) -> list[BindingType]:
-        return [*main_bindings(), Binding("alt+1", "", t("key.buffer", n="1…9"))]
+        return main_bindings()
 
     def action_team(self) -> None:
         from helpline_tui.screens.lead import TeamScreen

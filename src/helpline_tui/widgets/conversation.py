@@ -31,7 +31,7 @@ def header_text(conversation: Conversation) -> Text:
         "conv.intake",
         age=AGE_LABELS.get(info.intake.age_group, "?"),
         region=region_label(info.intake.region),
-        sex=t("unknown") if info.intake.sex == "unknown" else info.intake.sex,
+        sex=t(f"sex.{info.intake.sex}"),
         language=info.language,
     )
     text.append("  " + intake, style="dim")

@@ -38,7 +38,8 @@ class HotList(OptionList):
     """Select a line to open that buffer; the option id is the conversation id."""
 
     DEFAULT_CSS = """
-    HotList { height: auto; max-height: 12; }
+    HotList { height: auto; max-height: 12; border: none; padding: 0; }
+    HotList:focus { border: none; background-tint: $foreground 5%; }
     """
 
     def show(

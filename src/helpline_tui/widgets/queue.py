@@ -50,11 +50,12 @@ class QueueTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        self.add_column(t("queue.wait"), key="wait", width=6)
-        self.add_column(t("queue.nickname"), key="nickname", width=16)
-        self.add_column(t("queue.region"), key="region", width=15)
+        # Fits beside the hot-list at 80 columns: 5+13+11+5+3 cells plus padding.
+        self.add_column(t("queue.wait"), key="wait", width=5)
+        self.add_column(t("queue.nickname"), key="nickname", width=13)
+        self.add_column(t("queue.region"), key="region", width=11)
         self.add_column(t("queue.age"), key="age", width=5)
-        self.add_column(t("queue.language"), key="language", width=4)
+        self.add_column(t("queue.language"), key="language", width=3)
 
     def show(self, entries: Sequence[QueueEntry], now: datetime) -> None:
         """Redraw from the client's queue (already oldest first), keeping the cursor's row."""

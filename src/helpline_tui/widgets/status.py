@@ -22,18 +22,18 @@ def status_text(state: ClientState, connection: str, now: datetime) -> Text:
     text = Text("● ", style=CONNECTION_STYLE.get(connection, "bold red"))
     text.append(t(key))
     if state.me is not None:
-        text.append("  │  ")
+        text.append(" │ ")
         text.append(state.me.display_name[:24])
         text.append(" ")
         label = t(f"availability.{state.status}") if state.status != "offline" else "offline"
         text.append(f"[{label}]", style=STATUS_STYLE.get(state.status, ""))
-    text.append("  │  ")
+    text.append(" │ ")
     text.append(t("status.chats", count=state.open_count, cap=state.max_chats or "?"))
-    text.append("  │  ")
+    text.append(" │ ")
     text.append(t("status.queue", count=len(state.queue)), style="bold" if state.queue else "")
     if state.queue:
         oldest = (now - state.queue[0].waiting_since).total_seconds()
-        text.append("  ")
+        text.append(" ")
         text.append(t("status.oldest", wait=format_wait(oldest)))
     return text
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -377,6 +379,42 @@ async def test_relay_restart_shows_a_calm_state_and_the_chat_carries_on(
     shown = await transcript(page)
     assert [(m["seq"], m["text"]) for m in shown] == [(1, "voor"), (2, "tijdens"), (3, "na")]
     assert_clean(visitor)
+
+
+async def test_over_tls_the_page_uses_wss_and_a_host_only_secure_cookie(
+    settings: Settings,
+    visitor_factory: Factory,
+    counsellor: str,
+    self_signed: tuple[Path, Path],
+) -> None:
+    cert, key = self_signed
+    tls = settings.relay.model_copy(update={"tls_cert": str(cert), "tls_key": str(key)})
+    async with running_relay(settings.model_copy(update={"relay": tls})) as relay:
+        assert relay.http_url.startswith("https://")
+        visitor = await visitor_factory(relay.http_url, self_signed_ok=True)
+        sockets: list[str] = []
+        page = await visitor.open()
+        page.on("websocket", lambda socket: sockets.append(socket.url))
+        async with console(
+            relay.ws_url,
+            origin=relay.http_url,
+            username=counsellor,
+            password=TEST_PASSWORD,
+            ssl=ssl.create_default_context(cafile=str(cert)),
+        ) as ann:
+            await start_chat(page)
+            conversation = (await ann.take_next()).conversation.id
+            await ann.say(conversation, "over TLS")
+            await expect(page.locator("#transcript .counsellor .text")).to_have_text("over TLS")
+            (cookie,) = await visitor.context.cookies()
+            assert cookie["name"] == "__Host-helpline_chat"
+            assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+            assert cookie["path"] == "/"
+            await page.reload()
+            await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
+            await expect(page.locator("#transcript .counsellor .text")).to_have_text("over TLS")
+        assert sockets and all(url.startswith("wss://") for url in sockets)
+        assert_clean(visitor)
 
 
 # ----- leaving -----

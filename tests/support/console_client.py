@@ -12,6 +12,7 @@ import json
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from ssl import SSLContext
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -124,10 +125,14 @@ async def console(
     username: str | None = None,
     password: str | None = None,
     available: bool = True,
+    ssl: SSLContext | None = None,
 ) -> AsyncIterator[ConsoleClient]:
     """Open /console; with a username, log in (and become available unless told otherwise)."""
     async with connect(
-        f"{ws_url.rstrip('/')}/console", origin=Origin(origin) if origin else None, max_size=None
+        f"{ws_url.rstrip('/')}/console",
+        origin=Origin(origin) if origin else None,
+        max_size=None,
+        ssl=ssl,
     ) as socket:
         client = ConsoleClient(socket)
         try:

@@ -13,19 +13,23 @@ Database work runs in a thread so the relay's event loop keeps serving chats mea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 
 import aioimaplib
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings, TeamSettings
 from helpline_core.db import session_scope
 from helpline_core.mail.imap import Fetched, parse_fetch, uid_set, uidvalidity_of
-from helpline_core.mail.ingest import IngestResult, ingest_message, quarantine
+from helpline_core.mail.ingest import IngestResult, ThreadIndex, quarantine, store_parsed
+from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message
 from helpline_core.models import MailboxState, Team
 
 log = logging.getLogger("helpline.mail")
@@ -99,17 +103,31 @@ async def sync_folder(
     )
     # "n:*" always includes the highest UID, even when it is below n: filter.
     pending = sorted((item.uid, item.size or 0) for item in sizes if item.uid > last_uid)
-    for start in range(0, len(pending), batch_size):
-        chunk = pending[start : start + batch_size]
-        fetched = await _fetch_chunk(client, chunk, settings.mail.max_message_bytes)
-        results = await asyncio.to_thread(
-            store_batch, settings, engine, team.code, folder, uidvalidity, chunk, fetched
-        )
-        for result in results:
-            report.add(result)
-            if on_result is not None:
-                on_result(result)
-        report.last_uid = chunk[-1][0]
+    chunks = [pending[start : start + batch_size] for start in range(0, len(pending), batch_size)]
+    limit = settings.mail.max_message_bytes
+    # Pipelined: the next batch is fetched while this one is parsed and stored in a thread.
+    next_fetch = asyncio.ensure_future(_fetch_chunk(client, chunks[0], limit)) if chunks else None
+    try:
+        for number, chunk in enumerate(chunks):
+            assert next_fetch is not None
+            fetched = await next_fetch
+            next_fetch = None
+            if number + 1 < len(chunks):
+                next_fetch = asyncio.ensure_future(_fetch_chunk(client, chunks[number + 1], limit))
+            results = await asyncio.to_thread(
+                store_batch, settings, engine, team.code, folder, uidvalidity, chunk, fetched
+            )
+            for result in results:
+                report.add(result)
+                if on_result is not None:
+                    on_result(result)
+            report.last_uid = chunk[-1][0]
+    finally:
+        if next_fetch is not None and not next_fetch.done():
+            # The connection is abandoned by the caller after an error; don't leak the task.
+            next_fetch.cancel()
+            with contextlib.suppress(BaseException):
+                await next_fetch
     return report
 
 
@@ -138,15 +156,86 @@ def store_batch(
     chunk: Sequence[tuple[int, int]],
     fetched: Sequence[Fetched],
 ) -> list[IngestResult]:
-    """Store a batch and advance the folder state in one transaction."""
+    """Store a batch and advance the folder state in one transaction.
+
+    Fast path: the whole batch in one transaction. If anything fails, the batch is rolled back
+    and stored again one message per savepoint, so that only the message that fails is
+    quarantined (with the reason) and the rest are kept (E4).
+    """
     sizes = dict(chunk)
+    wanted = [
+        item
+        for item in sorted(fetched, key=lambda fetched_item: fetched_item.uid)
+        if item.uid in sizes and item.body is not None  # else: expunged meanwhile
+    ]
+    now = utcnow()
+    parsed = [_parse(settings, item, sizes[item.uid]) for item in wanted]
+    try:
+        return _store(
+            settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, False
+        )
+    except Exception as error:
+        log.warning(
+            "team %s: batch store failed (%s); storing one by one", mailbox, type(error).__name__
+        )
+    return _store(settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, True)
+
+
+def _parse(settings: Settings, item: Fetched, size: int) -> ParsedEmail | Quarantine:
+    assert item.body is not None
+    if size > settings.mail.max_message_bytes:
+        return Quarantine(
+            f"message of {size} bytes exceeds the {settings.mail.max_message_bytes} byte limit; "
+            f"the first {len(item.body)} bytes are kept here, the whole message stays in the "
+            f"mailbox (UID {item.uid})"
+        )
+    return parse_message(item.body, settings.mail)
+
+
+def _store(
+    settings: Settings,
+    engine: Engine,
+    mailbox: str,
+    folder: str,
+    uidvalidity: int,
+    chunk: Sequence[tuple[int, int]],
+    wanted: Sequence[Fetched],
+    parsed: Sequence[ParsedEmail | Quarantine],
+    now: datetime,
+    careful: bool,
+) -> list[IngestResult]:
     results: list[IngestResult] = []
     with session_scope(engine) as session:
         team = session.exec(select(Team).where(Team.code == mailbox)).one()
-        for item in sorted(fetched, key=lambda fetched_item: fetched_item.uid):
-            if item.uid not in sizes or item.body is None:
-                continue  # not asked for, or expunged meanwhile
-            results.append(_store_one(session, settings, team, uidvalidity, item, sizes[item.uid]))
+        emails = [item for item in parsed if isinstance(item, ParsedEmail)]
+        index = ThreadIndex(session, settings, team, emails, now)
+        for item, result in zip(wanted, parsed, strict=True):
+            assert item.body is not None
+            received = min(item.internal_date or now, now)
+            store = partial(
+                store_parsed, session, settings, team=team, raw=item.body, parsed=result,
+                index=index, uidvalidity=uidvalidity, uid=item.uid, received_at=received,
+            )  # fmt: skip
+            if not careful:
+                results.append(store())
+                continue
+            try:
+                with session.begin_nested():
+                    results.append(store())
+            except Exception as error:
+                log.warning(
+                    "team %s: UID %s not stored (%s)", mailbox, item.uid, type(error).__name__
+                )
+                results.append(
+                    quarantine(
+                        session,
+                        mailbox=mailbox,
+                        raw=item.body,
+                        reason=f"could not be stored: {type(error).__name__}",
+                        uidvalidity=uidvalidity,
+                        uid=item.uid,
+                    )
+                )
         state = session.get(MailboxState, (mailbox, folder)) or MailboxState(
             mailbox=mailbox, folder=folder
         )
@@ -154,51 +243,6 @@ def store_batch(
         state.last_uid = max(
             state.last_uid if state.uidvalidity == uidvalidity else 0, chunk[-1][0]
         )
-        state.updated_at = utcnow()
+        state.updated_at = now
         session.add(state)
     return results
-
-
-def _store_one(
-    session: Session, settings: Settings, team: Team, uidvalidity: int, item: Fetched, size: int
-) -> IngestResult:
-    assert item.body is not None
-    now = utcnow()
-    if size > settings.mail.max_message_bytes:
-        reason = (
-            f"message of {size} bytes exceeds the {settings.mail.max_message_bytes} byte limit; "
-            f"the first {len(item.body)} bytes are kept here, the whole message stays in the "
-            f"mailbox (UID {item.uid})"
-        )
-        return quarantine(
-            session,
-            mailbox=team.code,
-            raw=item.body,
-            reason=reason,
-            uidvalidity=uidvalidity,
-            uid=item.uid,
-        )
-    try:
-        with session.begin_nested():
-            return ingest_message(
-                session,
-                settings,
-                team=team,
-                raw=item.body,
-                uidvalidity=uidvalidity,
-                uid=item.uid,
-                received_at=min(item.internal_date or now, now),
-            )
-    except Exception as error:
-        log.warning(
-            "team %s: UID %s could not be stored (%s)", team.code, item.uid, type(error).__name__
-        )
-        reason = f"could not be stored: {type(error).__name__}"
-        return quarantine(
-            session,
-            mailbox=team.code,
-            raw=item.body,
-            reason=reason,
-            uidvalidity=uidvalidity,
-            uid=item.uid,
-        )

@@ -13,6 +13,7 @@ earlier, stricter due time.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -34,8 +35,6 @@ from helpline_core.models import (
     QuarantinedEmail,
     Team,
 )
-
-FALLBACK_CANDIDATES = 50
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,85 @@ def quarantine(
     return IngestResult("quarantined", email_id=row.id, reason=reason)
 
 
+class ThreadIndex:
+    """Dedup and thread lookups for a batch, loaded with three queries instead of several per
+    message, and kept up to date as the batch is stored."""
+
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        team: Team,
+        batch: Sequence[ParsedEmail],
+        received: datetime,
+    ) -> None:
+        self.known: set[str] = set()
+        self.by_message_id: dict[str, int] = {}
+        self.by_sender_subject: dict[tuple[str, str], int] = {}
+        ids = list({parsed.message_id for parsed in batch})
+        if ids:
+            self.known = set(
+                session.exec(
+                    select(EmailMessage.message_id)
+                    .where(col(EmailMessage.message_id).in_(ids))
+                    .where(EmailMessage.mailbox == team.code)
+                    .where(EmailMessage.direction == EmailDirection.INBOUND)
+                )
+            )
+        live = (
+            select(EmailMessage.message_id, EmailMessage.conversation_id)
+            .join(Conversation, col(EmailMessage.conversation_id) == col(Conversation.id))
+            .where(Conversation.team_id == team.id)
+            .where(Conversation.channel == Channel.EMAIL)
+            .where(col(Conversation.delete_requested_at).is_(None))
+        )
+        thread_ids = list({tid for parsed in batch for tid in parsed.thread_ids})
+        if thread_ids:
+            rows = session.exec(
+                live.where(col(EmailMessage.message_id).in_(thread_ids)).order_by(
+                    col(EmailMessage.received_at)
+                )
+            )
+            self.by_message_id = {message_id: conversation for message_id, conversation in rows}
+        senders = list({p.from_address.lower() for p in batch if p.from_address})
+        if senders:
+            since = received - timedelta(days=31 * settings.retention.email_months)
+            rows2 = session.exec(
+                select(
+                    EmailMessage.from_address, EmailMessage.subject, EmailMessage.conversation_id
+                )
+                .join(Conversation, col(EmailMessage.conversation_id) == col(Conversation.id))
+                .where(Conversation.team_id == team.id)
+                .where(Conversation.channel == Channel.EMAIL)
+                .where(col(Conversation.delete_requested_at).is_(None))
+                .where(EmailMessage.direction == EmailDirection.INBOUND)
+                .where(func.lower(col(EmailMessage.from_address)).in_(senders))
+                .where(col(EmailMessage.received_at) >= since)
+                .order_by(col(EmailMessage.received_at))
+            )
+            for address, subject, conversation in rows2:
+                self._remember_sender(address, subject, conversation)
+
+    def _remember_sender(self, address: str | None, subject: str | None, conversation: int) -> None:
+        key = thread_subject(subject or "")
+        if address and key:
+            self.by_sender_subject[(address.lower(), key)] = conversation
+
+    def conversation_for(self, parsed: ParsedEmail) -> int | None:
+        for message_id in parsed.thread_ids:
+            if message_id in self.by_message_id:
+                return self.by_message_id[message_id]
+        key = thread_subject(parsed.subject)
+        if parsed.from_address and key:
+            return self.by_sender_subject.get((parsed.from_address.lower(), key))
+        return None
+
+    def remember(self, parsed: ParsedEmail, conversation: int) -> None:
+        self.known.add(parsed.message_id)
+        self.by_message_id[parsed.message_id] = conversation
+        self._remember_sender(parsed.from_address, parsed.subject, conversation)
+
+
 def ingest_message(
     session: Session,
     settings: Settings,
@@ -76,21 +154,41 @@ def ingest_message(
     received_at: datetime | None = None,
 ) -> IngestResult:
     """Parse and store one message in the caller's transaction."""
-    assert team.id is not None
     parsed = parse_message(raw, settings.mail)
+    index = None
+    if isinstance(parsed, ParsedEmail):
+        index = ThreadIndex(session, settings, team, [parsed], received_at or utcnow())
+    return store_parsed(
+        session, settings, team=team, raw=raw, parsed=parsed, index=index,
+        uidvalidity=uidvalidity, uid=uid, received_at=received_at,
+    )  # fmt: skip
+
+
+def store_parsed(
+    session: Session,
+    settings: Settings,
+    *,
+    team: Team,
+    raw: bytes,
+    parsed: ParsedEmail | Quarantine,
+    index: ThreadIndex | None,
+    uidvalidity: int | None = None,
+    uid: int | None = None,
+    received_at: datetime | None = None,
+) -> IngestResult:
+    """Store an already parsed message; `index` must cover it (see ThreadIndex)."""
+    assert team.id is not None
     if isinstance(parsed, Quarantine):
         return quarantine(
-            session,
-            mailbox=team.code,
-            raw=raw,
-            reason=parsed.reason,
-            uidvalidity=uidvalidity,
-            uid=uid,
-        )
-    if _is_duplicate(session, team.code, parsed.message_id):
+            session, mailbox=team.code, raw=raw, reason=parsed.reason,
+            uidvalidity=uidvalidity, uid=uid,
+        )  # fmt: skip
+    assert index is not None
+    if parsed.message_id in index.known:
         return IngestResult("duplicate", reason="Message-ID already stored")
     received = received_at or utcnow()
-    conversation = find_thread(session, settings, team.id, parsed, received)
+    conversation_id = index.conversation_for(parsed)
+    conversation = session.get(Conversation, conversation_id) if conversation_id else None
     new = conversation is None
     if conversation is None:
         conversation = Conversation(
@@ -104,7 +202,8 @@ def ingest_message(
     _run_clock(conversation, settings, received)
     conversation.last_activity_at = max(received, conversation.last_activity_at or received)
     session.add(conversation)
-    session.flush()
+    if conversation.id is None:
+        session.flush()  # the new conversation's id is needed below
     assert conversation.id is not None
     email = EmailMessage(
         conversation_id=conversation.id,
@@ -126,21 +225,12 @@ def ingest_message(
         raw_size=len(raw),
     )
     session.add(email)
-    session.flush()
-    assert email.id is not None
-    _store_attachments(session, settings, email.id, parsed)
+    if parsed.attachments:
+        session.flush()
+        assert email.id is not None
+        _store_attachments(session, settings, email.id, parsed)
+    index.remember(parsed, conversation.id)
     return IngestResult("stored", email.id, conversation.id, new)
-
-
-def _is_duplicate(session: Session, mailbox: str, message_id: str) -> bool:
-    found = session.exec(
-        select(EmailMessage.id)
-        .where(EmailMessage.message_id == message_id)
-        .where(EmailMessage.mailbox == mailbox)
-        .where(EmailMessage.direction == EmailDirection.INBOUND)
-        .limit(1)
-    ).first()
-    return found is not None
 
 
 def _run_clock(conversation: Conversation, settings: Settings, received: datetime) -> None:
@@ -153,47 +243,6 @@ def _run_clock(conversation: Conversation, settings: Settings, received: datetim
     if conversation.status == ConversationStatus.ENDED:
         conversation.status = ConversationStatus.QUEUED
         conversation.ended_at = None
-
-
-def find_thread(
-    session: Session, settings: Settings, team_id: int, parsed: ParsedEmail, received: datetime
-) -> Conversation | None:
-    """The team's live email conversation this mail belongs to, if any."""
-    ids = parsed.thread_ids
-    if ids:
-        statement = (
-            select(Conversation)
-            .join(EmailMessage, col(EmailMessage.conversation_id) == col(Conversation.id))
-            .where(col(EmailMessage.message_id).in_(ids))
-            .where(Conversation.team_id == team_id)
-            .where(Conversation.channel == Channel.EMAIL)
-            .where(col(Conversation.delete_requested_at).is_(None))
-            .order_by(col(EmailMessage.received_at).desc())
-            .limit(1)
-        )
-        found = session.exec(statement).first()
-        if found is not None:
-            return found
-    key = thread_subject(parsed.subject)
-    if not key or not parsed.from_address:
-        return None
-    since = received - timedelta(days=31 * settings.retention.email_months)
-    candidates = session.exec(
-        select(EmailMessage, Conversation)
-        .join(Conversation, col(EmailMessage.conversation_id) == col(Conversation.id))
-        .where(EmailMessage.direction == EmailDirection.INBOUND)
-        .where(func.lower(col(EmailMessage.from_address)) == parsed.from_address.lower())
-        .where(Conversation.team_id == team_id)
-        .where(Conversation.channel == Channel.EMAIL)
-        .where(col(Conversation.delete_requested_at).is_(None))
-        .where(col(EmailMessage.received_at) >= since)
-        .order_by(col(EmailMessage.received_at).desc())
-        .limit(FALLBACK_CANDIDATES)
-    ).all()
-    for email, conversation in candidates:
-        if thread_subject(email.subject or "") == key:
-            return conversation
-    return None
 
 
 def _store_attachments(

@@ -229,9 +229,53 @@ def _decode(payload: bytes, charset: str | None, problems: list[str]) -> str:
     return payload.decode("latin-1")  # unreachable: latin-1 decodes every byte
 
 
+@dataclass(frozen=True)
+class _PartInfo:
+    """A part's MIME headers, parsed once (each header access re-parses under policy.default)."""
+
+    content_type: str
+    charset: str | None
+    filename: str | None
+    attachment: bool
+
+    @property
+    def maintype(self) -> str:
+        return self.content_type.partition("/")[0]
+
+
+def _header(part: Message, name: str) -> object | None:
+    try:
+        return part.get(name)
+    except Exception:
+        return None
+
+
+def _info(part: Message) -> _PartInfo:
+    ctype_header = _header(part, "content-type")
+    content_type = getattr(ctype_header, "content_type", None) or part.get_default_type()
+    type_params = dict(getattr(ctype_header, "params", {}) or {})
+    disposition_header = _header(part, "content-disposition")
+    disposition = str(getattr(disposition_header, "content_disposition", "") or "").lower()
+    disposition_params = dict(getattr(disposition_header, "params", {}) or {})
+    filename = disposition_params.get("filename") or type_params.get("name")
+    charset = type_params.get("charset")
+    return _PartInfo(
+        content_type=str(content_type).lower(),
+        charset=str(charset) if charset else None,
+        filename=str(filename) if filename else None,
+        attachment=disposition == "attachment" or bool(filename),
+    )
+
+
+def _payload(part: Message) -> bytes:
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
 def _collect(part: Message, walk: _Walk, depth: int) -> None:
-    if part.get_content_maintype() == "message":
-        _collect_nested(part, walk, depth)
+    info = _info(part)
+    if info.maintype == "message":
+        _collect_nested(part, info, walk, depth)
         return
     if part.is_multipart():
         payload = part.get_payload()
@@ -242,53 +286,38 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         )
         if depth > MAX_DEPTH:
             walk.problems.append("MIME parts nested too deeply: inner parts not shown")
-        elif part.get_content_subtype() == "alternative":
+        elif info.content_type == "multipart/alternative":
             _collect_alternative(subparts, walk, depth + 1)
         else:
             for sub in subparts:
                 _collect(sub, walk, depth + 1)
         return
-    content_type = part.get_content_type()
-    if part.get_content_maintype() == "multipart":
+    if info.maintype == "multipart":
         # Multipart without a usable boundary: the parser left the raw text; show it as text.
-        raw_text = part.get_payload(decode=True)
-        data = raw_text if isinstance(raw_text, bytes) else b""
-        walk.plain.append(strip_controls(_decode(data, part.get_content_charset(), walk.problems)))
+        text = _decode(_payload(part), info.charset, walk.problems)
+        walk.plain.append(strip_controls(text))
         walk.problems.append("multipart without a usable boundary: shown as raw text")
         return
-    if _is_attachment(part):
-        _add_attachment(part, walk)
+    if info.attachment:
+        _add_attachment(part, info, walk)
         return
-    payload = part.get_payload(decode=True)
-    data = payload if isinstance(payload, bytes) else b""
-    if content_type == "text/html":
-        text, remote = html_to_text(_decode(data, part.get_content_charset(), walk.problems))
+    if info.content_type == "text/html":
+        text, remote = html_to_text(_decode(_payload(part), info.charset, walk.problems))
         walk.html.append(text)
         walk.remote_dropped |= remote
-    elif part.get_content_maintype() == "text":
-        walk.plain.append(strip_controls(_decode(data, part.get_content_charset(), walk.problems)))
+    elif info.maintype == "text":
+        walk.plain.append(strip_controls(_decode(_payload(part), info.charset, walk.problems)))
     else:
-        _add_attachment(part, walk)
+        _add_attachment(part, info, walk)
 
 
 def _collect_alternative(parts: list[Message], walk: _Walk, depth: int) -> None:
-    plain = [sub for sub in parts if sub.get_content_type() == "text/plain"]
-    chosen = plain or [sub for sub in parts if sub.get_content_type() == "text/html"] or parts
-    for sub in chosen[:1] if plain else chosen:
+    types = [_info(sub).content_type for sub in parts]
+    plain = [sub for sub, kind in zip(parts, types, strict=True) if kind == "text/plain"]
+    html = [sub for sub, kind in zip(parts, types, strict=True) if kind == "text/html"]
+    chosen = plain[:1] or html or parts
+    for sub in chosen:
         _collect(sub, walk, depth)
-
-
-def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-    return disposition == "attachment" or bool(part.get_param("name") or _filename(part))
-
-
-def _filename(part: Message) -> str | None:
-    try:
-        name = part.get_filename()
-    except Exception:
-        return None
-    return name if isinstance(name, str) else None
 
 
 def safe_display_name(name: str | None) -> str | None:
@@ -300,12 +329,13 @@ def safe_display_name(name: str | None) -> str | None:
     return cleaned[:255] or None
 
 
-def _add_attachment(part: Message, walk: _Walk, content: bytes | None = None) -> None:
+def _add_attachment(
+    part: Message, info: _PartInfo, walk: _Walk, content: bytes | None = None
+) -> None:
     if content is None:
-        payload = part.get_payload(decode=True)
-        content = payload if isinstance(payload, bytes) else b""
-    name = safe_display_name(_filename(part))
-    declared = one_line(part.get_content_type(), 255)
+        content = _payload(part)
+    name = safe_display_name(info.filename)
+    declared = one_line(info.content_type, 255)
     detected = filetype.guess_mime(content[:8192]) if content else None
     reason: str | None = None
     if len(walk.attachments) >= walk.limits.max_attachments:
@@ -326,18 +356,18 @@ def _add_attachment(part: Message, walk: _Walk, content: bytes | None = None) ->
         walk.problems.append(f"attachment {name or '(unnamed)'} not kept: {reason}")
 
 
-def _collect_nested(part: Message, walk: _Walk, depth: int) -> None:
+def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> None:
     """A forwarded message: kept whole as an attachment, its text shown below the body."""
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
     if not isinstance(inner, Message):
-        _add_attachment(part, walk)
+        _add_attachment(part, info, walk)
         return
     try:
         data = inner.as_bytes(policy=policy.SMTP)
     except Exception:
         data = b""
-    _add_attachment(part, walk, content=data)
+    _add_attachment(part, info, walk, content=data)
     if depth + 1 > MAX_DEPTH:
         walk.problems.append("forwarded messages nested too deeply: inner text not shown")
         return

@@ -1,0 +1,173 @@
+"""Mail ingestion throughput against a raw aioimaplib FETCH of the same messages, same run.
+
+Starts a private pymap server, appends N synthetic messages (a third of them replies in a
+thread, some with an attachment), then measures:
+  raw     - aioimaplib: SELECT + UID FETCH BODY.PEEK[] in batches, bytes only, nothing stored
+  ingest  - helpline's sync_folder: fetch, parse, thread, store in the database, advance state
+and prints msgs/s for both and their ratio (goal: ingest >= 0.5 x raw). Last line: one JSON object.
+
+    .venv/bin/python bench/mail.py            # 10,000 messages
+    .venv/bin/python bench/mail.py --quick    # 1,000 messages
+    .venv/bin/python bench/mail.py --database-url postgresql+psycopg://postgres@127.0.0.1/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import aioimaplib
+
+from helpline_core.config import load_settings
+from helpline_core.db import make_engine, session_scope
+from helpline_core.mail.imap import connect_imap, parse_fetch
+from helpline_core.mail.imap_sync import BATCH_SIZE, sync_folder
+from helpline_core.services import schema
+from helpline_core.services.teams import sync_teams
+
+FOLDER = "Bench"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def message(number: int) -> bytes:
+    thread = number - number % 3  # every third message starts a thread; two replies follow
+    mail = EmailMessage()
+    mail["From"] = f"Bezoeker {thread} <visitor{thread}@bench.example>"
+    mail["To"] = "antwerpen@helpline.example"
+    mail["Subject"] = ("Re: " if number != thread else "") + f"Vraag nummer {thread}"
+    mail["Message-ID"] = f"<bench-{number}@bench.example>"
+    mail["Date"] = "Mon, 02 Mar 2026 10:00:00 +0100"
+    if number != thread:
+        mail["In-Reply-To"] = f"<bench-{number - 1}@bench.example>"
+        mail["References"] = f"<bench-{thread}@bench.example> <bench-{number - 1}@bench.example>"
+    mail.set_content(("Dit is een synthetisch bericht voor de benchmark. " * 20) + str(number))
+    if number % 10 == 0:
+        mail.add_attachment(os.urandom(4096), maintype="application", subtype="octet-stream",
+                            filename=f"bijlage-{number}.bin")  # fmt: skip
+    return mail.as_bytes(policy=policy.SMTP)
+
+
+async def fill(port: int, count: int) -> None:
+    client = aioimaplib.IMAP4("127.0.0.1", port, timeout=60)
+    await client.wait_hello_from_server()
+    await client.login("demouser", "demopass")
+    await client.create(FOLDER)
+    for number in range(count):
+        response = await client.append(message(number), mailbox=FOLDER)
+        assert response.result == "OK", response
+    await client.logout()
+
+
+async def raw_fetch(port: int, count: int) -> tuple[float, int]:
+    started = time.perf_counter()
+    client = aioimaplib.IMAP4("127.0.0.1", port, timeout=60)
+    await client.wait_hello_from_server()
+    await client.login("demouser", "demopass")
+    await client.select(FOLDER)
+    total = 0
+    for start in range(1, count + 1, BATCH_SIZE):
+        end = min(start + BATCH_SIZE - 1, count)
+        response = await client.uid("fetch", f"{start}:{end}", "(UID BODY.PEEK[])")
+        total += sum(len(item.body or b"") for item in parse_fetch(response.lines))
+    await client.logout()
+    return time.perf_counter() - started, total
+
+
+async def ingest(port: int, data_dir: Path, database_url: str) -> tuple[float, int]:
+    password = data_dir / "imap-password"
+    password.write_text("demopass")
+    env = {
+        "HELPLINE_DATA_DIR": str(data_dir),
+        "HELPLINE_DATABASE__URL": database_url,
+        "HELPLINE_TEAMS": json.dumps([{
+            "code": "antwerpen", "name": "Antwerpen",
+            "mail": {"imap_host": "127.0.0.1", "imap_port": port, "imap_tls": "none",
+                     "imap_user": "demouser", "imap_password_file": str(password),
+                     "imap_folder": FOLDER},
+        }]),
+    }  # fmt: skip
+    settings = load_settings(None, environ=env)
+    engine = make_engine(settings.database_url)
+    schema.upgrade(engine)
+    with session_scope(engine) as session:
+        sync_teams(session, settings)
+    team = settings.teams[0]
+    started = time.perf_counter()
+    client = await connect_imap(team.mail)
+    report = await sync_folder(client, settings, engine, team)
+    await client.logout()
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed, report.stored
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 messages instead of 10,000")
+    parser.add_argument("--count", type=int, help="number of messages")
+    parser.add_argument("--database-url", default="", help="database (default: SQLite in a temp dir)")
+    args = parser.parse_args()
+    count = args.count or (1_000 if args.quick else 10_000)
+    port = free_port()
+    pymap = str(Path(sys.executable).with_name("pymap"))
+    server = subprocess.Popen(
+        [pymap, "--host", "127.0.0.1", "--port", str(port), "dict", "--demo-data"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                import socket
+
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        filled = time.perf_counter()
+        asyncio.run(fill(port, count))
+        print(f"appended {count} messages in {time.perf_counter() - filled:.1f}s", file=sys.stderr)
+        raw_seconds, raw_bytes = asyncio.run(raw_fetch(port, count))
+        with tempfile.TemporaryDirectory() as directory:
+            url = args.database_url or f"sqlite:///{directory}/bench.sqlite3"
+            ingest_seconds, stored = asyncio.run(ingest(port, Path(directory), url))
+    finally:
+        server.terminate()
+        server.wait(10)
+    raw_rate, ingest_rate = count / raw_seconds, stored / ingest_seconds
+    print(f"raw FETCH : {count} msgs ({raw_bytes / 1e6:.1f} MB) in {raw_seconds:.2f}s = {raw_rate:.0f} msgs/s")
+    print(f"ingest    : {stored} msgs stored in {ingest_seconds:.2f}s = {ingest_rate:.0f} msgs/s")
+    print(f"ratio     : {ingest_rate / raw_rate:.2f} (goal >= 0.5)")
+    result = {
+        "benchmark": "mail",
+        "messages": count,
+        "stored": stored,
+        "database": "postgresql" if args.database_url.startswith("postgresql") else "sqlite",
+        "raw_msgs_per_s": round(raw_rate, 1),
+        "ingest_msgs_per_s": round(ingest_rate, 1),
+        "ratio": round(ingest_rate / raw_rate, 3),
+        "goal": 0.5,
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -183,3 +183,32 @@ async def test_wrong_password_and_closed_port(mailbox: Mailbox, tmp_path: object
     assert closed is not None
     with pytest.raises(MailServerUnreachable):
         await connect_imap(closed.mail, timeout=5)
+
+
+async def test_a_message_that_cannot_be_stored_is_quarantined_alone(
+    mailbox: Mailbox, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = imap_sync.store_parsed
+
+    def failing(*args: object, **kwargs: object) -> object:
+        parsed = kwargs["parsed"]
+        if getattr(parsed, "message_id", "") == "<bad@visitor.example>":
+            raise ValueError("simulated storage failure")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imap_sync, "store_parsed", failing)
+    await mailbox.deliver(
+        mail_corpus.simple("<ok-1@visitor.example>"),
+        mail_corpus.simple("<bad@visitor.example>", subject="x"),
+        mail_corpus.simple("<ok-2@visitor.example>", subject="y"),
+    )
+    report = await sync(mailbox.settings, engine)
+    assert (report.stored, report.quarantined) == (2, 1)
+    with session_scope(engine) as session:
+        (row,) = session.exec(select(QuarantinedEmail))
+        assert row.reason == "could not be stored: ValueError"
+        assert b"<bad@visitor.example>" in row.raw
+    assert sorted(e.message_id for e in emails(engine)) == [
+        "<ok-1@visitor.example>",
+        "<ok-2@visitor.example>",
+    ]

@@ -95,7 +95,14 @@ class LoginScreen(Screen["ConsoleClient"]):
         widget.update(Text(message))
         widget.set_class(busy, "-busy")
 
-    @on(Input.Submitted)
+    @on(Input.Submitted, "#server,#username")
+    def next_field(self, event: Input.Submitted) -> None:
+        """Enter in server or username moves on, as people expect from a login form."""
+        event.stop()
+        target = "#username" if event.input.id == "server" else "#password"
+        self.query_one(target, Input).focus()
+
+    @on(Input.Submitted, "#password,#totp")
     @on(Button.Pressed, "#submit")
     def submit(self) -> None:
         username = self.query_one("#username", Input).value.strip()

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import ssl
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
@@ -45,75 +43,23 @@ from helpline_core.protocol import (
     parse_console_server_frame,
 )
 from helpline_tui import events as ev
+from helpline_tui.client_types import (
+    Answer,
+    Backoff,
+    Credentials,
+    LoginError,
+    RequestError,
+    Waiter,
+    conversation_answer,
+    frame_about,
+)
 from helpline_tui.handlers import apply_frame
 from helpline_tui.state import ClientState, Pending
 
+__all__ = ["Backoff", "ConsoleClient", "LoginError", "RequestError"]
+
 Listener = Callable[[ev.Event], None]
 MAX_INCOMING_BYTES = 32 * 1024 * 1024  # a long transcript arrives in one frame
-
-
-class LoginError(Exception):
-    """Login refused or impossible; `reason` is a protocol LoginFailure or "unreachable"."""
-
-    def __init__(self, reason: str, detail: str = "", retry_after: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
-        self.retry_after = retry_after
-
-
-class RequestError(Exception):
-    """A command was refused (`code` from the relay) or could not be sent ("offline")."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
-
-
-@dataclass(frozen=True)
-class Backoff:
-    first: float = 0.5
-    factor: float = 2.0
-    most: float = 15.0
-
-    def delay(self, attempt: int) -> float:
-        base = min(self.first * self.factor**attempt, self.most)
-        return base * (0.75 + random.random() / 2)  # jitter: consoles don't return in lockstep
-
-
-Answer = Callable[[ConsoleServerFrame], bool]
-
-
-@dataclass
-class _Waiter:
-    future: asyncio.Future[ConsoleServerFrame]
-    answer: Answer | None
-
-
-def _conversation_frame(why: str, conversation_id: str | None) -> Answer:
-    def accepts(frame: ConsoleServerFrame) -> bool:
-        return (
-            frame.type == "conversation"
-            and frame.why == why
-            and conversation_id in (None, frame.conversation.id)
-        )
-
-    return accepts
-
-
-def _about(kind: str, conversation_id: str) -> Answer:
-    def accepts(frame: ConsoleServerFrame) -> bool:
-        return frame.type == kind and getattr(frame, "conversation", None) == conversation_id
-
-    return accepts
-
-
-@dataclass
-class _Credentials:
-    username: str
-    password: str
-    totp: str | None
 
 
 class ConsoleClient:
@@ -135,9 +81,9 @@ class ConsoleClient:
         self._open_timeout = open_timeout
         self._request_timeout = request_timeout
         self._ws: ClientConnection | None = None
-        self._credentials: _Credentials | None = None
+        self._credentials: Credentials | None = None
         self._runner: asyncio.Task[None] | None = None
-        self._waiting: dict[str, _Waiter] = {}
+        self._waiting: dict[str, Waiter] = {}
         self._wanted_status: str | None = None
         self._closing = False
         self.connection: ev.ConnectionState = "offline"
@@ -156,7 +102,7 @@ class ConsoleClient:
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ValueError) as error:
             raise LoginError("unreachable", type(error).__name__) from error
 
-    async def _handshake(self, credentials: _Credentials) -> tuple[ClientConnection, SLoginOk]:
+    async def _handshake(self, credentials: Credentials) -> tuple[ClientConnection, SLoginOk]:
         ws = await self._open()
         login = CLogin(
             type="login",
@@ -189,7 +135,7 @@ class ConsoleClient:
 
     async def login(self, username: str, password: str, totp: str | None = None) -> SLoginOk:
         """Log in; on success the client keeps the connection alive until `close()`."""
-        credentials = _Credentials(username, password, totp)
+        credentials = Credentials(username, password, totp)
         ws, welcome = await self._handshake(credentials)
         self._credentials = credentials
         self._closing = False
@@ -334,7 +280,7 @@ class ConsoleClient:
         ref = uuid.uuid4().hex[:16]
         frame = frame.model_copy(update={"ref": ref})
         future: asyncio.Future[ConsoleServerFrame] = asyncio.get_running_loop().create_future()
-        self._waiting[ref] = _Waiter(future, answer)
+        self._waiting[ref] = Waiter(future, answer)
         if not await self._raw_send(frame):
             self._waiting.pop(ref, None)
             raise RequestError("offline")
@@ -382,7 +328,7 @@ class ConsoleClient:
 
     async def take(self, conversation_id: str | None = None) -> ConsoleServerFrame:
         frame = CTake(type="take", conversation=conversation_id)
-        return await self.request(frame, _conversation_frame("take", conversation_id))
+        return await self.request(frame, conversation_answer("take", conversation_id))
 
     async def handover(
         self, conversation_id: str, *, to_user: str | None = None, to_team: str | None = None
@@ -390,7 +336,7 @@ class ConsoleClient:
         frame = CHandover(
             type="handover", conversation=conversation_id, to_user=to_user, to_team=to_team
         )
-        return await self.request(frame, _about("released", conversation_id))
+        return await self.request(frame, frame_about("released", conversation_id))
 
     async def invite(self, conversation_id: str, username: str) -> ConsoleServerFrame:
         frame = CInvite(type="invite", conversation=conversation_id, username=username)
@@ -398,11 +344,11 @@ class ConsoleClient:
 
     async def leave(self, conversation_id: str) -> ConsoleServerFrame:
         frame = CLeave(type="leave", conversation=conversation_id)
-        return await self.request(frame, _about("released", conversation_id))
+        return await self.request(frame, frame_about("released", conversation_id))
 
     async def end(self, conversation_id: str) -> ConsoleServerFrame:
         frame = CEnd(type="end", conversation=conversation_id)
-        return await self.request(frame, _about("ended", conversation_id))
+        return await self.request(frame, frame_about("ended", conversation_id))
 
     async def block(
         self, conversation_id: str, reason: str, hours: int | None, permanent: bool = False
@@ -414,7 +360,7 @@ class ConsoleClient:
             hours=hours,
             permanent=permanent,
         )
-        return await self.request(frame, _about("ended", conversation_id))
+        return await self.request(frame, frame_about("ended", conversation_id))
 
     async def overview(self) -> ConsoleServerFrame:
         return await self.request(
@@ -423,11 +369,11 @@ class ConsoleClient:
 
     async def join(self, conversation_id: str) -> ConsoleServerFrame:
         frame = CJoin(type="join", conversation=conversation_id)
-        return await self.request(frame, _conversation_frame("join", conversation_id))
+        return await self.request(frame, conversation_answer("join", conversation_id))
 
     async def take_over(self, conversation_id: str) -> ConsoleServerFrame:
         frame = CTakeOver(type="take_over", conversation=conversation_id)
-        return await self.request(frame, _conversation_frame("take_over", conversation_id))
+        return await self.request(frame, conversation_answer("take_over", conversation_id))
 
     def focus(self, conversation_id: str | None) -> None:
         """The conversation now on screen: its unread count drops to zero."""

@@ -16,7 +16,12 @@ from helpline_cli.output import emit_json, emit_table, say
 from helpline_cli.state import state_of
 from helpline_core.config import Settings, TeamSettings
 from helpline_core.mail import outbox as outbox_rows
-from helpline_core.mail.delete import mark_for_deletion, purge_marked
+from helpline_core.mail.delete import (
+    mark_expired,
+    mark_for_deletion,
+    purge_marked,
+    purge_old_quarantine,
+)
 from helpline_core.mail.imap import (
     MailLoginFailed,
     MailServerUnreachable,
@@ -75,7 +80,8 @@ def sync(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Read every team mailbox once, then send due replies and carry out deletion requests.
+    """Read every team mailbox once, then send due replies and carry out deletion requests
+    (on request, and threads past retention.email_months).
 
     For cron when no relay runs the mail worker. Exit 3 when a mail server is unreachable (the
     other teams are still done), 1 when a login is refused.
@@ -93,6 +99,13 @@ def sync(
         rows = [await _sync_team(settings, engine, configured) for configured in teams]
         result: dict[str, Any] = {"teams": rows}
         if not no_send:
+            with state.session() as session:
+                result["retention_marked"] = mark_expired(
+                    session, state.key, settings, actor=state.actor
+                )
+            result["quarantine_expired"] = await purge_old_quarantine(
+                settings, engine, state.key, actor=state.actor
+            )
             result["outbox"] = asdict(await process_outbox(settings, engine))
             result["deletions"] = asdict(
                 await purge_marked(settings, engine, state.key, actor=state.actor)

@@ -107,3 +107,46 @@ async def test_deletion_waits_for_an_unreachable_mailbox(
     done = await purge_marked(mailbox.settings, engine, secret_key)
     assert (done.conversations, done.expunged) == (1, 1)
     assert await mailbox.server.message_ids(mailbox.folder) == []
+
+
+def test_months_before() -> None:
+    from datetime import UTC, datetime
+
+    from helpline_core.mail.delete import months_before
+
+    assert months_before(datetime(2026, 8, 31, 12, tzinfo=UTC), 6) == datetime(
+        2026, 2, 28, 12, tzinfo=UTC
+    )
+    assert months_before(datetime(2026, 3, 15, tzinfo=UTC), 6) == datetime(2025, 9, 15, tzinfo=UTC)
+
+
+async def test_retention_marks_old_threads_and_purges_them(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    from datetime import timedelta
+
+    from helpline_core.clock import utcnow
+    from helpline_core.mail.delete import mark_expired, purge_old_quarantine
+    from helpline_core.models import QuarantinedEmail
+
+    await mailbox.deliver(
+        mail_corpus.simple("<old@visitor.example>", subject="oud"),
+        mail_corpus.simple("<new@visitor.example>", subject="nieuw"),
+        b"\x00 not mail",
+    )
+    await sync(mailbox.settings, engine)
+    later = utcnow() + timedelta(days=200)
+    with session_scope(engine) as session:
+        recent = session.exec(select(Conversation).where(Conversation.subject == "nieuw")).one()
+        recent.last_activity_at = later - timedelta(days=1)
+        session.add(recent)
+    with session_scope(engine) as session:
+        marked = mark_expired(session, secret_key, mailbox.settings, actor="test", now=later)
+        assert marked == 1
+    expired = await purge_old_quarantine(mailbox.settings, engine, secret_key, now=later)
+    assert expired == 1
+    with session_scope(engine) as session:
+        assert session.exec(select(QuarantinedEmail)).all() == []
+    report = await purge_marked(mailbox.settings, engine, secret_key)
+    assert (report.conversations, report.expunged) == (1, 1)
+    assert await mailbox.server.message_ids(mailbox.folder) == ["<new@visitor.example>"]

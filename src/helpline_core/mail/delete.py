@@ -15,6 +15,7 @@ anonymised figures still count the contact; subject, addresses, bodies and files
 from __future__ import annotations
 
 import asyncio
+import calendar
 import logging
 import ssl
 from collections.abc import Mapping
@@ -46,6 +47,7 @@ from helpline_core.models import (
     ConversationStatus,
     EmailDirection,
     EmailMessage,
+    QuarantinedEmail,
     Team,
 )
 from helpline_core.services import audit
@@ -95,6 +97,38 @@ def mark_for_deletion(
         object_type="conversation",
         object_id=conversation.public_id,
     )
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (clamped to the month's end)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def mark_expired(
+    session: Session, key: bytes, settings: Settings, *, actor: str, now: datetime | None = None
+) -> int:
+    """Retention (E3): mark every email thread quiet for `retention.email_months` for deletion;
+    `purge_marked` then expunges the threads from the mailbox and the database. Returns the
+    number of threads marked. Old quarantined mail: `purge_old_quarantine`."""
+    now = now or utcnow()
+    cutoff = months_before(now, settings.retention.email_months)
+    expired = session.exec(
+        select(Conversation)
+        .where(Conversation.channel == Channel.EMAIL)
+        .where(col(Conversation.delete_requested_at).is_(None))
+        .where(col(Conversation.last_activity_at) < cutoff)
+    ).all()
+    for conversation in expired:
+        conversation.delete_requested_at = now
+        session.add(conversation)
+    if expired:
+        audit.record(
+            session, key, actor=actor, action="email.retention_marked",
+            detail={"threads": len(expired)},
+        )  # fmt: skip
+    return len(expired)
 
 
 def _targets(engine: Engine, only: str | None) -> list[_Target]:
@@ -259,3 +293,61 @@ async def purge_marked(
         report.emails += deleted
         report.expunged += expunged
     return report
+
+
+async def purge_old_quarantine(
+    settings: Settings,
+    engine: Engine,
+    key: bytes,
+    *,
+    actor: str = "mail-worker",
+    now: datetime | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Quarantined mail older than the retention period: expunged from the mailbox (by UID)
+    and deleted. A mailbox that cannot be reached keeps its rows for the next run."""
+    cutoff = months_before(now or utcnow(), settings.retention.email_months)
+
+    def load() -> dict[str, list[tuple[int, int | None, int | None]]]:
+        with session_scope(engine) as session:
+            rows = session.exec(
+                select(QuarantinedEmail).where(col(QuarantinedEmail.received_at) < cutoff)
+            ).all()
+            grouped: dict[str, list[tuple[int, int | None, int | None]]] = {}
+            for row in rows:
+                grouped.setdefault(row.mailbox, []).append(
+                    (row.id or 0, row.imap_uidvalidity, row.imap_uid)
+                )
+            return grouped
+
+    deleted: list[int] = []
+    for mailbox, rows in (await asyncio.to_thread(load)).items():
+        team = settings.team(mailbox)
+        if team is not None and team.mail.imap_host:
+            try:
+                client = await connect_imap(team.mail, ssl_context=ssl_context, environ=environ)
+                try:
+                    known = [(validity, uid) for _, validity, uid in rows]
+                    await _expunge(client, team.mail.imap_folder, [], known)
+                finally:
+                    await logout_quietly(client)
+            except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
+                log.warning("team %s: old quarantine waits (%s)", mailbox, type(error).__name__)
+                continue
+        deleted.extend(row_id for row_id, _, _ in rows)
+
+    def remove() -> None:
+        with session_scope(engine) as session:
+            for row_id in deleted:
+                row = session.get(QuarantinedEmail, row_id)
+                if row is not None:
+                    session.delete(row)
+            audit.record(
+                session, key, actor=actor, action="email.quarantine_expired",
+                detail={"deleted": len(deleted)},
+            )  # fmt: skip
+
+    if deleted:
+        await asyncio.to_thread(remove)
+    return len(deleted)

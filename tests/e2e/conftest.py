@@ -42,6 +42,21 @@ TRACK_SOCKETS = """
 """
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "page_only: browser test whose outcome the database backend cannot change"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _page_only_on_sqlite(request: pytest.FixtureRequest) -> None:
+    # Browser tests are the slowest; run the ones about the page alone on one backend only.
+    callspec = getattr(request.node, "callspec", None)
+    backend = callspec.params.get("database_url") if callspec else None
+    if request.node.get_closest_marker("page_only") and backend == "postgresql":
+        pytest.skip("page-only behaviour: runs on SQLite; the database plays no part")
+
+
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     if not CHROMIUM.exists():

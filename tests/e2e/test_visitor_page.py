@@ -121,6 +121,7 @@ async def taken_chat(
 # ----- before the chat -----
 
 
+@pytest.mark.page_only
 async def test_emergency_numbers_and_intake_come_first(
     relay: RunningRelay, visitor_factory: Factory
 ) -> None:
@@ -154,6 +155,7 @@ async def test_emergency_numbers_and_intake_come_first(
     assert_clean(visitor)
 
 
+@pytest.mark.page_only
 async def test_language_switch_to_french_and_english(
     relay: RunningRelay, visitor_factory: Factory
 ) -> None:
@@ -172,6 +174,7 @@ async def test_language_switch_to_french_and_english(
     assert_clean(visitor)
 
 
+@pytest.mark.page_only
 async def test_nobody_online_says_so_with_the_email_address(
     relay: RunningRelay, visitor_factory: Factory, settings: Settings
 ) -> None:
@@ -381,6 +384,7 @@ async def test_relay_restart_shows_a_calm_state_and_the_chat_carries_on(
     assert_clean(visitor)
 
 
+@pytest.mark.page_only
 async def test_over_tls_the_page_uses_wss_and_a_host_only_secure_cookie(
     settings: Settings,
     visitor_factory: Factory,
@@ -453,6 +457,7 @@ async def test_leave_quickly_clears_the_page_and_replaces_the_history_entry(
         assert_clean(visitor)
 
 
+@pytest.mark.page_only
 async def test_escape_twice_leaves_quickly(relay: RunningRelay, visitor_factory: Factory) -> None:
     visitor = await visitor_factory(relay.http_url)
     await visitor.context.route(
@@ -489,6 +494,7 @@ async def test_visitor_ends_the_chat_and_can_start_again(
 # ----- small screens and keyboard -----
 
 
+@pytest.mark.page_only
 async def test_phone_viewport_has_no_horizontal_scroll(
     relay: RunningRelay, visitor_factory: Factory, counsellor: str
 ) -> None:
@@ -506,6 +512,7 @@ async def test_phone_viewport_has_no_horizontal_scroll(
         assert_clean(visitor)
 
 
+@pytest.mark.page_only
 async def test_keyboard_only_start_and_send(
     relay: RunningRelay, visitor_factory: Factory, counsellor: str
 ) -> None:
@@ -526,6 +533,7 @@ async def test_keyboard_only_start_and_send(
         assert_clean(visitor)
 
 
+@pytest.mark.page_only
 async def test_closed_hours_say_when_chat_opens_and_offer_email_and_phone(
     settings: Settings, visitor_factory: Factory
 ) -> None:

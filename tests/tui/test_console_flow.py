@@ -148,3 +148,27 @@ async def test_survives_a_relay_restart(settings: Settings, relay: RunningRelay,
             assert seqs == sorted(set(seqs))
             texts = [m.text for m in client.state.conversations[screen.current].messages]
             assert texts == ["een", "twee"]
+
+
+async def test_canned_reply_from_the_palette(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="antwerpen")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await logged_in_available(pilot, kim)
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: app.client and app.client.state.queue)
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            await pilot.press("ctrl+r")
+            await pilot.press(*keys("noodnummers"))
+            await wait_for(pilot, lambda: "Noodnummers" in screen_text(pilot), "the reply")
+            await pilot.press("enter")
+            pane = open_pane(app)
+            await wait_for(pilot, lambda: "101" in pane.composer.text, "the inserted text")
+            assert "112" in pane.composer.text and "{" not in pane.composer.text
+            await pilot.press("enter")
+            said = await mira.expect(p.ChatMessage, lambda m: m.sender == "counsellor")
+            assert "101" in said.text and "112" in said.text

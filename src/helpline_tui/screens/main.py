@@ -312,8 +312,13 @@ class MainScreen(Screen[None]):
 
     @on(ConversationPane.Send)
     def _send(self, event: ConversationPane.Send) -> None:
-        self.run_request("", self.client.send(event.conversation, event.text))
-        pane = self.pane(event.conversation)
+        self._send_line(event.conversation, event.text)
+
+    @work(group="relay")
+    async def _send_line(self, conversation_id: str, text: str) -> None:
+        """Queue the line (sent now, or after the reconnect) and show that it is pending."""
+        await self.client.send(conversation_id, text)
+        pane = self.pane(conversation_id)
         if pane is not None:
             pane.refresh_info()
 

@@ -27,7 +27,7 @@ from sqlmodel import select
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings, TeamSettings
 from helpline_core.db import session_scope
-from helpline_core.mail.imap import Fetched, parse_fetch, uid_set, uidvalidity_of
+from helpline_core.mail.imap import Fetched, parse_fetch, search_numbers, uid_set, uidvalidity_of
 from helpline_core.mail.ingest import IngestResult, ThreadIndex, quarantine, store_parsed
 from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message
 from helpline_core.models import MailboxState, Team
@@ -98,11 +98,11 @@ async def sync_folder(
     if known_validity != uidvalidity:
         last_uid = 0
     report.last_uid = last_uid
-    sizes = parse_fetch(
-        _check(await client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)"), "FETCH").lines
-    )
+    # SEARCH answers in one line; a FETCH of every size at once would be one line per message,
+    # and aioimaplib handles the lines of one read recursively (RecursionError past ~1,000).
+    found = _check(await client.uid_search("UID", f"{last_uid + 1}:*", charset=None), "SEARCH")
     # "n:*" always includes the highest UID, even when it is below n: filter.
-    pending = sorted((item.uid, item.size or 0) for item in sizes if item.uid > last_uid)
+    pending = sorted({uid for uid in search_numbers(found.lines) if uid > last_uid})
     chunks = [pending[start : start + batch_size] for start in range(0, len(pending), batch_size)]
     limit = settings.mail.max_message_bytes
     # Pipelined: the next batch is fetched while this one is parsed and stored in a thread.
@@ -110,18 +110,18 @@ async def sync_folder(
     try:
         for number, chunk in enumerate(chunks):
             assert next_fetch is not None
-            fetched = await next_fetch
+            sized, fetched = await next_fetch
             next_fetch = None
             if number + 1 < len(chunks):
                 next_fetch = asyncio.ensure_future(_fetch_chunk(client, chunks[number + 1], limit))
             results = await asyncio.to_thread(
-                store_batch, settings, engine, team.code, folder, uidvalidity, chunk, fetched
+                store_batch, settings, engine, team.code, folder, uidvalidity, sized, fetched
             )
             for result in results:
                 report.add(result)
                 if on_result is not None:
                     on_result(result)
-            report.last_uid = chunk[-1][0]
+            report.last_uid = chunk[-1]
     finally:
         if next_fetch is not None and not next_fetch.done():
             # The connection is abandoned by the caller after an error; don't leak the task.
@@ -132,9 +132,15 @@ async def sync_folder(
 
 
 async def _fetch_chunk(
-    client: aioimaplib.IMAP4, chunk: Sequence[tuple[int, int]], limit: int
-) -> list[Fetched]:
-    normal = [uid for uid, size in chunk if size <= limit]
+    client: aioimaplib.IMAP4, uids: Sequence[int], limit: int
+) -> tuple[list[tuple[int, int]], list[Fetched]]:
+    """Sizes first (a message over the limit is fetched only in part), then the messages.
+
+    Returns (uid, size) for every UID asked for (0 when it vanished meanwhile) and what came."""
+    response = await client.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)")
+    sizes = {item.uid: item.size or 0 for item in parse_fetch(_check(response, "FETCH").lines)}
+    chunk = [(uid, sizes.get(uid, 0)) for uid in uids]
+    normal = [uid for uid, size in chunk if uid in sizes and size <= limit]
     oversize = [uid for uid, size in chunk if size > limit]
     fetched: list[Fetched] = []
     if normal:
@@ -144,7 +150,7 @@ async def _fetch_chunk(
         part = f"(UID INTERNALDATE RFC822.SIZE BODY.PEEK[]<0.{OVERSIZE_KEEP_BYTES}>)"
         response = await client.uid("fetch", str(uid), part)
         fetched.extend(parse_fetch(_check(response, "FETCH").lines))
-    return fetched
+    return chunk, fetched
 
 
 def store_batch(

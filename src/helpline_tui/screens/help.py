@@ -22,7 +22,7 @@ def extra_keys() -> list[tuple[str, str]]:
         ("enter", t("help.enter")),
         (" / ".join(NEWLINE_KEYS), t("help.newline")),
         ("alt+1 … alt+9", t("help.buffers")),
-        ("ctrl+n / ctrl+b", t("help.step")),
+        ("ctrl+n / ctrl+p", t("help.step")),
         ("tab / shift+tab", t("help.tab")),
         ("f10", t("help.palette")),
         ("ctrl+q", t("help.quit")),

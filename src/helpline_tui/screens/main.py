@@ -48,7 +48,7 @@ def main_bindings() -> list[BindingType]:
         Binding("f9", "team", t("key.team"), priority=True),
         Binding("ctrl+r", "canned", t("key.canned"), priority=True),
         Binding("ctrl+n", "next_buffer", t("key.next"), priority=True, show=False),
-        Binding("ctrl+b", "previous_buffer", t("key.previous"), priority=True, show=False),
+        Binding("ctrl+p", "previous_buffer", t("key.previous"), priority=True, show=False),
         *[
             Binding(f"alt+{n}", f"buffer({n})", t("key.buffer", n=n), priority=True, show=False)
             for n in range(1, 10)

@@ -17,6 +17,7 @@ from helpline_tui.app import ConsoleApp
 from helpline_tui.screens.main import MainScreen
 from helpline_tui.widgets.composer import Composer
 from helpline_tui.widgets.conversation import ConversationPane
+from helpline_tui.widgets.status import StatusBar
 
 
 def main_screen(app: ConsoleApp) -> MainScreen:
@@ -172,3 +173,21 @@ async def test_canned_reply_from_the_palette(
             await pilot.press("enter")
             said = await mira.expect(p.ChatMessage, lambda m: m.sender == "counsellor")
             assert "101" in said.text and "112" in said.text
+
+
+async def test_bell_and_visual_cue_when_a_chat_arrives(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    app = console_app(settings, relay)
+    bells: list[bool] = []
+    app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in_available(pilot, kim)
+        screen = main_screen(app)
+        bar = screen.query_one(StatusBar)
+        assert not bar.has_class("-alert")
+        async with visitor(relay.ws_url) as noor:
+            await noor.start("Noor", region="antwerpen")
+            await wait_for(pilot, lambda: bells, "the bell")
+            assert bar.has_class("-alert")
+            assert any("Noor" in str(note.message) for note in app._notifications)

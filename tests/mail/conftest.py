@@ -75,18 +75,17 @@ def mailbox_for(server: ImapServer, settings: Settings, tmp_path: Path, **extra:
     folder = f"T{secrets.token_hex(4)}"
     password_file = tmp_path / f"imap-password-{folder}"
     password_file.write_text(server.password + "\n")
-    configured = with_mailbox(
-        settings,
-        imap_host="127.0.0.1",
-        imap_port=server.port,
-        imap_tls="none",
-        imap_user=server.user,
-        imap_password_file=str(password_file),
-        imap_folder=folder,
-        from_address="antwerpen@helpline.example",
-        from_name="Hulplijn Antwerpen",
-        **extra,
-    )
+    fields: dict[str, Any] = {
+        "imap_host": "127.0.0.1",
+        "imap_port": server.port,
+        "imap_tls": "none",
+        "imap_user": server.user,
+        "imap_password_file": str(password_file),
+        "imap_folder": folder,
+        "from_address": "antwerpen@helpline.example",
+        "from_name": "Hulplijn Antwerpen",
+    }
+    configured = with_mailbox(settings, **{**fields, **extra})
     return Mailbox(server, folder, configured)
 
 

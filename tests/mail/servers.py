@@ -183,7 +183,7 @@ namespace inbox {{
 
 
 @dataclass(frozen=True)
-class TestCertificate:
+class Certificate:
     cert: Path
     key: Path
 
@@ -194,7 +194,7 @@ class TestCertificate:
         return context
 
 
-def make_certificate(directory: Path) -> TestCertificate:
+def make_certificate(directory: Path) -> Certificate:
     """A self-signed certificate for localhost and 127.0.0.1, made at test time."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
@@ -227,7 +227,7 @@ def make_certificate(directory: Path) -> TestCertificate:
             serialization.NoEncryption(),
         )
     )
-    return TestCertificate(cert_path, key_path)
+    return Certificate(cert_path, key_path)
 
 
 # --- SMTP -----------------------------------------------------------------------------------

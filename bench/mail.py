@@ -121,7 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 messages instead of 10,000")
     parser.add_argument("--count", type=int, help="number of messages")
-    parser.add_argument("--database-url", default="", help="database (default: SQLite in a temp dir)")
+    parser.add_argument("--database-url", default="", help="database (default: temporary SQLite)")
     args = parser.parse_args()
     count = args.count or (1_000 if args.quick else 10_000)
     port = free_port()
@@ -153,7 +153,8 @@ def main() -> None:
         server.terminate()
         server.wait(10)
     raw_rate, ingest_rate = count / raw_seconds, stored / ingest_seconds
-    print(f"raw FETCH : {count} msgs ({raw_bytes / 1e6:.1f} MB) in {raw_seconds:.2f}s = {raw_rate:.0f} msgs/s")
+    size = f"{raw_bytes / 1e6:.1f} MB"
+    print(f"raw FETCH : {count} msgs ({size}) in {raw_seconds:.2f}s = {raw_rate:.0f} msgs/s")
     print(f"ingest    : {stored} msgs stored in {ingest_seconds:.2f}s = {ingest_rate:.0f} msgs/s")
     print(f"ratio     : {ingest_rate / raw_rate:.2f} (goal >= 0.5)")
     result = {

@@ -14,6 +14,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
+from helpline_core.config import Settings
+from tests.conftest import MakeCounsellor
+from tests.support.relay_harness import RunningRelay, running_relay
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -26,6 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE: ViewportSize = {"width": 360, "height": 640}
+# Where "leave quickly" goes in the tests; the browser context answers it itself (no network).
+NEUTRAL_URL = "https://neutral.example/weather"
 # Chromium's offline emulation blocks new connections but leaves open websockets alone, so the
 # tests keep a handle on every socket the page opens in order to drop it like a dead network.
 TRACK_SOCKETS = """
@@ -178,3 +184,18 @@ def self_signed(tmp_path: Path) -> tuple[Path, Path]:
         )
     )
     return cert_path, key_path
+
+
+@pytest.fixture
+async def relay(settings: Settings) -> AsyncIterator[RunningRelay]:
+    """A real relay on a random port whose neutral URL is NEUTRAL_URL."""
+    neutral = settings.helpline.model_copy(update={"neutral_url": NEUTRAL_URL})
+    async with running_relay(settings.model_copy(update={"helpline": neutral})) as running:
+        yield running
+
+
+@pytest.fixture
+def counsellor(make_counsellor: MakeCounsellor) -> str:
+    """A synthetic counsellor "ann" (display name Ann) of the Limburg team."""
+    make_counsellor("ann", team="limburg", display_name="Ann")
+    return "ann"

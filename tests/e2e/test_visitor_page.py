@@ -2,120 +2,38 @@
 
 Each test starts its own relay (random port, fresh database), opens the page in a fresh browser
 context and plays the counsellor over /console. Every test also checks that the page made no
-request to another origin and logged no script error.
+request to another origin and logged no script error. Resume and reconnects are in
+test_visitor_resume.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from helpline_core import protocol
 from helpline_core.config import Settings
-from tests.conftest import TEST_PASSWORD, MakeCounsellor
-from tests.e2e.conftest import Visitor
-from tests.support.console_client import ConsoleClient, console
+from tests.conftest import MakeCounsellor
+from tests.e2e.conftest import NEUTRAL_URL
+from tests.e2e.page_helpers import (
+    DUTCH_WEEKDAYS,
+    HOSTILE,
+    Factory,
+    assert_clean,
+    assert_no_sideways_scroll,
+    counsellor_console,
+    start_chat,
+    taken_chat,
+    transcript,
+)
 from tests.support.relay_harness import RunningRelay, running_relay
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 expect.set_options(timeout=10_000)
-
-NEUTRAL_URL = "https://neutral.example/weather"
-# Strings that must appear exactly as typed: markup, script, event handlers, RTL overrides,
-# terminal escapes and other control characters, and Rich/Textual markup.
-HOSTILE = [
-    "<script>window.__pwned = 1</script>",
-    '<img src=x onerror="window.__pwned = 2">',
-    "<b>bold</b> &amp; <i>italic</i> &lt;",
-    "\u202egnirts desrever\u202c and \u2067isolate\u2069 \u200f",
-    "\x1b[31mred\x1b[0m \x07 bell \x08 tab\there",
-    "[bold red]rich[/] [link=https://evil.example]x[/link]",
-    "line one\nline two\r\nline three",
-    "{{constructor.constructor('window.__pwned = 3')()}}",
-]
-
-DUTCH_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-QUEUE_TEXT = re.compile(r"Je bent (nummer \d+ in de wachtrij|de volgende)\.")
-
-Factory = Callable[..., Awaitable[Visitor]]
-
-
-@pytest.fixture
-async def relay(settings: Settings) -> AsyncIterator[RunningRelay]:
-    neutral = settings.helpline.model_copy(update={"neutral_url": NEUTRAL_URL})
-    async with running_relay(settings.model_copy(update={"helpline": neutral})) as running:
-        yield running
-
-
-@pytest.fixture
-def counsellor(make_counsellor: MakeCounsellor) -> str:
-    make_counsellor("ann", team="limburg", display_name="Ann")
-    return "ann"
-
-
-def counsellor_console(relay: RunningRelay, username: str = "ann") -> Any:
-    """Log in over /console as a synthetic counsellor and become available."""
-    return console(relay.ws_url, origin=relay.http_url, username=username, password=TEST_PASSWORD)
-
-
-async def start_chat(page: Page, nickname: str = "Mira", region: str = "limburg") -> None:
-    await expect(page.locator("#start")).to_be_enabled()
-    await page.fill("#nickname", nickname)
-    await page.select_option("#region", region)
-    await page.click("#start")
-    await expect(page.locator("#queue-position")).to_have_text(QUEUE_TEXT)
-
-
-async def transcript(page: Page) -> list[dict[str, Any]]:
-    """The messages on screen, in order, read with textContent."""
-    shown: list[dict[str, Any]] = await page.eval_on_selector_all(
-        "#transcript li.msg:not(.system)",
-        """items => items.map(li => ({
-            seq: li.dataset.seq ? Number(li.dataset.seq) : null,
-            role: li.dataset.role,
-            pending: li.classList.contains('pending'),
-            text: li.querySelector('.text').textContent,
-        }))""",
-    )
-    return shown
-
-
-async def assert_no_sideways_scroll(page: Page) -> None:
-    width, viewport = await page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width <= viewport
-
-
-def assert_clean(visitor: Visitor) -> None:
-    assert visitor.foreign_requests() == []
-    assert visitor.problems == []
-
-
-async def taken_chat(
-    relay: RunningRelay,
-    visitor_factory: Factory,
-    counsellor_client: ConsoleClient,
-    init_script: str | None = None,
-) -> tuple[Visitor, Page, str]:
-    """A visitor whose chat the counsellor has taken; returns the conversation id."""
-    visitor = await visitor_factory(relay.http_url)
-    if init_script:
-        await visitor.context.add_init_script(init_script)
-    page = await visitor.open()
-    await start_chat(page)
-    taken = await counsellor_client.take_next()
-    await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
-    return visitor, page, taken.conversation.id
 
 
 # ----- before the chat -----
@@ -271,153 +189,6 @@ async def test_hostile_text_is_shown_literally(
         assert await page.locator("#transcript script, #transcript img, #transcript b").count() == 0
         assert await page.locator("#chat-heading *").count() == 0
         assert await page.evaluate("window.__pwned") is None
-        assert_clean(visitor)
-
-
-# ----- connection trouble and resume -----
-
-
-async def test_dropped_connection_resumes_with_same_counsellor_and_whole_transcript(
-    relay: RunningRelay, visitor_factory: Factory, counsellor: str
-) -> None:
-    async with counsellor_console(relay) as ann:
-        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
-        await ann.say(conversation, "een")
-        await page.fill("#message", "twee")
-        await page.press("#message", "Enter")
-        await ann.next_message(conversation)
-        await expect(page.locator("#transcript .visitor:not(.pending)")).to_have_count(1)
-
-        await visitor.lose_network(page)
-        await expect(page.locator("#connection")).to_contain_text("Verbinding verbroken")
-        holding = await ann.expect(
-            protocol.SVisitorState, lambda frame: frame.conversation == conversation
-        )
-        assert holding.state == "holding"
-        # While the visitor is away: the counsellor writes, the visitor writes (pending).
-        await ann.say(conversation, "drie")
-        await page.fill("#message", "vier")
-        await page.press("#message", "Enter")
-        await expect(page.locator("#transcript .visitor.pending")).to_have_count(1)
-
-        await visitor.restore_network()
-        back = await ann.expect(
-            protocol.SVisitorState,
-            lambda frame: frame.conversation == conversation and frame.state == "connected",
-        )
-        assert back.state == "connected"
-        received = await ann.next_message(conversation)
-        assert received.text == "vier"
-        await expect(page.locator("#connection")).to_be_hidden()
-        await expect(page.locator("#transcript .pending")).to_have_count(0)
-        await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
-        shown = await transcript(page)
-        assert [(m["seq"], m["text"]) for m in shown] == [
-            (1, "een"),
-            (2, "twee"),
-            (3, "drie"),
-            (4, "vier"),
-        ]
-        # Exactly one stored copy of the resent message.
-        await ann.send(type="sync", conversation=conversation, after=0)
-        synced = await ann.expect(protocol.SConversation, lambda frame: frame.why == "sync")
-        assert [m.text for m in synced.messages] == ["een", "twee", "drie", "vier"]
-        assert_clean(visitor)
-
-
-async def test_reload_and_new_tab_resume_the_same_conversation(
-    relay: RunningRelay, visitor_factory: Factory, counsellor: str
-) -> None:
-    async with counsellor_console(relay) as ann:
-        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
-        await ann.say(conversation, "bericht voor het herladen")
-        await expect(page.locator("#transcript .counsellor")).to_have_count(1)
-        await page.reload()
-        await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
-        await expect(page.locator("#transcript .counsellor .text")).to_have_text(
-            "bericht voor het herladen"
-        )
-        await page.fill("#message", "na het herladen")
-        await page.press("#message", "Enter")
-        assert (await ann.next_message(conversation)).text == "na het herladen"
-
-        # A second tab takes the chat over; the first one says so instead of fighting back.
-        second = await visitor.open()
-        await expect(second.locator("#chat-heading")).to_have_text("Je chat met Ann")
-        assert [m["text"] for m in await transcript(second)] == [
-            "bericht voor het herladen",
-            "na het herladen",
-        ]
-        await expect(page.locator("#view-elsewhere")).to_be_visible()
-        await ann.say(conversation, "in de nieuwe tab")
-        await expect(second.locator("#transcript .counsellor").last).to_have_text(
-            re.compile("in de nieuwe tab")
-        )
-        assert_clean(visitor)
-
-
-async def test_relay_restart_shows_a_calm_state_and_the_chat_carries_on(
-    relay: RunningRelay, visitor_factory: Factory, counsellor: str
-) -> None:
-    async with counsellor_console(relay) as ann:
-        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
-        await ann.say(conversation, "voor")
-        await expect(page.locator("#transcript .counsellor")).to_have_count(1)
-        stopping = asyncio.create_task(relay.restart())
-        await expect(page.locator("#connection")).to_have_text(
-            "De chat herstart even. We verbinden opnieuw."
-        )
-        await page.fill("#message", "tijdens")
-        await page.press("#message", "Enter")
-        await stopping
-    await expect(page.locator("#connection")).to_be_hidden()
-    await expect(page.locator("#transcript .pending")).to_have_count(0)
-    async with counsellor_console(relay) as ann_again:
-        await ann_again.say(conversation, "na")
-        await expect(page.locator("#transcript .counsellor")).to_have_count(2)
-        await ann_again.send(type="sync", conversation=conversation, after=0)
-        synced = await ann_again.expect(protocol.SConversation, lambda f: f.why == "sync")
-        assert [m.text for m in synced.messages] == ["voor", "tijdens", "na"]
-    await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
-    shown = await transcript(page)
-    assert [(m["seq"], m["text"]) for m in shown] == [(1, "voor"), (2, "tijdens"), (3, "na")]
-    assert_clean(visitor)
-
-
-@pytest.mark.page_only
-async def test_over_tls_the_page_uses_wss_and_a_host_only_secure_cookie(
-    settings: Settings,
-    visitor_factory: Factory,
-    counsellor: str,
-    self_signed: tuple[Path, Path],
-) -> None:
-    cert, key = self_signed
-    tls = settings.relay.model_copy(update={"tls_cert": str(cert), "tls_key": str(key)})
-    async with running_relay(settings.model_copy(update={"relay": tls})) as relay:
-        assert relay.http_url.startswith("https://")
-        visitor = await visitor_factory(relay.http_url, self_signed_ok=True)
-        sockets: list[str] = []
-        page = await visitor.open()
-        page.on("websocket", lambda socket: sockets.append(socket.url))
-        async with console(
-            relay.ws_url,
-            origin=relay.http_url,
-            username=counsellor,
-            password=TEST_PASSWORD,
-            ssl=ssl.create_default_context(cafile=str(cert)),
-        ) as ann:
-            await start_chat(page)
-            conversation = (await ann.take_next()).conversation.id
-            await ann.say(conversation, "over TLS")
-            await expect(page.locator("#transcript .counsellor .text")).to_have_text("over TLS")
-            (cookie,) = await visitor.context.cookies()
-            assert cookie["name"] == "__Host-helpline_chat"
-            assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-            assert cookie["path"] == "/"
-            await page.reload()
-            await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
-            await expect(page.locator("#transcript .counsellor .text")).to_have_text("over TLS")
-        assert sockets and all(url.startswith("wss://") for url in sockets)
         assert_clean(visitor)
 
 

@@ -177,3 +177,41 @@ async def test_over_tls_the_page_uses_wss_and_a_host_only_secure_cookie(
             await expect(page.locator("#transcript .counsellor .text")).to_have_text("over TLS")
         assert sockets and all(url.startswith("wss://") for url in sockets)
         assert_clean(visitor)
+
+
+async def test_chat_ended_while_away_says_so_on_return(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await visitor.lose_network(page)
+        await ann.expect(protocol.SVisitorState, lambda frame: frame.state == "holding")
+        await ann.send(type="end", conversation=conversation)
+        await ann.expect(protocol.SEnded, lambda frame: frame.conversation == conversation)
+        await visitor.restore_network()
+        await expect(page.locator("#view-ended")).to_be_visible()
+        await expect(page.locator("#ended-reason")).to_have_text(
+            "Het gesprek werd afgesloten terwijl je verbinding weg was."
+        )
+        await expect(page.locator("#connection")).to_be_hidden()
+        # A new chat starts from scratch: the old cookie is void.
+        await page.click("#new-chat")
+        await start_chat(page, "Opnieuw")
+        assert (await ann.take_next()).conversation.id != conversation
+        assert_clean(visitor)
+
+
+async def test_counsellor_ending_the_chat_shows_the_end(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await ann.send(type="end", conversation=conversation)
+        await expect(page.locator("#view-ended")).to_be_visible()
+        await expect(page.locator("#composer")).to_be_hidden()
+        await expect(page.locator("#ended-reason")).to_be_hidden()
+        await expect(page.locator("#alternatives")).to_be_visible()
+        await page.reload()  # nothing to resume: the page offers a new chat, not the old one
+        await expect(page.locator("#view-intro")).to_be_visible()
+        await expect(page.locator("#transcript li")).to_have_count(0)
+        assert_clean(visitor)

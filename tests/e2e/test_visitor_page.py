@@ -192,6 +192,22 @@ async def test_hostile_text_is_shown_literally(
         assert_clean(visitor)
 
 
+async def test_too_long_message_is_refused_without_losing_the_text(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str, settings: Settings
+) -> None:
+    limit = settings.relay.max_message_chars
+    async with counsellor_console(relay) as ann:
+        visitor, page, _ = await taken_chat(relay, visitor_factory, ann)
+        await page.fill("#message", "x" * (limit + 1))
+        await page.press("#message", "Enter")
+        await expect(page.locator("#composer-error")).to_have_text(
+            f"Je bericht is te lang (hoogstens {limit} tekens)."
+        )
+        assert len(await page.input_value("#message")) == limit + 1
+        assert await page.locator("#transcript .visitor").count() == 0
+        assert_clean(visitor)
+
+
 # ----- leaving -----
 
 

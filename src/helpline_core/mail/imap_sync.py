@@ -214,7 +214,7 @@ def _store(
     with session_scope(engine) as session:
         team = session.exec(select(Team).where(Team.code == mailbox)).one()
         emails = [item for item in parsed if isinstance(item, ParsedEmail)]
-        index = ThreadIndex(session, settings, team, emails, now)
+        index = ThreadIndex(session, settings, team, emails, now, bulk=not careful)
         for item, result in zip(wanted, parsed, strict=True):
             assert item.body is not None
             received = min(item.internal_date or now, now)
@@ -242,6 +242,7 @@ def _store(
                         uid=item.uid,
                     )
                 )
+        index.flush_bulk(session)
         state = session.get(MailboxState, (mailbox, folder)) or MailboxState(
             mailbox=mailbox, folder=folder
         )

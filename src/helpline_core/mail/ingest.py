@@ -16,8 +16,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from helpline_core.calendar import email_due_at
@@ -40,7 +41,7 @@ from helpline_core.models import (
 @dataclass(frozen=True)
 class IngestResult:
     kind: Literal["stored", "duplicate", "quarantined"]
-    email_id: int | None = None
+    email_id: int | None = None  # None for an email inserted with its batch in one statement
     conversation_id: int | None = None
     new_conversation: bool = False
     reason: str = ""
@@ -75,7 +76,11 @@ class ThreadIndex:
         team: Team,
         batch: Sequence[ParsedEmail],
         received: datetime,
+        *,
+        bulk: bool = False,
     ) -> None:
+        # Rows of emails without attachments, inserted together by flush_bulk().
+        self.bulk: list[dict[str, Any]] | None = [] if bulk else None
         self.known: set[str] = set()
         self.by_message_id: dict[str, int] = {}
         self.by_sender_subject: dict[tuple[str, str], int] = {}
@@ -127,6 +132,11 @@ class ThreadIndex:
         key = thread_subject(subject or "")
         if address and key:
             self.by_sender_subject[(address.lower(), key)] = conversation
+
+    def flush_bulk(self, session: Session) -> None:
+        if self.bulk:
+            session.execute(insert(EmailMessage), self.bulk)
+            self.bulk.clear()
 
     def conversation_for(self, parsed: ParsedEmail) -> int | None:
         for message_id in parsed.thread_ids:
@@ -205,31 +215,36 @@ def store_parsed(
     if conversation.id is None:
         session.flush()  # the new conversation's id is needed below
     assert conversation.id is not None
-    email = EmailMessage(
-        conversation_id=conversation.id,
-        direction=EmailDirection.INBOUND,
-        message_id=parsed.message_id,
-        in_reply_to=parsed.in_reply_to,
-        references=" ".join(parsed.references) or None,
-        subject=parsed.subject,
-        from_address=parsed.from_address,
-        from_name=parsed.from_name,
-        to_addresses=", ".join(parsed.to_addresses) or None,
-        header_date=parsed.header_date,
-        received_at=received,
-        body_text=parsed.body_text,
-        problems="\n".join(parsed.problems) or None,
-        mailbox=team.code,
-        imap_uidvalidity=uidvalidity,
-        imap_uid=uid,
-        raw_size=len(raw),
-    )
-    session.add(email)
-    if parsed.attachments:
-        session.flush()
-        assert email.id is not None
-        _store_attachments(session, settings, email.id, parsed)
+    values: dict[str, Any] = {
+        "conversation_id": conversation.id,
+        "direction": EmailDirection.INBOUND.value,
+        "message_id": parsed.message_id,
+        "in_reply_to": parsed.in_reply_to,
+        "references": " ".join(parsed.references) or None,
+        "subject": parsed.subject,
+        "from_address": parsed.from_address,
+        "from_name": parsed.from_name,
+        "to_addresses": ", ".join(parsed.to_addresses) or None,
+        "header_date": parsed.header_date,
+        "received_at": received,
+        "body_text": parsed.body_text,
+        "problems": "\n".join(parsed.problems) or None,
+        "mailbox": team.code,
+        "imap_uidvalidity": uidvalidity,
+        "imap_uid": uid,
+        "raw_size": len(raw),
+        "attempts": 0,
+    }
     index.remember(parsed, conversation.id)
+    if index.bulk is not None and not parsed.attachments:
+        # Inserted with the rest of the batch in one statement (see ThreadIndex.flush_bulk).
+        index.bulk.append(values)
+        return IngestResult("stored", None, conversation.id, new)
+    email = EmailMessage(**values)
+    session.add(email)
+    session.flush()
+    assert email.id is not None
+    _store_attachments(session, settings, email.id, parsed)
     return IngestResult("stored", email.id, conversation.id, new)
 
 

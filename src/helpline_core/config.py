@@ -342,8 +342,15 @@ def _describe(error: ValidationError, source: str, env_names: dict[str, str]) ->
     message = first["msg"]
     if first["type"] == "extra_forbidden":
         message = "unknown key"
+    # The variable that set this key, one that set a table around it, or one that reached
+    # below it (HELPLINE_RELAY__PORT__X makes relay.port a table).
     origin = env_names.get(key) or next(
-        (name for dotted, name in env_names.items() if key.startswith(dotted + ".")), None
+        (
+            name
+            for dotted, name in env_names.items()
+            if key.startswith(dotted + ".") or dotted.startswith(key + ".")
+        ),
+        None,
     )
     where = f"environment variable {origin}" if origin else source
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""

@@ -215,3 +215,25 @@ async def test_counsellor_ending_the_chat_shows_the_end(
         await expect(page.locator("#view-intro")).to_be_visible()
         await expect(page.locator("#transcript li")).to_have_count(0)
         assert_clean(visitor)
+
+
+async def test_counsellor_dropping_out_and_back_is_shown_calmly(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+    notices = page.locator("#transcript .system")
+    await expect(notices.last).to_have_text(
+        "De verbinding van je hulpverlener viel even weg. Je gesprek blijft bewaard."
+    )
+    async with counsellor_console(relay) as ann_again:
+        await expect(notices.last).to_have_text("Ann is er weer.")
+        await ann_again.say(conversation, "Ik ben er weer")
+        await expect(page.locator("#transcript .counsellor .text")).to_have_text("Ik ben er weer")
+        # The visitor's own reconnect does not claim the counsellor came back.
+        await page.reload()
+        await expect(page.locator("#transcript .counsellor")).to_have_count(1)
+        await ann_again.say(conversation, "na het herladen")
+        await expect(page.locator("#transcript .counsellor")).to_have_count(2)
+        await expect(page.locator("#transcript .system")).to_have_count(0)
+    assert_clean(visitor)

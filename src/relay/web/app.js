@@ -32,6 +32,7 @@ const state = {
   retrySeconds: 0,
   composerError: null, // [key, values]
   typingName: null,
+  counsellorAway: false, // the counsellor's connection dropped ("holding")
 };
 
 const text = (key, values) => format(state.language, key, values);
@@ -76,6 +77,7 @@ function handleFrame(frame) {
     case "joined":
       state.phase = "active";
       state.counsellor = frame.name;
+      state.counsellorAway = false;
       transcript.addNotice(text("joined", { name: frame.name }));
       render();
       return $("message").focus();
@@ -98,10 +100,16 @@ function handleFrame(frame) {
       return showTyping(frame.typing ? frame.name || state.counsellor || text("counsellor") : null);
     case "holding":
       showTyping(null);
-      return transcript.addNotice(text("holding"));
+      if (!state.counsellorAway) transcript.addNotice(text("holding"));
+      state.counsellorAway = true;
+      return;
     case "resumed":
       if (frame.name) state.counsellor = frame.name;
-      transcript.addNotice(text("resumed", { name: state.counsellor || text("counsellor") }));
+      // Only worth a line if the counsellor had gone; after our own reconnect it says nothing new.
+      if (state.counsellorAway) {
+        transcript.addNotice(text("resumed", { name: state.counsellor || text("counsellor") }));
+      }
+      state.counsellorAway = false;
       return render();
     case "ended":
       return onEnded(frame.reason);

@@ -212,3 +212,17 @@ async def test_a_message_that_cannot_be_stored_is_quarantined_alone(
         "<ok-1@visitor.example>",
         "<ok-2@visitor.example>",
     ]
+
+
+async def test_backlog_parsed_in_other_processes(mailbox: Mailbox, engine: Engine) -> None:
+    from helpline_core.mail import parse_pool
+
+    items = mail_corpus.items(big_size=100_000)
+    await mailbox.deliver(*(item.raw for item in items))
+    try:
+        report = await sync(mailbox.settings, engine, batch_size=3, parse_processes=True)
+    finally:
+        parse_pool.shutdown()
+    expected_quarantine = sum(item.expect == "quarantine" for item in items)
+    assert report.quarantined == expected_quarantine
+    assert report.stored + report.duplicates == len(items) - expected_quarantine

@@ -27,9 +27,10 @@ from sqlmodel import select
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings, TeamSettings
 from helpline_core.db import session_scope
+from helpline_core.mail import parse_pool
 from helpline_core.mail.imap import Fetched, parse_fetch, search_numbers, uid_set, uidvalidity_of
 from helpline_core.mail.ingest import IngestResult, ThreadIndex, quarantine, store_parsed
-from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message
+from helpline_core.mail.parse import ParsedEmail, Quarantine
 from helpline_core.models import MailboxState, Team
 
 log = logging.getLogger("helpline.mail")
@@ -38,6 +39,8 @@ BATCH_SIZE = 50
 OVERSIZE_KEEP_BYTES = 1024 * 1024
 
 OnResult = Callable[[IngestResult], None]
+Parsed = Sequence[ParsedEmail | Quarantine] | None
+POOL_MIN_BATCHES = 4  # a backlog of this many batches is parsed in other processes
 
 
 @dataclass
@@ -84,8 +87,12 @@ async def sync_folder(
     *,
     on_result: OnResult | None = None,
     batch_size: int = BATCH_SIZE,
+    parse_processes: bool | None = None,
 ) -> SyncReport:
-    """Read every message newer than the stored state; returns what was done."""
+    """Read every message newer than the stored state; returns what was done.
+
+    `parse_processes`: parse in other processes (default: when there are several batches and
+    more than one CPU)."""
     folder = team.mail.imap_folder
     report = SyncReport(team=team.code)
     selected = _check(await client.select(folder), f"SELECT {folder}")
@@ -104,19 +111,30 @@ async def sync_folder(
     # "n:*" always includes the highest UID, even when it is below n: filter.
     pending = sorted({uid for uid in search_numbers(found.lines) if uid > last_uid})
     chunks = [pending[start : start + batch_size] for start in range(0, len(pending), batch_size)]
-    limit = settings.mail.max_message_bytes
-    # Pipelined: the next batch is fetched while this one is parsed and stored in a thread.
-    next_fetch = asyncio.ensure_future(_fetch_chunk(client, chunks[0], limit)) if chunks else None
+    if parse_processes is None:
+        parse_processes = len(chunks) >= POOL_MIN_BATCHES and parse_pool.available()
+
+    async def prepare(uids: Sequence[int]) -> tuple[list[tuple[int, int]], list[Fetched], Parsed]:
+        sized, fetched = await _fetch_chunk(client, uids, settings.mail.max_message_bytes)
+        if not parse_processes:
+            return sized, fetched, None
+        sizes = dict(sized)
+        items = [(f.uid, sizes[f.uid], f.body or b"") for f in wanted_items(sizes, fetched)]
+        return sized, fetched, await parse_pool.parse_in_pool(settings.mail, items)
+
+    # Pipelined: the next batch is fetched (and parsed) while this one is stored in a thread.
+    next_fetch = asyncio.ensure_future(prepare(chunks[0])) if chunks else None
     try:
         for number, chunk in enumerate(chunks):
             assert next_fetch is not None
-            sized, fetched = await next_fetch
+            sized, fetched, parsed = await next_fetch
             next_fetch = None
             if number + 1 < len(chunks):
-                next_fetch = asyncio.ensure_future(_fetch_chunk(client, chunks[number + 1], limit))
+                next_fetch = asyncio.ensure_future(prepare(chunks[number + 1]))
             results = await asyncio.to_thread(
-                store_batch, settings, engine, team.code, folder, uidvalidity, sized, fetched
-            )
+                store_batch, settings, engine, team.code, folder, uidvalidity, sized, fetched,
+                parsed,
+            )  # fmt: skip
             for result in results:
                 report.add(result)
                 if on_result is not None:
@@ -161,21 +179,21 @@ def store_batch(
     uidvalidity: int,
     chunk: Sequence[tuple[int, int]],
     fetched: Sequence[Fetched],
+    parsed: Parsed = None,
 ) -> list[IngestResult]:
-    """Store a batch and advance the folder state in one transaction.
+    """Store a batch and advance the folder state in one transaction (`parsed`: the batch
+    already parsed, in the order of `wanted_items`).
 
     Fast path: the whole batch in one transaction. If anything fails, the batch is rolled back
     and stored again one message per savepoint, so that only the message that fails is
     quarantined (with the reason) and the rest are kept (E4).
     """
     sizes = dict(chunk)
-    wanted = [
-        item
-        for item in sorted(fetched, key=lambda fetched_item: fetched_item.uid)
-        if item.uid in sizes and item.body is not None  # else: expunged meanwhile
-    ]
+    wanted = wanted_items(sizes, fetched)
     now = utcnow()
-    parsed = [_parse(settings, item, sizes[item.uid]) for item in wanted]
+    if parsed is None:
+        items = [(item.uid, sizes[item.uid], item.body or b"") for item in wanted]
+        parsed = parse_pool.parse_items(settings.mail, items)
     try:
         return _store(
             settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, False
@@ -187,15 +205,13 @@ def store_batch(
     return _store(settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, True)
 
 
-def _parse(settings: Settings, item: Fetched, size: int) -> ParsedEmail | Quarantine:
-    assert item.body is not None
-    if size > settings.mail.max_message_bytes:
-        return Quarantine(
-            f"message of {size} bytes exceeds the {settings.mail.max_message_bytes} byte limit; "
-            f"the first {len(item.body)} bytes are kept here, the whole message stays in the "
-            f"mailbox (UID {item.uid})"
-        )
-    return parse_message(item.body, settings.mail)
+def wanted_items(sizes: dict[int, int], fetched: Sequence[Fetched]) -> list[Fetched]:
+    """The messages of a batch to store, by UID (not asked for or expunged meanwhile: left out)."""
+    return [
+        item
+        for item in sorted(fetched, key=lambda fetched_item: fetched_item.uid)
+        if item.uid in sizes and item.body is not None
+    ]
 
 
 def _store(

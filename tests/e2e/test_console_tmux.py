@@ -143,9 +143,14 @@ async def test_log_in_and_answer_in_tmux(
     tmux.run("new-session", "-d", "-s", "console", "-x", "100", "-y", "30", command)
     await tmux.wait_for(lambda s: "Aanmelden" in s and "Gebruikersnaam" in s, "login screen")
 
+    # Like a person: look at the screen before typing on. A terminal delivers keys faster than
+    # a focus change, so the test waits for the focus mark ("›") and for what it typed.
+    await tmux.wait_for(lambda s: "› Gebruikersnaam" in s, "focus on the username")
     tmux.type("kim")
     tmux.key("Enter")  # Enter in the username field moves to the password
+    await tmux.wait_for(lambda s: "› Wachtwoord" in s, "focus on the password")
     tmux.type(TEST_PASSWORD)
+    await tmux.wait_for(lambda s: "•" * len(TEST_PASSWORD) in s, "the typed password")
     tmux.key("Enter")
     await tmux.wait_for(lambda s: "verbonden" in s and "Mijn gesprekken" in s, "main screen")
 

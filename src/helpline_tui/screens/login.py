@@ -45,7 +45,9 @@ class LoginScreen(Screen["ConsoleClient"]):
     """Dismissed with a logged-in client; `client` is reused when logging in again after a drop."""
 
     AUTO_FOCUS = "#username"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+    ]
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     #login-box { width: 70; max-width: 100%; height: auto; border: round $primary;
@@ -71,16 +73,16 @@ class LoginScreen(Screen["ConsoleClient"]):
         with Vertical(id="login-box"):
             yield Static(Text(t("app.title") + " · " + t("login.title")), classes="login-title")
             with Horizontal():
-                yield Label(t("login.server"))
+                yield Label("  " + t("login.server"))
                 yield Input(self._server, id="server", compact=True)
             with Horizontal():
-                yield Label(t("login.username"))
+                yield Label("  " + t("login.username"))
                 yield Input(id="username", compact=True, max_length=64)
             with Horizontal():
-                yield Label(t("login.password"))
+                yield Label("  " + t("login.password"))
                 yield Input(id="password", password=True, compact=True, max_length=1024)
             with Horizontal(id="totp-row", classes="-hidden"):
-                yield Label("TOTP")
+                yield Label("  TOTP")
                 yield Input(id="totp", compact=True, restrict=r"[0-9]*", max_length=8)
             yield Button(t("login.submit"), id="submit", variant="primary", compact=True)
             yield Static("", id="login-message")
@@ -101,6 +103,20 @@ class LoginScreen(Screen["ConsoleClient"]):
         event.stop()
         target = "#username" if event.input.id == "server" else "#password"
         self.query_one(target, Input).focus()
+
+    def on_descendant_focus(self) -> None:
+        self._mark_focus()
+
+    def on_descendant_blur(self) -> None:
+        self._mark_focus()
+
+    def _mark_focus(self) -> None:
+        """A "›" before the label of the field with focus: visible without colour too."""
+        for row in self.query("#login-box Horizontal"):
+            label = row.query_one(Label)
+            field = row.query_one(Input)
+            text = str(label.content).lstrip("› ").strip()
+            label.update(("› " if field.has_focus else "  ") + text)
 
     @on(Input.Submitted, "#password,#totp")
     @on(Button.Pressed, "#submit")

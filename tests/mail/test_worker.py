@@ -4,16 +4,21 @@ it stops when told."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import aioimaplib
+import pytest
 from sqlalchemy.engine import Engine
 
+from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import IngestResult
+from helpline_core.mail.worker import watch_mailbox
 from helpline_core.services import mail as mail_service
 from relay.mail_worker import run_mail_worker
 from tests.mail import mail_corpus
-from tests.mail.conftest import Mailbox, with_mailbox
-from tests.mail.servers import SmtpRecorder, start_smtp
+from tests.mail.conftest import TEAM, Mailbox, mailbox_for, with_mailbox
+from tests.mail.servers import ImapServer, SmtpRecorder, start_smtp
 
 
 async def test_worker_reads_with_idle_sends_and_stops(
@@ -56,3 +61,34 @@ async def test_worker_reads_with_idle_sends_and_stops(
         await asyncio.wait_for(worker, 35)
         controller.stop()
     assert worker.exception() is None
+
+
+async def test_polling_when_the_server_has_no_idle(
+    pymap_server: ImapServer, settings: Settings, engine: Engine, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    real = aioimaplib.IMAP4.has_capability
+    monkeypatch.setattr(
+        aioimaplib.IMAP4, "has_capability", lambda self, name: name != "IDLE" and real(self, name)
+    )
+    box = mailbox_for(pymap_server, settings, tmp_path)
+    await pymap_server.create_folder(box.folder)
+    # Below the configurable minimum (5 s) only to keep the test short.
+    polling = box.settings.model_copy(
+        update={"mail": box.settings.mail.model_copy(update={"poll_seconds": 1})}
+    )
+    team = polling.team(TEAM)
+    assert team is not None
+    results: asyncio.Queue[IngestResult] = asyncio.Queue()
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(
+        watch_mailbox(polling, engine, team, stop, on_result=results.put_nowait)
+    )
+    try:
+        await pymap_server.append(box.folder, mail_corpus.simple("<p1@visitor.example>"))
+        assert (await asyncio.wait_for(results.get(), 15)).kind == "stored"
+        await pymap_server.append(box.folder, mail_corpus.simple("<p2@visitor.example>"))
+        assert (await asyncio.wait_for(results.get(), 15)).kind == "stored"
+    finally:
+        stop.set()
+        await asyncio.wait_for(watcher, 15)

@@ -198,7 +198,7 @@ async def test_a_message_that_cannot_be_stored_is_quarantined_alone(
 
     monkeypatch.setattr(imap_sync, "store_parsed", failing)
     await mailbox.deliver(
-        mail_corpus.simple("<ok-1@visitor.example>"),
+        mail_corpus.big_attachment(10_000),  # its file is written before the batch fails
         mail_corpus.simple("<bad@visitor.example>", subject="x"),
         mail_corpus.simple("<ok-2@visitor.example>", subject="y"),
     )
@@ -208,10 +208,14 @@ async def test_a_message_that_cannot_be_stored_is_quarantined_alone(
         (row,) = session.exec(select(QuarantinedEmail))
         assert row.reason == "could not be stored: ValueError"
         assert b"<bad@visitor.example>" in row.raw
+        stored_files = {a.stored_name for a in session.exec(select(Attachment))}
     assert sorted(e.message_id for e in emails(engine)) == [
-        "<ok-1@visitor.example>",
+        "<big-attachment@visitor.example>",
         "<ok-2@visitor.example>",
     ]
+    # The rolled-back first attempt left no file behind.
+    on_disk = {path.name for path in (mailbox.settings.data_path / "attachments").iterdir()}
+    assert on_disk == stored_files and len(on_disk) == 1
 
 
 async def test_backlog_parsed_in_other_processes(mailbox: Mailbox, engine: Engine) -> None:

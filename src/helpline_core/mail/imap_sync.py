@@ -31,6 +31,7 @@ from helpline_core.mail import parse_pool
 from helpline_core.mail.imap import Fetched, parse_fetch, search_numbers, uid_set, uidvalidity_of
 from helpline_core.mail.ingest import IngestResult, ThreadIndex, quarantine, store_parsed
 from helpline_core.mail.parse import ParsedEmail, Quarantine
+from helpline_core.mail.store import remove_attachment
 from helpline_core.models import MailboxState, Team
 
 log = logging.getLogger("helpline.mail")
@@ -194,15 +195,31 @@ def store_batch(
     if parsed is None:
         items = [(item.uid, sizes[item.uid], item.body or b"") for item in wanted]
         parsed = parse_pool.parse_items(settings.mail, items)
+    written: list[str] = []
     try:
         return _store(
-            settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, False
+            settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, written
         )
     except Exception as error:
         log.warning(
             "team %s: batch store failed (%s); storing one by one", mailbox, type(error).__name__
         )
-    return _store(settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, True)
+        _remove(settings, written)
+    try:
+        return _store(
+            settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, written,
+            careful=True,
+        )  # fmt: skip
+    except BaseException:
+        _remove(settings, written)
+        raise
+
+
+def _remove(settings: Settings, written: list[str]) -> None:
+    """Files of a rolled-back transaction: no row points at them."""
+    for name in written:
+        remove_attachment(settings, name)
+    written.clear()
 
 
 def wanted_items(sizes: dict[int, int], fetched: Sequence[Fetched]) -> list[Fetched]:
@@ -224,13 +241,16 @@ def _store(
     wanted: Sequence[Fetched],
     parsed: Sequence[ParsedEmail | Quarantine],
     now: datetime,
-    careful: bool,
+    written: list[str],
+    *,
+    careful: bool = False,
 ) -> list[IngestResult]:
     results: list[IngestResult] = []
     with session_scope(engine) as session:
         team = session.exec(select(Team).where(Team.code == mailbox)).one()
         emails = [item for item in parsed if isinstance(item, ParsedEmail)]
         index = ThreadIndex(session, settings, team, emails, now, bulk=not careful)
+        index.written = written
         for item, result in zip(wanted, parsed, strict=True):
             assert item.body is not None
             received = min(item.internal_date or now, now)
@@ -241,10 +261,13 @@ def _store(
             if not careful:
                 results.append(store())
                 continue
+            mark = len(written)
             try:
                 with session.begin_nested():
                     results.append(store())
             except Exception as error:
+                _remove(settings, written[mark:])
+                del written[mark:]
                 log.warning(
                     "team %s: UID %s not stored (%s)", mailbox, item.uid, type(error).__name__
                 )

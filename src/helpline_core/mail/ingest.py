@@ -81,6 +81,8 @@ class ThreadIndex:
     ) -> None:
         # Rows of emails without attachments, inserted together by flush_bulk().
         self.bulk: list[dict[str, Any]] | None = [] if bulk else None
+        # Attachment files written for this batch: removed again if the batch is rolled back.
+        self.written: list[str] = []
         self.known: set[str] = set()
         self.by_message_id: dict[str, int] = {}
         self.by_sender_subject: dict[tuple[str, str], int] = {}
@@ -244,7 +246,7 @@ def store_parsed(
     session.add(email)
     session.flush()
     assert email.id is not None
-    _store_attachments(session, settings, email.id, parsed)
+    _store_attachments(session, settings, email.id, parsed, index.written)
     return IngestResult("stored", email.id, conversation.id, new)
 
 
@@ -261,12 +263,13 @@ def _run_clock(conversation: Conversation, settings: Settings, received: datetim
 
 
 def _store_attachments(
-    session: Session, settings: Settings, email_id: int, parsed: ParsedEmail
+    session: Session, settings: Settings, email_id: int, parsed: ParsedEmail, written: list[str]
 ) -> None:
     for item in parsed.attachments:
         stored_name, digest = "", ""
         if item.content is not None:
             stored_name, digest = write_attachment(settings, item.content)
+            written.append(stored_name)
         session.add(
             Attachment(
                 email_id=email_id,

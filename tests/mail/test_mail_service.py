@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message
-from helpline_core.models import AuditEvent, Team
+from helpline_core.models import AuditEvent, EmailDirection, EmailMessage, Team
 from helpline_core.services import mail as mail_service
 from tests.mail import mail_corpus
 from tests.mail.conftest import with_mailbox
@@ -136,3 +136,42 @@ def test_quarantine_list_and_audited_read(
         assert session.exec(
             select(AuditEvent).where(AuditEvent.action == "email.quarantine_read")
         ).one()
+
+
+def test_each_inbound_email_keeps_its_own_deadline_and_verdict(
+    settings: Settings, engine: Engine, secret_key: bytes
+) -> None:
+    """A late first answer stays late after a follow-up is answered in time (E2 figures)."""
+    configured = with_mailbox(settings, from_address="antwerpen@helpline.example")
+    deliver(engine, configured, "antwerpen", mail_corpus.simple("<e1@v.example>"), MONDAY)
+    with session_scope(engine) as session:
+        (item,) = mail_service.list_email_conversations(session, team_ids=None)
+        mail_service.reply(
+            session,
+            secret_key,
+            configured,
+            public_id=item.public_id,
+            body="Hallo",
+            team_ids=None,
+            counsellor_id=None,
+            actor="c:x",
+        )  # fmt: skip  (answered now: long after Monday's deadline)
+    fresh = datetime.now(UTC)
+    follow_up = mail_corpus.simple(
+        "<e2@v.example>", subject="Re: Hulp gevraagd", In_Reply_To="<e1@v.example>"
+    )
+    deliver(engine, configured, "antwerpen", follow_up, fresh)
+    with session_scope(engine) as session:
+        mail_service.reply(
+            session, secret_key, configured, public_id=item.public_id, body="Nog even",
+            team_ids=None, counsellor_id=None, actor="c:x",
+        )  # fmt: skip
+    with session_scope(engine) as session:
+        inbound = session.exec(
+            select(EmailMessage)
+            .where(EmailMessage.direction == EmailDirection.INBOUND)
+            .order_by(col(EmailMessage.id))
+        ).all()
+        verdicts = [(email.message_id, email.answered_in_time) for email in inbound]
+        assert all(email.due_at is not None for email in inbound)
+    assert verdicts == [("<e1@v.example>", False), ("<e2@v.example>", True)]

@@ -236,6 +236,7 @@ def store_parsed(
         "imap_uid": uid,
         "raw_size": len(raw),
         "attempts": 0,
+        "due_at": email_due_at(received, settings.calendar, settings.helpline.timezone),
     }
     index.remember(parsed, conversation.id)
     if index.bulk is not None and not parsed.attachments:

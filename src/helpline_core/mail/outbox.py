@@ -114,6 +114,7 @@ def queue_reply(
         next_attempt_at=now,
     )
     session.add(reply)
+    _mark_emails_answered(session, conversation.id, now)
     if conversation.answered_at is None:
         conversation.answered_at = now
         conversation.answered_in_time = conversation.due_at is None or now <= conversation.due_at
@@ -230,3 +231,18 @@ def requeue(session: Session, key: bytes, email_id: int, *, actor: str) -> Email
         session, key, actor=actor, action="email.requeued", object_type="email", object_id=email_id
     )
     return reply
+
+
+def _mark_emails_answered(session: Session, conversation_id: int | None, now: datetime) -> None:
+    """A reply answers every inbound email of the thread still waiting; each keeps its verdict."""
+    waiting = session.exec(
+        select(EmailMessage).where(
+            EmailMessage.conversation_id == conversation_id,
+            EmailMessage.direction == EmailDirection.INBOUND,
+            col(EmailMessage.answered_at).is_(None),
+        )
+    ).all()
+    for email in waiting:
+        email.answered_at = now
+        email.answered_in_time = email.due_at is None or now <= email.due_at
+        session.add(email)

@@ -133,7 +133,7 @@ class EmailMessage(SQLModel, table=True):
     in_reply_to: str | None = Field(default=None, max_length=998)
     references: str | None = Field(default=None, sa_column=Column(Text))
     subject: str | None = Field(default=None, sa_column=Column(Text))
-    from_address: str | None = Field(default=None, max_length=320)
+    from_address: str | None = Field(default=None, max_length=320, index=True)
     from_name: str | None = Field(default=None, max_length=255)
     to_addresses: str | None = Field(default=None, sa_column=Column(Text))
     header_date: datetime | None = time_field()
@@ -150,6 +150,11 @@ class EmailMessage(SQLModel, table=True):
     next_attempt_at: datetime | None = time_field(index=True)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     sent_at: datetime | None = time_field()
+    # Per inbound email (E2): its own answer deadline, and whether the answer came in time, so
+    # that the figures count every email, not just the latest of a thread.
+    due_at: datetime | None = time_field(index=True)
+    answered_at: datetime | None = time_field()
+    answered_in_time: bool | None = Field(default=None)
 
 
 class Attachment(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:03:23.123151
+Create Date: 2026-11-28 14:57:10.422202
 """
 
 from collections.abc import Sequence
@@ -372,6 +372,9 @@ def upgrade() -> None:
     sa.Column('next_attempt_at', helpline_core.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('sent_at', helpline_core.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', helpline_core.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', helpline_core.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_in_time', sa.Boolean(), nullable=True),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], ),
     sa.ForeignKeyConstraint(['counsellor_id'], ['counsellor.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -379,6 +382,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('emailmessage', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_emailmessage_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_emailmessage_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_emailmessage_from_address'), ['from_address'], unique=False)
         batch_op.create_index(batch_op.f('ix_emailmessage_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_emailmessage_next_attempt_at'), ['next_attempt_at'], unique=False)
 
@@ -450,6 +455,8 @@ def downgrade() -> None:
     with op.batch_alter_table('emailmessage', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_emailmessage_next_attempt_at'))
         batch_op.drop_index(batch_op.f('ix_emailmessage_message_id'))
+        batch_op.drop_index(batch_op.f('ix_emailmessage_from_address'))
+        batch_op.drop_index(batch_op.f('ix_emailmessage_due_at'))
         batch_op.drop_index(batch_op.f('ix_emailmessage_conversation_id'))
 
     op.drop_table('emailmessage')

@@ -81,7 +81,8 @@ Nickname = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
     AfterValidator(_clean_text),
 ]
-ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+# At most 40: the relay stores it with a short sender prefix in a 64-character column.
+ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,40}$")]
 ConversationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,36}$")]
 Username = Annotated[
     str, StringConstraints(min_length=1, max_length=64), AfterValidator(_clean_text)

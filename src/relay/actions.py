@@ -60,7 +60,7 @@ def to_frame(
         name=name,
         text=message.body,
         at=message.created_at,
-        client_id=message.client_id,
+        client_id=chats.public_client_id(message.client_id),
     )
 
 

@@ -61,6 +61,23 @@ class Stored:
     duplicate: bool = False
 
 
+def scoped_client_id(item: NewMessage) -> str | None:
+    """Client ids are unique per sender, not per conversation: the stored form carries the
+    sender ("v:" or "c<counsellor id>:"), so a visitor's id never collides with a counsellor's."""
+    if item.client_id is None:
+        return None
+    if item.sender == Sender.VISITOR:
+        return f"v:{item.client_id}"
+    return f"c{item.counsellor_id or 0}:{item.client_id}"
+
+
+def public_client_id(stored: str | None) -> str | None:
+    """The client id as its sender sent it."""
+    if stored is None:
+        return None
+    return stored.split(":", 1)[1] if ":" in stored else stored
+
+
 def start_conversation(
     session: Session,
     key: bytes,
@@ -195,7 +212,7 @@ def append_batch(session: Session, items: list[NewMessage]) -> list[Stored]:
             "seq": seqs[index],
             "sender": str(item.sender),
             "counsellor_id": item.counsellor_id,
-            "client_id": item.client_id,
+            "client_id": scoped_client_id(item),
             "body": item.body,
             "created_at": item.at or now,
         }
@@ -211,7 +228,7 @@ def append_one(session: Session, item: NewMessage) -> Stored:
         existing = session.exec(
             select(Message)
             .where(Message.conversation_id == item.conversation_id)
-            .where(Message.client_id == item.client_id)
+            .where(Message.client_id == scoped_client_id(item))
         ).first()
         if existing is not None:
             return Stored(seq=existing.seq, at=existing.created_at, duplicate=True)

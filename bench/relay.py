@@ -1,0 +1,309 @@
+"""Chat throughput and latency through the relay (durable storage) against a bare forwarder.
+
+Run: .venv/bin/python bench/relay.py [--quick] [--pairs N] [--seconds S] [--database URL]
+The last line printed is one JSON object. Goals (issue 3, point 12): at 200 pairs at least 0.8
+of the forwarder's messages per second; at one pair an added p50 latency under 1 ms; under
+25 KiB of relay memory per idle visitor connection.
+
+Both servers run as their own processes (`helpline-relay`, and this script with
+--serve-forwarder); the load generator is this process, the same code for both. Each pair is a
+visitor and a counsellor connection playing ping-pong: the visitor sends a message, the
+counsellor receives it and answers, the visitor receives the answer. Latency is send-to-receive
+of one message; the relay commits it before it forwards it (and acks it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import ServerConnection, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench password 1"
+
+
+def dumps(frame: object) -> str:
+    return json.dumps(frame, separators=(",", ":"))
+
+
+TEXT = "Hallo, ik wil graag even praten over iets dat thuis gebeurt."
+
+
+# ----- the baseline: a minimal forwarder without storage -----
+
+
+async def serve_forwarder() -> None:
+    peers: dict[tuple[str, str], ServerConnection] = {}
+
+    async def handler(ws: ServerConnection) -> None:
+        assert ws.request is not None
+        _, role, pair = ws.request.path.split("/")
+        peers[(role, pair)] = ws
+        other = ("c" if role == "v" else "v", pair)
+        try:
+            async for message in ws:
+                target = peers.get(other)
+                if target is not None:
+                    await target.send(message)
+        finally:
+            peers.pop((role, pair), None)
+
+    async with serve(handler, "127.0.0.1", 0, compression=None) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        print(f"listening {port}", flush=True)
+        await asyncio.Future()
+
+
+# ----- servers as subprocesses -----
+
+
+def raise_fd_limit() -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def start_process(
+    args: list[str], env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("listening "):
+        process.kill()
+        raise SystemExit(f"server did not start: {line!r}")
+    return process, int(line.split()[1])
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def prepare_relay(pairs: int, database: str | None) -> tuple[Path, dict[str, str]]:
+    """A data dir, a migrated database with one counsellor per pair, and a config file."""
+    from sqlalchemy import text
+    from sqlmodel import select
+
+    from helpline_core.config import load_settings
+    from helpline_core.db import make_engine, session_scope
+    from helpline_core.models import Counsellor, Role, Team
+    from helpline_core.services import accounts, schema
+    from helpline_core.services.teams import sync_teams
+
+    data = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+    url = database or f"sqlite:///{data / 'helpline.sqlite3'}"
+    config = data / "helpline.toml"
+    config.write_text(
+        f'data_dir = "{data}"\n[database]\nurl = "{url}"\n[chat_hours]\nalways_open = true\n'
+        "[relay]\nconnections_per_minute = 1000000\nmessages_per_minute = 1000000\n"
+        "login_attempts_per_15_minutes = 100000\nmax_chats_per_counsellor = 3\n"
+    )
+    settings = load_settings(config, environ={})
+    engine = make_engine(settings.database_url)
+    if database:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS bench CASCADE"))
+    schema.upgrade(engine)
+    hashed = accounts.hash_password(PASSWORD)  # one argon2 hash, shared: set-up speed only
+    with session_scope(engine) as session:
+        sync_teams(session, settings)
+        team = session.exec(select(Team)).first()
+        assert team is not None
+        for n in range(pairs):
+            session.add(
+                Counsellor(
+                    username=f"c{n}",
+                    display_name=f"C{n}",
+                    team_id=team.id,
+                    role=Role.COUNSELLOR,
+                    password_hash=hashed,
+                )
+            )
+    engine.dispose()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPLINE_")}
+    env["HELPLINE_CONFIG"] = str(config)
+    return data, env
+
+
+# ----- the load generator -----
+
+
+async def recv_message(ws: ClientConnection) -> str:
+    """The next chat message frame (the relay also sends acks, queue updates...)."""
+    while True:
+        raw = await ws.recv()
+        assert isinstance(raw, str)
+        # The forwarder passes the counsellor's `send` frame on as it is.
+        if raw.startswith(('{"type":"message"', '{"type":"send"')):
+            return raw
+
+
+async def relay_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnection, str]:
+    base = f"ws://127.0.0.1:{port}"
+    v = await connect(f"{base}/chat", compression=None, max_size=None)
+    c = await connect(f"{base}/console", compression=None, max_size=None)
+    await v.send(dumps({"type": "hello", "version": 1}))
+    await c.send(dumps({"type": "login", "version": 1, "username": f"c{n}", "password": PASSWORD}))
+    while '"login_ok"' not in str(await c.recv()):
+        pass
+    await v.send(dumps({"type": "start", "nickname": f"v{n}"}))
+    while '"queued"' not in str(await v.recv()):
+        pass
+    await c.send(dumps({"type": "take", "conversation": None}))
+    while True:
+        raw = str(await c.recv())
+        if raw.startswith('{"type":"conversation"'):
+            return v, c, json.loads(raw)["conversation"]["id"]
+        if raw.startswith('{"type":"error"'):
+            raise RuntimeError(raw)
+
+
+async def forwarder_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnection, str]:
+    v = await connect(f"ws://127.0.0.1:{port}/v/{n}", compression=None, max_size=None)
+    c = await connect(f"ws://127.0.0.1:{port}/c/{n}", compression=None, max_size=None)
+    return v, c, str(n)
+
+
+async def ping_pong(
+    v: ClientConnection,
+    c: ClientConnection,
+    conversation: str,
+    stop: float,
+    latencies: list[float],
+    phase: str,
+) -> int:
+    count = 0
+    while time.perf_counter() < stop:
+        count += 1
+        client_id = f"{phase}{count}"  # unique: a repeated id would be a resend
+        t0 = time.perf_counter()
+        await v.send(dumps({"type": "message", "client_id": client_id, "text": TEXT}))
+        await recv_message(c)
+        latencies.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        await c.send(
+            dumps(
+                {"type": "send", "conversation": conversation, "client_id": client_id, "text": TEXT}
+            )
+        )
+        await recv_message(v)
+        latencies.append(time.perf_counter() - t1)
+    return count * 2
+
+
+async def measure(kind: str, port: int, pairs: int, seconds: float) -> dict[str, float]:
+    make = relay_pair if kind == "relay" else forwarder_pair
+    connections = [await make(port, n) for n in range(pairs)]
+    latencies: list[float] = []
+    warm = time.perf_counter() + min(1.0, seconds / 4)
+    await asyncio.gather(*(ping_pong(v, c, conv, warm, [], "w") for v, c, conv in connections))
+    start = time.perf_counter()
+    stop = start + seconds
+    counts = await asyncio.gather(
+        *(ping_pong(v, c, conv, stop, latencies, "m") for v, c, conv in connections)
+    )
+    elapsed = time.perf_counter() - start
+    for v, c, _ in connections:
+        await v.close()
+        await c.close()
+    latencies.sort()
+    return {
+        "msgs_per_s": sum(counts) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+async def idle_memory(pid: int, port: int, count: int) -> float:
+    """Relay memory per idle visitor connection (handshake + hello, no chat), in KiB."""
+    before = rss_kib(pid)
+    sockets = []
+    for _ in range(count):
+        ws = await connect(f"ws://127.0.0.1:{port}/chat", compression=None)
+        await ws.send('{"type":"hello","version":1}')
+        await ws.recv()
+        sockets.append(ws)
+    await asyncio.sleep(0.5)
+    after = rss_kib(pid)
+    for ws in sockets:
+        await ws.close()
+    return (after - before) / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short runs (about a minute)")
+    parser.add_argument("--pairs", type=int, default=200, help="concurrent pairs (default 200)")
+    parser.add_argument("--seconds", type=float, help="measuring time per run")
+    parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in a temp dir)")
+    parser.add_argument("--idle", type=int, default=500, help="idle visitors for the memory figure")
+    parser.add_argument("--serve-forwarder", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    raise_fd_limit()
+    if args.serve_forwarder:
+        asyncio.run(serve_forwarder())
+        return
+    seconds = args.seconds or (4.0 if args.quick else 15.0)
+    _data, env = prepare_relay(args.pairs, args.database)
+    relay_cmd = [str(Path(sys.executable).parent / "helpline-relay"), "--port", "0"]
+    forwarder_cmd = [sys.executable, __file__, "--serve-forwarder"]
+    results: dict[str, float | int | str] = {"pairs": args.pairs, "seconds": seconds}
+    one: dict[str, dict[str, float]] = {}
+    many: dict[str, dict[str, float]] = {}
+    for kind, cmd in (("forwarder", forwarder_cmd), ("relay", relay_cmd)):
+        process, port = start_process(cmd, env)
+        try:
+            one[kind] = asyncio.run(measure(kind, port, 1, seconds / 2))
+            print(
+                f"{kind:9} 1 pair:   {one[kind]['msgs_per_s']:8.0f} msg/s  "
+                f"p50 {one[kind]['p50_ms']:.3f} ms  p99 {one[kind]['p99_ms']:.3f} ms",
+                flush=True,
+            )
+            many[kind] = asyncio.run(measure(kind, port, args.pairs, seconds))
+            print(
+                f"{kind:9} {args.pairs} pairs: {many[kind]['msgs_per_s']:8.0f} msg/s  "
+                f"p50 {many[kind]['p50_ms']:.3f} ms  p99 {many[kind]['p99_ms']:.3f} ms",
+                flush=True,
+            )
+            if kind == "relay":
+                kib = asyncio.run(idle_memory(process.pid, port, args.idle))
+                results["idle_visitor_kib"] = round(kib, 1)
+                print(f"relay memory per idle visitor connection: {kib:.1f} KiB", flush=True)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    ratio = many["relay"]["msgs_per_s"] / many["forwarder"]["msgs_per_s"]
+    added = one["relay"]["p50_ms"] - one["forwarder"]["p50_ms"]
+    print(f"throughput ratio at {args.pairs} pairs: {ratio:.2f} (goal >= 0.8)")
+    print(f"added p50 latency at 1 pair: {added:.3f} ms (goal < 1 ms)")
+    for kind in ("relay", "forwarder"):
+        for label, figures in (("1", one[kind]), ("n", many[kind])):
+            for key, value in figures.items():
+                results[f"{kind}_{label}_{key}"] = round(value, 3)
+    results["ratio"] = round(ratio, 3)
+    results["added_p50_ms_1_pair"] = round(added, 3)
+    results["database"] = "postgresql" if args.database else "sqlite"
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

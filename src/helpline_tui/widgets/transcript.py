@@ -164,12 +164,16 @@ class Transcript(ScrollView, can_focus=True):
             self.call_after_refresh(self._to_end)
 
     def _to_end(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        if not self.size.height:
+            return  # hidden buffer: it scrolls when it is shown (on_resize)
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self._follow = True
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self._follow = new_value >= self.max_scroll_y
+        if self.size.height and self._wrapped_width > 0:
+            # Only a laid-out transcript tells us whether the reader scrolled away.
+            self._follow = new_value >= self.max_scroll_y
 
     @property
     def at_end(self) -> bool:
@@ -177,6 +181,8 @@ class Transcript(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._rewrap()
+        if self._follow:
+            self.call_after_refresh(self._to_end)
 
     def _sender_style(self, message: ChatMessage) -> Style:
         if message.sender == "visitor":

@@ -1,0 +1,76 @@
+"""The transcript widget: wrapping by terminal cells, following new lines, staying put when the
+reader scrolled up, and a long conversation opening at its end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from tests.tui.conftest import screen_text
+from tests.tui.test_snapshots import info, line, logged_in, make_app
+from textual.pilot import Pilot
+
+from helpline_core import protocol as p
+from helpline_tui.app import ConsoleApp
+from helpline_tui.handlers import apply_frame
+from helpline_tui.screens.main import MainScreen
+from helpline_tui.widgets.transcript import wrap_cells
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"))), st.integers(1, 60))
+def test_wrapped_lines_fit_and_keep_every_word(text: str, width: int) -> None:
+    lines = wrap_cells(text, width)
+    assert lines
+    for part in lines:
+        assert cell_len(part) <= width or len(part) == 1
+    assert "".join(text.split()) == "".join("".join(lines).split())
+
+
+async def open_long_chat(pilot: Pilot[Any], count: int) -> MainScreen:
+    app = pilot.app
+    assert isinstance(app, ConsoleApp) and app.client is not None
+    messages = [
+        line("c-long", n, "visitor" if n % 2 else "counsellor", f"bericht {n} " * (n % 7 + 1), 1)
+        for n in range(1, count + 1)
+    ]
+    frame = p.SConversation(conversation=info("c-long", "Lang"), messages=messages, why="take")
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    for event in apply_frame(app.client.state, frame):
+        screen.handle(event)
+    await pilot.pause()
+    return screen
+
+
+async def test_long_conversation_opens_at_its_end_and_follows() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in()(pilot)
+        screen = await open_long_chat(pilot, 300)
+        pane = screen.pane("c-long")
+        assert pane is not None and screen.current == "c-long"
+        transcript = pane.transcript
+        client = app.client
+        assert client is not None
+        await pilot.pause()
+        assert transcript.max_scroll_y > 0
+        assert transcript.scroll_y == transcript.max_scroll_y
+        assert "bericht 300" in screen_text(pilot)
+
+        # New lines follow while at the end...
+        new = line("c-long", 301, "visitor", "nieuw aan het einde", 2)
+        for event in apply_frame(client.state, new):
+            screen.handle(event)
+        await pilot.pause()
+        assert transcript.scroll_y == transcript.max_scroll_y
+        # ...but not when the reader scrolled up to read back.
+        transcript.scroll_to(y=10, animate=False, immediate=True)
+        await pilot.pause()
+        newer = line("c-long", 302, "visitor", "nog eentje", 3)
+        for event in apply_frame(client.state, newer):
+            screen.handle(event)
+        await pilot.pause()
+        assert transcript.scroll_y == 10
+        assert transcript.message_count == 302

@@ -3,13 +3,17 @@ while offline goes out once the console is back, and the composer keeps unsent t
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
 from tests.support.relay_harness import RunningRelay
 from tests.support.visitor_client import visitor
-from tests.tui.conftest import console_app, keys, screen_text, wait_for
+from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
 from tests.tui.test_console_flow import logged_in_available
 
 from helpline_core import protocol as p
 from helpline_core.config import Settings
+from helpline_core.db import session_scope
+from helpline_core.services import accounts
+from helpline_tui.screens.login import LoginScreen
 from helpline_tui.screens.main import MainScreen
 from relay.server import RelayServer
 
@@ -84,3 +88,24 @@ async def test_line_typed_while_the_relay_is_down_is_sent_once(
             assert sent == ["terwijl de server weg was"]
             assert back.welcome is not None and back.welcome.resume is not None
             assert isinstance(back.welcome.resume, p.Resume)
+
+
+async def test_refused_after_reconnect_asks_to_log_in_again(
+    settings: Settings, relay: RunningRelay, kim: str, engine: Engine, secret_key: bytes
+) -> None:
+    app = console_app(settings, relay)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in_available(pilot, kim)
+        client = app.client
+        assert client is not None
+        with session_scope(engine) as session:
+            accounts.set_active(session, secret_key, kim, False, actor="test")
+        await relay.restart()
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        assert client.connection == "offline"
+        with session_scope(engine) as session:
+            accounts.set_active(session, secret_key, kim, True, actor="test")
+        await log_in(pilot, kim)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await wait_for(pilot, lambda: client.connection == "online", "online again")
+        assert app.client is client

@@ -142,8 +142,9 @@ class ConversationPane(Vertical):
             return
         self.query_one(".conv-header", Static).update(header_text(self.conversation))
         self.query_one(".conv-notice", Static).update(notice_text(self.conversation))
+        # An observer (a team lead who joined) reads only; the relay would refuse a send anyway.
         closed = bool(self.conversation.closed_reason)
-        self.composer.read_only = closed
+        self.composer.read_only = closed or self.conversation.info.participation == "observer"
 
     def on_composer_submitted(self, event: Composer.Submitted) -> None:
         event.stop()

@@ -272,6 +272,11 @@ def main() -> None:
     for kind, cmd in (("forwarder", forwarder_cmd), ("relay", relay_cmd)):
         process, port = start_process(cmd, env)
         try:
+            if kind == "relay":
+                # On the fresh process, before any load has grown its heap.
+                kib = asyncio.run(idle_memory(process.pid, port, args.idle))
+                results["idle_visitor_kib"] = round(kib, 1)
+                print(f"relay memory per idle visitor connection: {kib:.1f} KiB", flush=True)
             one[kind] = asyncio.run(measure(kind, port, 1, seconds / 2))
             print(
                 f"{kind:9} 1 pair:   {one[kind]['msgs_per_s']:8.0f} msg/s  "
@@ -284,10 +289,6 @@ def main() -> None:
                 f"p50 {many[kind]['p50_ms']:.3f} ms  p99 {many[kind]['p99_ms']:.3f} ms",
                 flush=True,
             )
-            if kind == "relay":
-                kib = asyncio.run(idle_memory(process.pid, port, args.idle))
-                results["idle_visitor_kib"] = round(kib, 1)
-                print(f"relay memory per idle visitor connection: {kib:.1f} KiB", flush=True)
         finally:
             process.terminate()
             process.wait(timeout=30)

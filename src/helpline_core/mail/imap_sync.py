@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 import aioimaplib
 from sqlalchemy.engine import Engine
@@ -42,6 +43,8 @@ OVERSIZE_KEEP_BYTES = 1024 * 1024
 OnResult = Callable[[IngestResult], None]
 Parsed = Sequence[ParsedEmail | Quarantine] | None
 POOL_MIN_BATCHES = 4  # a backlog of this many batches is parsed in other processes
+PREFETCH_BATCHES = 2  # batches fetched (and being parsed) ahead of the one being stored
+Prepared = tuple[list[tuple[int, int]], list[Fetched], "asyncio.Future[Parsed] | None"]
 
 
 @dataclass
@@ -115,23 +118,31 @@ async def sync_folder(
     if parse_processes is None:
         parse_processes = len(chunks) >= POOL_MIN_BATCHES and parse_pool.available()
 
-    async def prepare(uids: Sequence[int]) -> tuple[list[tuple[int, int]], list[Fetched], Parsed]:
-        sized, fetched = await _fetch_chunk(client, uids, settings.mail.max_message_bytes)
-        if not parse_processes:
-            return sized, fetched, None
+    if parse_processes and chunks:
+        parse_pool.warm_up()  # the process starts while the first batch is fetched
+
+    async def parse(sized: list[tuple[int, int]], fetched: list[Fetched]) -> Parsed:
         sizes = dict(sized)
         items = [(f.uid, sizes[f.uid], f.body or b"") for f in wanted_items(sizes, fetched)]
-        return sized, fetched, await parse_pool.parse_in_pool(settings.mail, items)
+        return await parse_pool.parse_in_pool(settings.mail, items)
 
-    # Pipelined: the next batch is fetched (and parsed) while this one is stored in a thread.
-    next_fetch = asyncio.ensure_future(prepare(chunks[0])) if chunks else None
+    # Pipelined in three stages: batches are fetched one after another (one command at a time
+    # on the connection), each is parsed in another process as soon as it has come, and stored
+    # in a thread in order. The queue bounds how far fetching runs ahead.
+    ready: asyncio.Queue[Prepared] = asyncio.Queue(maxsize=PREFETCH_BATCHES)
+
+    async def fetch_all() -> None:
+        for uids in chunks:
+            sized, fetched = await _fetch_chunk(client, uids, settings.mail.max_message_bytes)
+            parsing = asyncio.ensure_future(parse(sized, fetched)) if parse_processes else None
+            await ready.put((sized, fetched, parsing))
+
+    fetcher = asyncio.ensure_future(fetch_all()) if chunks else None
     try:
-        for number, chunk in enumerate(chunks):
-            assert next_fetch is not None
-            sized, fetched, parsed = await next_fetch
-            next_fetch = None
-            if number + 1 < len(chunks):
-                next_fetch = asyncio.ensure_future(prepare(chunks[number + 1]))
+        for chunk in chunks:
+            assert fetcher is not None
+            sized, fetched, parsing = await _next_ready(ready, fetcher)
+            parsed = await parsing if parsing is not None else None
             results = await asyncio.to_thread(
                 store_batch, settings, engine, team.code, folder, uidvalidity, sized, fetched,
                 parsed,
@@ -142,12 +153,38 @@ async def sync_folder(
                     on_result(result)
             report.last_uid = chunk[-1]
     finally:
-        if next_fetch is not None and not next_fetch.done():
-            # The connection is abandoned by the caller after an error; don't leak the task.
-            next_fetch.cancel()
+        # After an error the connection is abandoned by the caller; don't leak the tasks.
+        pending_tasks: list[asyncio.Future[Any]] = [fetcher] if fetcher is not None else []
+        while not ready.empty():
+            waiting = ready.get_nowait()[2]
+            if waiting is not None:
+                pending_tasks.append(waiting)
+        for task in pending_tasks:
+            if not task.done():
+                task.cancel()
             with contextlib.suppress(BaseException):
-                await next_fetch
+                await task
     return report
+
+
+async def _next_ready(ready: asyncio.Queue[Prepared], fetcher: asyncio.Future[None]) -> Prepared:
+    """The next fetched batch; raises what the fetcher raised if it failed first."""
+    while ready.empty() and not fetcher.done():
+        getting = asyncio.ensure_future(ready.get())
+        waited: list[asyncio.Future[Any]] = [getting, fetcher]
+        try:
+            await asyncio.wait(waited, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not getting.done():
+                getting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await getting
+        if getting.done() and not getting.cancelled():
+            return getting.result()
+    if not ready.empty():
+        return ready.get_nowait()
+    fetcher.result()  # raises the fetcher's error
+    raise ImapCommandFailed("fetching ended before every batch came")
 
 
 async def _fetch_chunk(

@@ -65,3 +65,8 @@ def shutdown() -> None:
     if _pool is not None:
         _pool.shutdown(cancel_futures=True)
         _pool = None
+
+
+def warm_up() -> None:
+    """Start the process now (it imports the parser), so the first batch does not wait for it."""
+    _executor().submit(available)

@@ -159,8 +159,12 @@ async def recv_message(ws: ClientConnection) -> str:
 
 async def relay_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnection, str]:
     base = f"ws://127.0.0.1:{port}"
-    v = await connect(f"{base}/chat", compression=None, max_size=None)
-    c = await connect(f"{base}/console", compression=None, max_size=None)
+    v = await connect(
+        f"{base}/chat", compression=None, max_size=None, max_queue=None, ping_interval=None
+    )
+    c = await connect(
+        f"{base}/console", compression=None, max_size=None, max_queue=None, ping_interval=None
+    )
     await v.send(dumps({"type": "hello", "version": 1}))
     await c.send(dumps({"type": "login", "version": 1, "username": f"c{n}", "password": PASSWORD}))
     while '"login_ok"' not in str(await c.recv()):
@@ -178,8 +182,20 @@ async def relay_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnect
 
 
 async def forwarder_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnection, str]:
-    v = await connect(f"ws://127.0.0.1:{port}/v/{n}", compression=None, max_size=None)
-    c = await connect(f"ws://127.0.0.1:{port}/c/{n}", compression=None, max_size=None)
+    v = await connect(
+        f"ws://127.0.0.1:{port}/v/{n}",
+        compression=None,
+        max_size=None,
+        max_queue=None,
+        ping_interval=None,
+    )
+    c = await connect(
+        f"ws://127.0.0.1:{port}/c/{n}",
+        compression=None,
+        max_size=None,
+        max_queue=None,
+        ping_interval=None,
+    )
     return v, c, str(n)
 
 

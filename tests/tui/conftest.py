@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from tests.conftest import TEST_PASSWORD, MakeCounsellor
-from tests.support.relay_harness import RunningRelay, running_relay
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from helpline_core.config import Settings
 from helpline_tui.app import ConsoleApp
+from tests.conftest import TEST_PASSWORD, MakeCounsellor
+from tests.support.relay_harness import RunningRelay, running_relay
 
 WAIT_SECONDS = 15.0
 
@@ -68,6 +68,7 @@ async def log_in(
     pilot: Pilot[Any], username: str, password: str = TEST_PASSWORD, totp: str | None = None
 ) -> None:
     """Type credentials like a person: username, Tab, password, Enter."""
+    await wait_for(pilot, lambda: pilot.app.screen.query("#username"), "the login form")
     screen = pilot.app.screen
     screen.query_one("#username", Input).focus()
     await pilot.press(*keys(username))

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.console_client import console
-from tests.support.relay_harness import RunningRelay
-from tests.support.visitor_client import visitor
-from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
 from textual.pilot import Pilot
 
 from helpline_core import protocol as p
@@ -18,6 +14,10 @@ from helpline_tui.screens.main import MainScreen
 from helpline_tui.widgets.composer import Composer
 from helpline_tui.widgets.conversation import ConversationPane
 from helpline_tui.widgets.status import StatusBar
+from tests.support.console_client import console
+from tests.support.relay_harness import RunningRelay
+from tests.support.visitor_client import visitor
+from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
 
 
 def main_screen(app: ConsoleApp) -> MainScreen:

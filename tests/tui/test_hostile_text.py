@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.relay_harness import RunningRelay
-from tests.support.visitor_client import visitor
-from tests.tui.conftest import console_app, screen_text, wait_for
 from textual.pilot import Pilot
 
 from helpline_core.config import Settings
 from helpline_tui.app import ConsoleApp
 from helpline_tui.safe import neutralise
 from helpline_tui.screens.main import MainScreen
+from tests.support.relay_harness import RunningRelay
+from tests.support.visitor_client import visitor
+from tests.tui.conftest import console_app, screen_text, wait_for
 
 NICKNAME = "[@click=app.quit]Mira[/]\x1b]0;pwned\x07\u202e"
 HOSTILE = [

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from tests.conftest import MakeCounsellor
-from tests.support.relay_harness import RunningRelay, running_relay
-from tests.tui.conftest import console_app, log_in, wait_for
 from textual.widgets import Input, Static
 
 from helpline_core.config import Settings
@@ -14,6 +11,9 @@ from helpline_tui import client as client_module
 from helpline_tui.app import ConsoleApp
 from helpline_tui.screens.login import LoginScreen
 from helpline_tui.screens.main import MainScreen
+from tests.conftest import MakeCounsellor
+from tests.support.relay_harness import RunningRelay, running_relay
+from tests.tui.conftest import console_app, log_in, wait_for
 
 
 def message(app: ConsoleApp) -> str:

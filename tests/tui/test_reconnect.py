@@ -4,10 +4,6 @@ while offline goes out once the console is back, and the composer keeps unsent t
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from tests.support.relay_harness import RunningRelay
-from tests.support.visitor_client import visitor
-from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
-from tests.tui.test_console_flow import logged_in_available
 
 from helpline_core import protocol as p
 from helpline_core.config import Settings
@@ -16,6 +12,10 @@ from helpline_core.services import accounts
 from helpline_tui.screens.login import LoginScreen
 from helpline_tui.screens.main import MainScreen
 from relay.server import RelayServer
+from tests.support.relay_harness import RunningRelay
+from tests.support.visitor_client import visitor
+from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
+from tests.tui.test_console_flow import logged_in_available
 
 
 async def test_network_drop_resyncs_without_gaps_or_duplicates(

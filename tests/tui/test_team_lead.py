@@ -3,18 +3,18 @@ and taking a conversation over from a colleague; a plain counsellor is refused t
 
 from __future__ import annotations
 
-from tests.conftest import TEST_PASSWORD, MakeCounsellor
-from tests.support.console_client import console
-from tests.support.relay_harness import RunningRelay
-from tests.support.visitor_client import visitor
-from tests.tui.conftest import console_app, screen_text, wait_for
-from tests.tui.test_console_flow import logged_in_available
 from textual.widgets import DataTable
 
 from helpline_core import protocol as p
 from helpline_core.config import Settings
 from helpline_tui.screens.lead import TeamScreen
 from helpline_tui.screens.main import MainScreen
+from tests.conftest import TEST_PASSWORD, MakeCounsellor
+from tests.support.console_client import console
+from tests.support.relay_harness import RunningRelay
+from tests.support.visitor_client import visitor
+from tests.tui.conftest import console_app, screen_text, wait_for
+from tests.tui.test_console_flow import logged_in_available
 
 
 async def test_lead_sees_the_team_and_takes_over(
@@ -35,8 +35,11 @@ async def test_lead_sees_the_team_and_takes_over(
             await wait_for(pilot, lambda: isinstance(app.screen, TeamScreen), "the team view")
             live = app.screen.query_one("#lead-live", DataTable)
             await wait_for(pilot, lambda: live.row_count == 1, "Mira's live conversation")
-            text = screen_text(pilot)
-            assert "Mira" in text and "kim" in text and "Kim" in text
+            await wait_for(
+                pilot,
+                lambda: all(word in screen_text(pilot) for word in ("Mira", "kim", "Kim")),
+                "the conversation and the counsellor",
+            )
 
             await pilot.press("o")
             released = await colleague.expect(p.SReleased)

@@ -8,8 +8,6 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from tests.tui.conftest import screen_text
-from tests.tui.test_snapshots import info, line, logged_in, make_app
 from textual.pilot import Pilot
 
 from helpline_core import protocol as p
@@ -17,6 +15,8 @@ from helpline_tui.app import ConsoleApp
 from helpline_tui.handlers import apply_frame
 from helpline_tui.screens.main import MainScreen
 from helpline_tui.widgets.transcript import wrap_cells
+from tests.tui.conftest import screen_text
+from tests.tui.test_snapshots import info, line, logged_in, make_app
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"))), st.integers(1, 60))

@@ -126,9 +126,9 @@ class ConsoleApp(App[None]):
         """Every action of the current screen is in the palette too (titles are ours, no data)."""
         yield from super().get_system_commands(screen)
         for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description and binding.show:
+            if isinstance(binding, Binding) and binding.description and binding.action:
                 callback = partial(screen.run_action, binding.action)
-                yield SystemCommand(binding.description, f"Key: {binding.key}", callback)
+                yield SystemCommand(binding.description, binding.key, callback)
 
     async def on_unmount(self) -> None:
         if self.client is not None:

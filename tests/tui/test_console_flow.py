@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 
 from helpline_core import protocol as p
@@ -191,3 +192,44 @@ async def test_bell_and_visual_cue_when_a_chat_arrives(
             await wait_for(pilot, lambda: bells, "the bell")
             assert bar.has_class("-alert")
             assert any("Noor" in str(note.message) for note in app._notifications)
+
+
+async def test_visitor_drop_shows_holding(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="antwerpen")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await logged_in_available(pilot, kim)
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: app.client and app.client.state.queue)
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            await mira.socket.close()
+            await wait_for(pilot, lambda: "Bezoeker weg" in screen_text(pilot), "holding")
+            assert "verbinding weg" in screen_text(pilot)  # the hot-list says so too
+
+
+async def test_every_action_is_in_the_palette(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    app = console_app(settings, relay)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in_available(pilot, kim)
+        screen = main_screen(app)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        for binding in screen.BINDINGS:
+            assert binding.description in titles  # type: ignore[union-attr]
+        await pilot.press("f10")
+        await pilot.press(*keys("Overdragen"))
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.query(CommandList) and app.screen.query_one(CommandList).option_count
+            ),
+            "a palette hit",
+        )
+        hits = app.screen.query_one(CommandList)
+        prompt = str(hits.get_option_at_index(0).prompt)
+        assert "Overdragen" in prompt

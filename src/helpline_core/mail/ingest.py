@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, col, func, select
 
 from helpline_core.calendar import email_due_at
@@ -86,6 +87,11 @@ class ThreadIndex:
         self.known: set[str] = set()
         self.by_message_id: dict[str, int] = {}
         self.by_sender_subject: dict[tuple[str, str], int] = {}
+        # Conversations of this batch, held here: the session's identity map is weak, and a
+        # conversation let go of would be read again for the next mail of its thread.
+        self.conversations: dict[int, Conversation] = {}
+        self._due: dict[datetime, datetime] = {}
+        self._settings = settings
         ids = list({parsed.message_id for parsed in batch})
         if ids:
             self.known = set(
@@ -129,6 +135,28 @@ class ThreadIndex:
             )
             for address, subject, conversation in rows2:
                 self._remember_sender(address, subject, conversation)
+        # The stored conversations this batch joins, read in one query.
+        wanted = {found for parsed in batch if (found := self.conversation_for(parsed))}
+        if wanted:
+            for row in session.exec(select(Conversation).where(col(Conversation.id).in_(wanted))):
+                assert row.id is not None
+                self.conversations[row.id] = row
+
+    def conversation(self, session: Session, conversation_id: int) -> Conversation | None:
+        found = self.conversations.get(conversation_id)
+        # One made in a savepoint that was rolled back is no longer persistent: ask the session.
+        if found is None or not sa_inspect(found).persistent:
+            found = session.get(Conversation, conversation_id)
+        return found
+
+    def due_at(self, received: datetime) -> datetime:
+        """The due time for mail received then (mail of a batch often shares the second)."""
+        due = self._due.get(received)
+        if due is None:
+            settings = self._settings
+            due = email_due_at(received, settings.calendar, settings.helpline.timezone)
+            self._due[received] = due
+        return due
 
     def _remember_sender(self, address: str | None, subject: str | None, conversation: int) -> None:
         key = thread_subject(subject or "")
@@ -200,7 +228,7 @@ def store_parsed(
         return IngestResult("duplicate", reason="Message-ID already stored")
     received = received_at or utcnow()
     conversation_id = index.conversation_for(parsed)
-    conversation = session.get(Conversation, conversation_id) if conversation_id else None
+    conversation = index.conversation(session, conversation_id) if conversation_id else None
     new = conversation is None
     if conversation is None:
         conversation = Conversation(
@@ -211,7 +239,8 @@ def store_parsed(
             subject=parsed.subject or None,
             created_at=received,
         )
-    _run_clock(conversation, settings, received)
+    due_at = index.due_at(received)
+    _run_clock(conversation, due_at)
     conversation.last_activity_at = max(received, conversation.last_activity_at or received)
     session.add(conversation)
     if conversation.id is None:
@@ -236,8 +265,9 @@ def store_parsed(
         "imap_uid": uid,
         "raw_size": len(raw),
         "attempts": 0,
-        "due_at": email_due_at(received, settings.calendar, settings.helpline.timezone),
+        "due_at": due_at,
     }
+    index.conversations[conversation.id] = conversation
     index.remember(parsed, conversation.id)
     if index.bulk is not None and not parsed.attachments:
         # Inserted with the rest of the batch in one statement (see ThreadIndex.flush_bulk).
@@ -251,11 +281,11 @@ def store_parsed(
     return IngestResult("stored", email.id, conversation.id, new)
 
 
-def _run_clock(conversation: Conversation, settings: Settings, received: datetime) -> None:
+def _run_clock(conversation: Conversation, due_at: datetime) -> None:
     waiting = conversation.due_at is not None and conversation.answered_at is None
     if waiting:
         return
-    conversation.due_at = email_due_at(received, settings.calendar, settings.helpline.timezone)
+    conversation.due_at = due_at
     conversation.answered_at = None
     conversation.answered_in_time = None
     if conversation.status == ConversationStatus.ENDED:

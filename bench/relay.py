@@ -91,6 +91,12 @@ def start_process(
     return process, int(line.split()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -226,18 +232,21 @@ async def ping_pong(
     return count * 2
 
 
-async def measure(kind: str, port: int, pairs: int, seconds: float) -> dict[str, float]:
+async def measure(kind: str, port: int, pairs: int, seconds: float, pid: int) -> dict[str, float]:
     make = relay_pair if kind == "relay" else forwarder_pair
     connections = [await make(port, n) for n in range(pairs)]
     latencies: list[float] = []
     warm = time.perf_counter() + min(1.0, seconds / 4)
     await asyncio.gather(*(ping_pong(v, c, conv, warm, [], "w") for v, c, conv in connections))
     start = time.perf_counter()
+    server_cpu, own_cpu = cpu_seconds(pid), cpu_seconds(os.getpid())
     stop = start + seconds
     counts = await asyncio.gather(
         *(ping_pong(v, c, conv, stop, latencies, "m") for v, c, conv in connections)
     )
     elapsed = time.perf_counter() - start
+    server_cpu = cpu_seconds(pid) - server_cpu
+    own_cpu = cpu_seconds(os.getpid()) - own_cpu
     for v, c, _ in connections:
         await v.close()
         await c.close()
@@ -246,6 +255,9 @@ async def measure(kind: str, port: int, pairs: int, seconds: float) -> dict[str,
         "msgs_per_s": sum(counts) / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        # Share of one core each process used: shows which side limits the run.
+        "server_cpu": server_cpu / elapsed,
+        "generator_cpu": own_cpu / elapsed,
     }
 
 
@@ -293,16 +305,18 @@ def main() -> None:
                 kib = asyncio.run(idle_memory(process.pid, port, args.idle))
                 results["idle_visitor_kib"] = round(kib, 1)
                 print(f"relay memory per idle visitor connection: {kib:.1f} KiB", flush=True)
-            one[kind] = asyncio.run(measure(kind, port, 1, seconds / 2))
+            one[kind] = asyncio.run(measure(kind, port, 1, seconds / 2, process.pid))
             print(
                 f"{kind:9} 1 pair:   {one[kind]['msgs_per_s']:8.0f} msg/s  "
                 f"p50 {one[kind]['p50_ms']:.3f} ms  p99 {one[kind]['p99_ms']:.3f} ms",
                 flush=True,
             )
-            many[kind] = asyncio.run(measure(kind, port, args.pairs, seconds))
+            many[kind] = asyncio.run(measure(kind, port, args.pairs, seconds, process.pid))
             print(
                 f"{kind:9} {args.pairs} pairs: {many[kind]['msgs_per_s']:8.0f} msg/s  "
-                f"p50 {many[kind]['p50_ms']:.3f} ms  p99 {many[kind]['p99_ms']:.3f} ms",
+                f"p50 {many[kind]['p50_ms']:.3f} ms  p99 {many[kind]['p99_ms']:.3f} ms  "
+                f"cpu: server {many[kind]['server_cpu']:.2f}, "
+                f"generator {many[kind]['generator_cpu']:.2f}",
                 flush=True,
             )
         finally:

@@ -38,6 +38,7 @@ from relay.visitor import VisitorHandshake, VisitorSession, prepare
 
 log = logging.getLogger("relay")
 TICK_SECONDS = 1.0
+SWITCH_INTERVAL = 0.0002
 
 
 class RelayServer:
@@ -60,6 +61,10 @@ class RelayServer:
     # ----- life cycle -----
 
     async def start(self, host: str | None = None, port: int | None = None) -> None:
+        # The writer thread gives up the GIL at every database call and must get it back from
+        # the busy event loop; with the default 5 ms switch interval a batch of a handful of
+        # statements waits tens of milliseconds (a GIL convoy). Switch more often.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         await asyncio.to_thread(check_database, self.engine)
         await asyncio.to_thread(self._sync_teams)
         self.relay.store.start()
@@ -136,9 +141,15 @@ class RelayServer:
             if task.get_name() == "relay-ticker":
                 task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        await self.relay.store.stop()
+        store = self.relay.store
+        await store.stop()
         self.engine.dispose()
-        log.info("relay stopped")
+        log.info(
+            "relay stopped; writer: %d operations in %d transactions, %.1f s busy",
+            store.ops,
+            store.batches,
+            store.busy,
+        )
 
     async def _ticker(self) -> None:
         """End chats whose visitor did not come back; re-route chats that waited long."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -43,6 +44,7 @@ class Store:
         self._closing = False
         self.batches = 0
         self.ops = 0
+        self.busy = 0.0  # seconds the writer spent in database work
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._writer(), name="relay-writer")
@@ -93,7 +95,9 @@ class Store:
                 self._wake.clear()
                 continue
             batch, self._pending = self._pending, []
+            started = time.perf_counter()
             outcomes = await asyncio.to_thread(self._run_batch, batch)
+            self.busy += time.perf_counter() - started
             self.batches += 1
             self.ops += len(batch)
             for op, outcome in zip(batch, outcomes, strict=True):

@@ -44,8 +44,8 @@ def ssl_context_for(settings: Settings) -> ssl.SSLContext | None:
 
 
 def canned_for(settings: Settings) -> dict[str, list[CannedReply]]:
-    folder = getattr(settings.console, "canned_dir", "") or None
-    return load_canned(Path(folder) if folder else None)
+    folder = settings.console.canned_dir
+    return load_canned(Path(folder).expanduser() if folder else None)
 
 
 class ConsoleApp(App[None]):

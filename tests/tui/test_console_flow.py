@@ -3,12 +3,14 @@ typing both ways, hand over, and survive a relay restart without losing or doubl
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from textual.command import CommandList
 from textual.pilot import Pilot
 
 from helpline_core import protocol as p
+from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_tui.app import ConsoleApp
 from helpline_tui.screens.main import MainScreen
@@ -233,3 +235,35 @@ async def test_every_action_is_in_the_palette(
         hits = app.screen.query_one(CommandList)
         prompt = str(hits.get_option_at_index(0).prompt)
         assert "Overdragen" in prompt
+
+
+async def test_block_with_reason_and_duration(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="antwerpen")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await logged_in_available(pilot, kim)
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: app.client and app.client.state.queue)
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            conversation_id = screen.current or ""
+            await pilot.press("f7")
+            await wait_for(pilot, lambda: app.screen.query("#reason"), "the block dialog")
+            await pilot.press(*keys("herhaald misbruik"))
+            await pilot.press("tab")
+            await pilot.press("backspace", "backspace", "2")
+            await pilot.press("enter")
+            blocked = await mira.expect(p.SBlocked)
+            assert blocked.until is not None
+            # The 2 hours typed in the dialog, not the 24-hour default.
+            left = blocked.until - utcnow()
+            assert timedelta(hours=1, minutes=55) < left <= timedelta(hours=2)
+            assert app.client is not None
+            await wait_for(
+                pilot,
+                lambda: app.client.state.conversations[conversation_id].closed_reason is not None,
+                "the chat to end",
+            )

@@ -11,10 +11,11 @@ from helpline_tui.state import ClientState, Conversation
 def _incoming(state: ClientState, conversation: Conversation, message: ChatMessage) -> bool:
     if not conversation.add(message):
         return False
+    # A consulted colleague's lines count as unread; mine do not.
     mine = (
         message.sender == "counsellor"
         and state.me is not None
-        and (message.name == state.me.display_name or message.client_id is not None)
+        and message.name == state.me.display_name
     )
     if state.focused != conversation.id and message.sender != "system" and not mine:
         conversation.unread += 1

@@ -267,3 +267,30 @@ async def test_block_with_reason_and_duration(
                 lambda: app.client.state.conversations[conversation_id].closed_reason is not None,
                 "the chat to end",
             )
+
+
+async def test_consult_a_colleague(
+    settings: Settings, relay: RunningRelay, kim: str, bert: str
+) -> None:
+    async with (
+        visitor(relay.ws_url) as mira,
+        console(relay.ws_url, username=bert, password="correct horse 1") as colleague,
+    ):
+        await mira.start("Mira", region="antwerpen")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await logged_in_available(pilot, kim)
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: app.client and app.client.state.queue)
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            await pilot.press("f6")
+            await wait_for(pilot, lambda: app.screen.query("#target"), "the consult dialog")
+            await pilot.press(*keys("bert"))
+            await pilot.press("enter")
+            invited = await colleague.expect(p.SConversation, lambda f: f.why == "invite")
+            assert invited.conversation.id == screen.current
+            assert invited.conversation.participation == "consult"
+            # The colleague's words reach my screen, marked with their name.
+            await colleague.say(invited.conversation.id, "Ik lees mee.")
+            await wait_for(pilot, lambda: "Bert: Ik lees mee." in screen_text(pilot))

@@ -189,7 +189,8 @@ class Transcript(ScrollView, can_focus=True):
             return self.get_component_rich_style("transcript--visitor")
         if message.sender == "system":
             return self.get_component_rich_style("transcript--system")
-        mine = message.client_id is not None or message.name == self._me
+        # A colleague's line carries a client id too (theirs): tell them apart by name.
+        mine = message.name == self._me
         key = "transcript--me" if mine else "transcript--colleague"
         return self.get_component_rich_style(key)
 

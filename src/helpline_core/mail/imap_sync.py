@@ -319,6 +319,7 @@ def _store(
                     )
                 )
         index.flush_bulk(session)
+        results = index.settle(results)
         state = session.get(MailboxState, (mailbox, folder)) or MailboxState(
             mailbox=mailbox, folder=folder
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -37,6 +37,9 @@ from helpline_core.models import (
     QuarantinedEmail,
     Team,
 )
+
+# A conversation stored before (its id), or one new in the batch, not yet inserted (the row).
+ConversationRef = int | Conversation
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,12 @@ class ThreadIndex:
         # Attachment files written for this batch: removed again if the batch is rolled back.
         self.written: list[str] = []
         self.known: set[str] = set()
-        self.by_message_id: dict[str, int] = {}
-        self.by_sender_subject: dict[tuple[str, str], int] = {}
+        self.by_message_id: dict[str, ConversationRef] = {}
+        self.by_sender_subject: dict[tuple[str, str], ConversationRef] = {}
+        # Bulk mode: new conversations are inserted together by flush_bulk(), so the rows and
+        # results that need their ids are completed there.
+        self._waiting_rows: list[tuple[dict[str, Any], Conversation]] = []
+        self._waiting_results: dict[int, Conversation] = {}
         # Conversations of this batch, held here: the session's identity map is weak, and a
         # conversation let go of would be read again for the next mail of its thread.
         self.conversations: dict[int, Conversation] = {}
@@ -136,13 +143,20 @@ class ThreadIndex:
             for address, subject, conversation in rows2:
                 self._remember_sender(address, subject, conversation)
         # The stored conversations this batch joins, read in one query.
-        wanted = {found for parsed in batch if (found := self.conversation_for(parsed))}
+        wanted = {
+            found for parsed in batch if isinstance(found := self.conversation_for(parsed), int)
+        }
         if wanted:
             for row in session.exec(select(Conversation).where(col(Conversation.id).in_(wanted))):
                 assert row.id is not None
                 self.conversations[row.id] = row
 
-    def conversation(self, session: Session, conversation_id: int) -> Conversation | None:
+    def conversation(self, session: Session, ref: ConversationRef) -> Conversation | None:
+        if isinstance(ref, Conversation):
+            # New in this batch; gone if the savepoint it was made in was rolled back.
+            state = sa_inspect(ref)
+            return ref if state.pending or state.persistent else None
+        conversation_id = ref
         found = self.conversations.get(conversation_id)
         # One made in a savepoint that was rolled back is no longer persistent: ask the session.
         if found is None or not sa_inspect(found).persistent:
@@ -158,17 +172,40 @@ class ThreadIndex:
             self._due[received] = due
         return due
 
-    def _remember_sender(self, address: str | None, subject: str | None, conversation: int) -> None:
+    def _remember_sender(
+        self, address: str | None, subject: str | None, conversation: ConversationRef
+    ) -> None:
         key = thread_subject(subject or "")
         if address and key:
             self.by_sender_subject[(address.lower(), key)] = conversation
 
+    def wait_for_id(
+        self, row: dict[str, Any], result: IngestResult, conversation: Conversation
+    ) -> None:
+        """`row` and `result` get the id of the new `conversation` in flush_bulk()."""
+        self._waiting_rows.append((row, conversation))
+        self._waiting_results[id(result)] = conversation
+
     def flush_bulk(self, session: Session) -> None:
+        session.flush()  # the batch's new conversations, in one statement
+        for row, conversation in self._waiting_rows:
+            row["conversation_id"] = conversation.id
+        self._waiting_rows.clear()
         if self.bulk:
             session.execute(insert(EmailMessage), self.bulk)
             self.bulk.clear()
 
-    def conversation_for(self, parsed: ParsedEmail) -> int | None:
+    def settle(self, results: list[IngestResult]) -> list[IngestResult]:
+        """The batch's results with the ids of conversations inserted by flush_bulk()."""
+        waiting, self._waiting_results = self._waiting_results, {}
+        return [
+            replace(result, conversation_id=waiting[id(result)].id)
+            if id(result) in waiting
+            else result
+            for result in results
+        ]
+
+    def conversation_for(self, parsed: ParsedEmail) -> ConversationRef | None:
         for message_id in parsed.thread_ids:
             if message_id in self.by_message_id:
                 return self.by_message_id[message_id]
@@ -177,7 +214,7 @@ class ThreadIndex:
             return self.by_sender_subject.get((parsed.from_address.lower(), key))
         return None
 
-    def remember(self, parsed: ParsedEmail, conversation: int) -> None:
+    def remember(self, parsed: ParsedEmail, conversation: ConversationRef) -> None:
         self.known.add(parsed.message_id)
         self.by_message_id[parsed.message_id] = conversation
         self._remember_sender(parsed.from_address, parsed.subject, conversation)
@@ -227,8 +264,8 @@ def store_parsed(
     if parsed.message_id in index.known:
         return IngestResult("duplicate", reason="Message-ID already stored")
     received = received_at or utcnow()
-    conversation_id = index.conversation_for(parsed)
-    conversation = index.conversation(session, conversation_id) if conversation_id else None
+    ref = index.conversation_for(parsed)
+    conversation = index.conversation(session, ref) if ref is not None else None
     new = conversation is None
     if conversation is None:
         conversation = Conversation(
@@ -243,9 +280,9 @@ def store_parsed(
     _run_clock(conversation, due_at)
     conversation.last_activity_at = max(received, conversation.last_activity_at or received)
     session.add(conversation)
-    if conversation.id is None:
+    bulk = index.bulk is not None and not parsed.attachments
+    if conversation.id is None and not bulk:
         session.flush()  # the new conversation's id is needed below
-    assert conversation.id is not None
     values: dict[str, Any] = {
         "conversation_id": conversation.id,
         "direction": EmailDirection.INBOUND.value,
@@ -267,12 +304,20 @@ def store_parsed(
         "attempts": 0,
         "due_at": due_at,
     }
-    index.conversations[conversation.id] = conversation
-    index.remember(parsed, conversation.id)
-    if index.bulk is not None and not parsed.attachments:
+    if conversation.id is None:
+        index.remember(parsed, conversation)
+    else:
+        index.conversations[conversation.id] = conversation
+        index.remember(parsed, conversation.id)
+    if bulk:
         # Inserted with the rest of the batch in one statement (see ThreadIndex.flush_bulk).
+        assert index.bulk is not None
         index.bulk.append(values)
-        return IngestResult("stored", None, conversation.id, new)
+        result = IngestResult("stored", None, conversation.id, new)
+        if conversation.id is None:
+            index.wait_for_id(values, result, conversation)
+        return result
+    assert conversation.id is not None
     email = EmailMessage(**values)
     session.add(email)
     session.flush()

@@ -24,6 +24,22 @@ from pydantic import (
     ValidationError,
 )
 
+from helpline_core.protocol_email import (
+    CEmailForget,
+    CEmailHandover,
+    CEmailList,
+    CEmailOpen,
+    CEmailReply,
+    CEmailTake,
+    CQuarantineList,
+    CQuarantineOpen,
+    SEmailList,
+    SEmailNew,
+    SEmailThread,
+    SQuarantineItem,
+    SQuarantineList,
+)
+
 PROTOCOL_VERSION = 1
 # Hard caps independent of configuration; the relay applies its configured (smaller) limits too.
 HARD_MAX_FRAME_BYTES = 1024 * 1024
@@ -408,7 +424,15 @@ ConsoleFrame = Annotated[
     | COverview
     | CJoin
     | CTakeOver
-    | CLogout,
+    | CLogout
+    | CEmailList
+    | CEmailOpen
+    | CEmailReply
+    | CEmailTake
+    | CEmailHandover
+    | CEmailForget
+    | CQuarantineList
+    | CQuarantineOpen,
     Field(discriminator="type"),
 ]
 
@@ -567,7 +591,12 @@ ConsoleServerFrame = Annotated[
     | SOk
     | STeamOverview
     | SError
-    | SReconnect,
+    | SReconnect
+    | SEmailList
+    | SEmailThread
+    | SEmailNew
+    | SQuarantineList
+    | SQuarantineItem,
     Field(discriminator="type"),
 ]
 

@@ -1,0 +1,218 @@
+"""The email frames of the console protocol (docs/protocol.md, "Email").
+
+Kept apart from `helpline_core.protocol` (which adds them to its unions) so the chat frames stay
+readable. New frames only: PROTOCOL_VERSION does not change. Every string that came from a
+sender (subject, names, addresses, bodies, attachment names, quarantine previews) is visitor
+text: clients show it literally, never as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+# Same rules as in protocol.py, repeated here to avoid an import cycle.
+MAX_REPLY_CHARS = 20_000
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text contains NUL")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("text is not valid Unicode") from error
+    return value
+
+
+ConversationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,36}$")]
+ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,40}$")]
+Username = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
+ReplyBody = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_REPLY_CHARS),
+    AfterValidator(_no_nul),
+]
+
+
+class _Frame(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Request(_Frame):
+    ref: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+# ----- console -> relay -----
+
+
+class CEmailList(_Request):
+    """The team's email conversations waiting for an answer (overdue first)."""
+
+    type: Literal["email_list"]
+    include_answered: bool = False
+
+
+class CEmailOpen(_Request):
+    """Read a thread (audited); answered with `email_thread`."""
+
+    type: Literal["email_open"]
+    conversation: ConversationId
+
+
+class CEmailReply(_Request):
+    """Queue a reply in the outbox; `ok` (action email_reply) once it is committed.
+
+    The field is `body`, not `text`: an email may be longer than a chat line, so the chat's
+    max_message_chars does not apply (max_frame_bytes and MAX_REPLY_CHARS still do)."""
+
+    type: Literal["email_reply"]
+    conversation: ConversationId
+    client_id: ClientId
+    body: ReplyBody
+
+
+class CEmailTake(_Request):
+    """Make this email conversation mine."""
+
+    type: Literal["email_take"]
+    conversation: ConversationId
+
+
+class CEmailHandover(_Request):
+    """Give this email conversation to a colleague (online or not)."""
+
+    type: Literal["email_handover"]
+    conversation: ConversationId
+    to_user: Username
+
+
+class CEmailForget(_Request):
+    """ "Please don't keep my email" (E3): mark the thread for deletion (database and IMAP)."""
+
+    type: Literal["email_forget"]
+    conversation: ConversationId
+
+
+class CQuarantineList(_Request):
+    type: Literal["quarantine_list"]
+
+
+class CQuarantineOpen(_Request):
+    """A safe summary of one quarantined email (audited): never the raw bytes."""
+
+    type: Literal["quarantine_open"]
+    id: int
+
+
+EmailConsoleFrame = (
+    CEmailList
+    | CEmailOpen
+    | CEmailReply
+    | CEmailTake
+    | CEmailHandover
+    | CEmailForget
+    | CQuarantineList
+    | CQuarantineOpen
+)
+EMAIL_REQUEST_TYPES = frozenset(
+    {
+        "email_list",
+        "email_open",
+        "email_reply",
+        "email_take",
+        "email_handover",
+        "email_forget",
+        "quarantine_list",
+        "quarantine_open",
+    }
+)
+
+# ----- relay -> console -----
+
+
+class EmailListItem(_Frame):
+    conversation: ConversationId
+    team: str
+    subject: str
+    sender_name: str | None
+    sender_address: str | None
+    received_at: datetime | None  # the last inbound email
+    due_at: datetime | None
+    seconds_left: int | None  # negative: overdue; None: answered
+    overdue: bool
+    emails: int
+    counsellor: str | None  # username of the assigned counsellor
+    answered_at: datetime | None = None
+
+
+class SEmailList(_Frame):
+    type: Literal["email_list"] = "email_list"
+    items: list[EmailListItem]
+
+
+class EmailAttachmentInfo(_Frame):
+    name: str | None
+    type: str | None  # detected type, else the declared one
+    size: int
+    dropped: str | None = None  # why it was not kept
+
+
+class ThreadEmailItem(_Frame):
+    direction: Literal["in", "out"]
+    from_name: str | None
+    from_address: str | None
+    at: datetime
+    subject: str
+    body: str
+    attachments: list[EmailAttachmentInfo]
+    outbox_state: str | None = None  # outgoing: queued, sent, failed
+
+
+class SEmailThread(_Frame):
+    type: Literal["email_thread"] = "email_thread"
+    conversation: ConversationId
+    subject: str
+    counsellor: str | None
+    due_at: datetime | None
+    seconds_left: int | None
+    emails: list[ThreadEmailItem]
+
+
+class SEmailNew(_Frame):
+    """New mail (or a change) for the team: ask for `email_list` again."""
+
+    type: Literal["email_new"] = "email_new"
+    conversation: ConversationId | None = None
+    quarantined: bool = False
+
+
+class QuarantineListItem(_Frame):
+    id: int
+    mailbox: str
+    reason: str
+    size: int
+    received_at: datetime
+
+
+class SQuarantineList(_Frame):
+    type: Literal["quarantine_list"] = "quarantine_list"
+    items: list[QuarantineListItem]
+
+
+class SQuarantineItem(_Frame):
+    """A summary of a quarantined email: its reason and a text preview with every control
+    character replaced; clients still show the preview as plain text."""
+
+    type: Literal["quarantine_item"] = "quarantine_item"
+    id: int
+    mailbox: str
+    reason: str
+    size: int
+    received_at: datetime
+    preview: str
+
+
+EmailServerFrame = SEmailList | SEmailThread | SEmailNew | SQuarantineList | SQuarantineItem

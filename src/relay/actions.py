@@ -37,6 +37,20 @@ async def finish(relay: Relay, chat: LiveChat, reason: p.EndReason, actor: str) 
         relay.hub.overview_changed()
 
 
+async def return_to_queue(relay: Relay, chat: LiveChat) -> None:
+    """The counsellor did not come back within the resume time: the chat waits again."""
+    chat.state = "queued"
+    chat.owner = None
+    chat.owner_name = None
+    chat.last_position = None
+    await relay.store.write(
+        lambda s: chats.requeue(
+            s, relay.key, conversation_id=chat.id, team_code=chat.team, actor="system"
+        )
+    )
+    relay.hub.queue_changed()
+
+
 _SENDERS: dict[Sender, p.SenderKind] = {
     Sender.VISITOR: "visitor",
     Sender.COUNSELLOR: "counsellor",

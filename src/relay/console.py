@@ -8,6 +8,7 @@ Everything read or done is audited with actor "counsellor:<username>" (ids only,
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,9 @@ from websockets.asyncio.server import ServerConnection
 from helpline_core import protocol as p
 from helpline_core.db import session_scope
 from helpline_core.models import Team
+from helpline_core.protocol_email import EMAIL_REQUEST_TYPES
 from helpline_core.services import accounts, audit
+from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps
 from relay.context import Relay
 from relay.hub import Presence
@@ -112,6 +115,9 @@ class ConsoleSession:
         if isinstance(frame, p.CLogout):
             self.peer.close(1000, "logged out")
             return
+        if frame.type in EMAIL_REQUEST_TYPES:
+            await EmailOps(self.relay, self.me, self.peer).handle(frame)  # type: ignore[arg-type]
+            return
         ops = ConsoleOps(self.relay, self.me, self.peer)
         handler: Callable[[Any], Any] = getattr(ops, f"do_{frame.type}")
         await handler(frame)
@@ -164,6 +170,7 @@ class ConsoleSession:
         if existing is not None:
             fresh.status = existing.status if existing.status != "offline" else "available"
         fresh.peer = self.peer
+        fresh.gone_deadline = None
         self.hub.presence[fresh.username] = fresh
         return fresh
 
@@ -173,6 +180,7 @@ class ConsoleSession:
             return
         me.peer = None
         me.watching_overview = False
+        me.gone_deadline = time.monotonic() + self.relay.resume_seconds
         for chat in self.hub.chats_of(me.username):
             self.hub.to_visitor(chat, p.SHolding())
         if not self.relay.stopping:

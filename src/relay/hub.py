@@ -60,6 +60,7 @@ class Presence:
     status: p.Availability = "available"
     peer: Peer | None = None
     watching_overview: bool = False
+    gone_deadline: float | None = None  # monotonic; logged out: their chats return after it
 
     @property
     def is_lead(self) -> bool:
@@ -238,6 +239,23 @@ class Hub:
             for c in self.chats.values()
             if c.visitor is None and c.gone_deadline is not None and c.gone_deadline <= now
         ]
+
+    def orphaned(self, now: float, started: float, grace: float) -> list[LiveChat]:
+        """Active chats whose counsellor stayed away longer than the resume time."""
+        found = []
+        for chat in self.chats.values():
+            if chat.state != "active" or chat.owner is None:
+                continue
+            owner = self.presence.get(chat.owner)
+            if owner is None:
+                deadline = started + grace  # restored after a restart; never logged in since
+            elif owner.peer is None and owner.gone_deadline is not None:
+                deadline = owner.gone_deadline
+            else:
+                continue
+            if deadline <= now:
+                found.append(chat)
+        return found
 
     def broadcast(self, frame: BaseModel) -> None:
         """To every connection (the `reconnect` frame at shutdown)."""

@@ -112,7 +112,15 @@ class RelayServer:
         except ImportError:
             log.warning("mail is configured but relay.mail_worker is not installed; no email")
             return
-        worker = module.run_mail_worker(self.settings, self.engine, self.stop_event)
+        from relay import console_email  # the console's "new mail" pushes and reply wake-up
+
+        worker = module.run_mail_worker(
+            self.settings,
+            self.engine,
+            self.stop_event,
+            on_result=console_email.new_mail_notifier(self.relay),
+            wake=console_email.wake_event(self.relay),
+        )
         self.tasks.append(asyncio.create_task(worker, name="mail-worker"))
 
     @property
@@ -152,13 +160,17 @@ class RelayServer:
         )
 
     async def _ticker(self) -> None:
-        """End chats whose visitor did not come back; re-route chats that waited long."""
+        """End chats whose visitor did not come back, requeue those whose counsellor did not,
+        and re-offer chats that waited long to every team."""
         offered: set[str] = set()
         while True:
             await asyncio.sleep(TICK_SECONDS)
             hub = self.relay.hub
-            for chat in hub.expired(time.monotonic()):
+            now = time.monotonic()
+            for chat in hub.expired(now):
                 await actions.finish(self.relay, chat, "expired", "system")
+            for chat in hub.orphaned(now, self.relay.started, self.relay.resume_seconds):
+                await actions.return_to_queue(self.relay, chat)
             now_any = {c.public_id for c in hub.queue() if hub.any_team(c)}
             if now_any - offered:
                 hub.queue_changed()

@@ -137,3 +137,28 @@ async def test_secure_cookie_behind_a_tls_proxy(settings: object, engine: Engine
     assert cookie.startswith("__Host-helpline_chat=")
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert "Path=/" in cookie and "Domain" not in cookie
+
+
+async def test_counsellor_drop_holds_then_returns_the_chat_to_the_queue(
+    relay: RunningRelay, ann: str, make_counsellor: object
+) -> None:
+    assert callable(make_counsellor)
+    make_counsellor("nina", team="limburg", display_name="Nina")
+    async with visitor(relay.ws_url) as v:
+        await v.start("Mira", region="limburg")
+        async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as a:
+            conversation = (await a.take_next()).conversation.id
+            await v.expect(p.SJoined)
+        await v.expect(p.SHolding)
+        # Ann comes back in time: the visitor is told, and the chat is still hers.
+        async with console(relay.ws_url, username=ann, password=TEST_PASSWORD):
+            await v.expect(p.SResumed)
+        await v.expect(p.SHolding)
+        ann_presence = relay.server.relay.hub.presence[ann]
+        ann_presence.gone_deadline = time.monotonic() - 1  # as if five minutes passed
+        queued = await v.expect(p.SQueued)
+        assert queued.position == 1
+        async with console(relay.ws_url, username="nina", password=TEST_PASSWORD) as n:
+            taken = await n.take_next()
+            assert taken.conversation.id == conversation
+            assert (await v.expect(p.SJoined)).name == "Nina"

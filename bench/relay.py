@@ -116,7 +116,16 @@ def prepare_relay(pairs: int, database: str | None) -> tuple[Path, dict[str, str
     from helpline_core.services.teams import sync_teams
 
     data = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
-    url = database or f"sqlite:///{data / 'helpline.sqlite3'}"
+    url = f"sqlite:///{data / 'helpline.sqlite3'}"
+    if database:
+        # A fresh schema of its own, so that the bench never touches other data.
+        admin = make_engine(database)
+        with admin.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS helpline_bench CASCADE"))
+            connection.execute(text("CREATE SCHEMA helpline_bench"))
+        admin.dispose()
+        separator = "&" if "?" in database else "?"
+        url = f"{database}{separator}options=-csearch_path%3Dhelpline_bench"
     config = data / "helpline.toml"
     config.write_text(
         f'data_dir = "{data}"\n[database]\nurl = "{url}"\n[chat_hours]\nalways_open = true\n'
@@ -125,9 +134,6 @@ def prepare_relay(pairs: int, database: str | None) -> tuple[Path, dict[str, str
     )
     settings = load_settings(config, environ={})
     engine = make_engine(settings.database_url)
-    if database:
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS bench CASCADE"))
     schema.upgrade(engine)
     hashed = accounts.hash_password(PASSWORD)  # one argon2 hash, shared: set-up speed only
     with session_scope(engine) as session:

@@ -1,0 +1,177 @@
+"""The email list: the team's email conversations waiting for an answer, overdue first.
+
+Every subject, sender name and address is visitor text: it reaches the screen only through
+`safe.visitor_text`, as a rich Text cell (a plain str cell would be parsed as markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from helpline_core.protocol_email import CEmailList, EmailListItem, SEmailList
+from helpline_tui.client_types import RequestError
+from helpline_tui.email_text import et, time_left
+from helpline_tui.safe import visitor_text
+
+if TYPE_CHECKING:
+    from helpline_core.canned import CannedReply
+    from helpline_tui.client import ConsoleClient
+
+REFRESH_SECONDS = 30.0  # the clock on every row moves; new mail also arrives between pushes
+
+
+def list_bindings() -> list[BindingType]:
+    return [
+        Binding("escape", "back", et("key.email_back"), priority=True),
+        Binding("enter", "open", et("key.email_open"), show=True),
+        Binding("f5", "reload", et("key.email_refresh"), priority=True),
+        Binding("f6", "toggle_answered", et("key.email_all"), priority=True),
+        Binding("f7", "quarantine", et("key.quarantine"), priority=True),
+        Binding("f1", "help", "Help", priority=True),
+    ]
+
+
+def sender(item: EmailListItem) -> Text:
+    name = item.sender_name or ""
+    address = item.sender_address or ""
+    both = f"{name} <{address}>" if name and address else name or address
+    return visitor_text(both[:200])
+
+
+def subject_text(subject: str) -> Text:
+    return visitor_text(subject[:300]) if subject.strip() else Text(et("email.no_subject"))
+
+
+async def ask(screen: Screen[Any], request: Awaitable[Any]) -> Any | None:
+    """Await a console request; a refusal is shown (our words and its code), never raised."""
+    try:
+        return await request
+    except RequestError as error:
+        screen.notify(et("email.refused", reason=error.code), severity="error", markup=False)
+        return None
+
+
+class EmailListScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = list_bindings()
+    bindings = staticmethod(list_bindings)
+    DEFAULT_CSS = """
+    EmailListScreen .email-title { text-style: bold; background: $boost; padding: 0 1; }
+    EmailListScreen #email-table { height: 1fr; }
+    EmailListScreen #email-empty { color: $text-muted; padding: 1; }
+    EmailListScreen .overdue { color: $error; }
+    """
+
+    def __init__(
+        self,
+        client: ConsoleClient,
+        timezone: tzinfo,
+        canned: dict[str, list[CannedReply]],
+        canned_values: dict[str, str],
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.timezone = timezone
+        self.canned = canned
+        self.canned_values = canned_values
+        self.include_answered = False
+        self.items: list[EmailListItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(et("email.title")), classes="email-title")
+        yield DataTable(id="email-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(et("email.empty")), id="email-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("left", "subject", "from", "count", "who"):
+            table.add_column(et(f"email.col.{key}"), key=key)
+        self.reload()
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    def reload(self) -> None:
+        self.run_worker(self._reload(), group="email-list", exclusive=True)
+
+    async def _reload(self) -> None:
+        frame = CEmailList(type="email_list", include_answered=self.include_answered)
+        answer = await ask(
+            self,
+            self.client.request(frame, lambda f: f.type == "email_list"),  # type: ignore[arg-type]
+        )
+        if isinstance(answer, SEmailList):
+            self.show(answer.items)
+
+    def show(self, items: list[EmailListItem]) -> None:
+        self.items = items
+        table = self.query_one(DataTable)
+        selected = self.selected()
+        table.clear()
+        me = getattr(getattr(self.client.state, "me", None), "username", None)
+        for item in items:
+            style = "bold red" if item.overdue else ""
+            who = et("email.me") if item.counsellor and item.counsellor == me else item.counsellor
+            table.add_row(
+                Text(time_left(item.seconds_left), style=style),
+                subject_text(item.subject),
+                sender(item),
+                Text(str(item.emails)),
+                visitor_text(who or ""),
+                key=item.conversation,
+            )
+        if selected is not None and selected in {item.conversation for item in items}:
+            table.move_cursor(row=table.get_row_index(selected))
+        self.query_one("#email-empty").display = not items
+        table.display = bool(items)
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    # ----- actions -----
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open(str(event.row_key.value))
+
+    def action_open(self) -> None:
+        conversation = self.selected()
+        if conversation is not None:
+            self.open(conversation)
+
+    def open(self, conversation: str) -> None:
+        from helpline_tui.screens.email_thread import EmailThreadScreen
+
+        screen = EmailThreadScreen(
+            self.client, conversation, self.timezone, self.canned, self.canned_values
+        )
+        self.app.push_screen(screen, lambda _: self.reload())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_toggle_answered(self) -> None:
+        self.include_answered = not self.include_answered
+        self.reload()
+
+    def action_quarantine(self) -> None:
+        from helpline_tui.screens.quarantine import QuarantineScreen
+
+        self.app.push_screen(QuarantineScreen(self.client, self.timezone))
+
+    def action_help(self) -> None:
+        from helpline_tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.BINDINGS))

@@ -1,0 +1,298 @@
+"""One email thread: the emails oldest first, and a reply composer.
+
+In the composer Enter makes a new line (an email is not a chat line); ctrl+s sends. F6 opens
+$VISUAL / $EDITOR on the draft: the app is suspended, the draft lives in a private (0700)
+temporary directory for the editor's lifetime only. Everything from the sender (subject, names,
+addresses, bodies, attachment names) passes through `safe.visitor_text`.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+import uuid
+from datetime import tzinfo
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from helpline_core.protocol_email import (
+    CEmailForget,
+    CEmailHandover,
+    CEmailOpen,
+    CEmailReply,
+    CEmailTake,
+    SEmailThread,
+    ThreadEmailItem,
+)
+from helpline_tui.email_text import et, size, time_left
+from helpline_tui.i18n import current_language
+from helpline_tui.safe import visitor_text
+from helpline_tui.screens.email import ask, subject_text
+
+if TYPE_CHECKING:
+    from helpline_core.canned import CannedReply
+    from helpline_tui.client import ConsoleClient
+
+
+def thread_bindings() -> list[BindingType]:
+    return [
+        Binding("escape", "back", et("key.email_back"), priority=True),
+        Binding("ctrl+s", "send", et("key.email_send"), priority=True),
+        Binding("f3", "take", et("key.email_take"), priority=True),
+        Binding("f5", "handover", et("key.email_handover"), priority=True),
+        Binding("f6", "editor", et("key.email_editor"), priority=True),
+        Binding("ctrl+r", "canned", et("key.email_canned"), priority=True),
+        Binding("f8", "forget", et("key.email_forget"), priority=True),
+        Binding("f1", "help", "Help", priority=True),
+    ]
+
+
+def render_email(email: ThreadEmailItem, timezone: tzinfo) -> Text:
+    """One email as plain Text: a header line of ours around the sender's literal strings."""
+    out = Text(end="")
+    when = email.at.astimezone(timezone).strftime("%d-%m-%Y %H:%M")
+    out.append(f"{et('email.in') if email.direction == 'in' else et('email.out')} ", style="bold")
+    name, address = email.from_name or "", email.from_address or ""
+    out.append_text(visitor_text(f"{name} <{address}>" if name and address else name or address))
+    out.append(f"  {when}", style="dim")
+    if email.outbox_state == "queued":
+        out.append(f"  {et('email.queued')}", style="italic")
+    elif email.outbox_state == "failed":
+        out.append(f"  {et('email.failed')}", style="bold red")
+    out.append("\n")
+    out.append_text(visitor_text(email.body.rstrip(), multiline=True))
+    for attachment in email.attachments:
+        out.append(f"\n📎 {et('email.attachment')}: ", style="dim")
+        out.append_text(visitor_text(attachment.name or "?"))
+        kind = visitor_text(attachment.type or "?")
+        out.append(" (")
+        out.append_text(kind)
+        out.append(f", {size(attachment.size)}")
+        if attachment.dropped:
+            out.append(f", {et('email.dropped')}: ")
+            out.append_text(visitor_text(attachment.dropped))
+        out.append(")")
+    return out
+
+
+class EmailCannedProvider(Provider):
+    """Canned replies for the email composer: the console's language first."""
+
+    def _entries(self) -> list[tuple[str, str, str]]:
+        screen = self.screen
+        if not isinstance(screen, EmailThreadScreen):
+            return []
+        first = current_language()
+        languages = [first, *sorted(x for x in screen.canned if x != first)]
+        return [
+            (f"[{reply.language}] {reply.title}", " ".join(reply.tags), reply.render(values))
+            for language in languages
+            for reply in screen.canned.get(language, [])
+            for values in (screen.canned_values,)
+        ]
+
+    def _insert(self, text: str) -> None:
+        if isinstance(self.screen, EmailThreadScreen):
+            self.screen.insert_text(text)
+
+    async def discover(self) -> Hits:
+        for title, _tags, text in self._entries():
+            yield DiscoveryHit(Text(title), partial(self._insert, text), help=escape(text[:80]))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, tags, text in self._entries():
+            score = max(matcher.match(title), matcher.match(tags) * 0.9, matcher.match(text) * 0.5)
+            if score > 0:
+                hit = partial(self._insert, text)
+                yield Hit(score, matcher.highlight(title), hit, help=escape(text[:80]))
+
+
+class EmailThreadScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = thread_bindings()
+    bindings = staticmethod(thread_bindings)
+    DEFAULT_CSS = """
+    EmailThreadScreen #email-subject { text-style: bold; background: $boost; padding: 0 1; }
+    EmailThreadScreen #email-meta { color: $text-muted; padding: 0 1; }
+    EmailThreadScreen #emails { height: 1fr; }
+    EmailThreadScreen .email { padding: 0 1 1 1; border-bottom: hkey $primary 30%; }
+    EmailThreadScreen #reply { height: 10; border: round $primary 50%; }
+    EmailThreadScreen #reply:focus { border: round $primary; }
+    """
+
+    def __init__(
+        self,
+        client: ConsoleClient,
+        conversation: str,
+        timezone: tzinfo,
+        canned: dict[str, list[CannedReply]],
+        canned_values: dict[str, str],
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.conversation = conversation
+        self.timezone = timezone
+        self.canned = canned
+        self.canned_values = canned_values
+        self.thread: SEmailThread | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="email-subject")
+        yield Static(id="email-meta")
+        yield VerticalScroll(id="emails")
+        reply = TextArea(id="reply", soft_wrap=True, tab_behavior="focus")
+        reply.border_title = et("email.composer")
+        yield reply
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#reply", TextArea).focus()
+
+    def reload(self) -> None:
+        self.run_worker(self._reload(), group="email-thread", exclusive=True)
+
+    async def _reload(self) -> None:
+        frame = CEmailOpen(type="email_open", conversation=self.conversation)
+        answer = await ask(
+            self,
+            self.client.request(
+                frame,  # type: ignore[arg-type]
+                lambda f: f.type == "email_thread" and f.conversation == self.conversation,
+            ),
+        )
+        if isinstance(answer, SEmailThread):
+            await self.show(answer)
+
+    async def show(self, thread: SEmailThread) -> None:
+        self.thread = thread
+        self.query_one("#email-subject", Static).update(subject_text(thread.subject))
+        meta = Text(time_left(thread.seconds_left), style="bold red" if (
+            thread.seconds_left is not None and thread.seconds_left < 0) else "")  # fmt: skip
+        if thread.counsellor:
+            meta.append(" · ")
+            meta.append_text(visitor_text(thread.counsellor))
+        self.query_one("#email-meta", Static).update(meta)
+        box = self.query_one("#emails", VerticalScroll)
+        await box.remove_children()
+        await box.mount_all(
+            Static(render_email(email, self.timezone), classes="email") for email in thread.emails
+        )
+        box.scroll_end(animate=False)
+
+    # ----- actions -----
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_send(self) -> None:
+        text = self.query_one("#reply", TextArea).text.strip()
+        if text:
+            self.run_worker(self._send(text), group="email-send", exclusive=True)
+
+    async def _send(self, text: str) -> None:
+        frame = CEmailReply(
+            type="email_reply",
+            conversation=self.conversation,
+            client_id=uuid.uuid4().hex,
+            body=text,
+        )
+        if await ask(self, self.client.request(frame)) is None:  # type: ignore[arg-type]
+            return  # the draft stays in the composer
+        self.query_one("#reply", TextArea).text = ""
+        self.notify(et("email.sent"), markup=False)
+        self.reload()
+
+    def action_take(self) -> None:
+        frame = CEmailTake(type="email_take", conversation=self.conversation)
+        self.run_worker(self._simple(frame, et("email.taken")), group="email-action")
+
+    async def _simple(self, frame: CEmailTake | CEmailHandover | CEmailForget, done: str) -> None:
+        if await ask(self, self.client.request(frame)) is None:  # type: ignore[arg-type]
+            return
+        self.notify(done, markup=False)
+        if isinstance(frame, CEmailTake):
+            self.reload()
+        else:
+            self.dismiss(None)  # no longer ours to look at
+
+    def action_handover(self) -> None:
+        from helpline_tui.screens.dialogs import TargetDialog
+
+        def chosen(username: str | None) -> None:
+            if not username:
+                return
+            frame = CEmailHandover(
+                type="email_handover", conversation=self.conversation, to_user=username.strip()
+            )
+            self.run_worker(self._simple(frame, et("email.handed", to=username.strip())))
+
+        dialog = TargetDialog(et("email.handover.title"), et("email.handover.prompt"))
+        self.app.push_screen(dialog, chosen)
+
+    def action_forget(self) -> None:
+        from helpline_tui.screens.dialogs import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                frame = CEmailForget(type="email_forget", conversation=self.conversation)
+                self.run_worker(self._simple(frame, et("email.forgotten")))
+
+        dialog = ConfirmDialog(et("email.forget.title"), et("email.forget.body"))
+        self.app.push_screen(dialog, confirmed)
+
+    def action_canned(self) -> None:
+        self.app.push_screen(CommandPalette(providers=[EmailCannedProvider]))
+
+    def insert_text(self, text: str) -> None:
+        composer = self.query_one("#reply", TextArea)
+        composer.insert(text)
+        composer.focus()
+
+    def action_editor(self) -> None:
+        composer = self.query_one("#reply", TextArea)
+        try:
+            composer.text = edit_in_editor(self, composer.text)
+        except OSError as error:
+            reason = type(error).__name__
+            self.notify(et("email.editor_failed", reason=reason), severity="error", markup=False)
+
+    def action_help(self) -> None:
+        from helpline_tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.BINDINGS))
+
+
+def editor_command() -> list[str]:
+    return shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+
+
+def edit_in_editor(screen: Screen[None], draft: str) -> str:
+    """Run the user's editor on `draft` and return the edited text. The file is written in a
+    fresh directory only this user can enter (mkdtemp: 0700) and removed with it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="helpline-reply-") as folder:
+        path = Path(folder) / "reply.txt"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(draft)
+        command = [*editor_command(), str(path)]
+        try:
+            with screen.app.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            if not screen.app.is_headless:
+                raise OSError("the terminal cannot be handed to an editor") from None
+            subprocess.run(command, check=False, capture_output=True)
+        return path.read_text(encoding="utf-8")

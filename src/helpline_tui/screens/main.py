@@ -22,6 +22,7 @@ from helpline_core.canned import CannedReply
 from helpline_core.clock import utcnow
 from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient, RequestError
+from helpline_tui.email_text import et
 from helpline_tui.i18n import localized, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens import actions
@@ -47,6 +48,7 @@ def main_bindings() -> list[BindingType]:
         Binding("f8", "end", t("key.end"), priority=True),
         Binding("f9", "team", t("key.team"), priority=True),
         Binding("ctrl+r", "canned", t("key.canned"), priority=True),
+        Binding("f12", "email", et("key.email"), priority=True),
         Binding("ctrl+n", "next_buffer", t("key.next"), priority=True, show=False),
         Binding("ctrl+p", "previous_buffer", t("key.previous"), priority=True, show=False),
         *[
@@ -301,6 +303,14 @@ class MainScreen(Screen[None]):
 
     def _bindings_for_help(self) -> list[BindingType]:
         return main_bindings()
+
+    def action_email(self) -> None:
+        from helpline_tui.screens.email import EmailListScreen
+
+        screen = localized(EmailListScreen)(
+            self.client, self.timezone, self.canned, self.canned_values
+        )
+        self.app.push_screen(screen)
 
     def action_team(self) -> None:
         from helpline_tui.screens.lead import TeamScreen

@@ -4,7 +4,10 @@ Starts a private pymap server, appends N synthetic messages (a third of them rep
 thread, some with an attachment), then measures:
   raw     - aioimaplib: SELECT + UID FETCH BODY.PEEK[] in batches, bytes only, nothing stored
   ingest  - helpline's sync_folder: fetch, parse, thread, store in the database, advance state
-and prints msgs/s for both and their ratio (goal: ingest >= 0.5 x raw). Last line: one JSON object.
+and prints msgs/s for both and their ratio (goal: ingest >= 0.5 x raw). It also prints the CPU
+time each used per message over this process and its children (pymap, parse processes): on a
+shared machine the rates move with others' load, the CPU time much less. Last line: one JSON
+object.
 
     .venv/bin/python bench/mail.py            # 10,000 messages
     .venv/bin/python bench/mail.py --quick    # 1,000 messages
@@ -43,6 +46,28 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def tree_cpu_seconds() -> float:
+    """CPU time (user + system) of this process and every live descendant, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = int(fields[11]) + int(fields[12])
+    total, wanted = 0, {os.getpid()}
+    while wanted:
+        pid = wanted.pop()
+        total += used.get(pid, 0)
+        wanted |= {child for child, parent in parents.items() if parent == pid}
+    return total / ticks
 
 
 def message(number: int) -> bytes:
@@ -145,10 +170,13 @@ def main() -> None:
         filled = time.perf_counter()
         asyncio.run(fill(port, count))
         print(f"appended {count} messages in {time.perf_counter() - filled:.1f}s", file=sys.stderr)
+        cpu = tree_cpu_seconds()
         raw_seconds, raw_bytes = asyncio.run(raw_fetch(port, count))
+        raw_cpu, cpu = tree_cpu_seconds() - cpu, tree_cpu_seconds()
         with tempfile.TemporaryDirectory() as directory:
             url = args.database_url or f"sqlite:///{directory}/bench.sqlite3"
             ingest_seconds, stored = asyncio.run(ingest(port, Path(directory), url))
+            ingest_cpu = tree_cpu_seconds() - cpu
     finally:
         server.terminate()
         server.wait(10)
@@ -157,6 +185,8 @@ def main() -> None:
     print(f"raw FETCH : {count} msgs ({size}) in {raw_seconds:.2f}s = {raw_rate:.0f} msgs/s")
     print(f"ingest    : {stored} msgs stored in {ingest_seconds:.2f}s = {ingest_rate:.0f} msgs/s")
     print(f"ratio     : {ingest_rate / raw_rate:.2f} (goal >= 0.5)")
+    raw_ms, ingest_ms = raw_cpu / count * 1000, ingest_cpu / max(stored, 1) * 1000
+    print(f"CPU time  : raw {raw_ms:.2f} ms/msg, ingest {ingest_ms:.2f} ms/msg (all processes)")
     result = {
         "benchmark": "mail",
         "messages": count,
@@ -165,6 +195,8 @@ def main() -> None:
         "raw_msgs_per_s": round(raw_rate, 1),
         "ingest_msgs_per_s": round(ingest_rate, 1),
         "ratio": round(ingest_rate / raw_rate, 3),
+        "raw_cpu_ms_per_msg": round(raw_ms, 3),
+        "ingest_cpu_ms_per_msg": round(ingest_ms, 3),
         "goal": 0.5,
     }
     print(json.dumps(result))

@@ -1,0 +1,202 @@
+"""The console's email view through a real relay: the list (overdue first), a thread, a reply
+queued in the outbox, $EDITOR, "don't keep my email", and hostile subjects and senders shown
+literally."""
+
+from __future__ import annotations
+
+import stat
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import DataTable, TextArea
+
+from helpline_core.clock import utcnow
+from helpline_core.config import Settings
+from helpline_core.db import session_scope
+from helpline_core.mail.ingest import ingest_message
+from helpline_core.models import Conversation, EmailDirection, EmailMessage, Team
+from helpline_tui.safe import neutralise
+from helpline_tui.screens.email import EmailListScreen
+from helpline_tui.screens.email_thread import EmailThreadScreen
+from helpline_tui.screens.main import MainScreen
+from tests.mail import mail_corpus
+from tests.mail.conftest import with_mailbox
+from tests.support.relay_harness import RunningRelay, running_relay
+from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
+
+HOSTILE_SUBJECT = "[@click=app.quit]klik[/] [link=https://evil.example]x[/link] \x1b]0;pwned\x07"
+HOSTILE_NAME = "\x1b[31mRood\x1b[0m \u202eardnaS [bold]B[/]"
+HOSTILE_BODY = "[@click=app.quit]hier[/]\n\x1b]8;;https://evil.example\x1b\\osc\x1b]8;;\x1b\\"
+
+
+def deliver(engine: Engine, settings: Settings, raw: bytes, days_ago: float) -> str:
+    with session_scope(engine) as session:
+        team = session.exec(select(Team).where(Team.code == "antwerpen")).one()
+        received = utcnow() - timedelta(days=days_ago)
+        ingest_message(session, settings, team=team, raw=raw, received_at=received)
+    with session_scope(engine) as session:
+        found = session.exec(
+            select(EmailMessage).order_by(EmailMessage.id.desc())  # type: ignore[union-attr]
+        ).first()
+        assert found is not None
+        conversation = session.get(Conversation, found.conversation_id)
+        assert conversation is not None
+        return conversation.public_id
+
+
+@pytest.fixture
+def mail_settings(settings: Settings) -> Settings:
+    return with_mailbox(settings, "antwerpen", from_address="antwerpen@helpline.example")
+
+
+@pytest.fixture
+async def mail_relay(mail_settings: Settings, engine: Engine) -> AsyncIterator[RunningRelay]:
+    async with running_relay(mail_settings) as running:
+        yield running
+
+
+async def open_email_list(pilot: Pilot[Any], username: str) -> EmailListScreen:
+    await log_in(pilot, username)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen), "the main screen")
+    await pilot.press("f12")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, EmailListScreen), "email list")
+    screen = pilot.app.screen
+    assert isinstance(screen, EmailListScreen)
+    return screen
+
+
+def rows(screen: EmailListScreen) -> int:
+    return screen.query_one(DataTable).row_count
+
+
+async def test_list_open_and_reply(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    deliver(engine, mail_settings, mail_corpus.simple("<n@v.ex>", subject="nieuw"), 0)
+    old = deliver(engine, mail_settings, mail_corpus.simple("<o@v.ex>", subject="oud"), 9)
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: rows(screen) == 2, "two email rows")
+        assert [item.subject for item in screen.items] == ["oud", "nieuw"]
+        text = screen_text(pilot)
+        assert "over" in text and "nog " in text  # Dutch: "… over" and "nog …"
+        assert text.index("oud") < text.index("nieuw")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
+        thread = app.screen
+        assert isinstance(thread, EmailThreadScreen) and thread.conversation == old
+        await wait_for(pilot, lambda: thread.thread is not None, "the emails")
+        assert "Ik wil graag iets vertellen." in screen_text(pilot)
+        thread.query_one("#reply", TextArea).focus()
+        await pilot.press(*keys("Dag Anna,"), "enter", *keys("welkom."))  # Enter: a new line
+        await pilot.press("ctrl+s")
+
+        def queued() -> EmailMessage | None:
+            with session_scope(engine) as session:
+                return session.exec(
+                    select(EmailMessage).where(EmailMessage.direction == EmailDirection.OUTBOUND)
+                ).first()
+
+        await wait_for(pilot, queued, "the reply in the outbox")
+        row = queued()
+        assert row is not None and row.body_text.startswith("Dag Anna,\nwelkom.")
+        assert str(row.outbox_state) == "queued"
+        await wait_for(pilot, lambda: thread.query_one("#reply", TextArea).text == "")
+
+
+async def test_hostile_subject_sender_and_body_are_literal(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    public_id = deliver(engine, mail_settings, mail_corpus.simple("<h@v.ex>"), 1)
+    # Straight into the database: the console must be safe even if the parser let it through.
+    with session_scope(engine) as session:
+        conversation = session.exec(
+            select(Conversation).where(Conversation.public_id == public_id)
+        ).one()
+        conversation.subject = HOSTILE_SUBJECT
+        email = session.exec(
+            select(EmailMessage).where(EmailMessage.conversation_id == conversation.id)
+        ).one()
+        email.from_name = HOSTILE_NAME
+        email.body_text = HOSTILE_BODY
+        session.add(conversation)
+        session.add(email)
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(200, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: rows(screen) == 1, "the email row")
+        text = screen_text(pilot)
+        assert neutralise(HOSTILE_SUBJECT, multiline=False) in text
+        assert neutralise(HOSTILE_NAME, multiline=False) in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
+        thread = app.screen
+        assert isinstance(thread, EmailThreadScreen)
+        await wait_for(pilot, lambda: thread.thread is not None, "the emails")
+        text = screen_text(pilot)
+        for line in neutralise(HOSTILE_BODY).splitlines():
+            assert line in text
+        assert neutralise(HOSTILE_NAME, multiline=False) in text
+        strips = app.screen._compositor.render_strips()
+        for style in (segment.style for strip in strips for segment in strip if segment.style):
+            assert not style.link
+            assert "@click" not in (style.meta or {})
+        assert not any(ord(c) < 0x20 and c != "\n" for c in text)
+        assert "\u202e" not in text
+        assert app.is_running and app.title == "Helpline console"
+
+
+async def test_editor_and_dont_keep(
+    mail_settings: Settings,
+    mail_relay: RunningRelay,
+    engine: Engine,
+    kim: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    public_id = deliver(engine, mail_settings, mail_corpus.simple("<e@v.ex>"), 0)
+    log = tmp_path / "editor.log"
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import os, stat, sys\n"
+        "path = sys.argv[1]\n"
+        "folder = os.path.dirname(path)\n"
+        "mode = oct(stat.S_IMODE(os.stat(folder).st_mode))\n"
+        f"open({str(log)!r}, 'w').write(folder + ' ' + mode)\n"
+        "text = open(path).read()\n"
+        "open(path, 'w').write(text + ' uit de editor')\n"
+    )
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {script}")
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: rows(screen) == 1, "the email row")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
+        thread = app.screen
+        assert isinstance(thread, EmailThreadScreen)
+        composer = thread.query_one("#reply", TextArea)
+        composer.focus()
+        await pilot.press(*keys("Concept"))
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: composer.text == "Concept uit de editor", "edited draft")
+        folder, mode = log.read_text().split()
+        assert mode == oct(stat.S_IRWXU) and not Path(folder).exists()
+        await pilot.press("f8")  # don't keep: asks first
+        await wait_for(pilot, lambda: app.screen.query("#ok"), "the confirm dialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailListScreen), "back to the list")
+        await wait_for(pilot, lambda: rows(screen) == 0, "the thread gone from the list")
+    with session_scope(engine) as session:
+        conversation = session.exec(
+            select(Conversation).where(Conversation.public_id == public_id)
+        ).one()
+        assert conversation.delete_requested_at is not None

@@ -10,6 +10,7 @@ from typing import Final
 from helpline_tui.i18n import current_language
 
 _STRINGS: Final[dict[str, tuple[str, str]]] = {
+    "email.arrived": ("Nieuwe e-mail voor het team (F12).", "New email for the team (F12)."),
     "email.title": ("E-mail van het team", "The team's email"),
     "email.empty": ("Geen e-mail die op antwoord wacht.", "No email waiting for an answer."),
     "email.col.left": ("Tijd", "Time"),

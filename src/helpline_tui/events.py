@@ -77,6 +77,14 @@ class NeedSync:
     after: int
 
 
+@dataclass(frozen=True)
+class EmailNew:
+    """New email for my team, or an email conversation handed to me: refresh the email list."""
+
+    conversation: str | None
+    quarantined: bool
+
+
 Event = (
     Connection
     | LoggedIn
@@ -89,4 +97,5 @@ Event = (
     | OverviewChanged
     | ServerError
     | NeedSync
+    | EmailNew
 )

@@ -59,6 +59,8 @@ def apply_frame(state: ClientState, frame: ConsoleServerFrame) -> list[ev.Event]
         return [ev.QueueChanged(added)]
     if frame.type == "conversation":
         return _conversation(state, frame)
+    if frame.type == "email_new":
+        return [ev.EmailNew(frame.conversation, frame.quarantined)]
     if frame.type == "team_overview":
         state.overview = frame
         return [ev.OverviewChanged()]

@@ -17,17 +17,21 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TextArea
 
+from helpline_core import protocol as p
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
-from helpline_core.mail.ingest import ingest_message
+from helpline_core.mail.ingest import ingest_message, quarantine
 from helpline_core.models import Conversation, EmailDirection, EmailMessage, Team
 from helpline_tui.safe import neutralise
 from helpline_tui.screens.email import EmailListScreen
 from helpline_tui.screens.email_thread import EmailThreadScreen
 from helpline_tui.screens.main import MainScreen
+from helpline_tui.screens.quarantine import QuarantineItemScreen, QuarantineScreen
+from tests.conftest import TEST_PASSWORD, MakeCounsellor
 from tests.mail import mail_corpus
 from tests.mail.conftest import with_mailbox
+from tests.support.console_client import console
 from tests.support.relay_harness import RunningRelay, running_relay
 from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
 
@@ -200,3 +204,46 @@ async def test_editor_and_dont_keep(
             select(Conversation).where(Conversation.public_id == public_id)
         ).one()
         assert conversation.delete_requested_at is not None
+
+
+async def test_handed_over_email_appears_and_quarantine_is_a_summary(
+    mail_settings: Settings,
+    mail_relay: RunningRelay,
+    engine: Engine,
+    kim: str,
+    make_counsellor: MakeCounsellor,
+) -> None:
+    make_counsellor("ann", team="limburg", display_name="Ann")
+    with session_scope(engine) as session:
+        team = session.exec(select(Team).where(Team.code == "limburg")).one()
+        ingest_message(
+            session,
+            mail_settings,
+            team=team,
+            raw=mail_corpus.simple("<l@v.ex>"),
+            received_at=utcnow(),
+        )
+        public_id = session.exec(select(Conversation.public_id)).one()
+        quarantine(
+            session, mailbox="antwerpen", raw=b"\x1b]0;pwned\x07[@click=app.quit]", reason="r"
+        )
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: screen.query_one("#email-empty").display, "an empty list")
+        async with console(mail_relay.ws_url) as ann:
+            await ann.login("ann", TEST_PASSWORD)
+            await ann.send(type="email_handover", conversation=public_id, to_user=kim, ref="h")
+            await ann.expect(p.SOk, lambda f: f.ref == "h")
+        # The relay pushes email_new; the open list reloads by itself.
+        await wait_for(pilot, lambda: rows(screen) == 1, "the handed-over email")
+        assert screen.items[0].counsellor == kim and "jij" in screen_text(pilot)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuarantineScreen), "quarantine")
+        table = app.screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1, "the quarantined email")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuarantineItemScreen), "summary")
+        await wait_for(pilot, lambda: "[@click=app.quit]" in screen_text(pilot), "the preview")
+        text = screen_text(pilot)
+        assert "\x1b" not in text and "\x07" not in text and app.is_running

@@ -11,7 +11,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -57,6 +57,15 @@ async def ask(screen: Screen[Any], request: Awaitable[Any]) -> Any | None:
     except RequestError as error:
         screen.notify(et("email.refused", reason=error.code), severity="error", markup=False)
         return None
+
+
+def email_arrived(app: App[Any]) -> None:
+    """`email_new`: refresh an open email list, or else say (in our words) that mail came."""
+    for screen in app.screen_stack:
+        if isinstance(screen, EmailListScreen):
+            screen.reload()
+            return
+    app.notify(et("email.arrived"), markup=False)
 
 
 class EmailListScreen(Screen[None]):

@@ -230,6 +230,10 @@ class MainScreen(Screen[None]):
             self._alert(event.added)
         elif isinstance(event, ev.ServerError):
             self.notify(self.refusal(event.code), severity="error", markup=False)
+        elif isinstance(event, ev.EmailNew):
+            from helpline_tui.screens.email import email_arrived
+
+            email_arrived(self.app)
         elif isinstance(event, ev.Connection | ev.LoggedIn):
             for pane in self.query(ConversationPane):
                 pane.refresh_info()

@@ -11,6 +11,12 @@ from helpline_tui.i18n import current_language
 
 _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "email.arrived": ("Nieuwe e-mail voor het team (F12).", "New email for the team (F12)."),
+    "help.email_enter": (
+        "nieuwe regel in het antwoord (ctrl+s verzendt)",
+        "new line in the reply (ctrl+s sends)",
+    ),
+    "help.email_tab": ("volgend / vorig veld", "next / previous field"),
+    "help.email_palette": ("opdrachtenpalet", "command palette"),
     "email.title": ("E-mail van het team", "The team's email"),
     "email.empty": ("Geen e-mail die op antwoord wacht.", "No email waiting for an answer."),
     "email.col.left": ("Tijd", "Time"),

@@ -23,6 +23,7 @@ from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message, quarantine
 from helpline_core.models import Conversation, EmailDirection, EmailMessage, Team
+from helpline_tui.i18n import t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens.email import EmailListScreen
 from helpline_tui.screens.email_thread import EmailThreadScreen
@@ -187,6 +188,11 @@ async def test_editor_and_dont_keep(
         await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
         thread = app.screen
         assert isinstance(thread, EmailThreadScreen)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "nieuwe regel" in screen_text(pilot), "the email help")
+        assert "ctrl+s" in screen_text(pilot) and t("help.enter") not in screen_text(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is thread, "the thread again")
         composer = thread.query_one("#reply", TextArea)
         composer.focus()
         await pilot.press(*keys("Concept"))

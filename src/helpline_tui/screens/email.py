@@ -68,6 +68,19 @@ def email_arrived(app: App[Any]) -> None:
     app.notify(et("email.arrived"), markup=False)
 
 
+def email_help(bindings: list[BindingType], *extra: tuple[str, str]) -> Screen[None]:
+    """The help screen with the email view's keys (not the chat's "Enter sends")."""
+    from helpline_tui.screens.help import HelpScreen
+
+    screen = HelpScreen([])
+    screen._rows = [
+        (binding.key, binding.description)
+        for binding in bindings
+        if isinstance(binding, Binding) and binding.show
+    ] + [*extra, ("tab / shift+tab", et("help.email_tab")), ("f10", et("help.email_palette"))]
+    return screen
+
+
 class EmailListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list_bindings()
     bindings = staticmethod(list_bindings)
@@ -181,6 +194,4 @@ class EmailListScreen(Screen[None]):
         self.app.push_screen(QuarantineScreen(self.client, self.timezone))
 
     def action_help(self) -> None:
-        from helpline_tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(email_help(self.BINDINGS))

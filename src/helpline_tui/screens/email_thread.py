@@ -39,7 +39,7 @@ from helpline_core.protocol_email import (
 from helpline_tui.email_text import et, size, time_left
 from helpline_tui.i18n import current_language
 from helpline_tui.safe import visitor_text
-from helpline_tui.screens.email import ask, subject_text
+from helpline_tui.screens.email import ask, email_help, subject_text
 
 if TYPE_CHECKING:
     from helpline_core.canned import CannedReply
@@ -270,9 +270,7 @@ class EmailThreadScreen(Screen[None]):
             self.notify(et("email.editor_failed", reason=reason), severity="error", markup=False)
 
     def action_help(self) -> None:
-        from helpline_tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(email_help(self.BINDINGS, ("enter", et("help.email_enter"))))
 
 
 def editor_command() -> list[str]:

@@ -169,6 +169,30 @@ async def test_oversized_message_is_quarantined_with_its_start(
         assert "exceeds" in row.reason and row.raw.startswith(b"From:")
 
 
+async def test_a_message_longer_than_the_first_fetch_is_read_whole_or_kept_in_part(
+    mailbox: Mailbox, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Messages are first fetched up to OVERSIZE_KEEP_BYTES; make that window small.
+    monkeypatch.setattr(imap_sync, "OVERSIZE_KEEP_BYTES", 1000)
+    limited = mailbox.settings.model_copy(
+        update={"mail": mailbox.settings.mail.model_copy(update={"max_message_bytes": 4000})}
+    )
+    short = mail_corpus.simple("<short@visitor.example>", body="kort")
+    within = mail_corpus.simple("<within@visitor.example>", body="y" * 2500 + " einde")
+    over = mail_corpus.simple("<over@visitor.example>", body="z" * 5000)
+    await mailbox.deliver(short, within, over)
+    report = await sync(limited, engine)
+    assert (report.stored, report.quarantined) == (2, 1)
+    stored = {email.message_id: email for email in emails(engine)}
+    assert stored["<within@visitor.example>"].body_text.endswith("einde")
+    assert stored["<within@visitor.example>"].raw_size == len(within)
+    assert stored["<short@visitor.example>"].raw_size == len(short)
+    with session_scope(engine) as session:
+        (row,) = session.exec(select(QuarantinedEmail))
+        assert row.raw == over[:1000]
+        assert f"message of {len(over)} bytes" in row.reason
+
+
 async def test_wrong_password_and_closed_port(mailbox: Mailbox, tmp_path: object) -> None:
     team = mailbox.settings.team(TEAM)
     assert team is not None

@@ -190,23 +190,37 @@ async def _next_ready(ready: asyncio.Queue[Prepared], fetcher: asyncio.Future[No
 async def _fetch_chunk(
     client: aioimaplib.IMAP4, uids: Sequence[int], limit: int
 ) -> tuple[list[tuple[int, int]], list[Fetched]]:
-    """Sizes first (a message over the limit is fetched only in part), then the messages.
+    """The messages of a batch; one over the limit only in part.
 
-    Returns (uid, size) for every UID asked for (0 when it vanished meanwhile) and what came."""
-    response = await client.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)")
-    sizes = {item.uid: item.size or 0 for item in parse_fetch(_check(response, "FETCH").lines)}
-    chunk = [(uid, sizes.get(uid, 0)) for uid in uids]
-    normal = [uid for uid, size in chunk if uid in sizes and size <= limit]
-    oversize = [uid for uid, size in chunk if size > limit]
-    fetched: list[Fetched] = []
-    if normal:
-        response = await client.uid("fetch", uid_set(normal), "(UID INTERNALDATE BODY.PEEK[])")
-        fetched.extend(parse_fetch(_check(response, "FETCH").lines))
-    for uid in oversize:
-        part = f"(UID INTERNALDATE RFC822.SIZE BODY.PEEK[]<0.{OVERSIZE_KEEP_BYTES}>)"
-        response = await client.uid("fetch", str(uid), part)
-        fetched.extend(parse_fetch(_check(response, "FETCH").lines))
-    return chunk, fetched
+    Every message is first fetched up to OVERSIZE_KEEP_BYTES: what comes shorter than that is the
+    whole message (asking the size first would cost the server nearly as much as the message).
+    Only for the few that fill the window is the size asked for; those within the limit are then
+    fetched whole, the others keep their start. Returns (uid, size) for every UID asked for (0
+    when it vanished meanwhile) and what came."""
+    window = OVERSIZE_KEEP_BYTES
+    response = await client.uid(
+        "fetch", uid_set(uids), f"(UID INTERNALDATE BODY.PEEK[]<0.{window}>)"
+    )
+    fetched = [f for f in parse_fetch(_check(response, "FETCH").lines) if f.body is not None]
+    sizes = {f.uid: len(f.body or b"") for f in fetched}
+    long = [uid for uid in uids if sizes.get(uid, 0) >= window]
+    if long:
+        response = await client.uid("fetch", uid_set(long), "(UID RFC822.SIZE)")
+        real = {f.uid: f.size or 0 for f in parse_fetch(_check(response, "FETCH").lines)}
+        sizes.update((uid, size) for uid, size in real.items() if uid in sizes)
+        whole = [uid for uid in long if uid in real and real[uid] <= limit]
+        complete: dict[int, Fetched] = {}
+        if whole:
+            response = await client.uid("fetch", uid_set(whole), "(UID INTERNALDATE BODY.PEEK[])")
+            complete = {
+                f.uid: f for f in parse_fetch(_check(response, "FETCH").lines) if f.body is not None
+            }
+        # Expunged meanwhile: left out, as if it had gone before the first FETCH.
+        gone = {uid for uid in long if uid not in real} | (set(whole) - complete.keys())
+        fetched = [complete.get(f.uid, f) for f in fetched if f.uid not in gone]
+        for uid in gone:
+            del sizes[uid]
+    return [(uid, sizes.get(uid, 0)) for uid in uids], fetched
 
 
 def store_batch(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.utils
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -212,6 +213,8 @@ def _header_text(name: str, value: str) -> str:
         return value
 
 
+# Address headers repeat (the team's To, a visitor's From): the parsed result is remembered.
+@functools.lru_cache(maxsize=1024)
 def _sender(value: str) -> tuple[str | None, str | None]:
     pairs = email.utils.getaddresses([_header_text("from", value)])
     for name, address in pairs:
@@ -221,6 +224,7 @@ def _sender(value: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+@functools.lru_cache(maxsize=1024)
 def _addresses(value: str) -> tuple[str, ...]:
     if not value:
         return ()

@@ -22,7 +22,7 @@ from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message, quarantine
-from helpline_core.models import Conversation, EmailDirection, EmailMessage, Team
+from helpline_core.models import Conversation, Counsellor, EmailDirection, EmailMessage, Team
 from helpline_tui.i18n import t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens.email import EmailListScreen
@@ -253,3 +253,33 @@ async def test_handed_over_email_appears_and_quarantine_is_a_summary(
         await wait_for(pilot, lambda: "[@click=app.quit]" in screen_text(pilot), "the preview")
         text = screen_text(pilot)
         assert "\x1b" not in text and "\x07" not in text and app.is_running
+
+
+async def test_take_and_hand_over(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str, bert: str
+) -> None:
+    public_id = deliver(engine, mail_settings, mail_corpus.simple("<th@v.ex>"), 0)
+
+    def owner() -> str | None:
+        with session_scope(engine) as session:
+            conversation = session.exec(
+                select(Conversation).where(Conversation.public_id == public_id)
+            ).one()
+            if conversation.counsellor_id is None:
+                return None
+            found = session.get(Counsellor, conversation.counsellor_id)
+            return found.username if found else None
+
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: rows(screen) == 1, "the email row")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: owner() == kim, "taken")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.screen.query("Input"), "the hand-over dialog")
+        await pilot.press(*keys(bert), "enter")
+        await wait_for(pilot, lambda: owner() == bert, "handed over")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailListScreen), "back to the list")

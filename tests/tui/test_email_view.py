@@ -283,3 +283,24 @@ async def test_take_and_hand_over(
         await pilot.press(*keys(bert), "enter")
         await wait_for(pilot, lambda: owner() == bert, "handed over")
         await wait_for(pilot, lambda: isinstance(app.screen, EmailListScreen), "back to the list")
+
+
+async def test_canned_reply_in_the_email_composer(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    deliver(engine, mail_settings, mail_corpus.simple("<c@v.ex>"), 0)
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: rows(screen) == 1, "the email row")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
+        thread = app.screen
+        assert isinstance(thread, EmailThreadScreen)
+        await pilot.press("ctrl+r")
+        await pilot.press(*keys("noodnummers"))
+        await wait_for(pilot, lambda: "Noodnummers" in screen_text(pilot), "the canned reply")
+        await pilot.press("enter")
+        composer = thread.query_one("#reply", TextArea)
+        await wait_for(pilot, lambda: "112" in composer.text, "the inserted text")
+        assert "{" not in composer.text

@@ -181,19 +181,18 @@ class EmailOps:
         self.ok(frame, "email_take", frame.conversation)
 
     async def do_email_handover(self, frame: pe.CEmailHandover) -> None:
-        team = await self.assign(frame, frame.conversation, frame.to_user, "email.handover")
+        await self.assign(frame, frame.conversation, frame.to_user, "email.handover")
         self.ok(frame, "email_handover", frame.conversation)
-        del team
         target = self.relay.hub.presence.get(frame.to_user)
         if target is not None and target.peer is not None:
             target.peer.send(pe.SEmailNew(conversation=frame.conversation))
 
     async def assign(
         self, frame: pe.EmailConsoleFrame, public_id: str, username: str, action: str
-    ) -> str | None:
-        """Give the conversation to `username` (and to their team); returns that team's code."""
+    ) -> None:
+        """Give the conversation to `username` and move it to their team (S1: they see it)."""
 
-        def run(session: Session) -> str | None:
+        def run(session: Session) -> None:
             conversation = self._visible(session, public_id)
             who = session.exec(select(Counsellor).where(Counsellor.username == username)).first()
             if who is None or not who.active:
@@ -211,10 +210,8 @@ class EmailOps:
                 object_id=public_id,
                 detail={"to": username} if username != self.me.username else None,
             )
-            team = session.get(Team, who.team_id) if who.team_id else None
-            return team.code if team else None
 
-        return await self.relay.store.write(run)
+        await self.relay.store.write(run)
 
     def _visible(self, session: Session, public_id: str) -> Conversation:
         conversation = session.exec(

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 from helpline_core.protocol_email import CEmailList, EmailListItem, SEmailList
 from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import et, time_left
+from helpline_tui.i18n import localized, t
 from helpline_tui.safe import visitor_text
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def list_bindings() -> list[BindingType]:
         Binding("f5", "reload", et("key.email_refresh"), priority=True),
         Binding("f6", "toggle_answered", et("key.email_all"), priority=True),
         Binding("f7", "quarantine", et("key.quarantine"), priority=True),
-        Binding("f1", "help", "Help", priority=True),
+        Binding("f1", "help", t("key.help"), priority=True),
     ]
 
 
@@ -173,7 +174,7 @@ class EmailListScreen(Screen[None]):
     def open(self, conversation: str) -> None:
         from helpline_tui.screens.email_thread import EmailThreadScreen
 
-        screen = EmailThreadScreen(
+        screen = localized(EmailThreadScreen)(
             self.client, conversation, self.timezone, self.canned, self.canned_values
         )
         self.app.push_screen(screen, lambda _: self.reload())
@@ -191,7 +192,7 @@ class EmailListScreen(Screen[None]):
     def action_quarantine(self) -> None:
         from helpline_tui.screens.quarantine import QuarantineScreen
 
-        self.app.push_screen(QuarantineScreen(self.client, self.timezone))
+        self.app.push_screen(localized(QuarantineScreen)(self.client, self.timezone))
 
     def action_help(self) -> None:
         self.app.push_screen(email_help(self.BINDINGS))

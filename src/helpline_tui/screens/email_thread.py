@@ -37,7 +37,7 @@ from helpline_core.protocol_email import (
     ThreadEmailItem,
 )
 from helpline_tui.email_text import et, size, time_left
-from helpline_tui.i18n import current_language
+from helpline_tui.i18n import current_language, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.email import ask, email_help, subject_text
 
@@ -55,7 +55,7 @@ def thread_bindings() -> list[BindingType]:
         Binding("f6", "editor", et("key.email_editor"), priority=True),
         Binding("ctrl+r", "canned", et("key.email_canned"), priority=True),
         Binding("f8", "forget", et("key.email_forget"), priority=True),
-        Binding("f1", "help", "Help", priority=True),
+        Binding("f1", "help", t("key.help"), priority=True),
     ]
 
 

@@ -29,11 +29,16 @@ if TYPE_CHECKING:
     from helpline_tui.client import ConsoleClient
 
 
-class QuarantineScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", priority=True),
-        Binding("f5", "reload", "Refresh", priority=True),
+def quarantine_bindings() -> list[BindingType]:
+    return [
+        Binding("escape", "back", et("key.email_back"), priority=True),
+        Binding("f5", "reload", et("key.email_refresh"), priority=True),
     ]
+
+
+class QuarantineScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = quarantine_bindings()
+    bindings = staticmethod(quarantine_bindings)
     DEFAULT_CSS = """
     QuarantineScreen .q-title { text-style: bold; background: $boost; padding: 0 1; }
     QuarantineScreen #q-table { height: 1fr; }
@@ -102,7 +107,9 @@ class QuarantineScreen(Screen[None]):
 
 
 class QuarantineItemScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", et("key.email_back"), priority=True)
+    ]
     DEFAULT_CSS = """
     QuarantineItemScreen { align: center middle; }
     QuarantineItemScreen > VerticalScroll { width: 100; max-width: 100%; height: 80%;

@@ -102,6 +102,8 @@ async def test_reload_and_new_tab_resume_the_same_conversation(
         # A second tab takes the chat over; the first one says so instead of fighting back.
         second = await visitor.open()
         await expect(second.locator("#chat-heading")).to_have_text("Je chat met Ann")
+        # The heading comes with the welcome; the transcript follows with the sync.
+        await expect(second.locator("#transcript li.msg:not(.system)")).to_have_count(2)
         assert [m["text"] for m in await transcript(second)] == [
             "bericht voor het herladen",
             "na het herladen",

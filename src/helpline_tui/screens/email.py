@@ -106,6 +106,9 @@ class EmailListScreen(Screen[None]):
         self.canned_values = canned_values
         self.include_answered = False
         self.items: list[EmailListItem] = []
+        self.loading = False
+        self.dirty = False
+        self.loads = 0  # answers shown so far (tests wait on it)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(et("email.title")), classes="email-title")
@@ -121,16 +124,27 @@ class EmailListScreen(Screen[None]):
         self.set_interval(REFRESH_SECONDS, self.reload)
 
     def reload(self) -> None:
-        self.run_worker(self._reload(), group="email-list", exclusive=True)
+        # One request at a time: `email_list` answers carry no ref, so two in flight could be
+        # mixed up (a stale answer taken for the fresh one). Ask again when asked meanwhile.
+        self.dirty = True
+        if not self.loading:
+            self.loading = True
+            self.run_worker(self._reload(), group="email-list")
 
     async def _reload(self) -> None:
-        frame = CEmailList(type="email_list", include_answered=self.include_answered)
-        answer = await ask(
-            self,
-            self.client.request(frame, lambda f: f.type == "email_list"),  # type: ignore[arg-type]
-        )
-        if isinstance(answer, SEmailList):
-            self.show(answer.items)
+        try:
+            while self.dirty:
+                self.dirty = False
+                frame = CEmailList(type="email_list", include_answered=self.include_answered)
+                answer = await ask(
+                    self,
+                    self.client.request(frame, lambda f: f.type == "email_list"),  # type: ignore[arg-type]
+                )
+                if isinstance(answer, SEmailList):
+                    self.show(answer.items)
+                    self.loads += 1
+        finally:
+            self.loading = False
 
     def show(self, items: list[EmailListItem]) -> None:
         self.items = items

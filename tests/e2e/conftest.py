@@ -16,6 +16,7 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, as
 
 from helpline_core.config import Settings
 from tests.conftest import MakeCounsellor
+from tests.support.certificates import make_certificate
 from tests.support.relay_harness import RunningRelay, running_relay
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -147,43 +148,8 @@ async def visitor_factory(
 @pytest.fixture
 def self_signed(tmp_path: Path) -> tuple[Path, Path]:
     """A throw-away certificate for 127.0.0.1 and localhost: (cert.pem, key.pem)."""
-    import datetime
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+    made = make_certificate(tmp_path)
+    return made.cert, made.key
 
 
 @pytest.fixture

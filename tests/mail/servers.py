@@ -7,7 +7,6 @@ to the port (a bounded wait for an event, not a fixed sleep).
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import os
 import shutil
 import socket
@@ -22,10 +21,6 @@ from pathlib import Path
 import aioimaplib
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 PYMAP = str(Path(sys.executable).with_name("pymap"))
 DOVECOT = "/usr/sbin/dovecot"
@@ -177,57 +172,6 @@ namespace inbox {{
     )
     wait_for_port(port, process)
     return ImapServer("dovecot", port, "visitor-team@example.org", "secret-pass", process)
-
-
-# --- certificates ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Certificate:
-    cert: Path
-    key: Path
-
-    def client_context(self) -> object:
-        import ssl
-
-        context = ssl.create_default_context(cafile=str(self.cert))
-        return context
-
-
-def make_certificate(directory: Path) -> Certificate:
-    """A self-signed certificate for localhost and 127.0.0.1, made at test time."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    import ipaddress
-
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return Certificate(cert_path, key_path)
 
 
 # --- SMTP -----------------------------------------------------------------------------------

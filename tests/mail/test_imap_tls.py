@@ -15,7 +15,8 @@ from helpline_core.mail.imap import MailServerUnreachable, connect_imap
 from helpline_core.mail.imap_sync import sync_folder
 from tests.mail import mail_corpus
 from tests.mail.conftest import TEAM, mailbox_for
-from tests.mail.servers import Certificate, ImapServer, make_certificate, start_pymap
+from tests.mail.servers import ImapServer, start_pymap
+from tests.support.certificates import Certificate, make_certificate
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ from helpline_core.mail.imap import connect_imap
 from helpline_core.mail.sender import TlsContexts, process_outbox
 from tests.mail import mail_corpus
 from tests.mail.conftest import TEAM, Mailbox, with_mailbox
-from tests.mail.servers import Certificate, SmtpRecorder, free_port, make_certificate
+from tests.mail.servers import SmtpRecorder, free_port
 from tests.mail.test_outbox import receive, reply
+from tests.support.certificates import Certificate, make_certificate
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

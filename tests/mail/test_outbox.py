@@ -23,7 +23,8 @@ from helpline_core.mail.sender import TlsContexts, process_outbox
 from helpline_core.models import Conversation, EmailMessage, OutboxState, Team
 from tests.mail import mail_corpus
 from tests.mail.conftest import TEAM, Mailbox, with_mailbox
-from tests.mail.servers import SmtpRecorder, make_certificate, start_smtp
+from tests.mail.servers import SmtpRecorder, start_smtp
+from tests.support.certificates import make_certificate
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ __Host- and Secure."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import ssl
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,21 +14,14 @@ from websockets.exceptions import InvalidMessage
 
 from helpline_core import protocol as p
 from helpline_core.config import Settings
+from tests.support.certificates import make_certificate
 from tests.support.relay_harness import running_relay
 
 
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    made = make_certificate(tmp_path)
+    return made.cert, made.key
 
 
 async def test_wss_and_secure_cookie(

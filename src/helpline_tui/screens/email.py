@@ -14,13 +14,14 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from helpline_core.protocol_email import CEmailList, EmailListItem, SEmailList
 from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import et, time_left
 from helpline_tui.i18n import localized, t
 from helpline_tui.safe import visitor_text
+from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from helpline_core.canned import CannedReply
@@ -114,7 +115,7 @@ class EmailListScreen(Screen[None]):
         yield Static(Text(et("email.title")), classes="email-title")
         yield DataTable(id="email-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(et("email.empty")), id="email-empty")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -25,7 +25,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from helpline_core.protocol_email import (
     CEmailForget,
@@ -40,6 +40,7 @@ from helpline_tui.email_text import et, size, time_left
 from helpline_tui.i18n import current_language, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.email import ask, email_help, subject_text
+from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from helpline_core.canned import CannedReply
@@ -155,7 +156,7 @@ class EmailThreadScreen(Screen[None]):
         reply = TextArea(id="reply", soft_wrap=True, tab_behavior="focus")
         reply.border_title = et("email.composer")
         yield reply
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from helpline_core.clock import utcnow
 from helpline_tui.client import ConsoleClient, RequestError
 from helpline_tui.i18n import t
 from helpline_tui.safe import visitor_text
+from helpline_tui.widgets.footer import QuietFooter
 from helpline_tui.widgets.queue import format_wait
 
 
@@ -51,7 +52,7 @@ class TeamScreen(Screen[None]):
         yield DataTable(id="lead-live", cursor_type="row")
         yield Static(Text(t("lead.counsellors")), classes="lead-title")
         yield DataTable(id="lead-people", cursor_type="none")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lead-queue", DataTable).add_columns(

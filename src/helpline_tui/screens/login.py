@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from helpline_tui.i18n import t
+from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     # Imported when the form is submitted: the login screen shows before pydantic models load.
@@ -86,7 +87,7 @@ class LoginScreen(Screen["ConsoleClient"]):
                 yield Input(id="totp", compact=True, restrict=r"[0-9]*", max_length=8)
             yield Button(t("login.submit"), id="submit", variant="primary", compact=True)
             yield Static("", id="login-message")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         if self._client is not None:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, DataTable, OptionList, Static
 
 from helpline_core.canned import CannedReply
 from helpline_core.clock import utcnow
@@ -27,6 +27,7 @@ from helpline_tui.i18n import localized, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens import actions
 from helpline_tui.widgets.conversation import ConversationPane
+from helpline_tui.widgets.footer import QuietFooter
 from helpline_tui.widgets.hotlist import HotList
 from helpline_tui.widgets.queue import QueueTable
 from helpline_tui.widgets.status import StatusBar
@@ -102,7 +103,7 @@ class MainScreen(Screen[None]):
                 yield Static(Text(t("queue.title")), classes="home-title")
                 yield QueueTable(id="queue")
                 yield Static(Text(t("queue.empty")), id="queue-empty")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         for conversation in self.client.state.buffers():

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from helpline_core.protocol_email import (
     CQuarantineList,
@@ -24,6 +24,7 @@ from helpline_core.protocol_email import (
 from helpline_tui.email_text import et, size
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.email import ask
+from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from helpline_tui.client import ConsoleClient
@@ -54,7 +55,7 @@ class QuarantineScreen(Screen[None]):
         yield Static(Text(et("quarantine.title")), classes="q-title")
         yield DataTable(id="q-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(et("quarantine.empty")), id="q-empty")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -74,3 +74,70 @@ async def test_long_conversation_opens_at_its_end_and_follows() -> None:
         await pilot.pause()
         assert transcript.scroll_y == 10
         assert transcript.message_count == 302
+
+
+def words_line(conversation: str, seq: int, count: int) -> p.ChatMessage:
+    """A visitor line of numbered words, so a word cut off at the edge is easy to spot."""
+    text = " ".join(f"woord{n:03d}" for n in range(count))
+    return line(conversation, seq, "visitor", text, 3)
+
+
+async def test_lines_fit_beside_the_scrollbar() -> None:
+    """A transcript longer than the screen wraps to the width left of its scrollbar: no word
+    hides under it; a short one uses the whole width, and wraps again once it overflows."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in()(pilot)
+        screen = await open_long_chat(pilot, 1)
+        client = app.client
+        assert client is not None
+        pane = screen.pane("c-long")
+        assert pane is not None
+        transcript = pane.transcript
+        width = transcript.size.width
+        assert transcript.scrollable_content_region.width == width  # no scrollbar yet
+
+        dots = line("c-long", 2, "visitor", " ".join("." * 100), 2)
+        for event in apply_frame(client.state, dots):
+            screen.handle(event)
+        await pilot.pause()
+        assert transcript.scrollable_content_region.width == width
+        assert max(cell_len(part) for part in transcript.plain_lines) >= width - 1
+
+        for seq in range(3, 40):
+            for event in apply_frame(client.state, words_line("c-long", seq, 40)):
+                screen.handle(event)
+        await pilot.pause()
+        assert transcript.scrollable_content_region.width < width  # the scrollbar shows
+        shown = transcript.scrollable_content_region.width
+        assert max(cell_len(part) for part in transcript.plain_lines) <= shown
+        text = screen_text(pilot)
+        last = text[text.index("woord000") :]
+        assert all(f"woord{n:03d}" in last for n in range(40))
+
+
+async def test_a_resync_that_adds_lines_keeps_the_readers_place() -> None:
+    """After a reconnect the relay's answer lists the whole tail again; lines already shown
+    stay put and the reader who scrolled up is not thrown to the end."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in()(pilot)
+        screen = await open_long_chat(pilot, 300)
+        client = app.client
+        assert client is not None
+        pane = screen.pane("c-long")
+        assert pane is not None
+        transcript = pane.transcript
+        transcript.scroll_to(y=10, animate=False, immediate=True)
+        await pilot.pause()
+        before = transcript.plain_lines
+
+        extra = [line("c-long", n, "visitor", f"na de herverbinding {n}", 4) for n in (301, 302)]
+        frame = p.SConversation(conversation=info("c-long", "Lang"), messages=extra, why="sync")
+        for event in apply_frame(client.state, frame):
+            screen.handle(event)
+        await pilot.pause()
+        assert transcript.message_count == 302
+        assert transcript.scroll_y == 10
+        assert transcript.plain_lines[: len(before)] == before
+        assert transcript.plain_lines[-1].endswith("na de herverbinding 302")

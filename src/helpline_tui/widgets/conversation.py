@@ -118,12 +118,7 @@ class ConversationPane(Vertical):
         """Redraw everything from the conversation (after a resync)."""
         if not self.ready:
             return
-        transcript = self.transcript
-        if transcript.message_count != len(self.conversation.messages) or any(
-            a.seq != b.seq
-            for a, b in zip(transcript._messages, self.conversation.messages, strict=False)
-        ):
-            transcript.set_messages(self.conversation.messages)
+        self.transcript.show(self.conversation.messages)
         self.refresh_info()
 
     def append(self, count: int) -> None:

@@ -1,15 +1,17 @@
 """The transcript of one conversation: a line-API scroll view, fast for thousands of messages.
 
-Messages are wrapped once per width into plain strings and drawn as Strips with styles from
-component classes, so a 5,000-message transcript opens and scrolls without building widgets.
-Every text shown here went through `safe.neutralise`; nothing is ever parsed as markup.
+Each message is wrapped once per width into plain strings; only the lines on screen become
+Strips (styles from component classes), so a 5,000-message transcript opens and scrolls without
+building widgets. Appending wraps only the new messages. Every text shown here went through
+`safe.neutralise`; nothing is ever parsed as markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import tzinfo
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
@@ -17,19 +19,14 @@ from rich.style import Style
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from helpline_core.protocol import ChatMessage
 from helpline_tui.i18n import t
 from helpline_tui.safe import neutralise
 
 NAME_CELLS = 14
-
-
-class _Line(NamedTuple):
-    number: int  # message index, for the style of its sender
-    head: str  # "14:03 Kim: " on a message's first line, spaces after
-    body: str
-    first: bool
+MIN_WIDTH = 20
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
@@ -68,7 +65,12 @@ def wrap_cells(text: str, width: int) -> list[str]:
 
 
 class Transcript(ScrollView, can_focus=True):
-    """Who said what and when, oldest at the top; follows new lines while scrolled to the end."""
+    """Who said what and when, oldest at the top; follows new lines while scrolled to the end.
+
+    Following is Textual's anchor: the compositor keeps an anchored view at its end in the same
+    layout pass that learns the new height, and scrolling up releases it until the reader comes
+    back to the end.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "transcript--time",
@@ -92,10 +94,17 @@ class Transcript(ScrollView, can_focus=True):
         self._me = me
         self._messages: list[ChatMessage] = []
         self._texts: list[str] = []  # neutralised text per message
-        self._lines: list[_Line] = []
+        # Wrapped at _wrapped_width: the body lines of each message, and the screen line each
+        # message starts on (render_line finds a line's message by bisecting _starts).
+        self._bodies: list[list[str]] = []
+        self._starts: list[int] = []
+        self._line_count = 0
         self._wrapped_width = -1
-        self._stamps: dict[int, str] = {}  # minute -> "HH:MM" in the helpline's time zone
-        self._follow = True  # stay at the end as lines arrive, until the reader scrolls up
+        # (minute, sender, name) -> ("14:03 Kim: ", its width in cells)
+        self._heads: dict[tuple[int, str, str], tuple[str, int]] = {}
+
+    def on_mount(self) -> None:
+        self.anchor()
 
     @property
     def message_count(self) -> int:
@@ -104,85 +113,114 @@ class Transcript(ScrollView, can_focus=True):
     @property
     def plain_lines(self) -> list[str]:
         """What the transcript shows, one string per screen line (tests read this)."""
-        return [line.head + line.body for line in self._lines]
-
-    def set_messages(self, messages: Iterable[ChatMessage]) -> None:
-        """Replace everything (after a resync the whole list is authoritative)."""
-        self._messages = list(messages)
-        self._texts = [neutralise(message.text) for message in self._messages]
-        self._follow = True
-        self._rewrap(force=True)
-
-    def append(self, messages: Iterable[ChatMessage]) -> None:
-        for message in messages:
-            self._messages.append(message)
-            self._texts.append(neutralise(message.text))
-            if self._wrapped_width > 0:
-                self._lines.extend(self._wrap_one(len(self._messages) - 1, self._wrapped_width))
-        self._update_size()
-
-    def _wrap_width(self) -> int:
-        return max(self.scrollable_content_region.width, 20)
-
-    def _head(self, message: ChatMessage) -> str:
-        minute = int(message.at.timestamp()) // 60
-        stamp = self._stamps.get(minute)
-        if stamp is None:
-            stamp = message.at.astimezone(self._timezone).strftime("%H:%M")
-            self._stamps[minute] = stamp
-        name = neutralise(message.name, multiline=False, limit=NAME_CELLS)
-        if message.sender == "system":
-            name = t("conv.system")
-        return f"{stamp} {name}: "
-
-    def _wrap_one(self, index: int, width: int) -> list[_Line]:
-        head = self._head(self._messages[index])
-        indent = min(cell_len(head), width // 3)
-        bodies = wrap_cells(self._texts[index], max(width - indent, 10))
-        lines = [_Line(index, head, bodies[0], True)]
-        pad = " " * indent
-        lines.extend(_Line(index, pad, body, False) for body in bodies[1:])
-        return lines
-
-    def _rewrap(self, force: bool = False) -> None:
-        if not self.size.width:
-            return  # not laid out yet: on_resize wraps once the width is known
-        width = self._wrap_width()
-        if not force and width == self._wrapped_width:
-            return
-        self._wrapped_width = width
-        lines: list[_Line] = []
-        for index in range(len(self._messages)):
-            lines.extend(self._wrap_one(index, width))
-        self._lines = lines
-        self._update_size()
-
-    def _update_size(self) -> None:
-        self.virtual_size = Size(max(self._wrapped_width, 0), len(self._lines))
-        self.refresh()
-        if self._follow:
-            self.call_after_refresh(self._to_end)
-
-    def _to_end(self) -> None:
-        if not self.size.height:
-            return  # hidden buffer: it scrolls when it is shown (on_resize)
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
-        self._follow = True
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if self.size.height and self._wrapped_width > 0:
-            # Only a laid-out transcript tells us whether the reader scrolled away.
-            self._follow = new_value >= self.max_scroll_y
+        return [self._plain_line(index) for index in range(self._line_count)]
 
     @property
     def at_end(self) -> bool:
         return self.scroll_y >= self.max_scroll_y
 
+    # ----- content -----
+
+    def set_messages(self, messages: Iterable[ChatMessage]) -> None:
+        """Replace everything and show the end (after a resync the list is authoritative)."""
+        self._messages = list(messages)
+        self._texts = [neutralise(message.text) for message in self._messages]
+        self._rewrap(force=True)
+        self.anchor()
+
+    def append(self, messages: Iterable[ChatMessage]) -> None:
+        start = len(self._messages)
+        for message in messages:
+            self._messages.append(message)
+            self._texts.append(neutralise(message.text))
+        if self._wrapped_width > 0:
+            self._wrap_from(start, self._wrapped_width)
+            self._fit()
+        self._update_size()
+
+    def show(self, messages: Sequence[ChatMessage]) -> None:
+        """Show exactly `messages`: wrap only the new ones when they extend what is shown."""
+        shown = len(self._messages)
+        if len(messages) >= shown and all(
+            a.seq == b.seq for a, b in zip(self._messages, messages, strict=False)
+        ):
+            if len(messages) > shown:
+                self.append(messages[shown:])
+            return
+        self.set_messages(messages)
+
+    # ----- wrapping -----
+
+    def _widths(self) -> tuple[int, int]:
+        """The text width without and with the vertical scrollbar."""
+        width = self.size.width
+        if not width:
+            # Not laid out yet (a buffer being opened): wrap for the room it will get, so the
+            # first layout already knows the height; on_resize corrects a wrong guess.
+            widths = (node.size.width for node in self.ancestors if isinstance(node, Widget))
+            width = next((value for value in widths if value), 0)
+        full = max(width - self.styles.gutter.width, MIN_WIDTH)
+        return full, max(full - self.styles.scrollbar_size_vertical, MIN_WIDTH)
+
+    def _head(self, message: ChatMessage) -> tuple[str, int]:
+        key = (int(message.at.timestamp()) // 60, message.sender, message.name)
+        found = self._heads.get(key)
+        if found is None:
+            stamp = message.at.astimezone(self._timezone).strftime("%H:%M")
+            if message.sender == "system":
+                name = t("conv.system")
+            else:
+                name = neutralise(message.name, multiline=False, limit=NAME_CELLS)
+            head = f"{stamp} {name}: "
+            found = self._heads[key] = (head, cell_len(head))
+        return found
+
+    def _wrap_from(self, start: int, width: int) -> None:
+        """Wrap messages[start:] at `width` and add their lines after the first `start`."""
+        del self._bodies[start:], self._starts[start:]
+        count = self._starts[-1] + len(self._bodies[-1]) if self._bodies else 0
+        most = width // 3
+        bodies, starts, texts, messages = self._bodies, self._starts, self._texts, self._messages
+        for index in range(start, len(messages)):
+            indent = min(self._head(messages[index])[1], most)
+            lines = wrap_cells(texts[index], max(width - indent, 10))
+            bodies.append(lines)
+            starts.append(count)
+            count += len(lines)
+        self._line_count = count
+        self._wrapped_width = width
+
+    def _fit(self) -> None:
+        """Wrap beside the scrollbar when the lines overflow the height, else use it all."""
+        height = self.size.height
+        if not height:
+            return  # hidden: on_resize fits it once it is shown
+        full, narrow = self._widths()
+        if self._line_count > height:
+            if self._wrapped_width != narrow:
+                self._wrap_from(0, narrow)
+        elif self._wrapped_width != full:
+            self._wrap_from(0, full)
+            if self._line_count > height:
+                self._wrap_from(0, narrow)
+
+    def _rewrap(self, force: bool = False) -> None:
+        full, narrow = self._widths()
+        if force or self._wrapped_width not in (full, narrow):
+            # A long conversation overflows any screen: wrap it beside the scrollbar at once.
+            height = self.size.height or self.app.size.height
+            self._wrap_from(0, narrow if len(self._messages) > height else full)
+        self._fit()
+        self._update_size()
+
+    def _update_size(self) -> None:
+        self.virtual_size = Size(max(self._wrapped_width, 0), self._line_count)
+        self.refresh()
+
     def on_resize(self) -> None:
         self._rewrap()
-        if self._follow:
-            self.call_after_refresh(self._to_end)
+
+    # ----- drawing -----
 
     def _sender_style(self, message: ChatMessage) -> Style:
         if message.sender == "visitor":
@@ -194,23 +232,38 @@ class Transcript(ScrollView, can_focus=True):
         key = "transcript--me" if mine else "transcript--colleague"
         return self.get_component_rich_style(key)
 
+    def _locate(self, index: int) -> tuple[int, int]:
+        """The message shown on screen line `index`, and which of its lines it is."""
+        number = bisect_right(self._starts, index) - 1
+        return number, index - self._starts[number]
+
+    def _plain_line(self, index: int) -> str:
+        number, part = self._locate(index)
+        head, cells = self._head(self._messages[number])
+        if part == 0:
+            return head + self._bodies[number][0]
+        return " " * min(cells, self._wrapped_width // 3) + self._bodies[number][part]
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = scroll_y + y
-        if index >= len(self._lines):
+        if index >= self._line_count:
             return Strip.blank(width, base)
-        line = self._lines[index]
-        message = self._messages[line.number]
-        if line.first:
-            stamp, _, name = line.head.partition(" ")
+        number, part = self._locate(index)
+        message = self._messages[number]
+        head, cells = self._head(message)
+        body = self._bodies[number][part]
+        if part == 0:
+            stamp, _, name = head.partition(" ")
             segments = [
                 Segment(stamp + " ", base + self.get_component_rich_style("transcript--time")),
                 Segment(name, base + self._sender_style(message)),
-                Segment(line.body, base),
+                Segment(body, base),
             ]
         else:
-            segments = [Segment(line.head, base), Segment(line.body, base)]
+            pad = " " * min(cells, self._wrapped_width // 3)
+            segments = [Segment(pad, base), Segment(body, base)]
         strip = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, base)

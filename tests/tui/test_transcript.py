@@ -11,10 +11,9 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from helpline_core import protocol as p
-from helpline_tui.app import ConsoleApp
 from helpline_tui.handlers import apply_frame
 from helpline_tui.screens.main import MainScreen
-from helpline_tui.widgets.transcript import wrap_cells
+from helpline_tui.widgets.transcript import Transcript, wrap_cells
 from tests.tui.conftest import screen_text
 from tests.tui.test_snapshots import info, line, logged_in, make_app
 
@@ -29,19 +28,29 @@ def test_wrapped_lines_fit_and_keep_every_word(text: str, width: int) -> None:
 
 
 async def open_long_chat(pilot: Pilot[Any], count: int) -> MainScreen:
-    app = pilot.app
-    assert isinstance(app, ConsoleApp) and app.client is not None
     messages = [
         line("c-long", n, "visitor" if n % 2 else "counsellor", f"bericht {n} " * (n % 7 + 1), 1)
         for n in range(1, count + 1)
     ]
     frame = p.SConversation(conversation=info("c-long", "Lang"), messages=messages, why="take")
-    screen = app.screen
+    screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
-    for event in apply_frame(app.client.state, frame):
-        screen.handle(event)
+    feed(screen, frame)
     await pilot.pause()
     return screen
+
+
+def feed(screen: MainScreen, *frames: p.ConsoleServerFrame) -> None:
+    """What the client does with frames from the relay."""
+    for frame in frames:
+        for event in apply_frame(screen.client.state, frame):
+            screen.handle(event)
+
+
+def long_transcript(screen: MainScreen) -> Transcript:
+    pane = screen.pane("c-long")
+    assert pane is not None and screen.current == "c-long"
+    return pane.transcript
 
 
 async def test_long_conversation_opens_at_its_end_and_follows() -> None:
@@ -49,37 +58,29 @@ async def test_long_conversation_opens_at_its_end_and_follows() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await logged_in()(pilot)
         screen = await open_long_chat(pilot, 300)
-        pane = screen.pane("c-long")
-        assert pane is not None and screen.current == "c-long"
-        transcript = pane.transcript
-        client = app.client
-        assert client is not None
+        transcript = long_transcript(screen)
         await pilot.pause()
         assert transcript.max_scroll_y > 0
         assert transcript.scroll_y == transcript.max_scroll_y
         assert "bericht 300" in screen_text(pilot)
 
         # New lines follow while at the end...
-        new = line("c-long", 301, "visitor", "nieuw aan het einde", 2)
-        for event in apply_frame(client.state, new):
-            screen.handle(event)
+        feed(screen, line("c-long", 301, "visitor", "nieuw aan het einde", 2))
         await pilot.pause()
         assert transcript.scroll_y == transcript.max_scroll_y
         # ...but not when the reader scrolled up to read back.
         transcript.scroll_to(y=10, animate=False, immediate=True)
         await pilot.pause()
-        newer = line("c-long", 302, "visitor", "nog eentje", 3)
-        for event in apply_frame(client.state, newer):
-            screen.handle(event)
+        feed(screen, line("c-long", 302, "visitor", "nog eentje", 3))
         await pilot.pause()
         assert transcript.scroll_y == 10
         assert transcript.message_count == 302
 
 
-def words_line(conversation: str, seq: int, count: int) -> p.ChatMessage:
+def words_line(seq: int, count: int) -> p.ChatMessage:
     """A visitor line of numbered words, so a word cut off at the edge is easy to spot."""
     text = " ".join(f"woord{n:03d}" for n in range(count))
-    return line(conversation, seq, "visitor", text, 3)
+    return line("c-long", seq, "visitor", text, 3)
 
 
 async def test_lines_fit_beside_the_scrollbar() -> None:
@@ -89,24 +90,16 @@ async def test_lines_fit_beside_the_scrollbar() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await logged_in()(pilot)
         screen = await open_long_chat(pilot, 1)
-        client = app.client
-        assert client is not None
-        pane = screen.pane("c-long")
-        assert pane is not None
-        transcript = pane.transcript
+        transcript = long_transcript(screen)
         width = transcript.size.width
         assert transcript.scrollable_content_region.width == width  # no scrollbar yet
 
-        dots = line("c-long", 2, "visitor", " ".join("." * 100), 2)
-        for event in apply_frame(client.state, dots):
-            screen.handle(event)
+        feed(screen, line("c-long", 2, "visitor", " ".join("." * 100), 2))
         await pilot.pause()
         assert transcript.scrollable_content_region.width == width
         assert max(cell_len(part) for part in transcript.plain_lines) >= width - 1
 
-        for seq in range(3, 40):
-            for event in apply_frame(client.state, words_line("c-long", seq, 40)):
-                screen.handle(event)
+        feed(screen, *(words_line(seq, 40) for seq in range(3, 40)))
         await pilot.pause()
         assert transcript.scrollable_content_region.width < width  # the scrollbar shows
         shown = transcript.scrollable_content_region.width
@@ -117,25 +110,20 @@ async def test_lines_fit_beside_the_scrollbar() -> None:
 
 
 async def test_a_resync_that_adds_lines_keeps_the_readers_place() -> None:
-    """After a reconnect the relay's answer lists the whole tail again; lines already shown
-    stay put and the reader who scrolled up is not thrown to the end."""
+    """After a reconnect the relay's sync answer brings the lines missed meanwhile: the lines
+    already shown stay put and a reader who scrolled up is not thrown to the end."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await logged_in()(pilot)
         screen = await open_long_chat(pilot, 300)
-        client = app.client
-        assert client is not None
-        pane = screen.pane("c-long")
-        assert pane is not None
-        transcript = pane.transcript
+        transcript = long_transcript(screen)
         transcript.scroll_to(y=10, animate=False, immediate=True)
         await pilot.pause()
         before = transcript.plain_lines
 
         extra = [line("c-long", n, "visitor", f"na de herverbinding {n}", 4) for n in (301, 302)]
-        frame = p.SConversation(conversation=info("c-long", "Lang"), messages=extra, why="sync")
-        for event in apply_frame(client.state, frame):
-            screen.handle(event)
+        sync = p.SConversation(conversation=info("c-long", "Lang"), messages=extra, why="sync")
+        feed(screen, sync)
         await pilot.pause()
         assert transcript.message_count == 302
         assert transcript.scroll_y == 10

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from helpline_core.canned import CannedError, CannedReply, load_canned
 from helpline_core.clock import utcnow
 from helpline_core.config import ConfigError, Settings, load_settings
+from helpline_tui.collector import settle
 from helpline_tui.i18n import localized, set_language, t
 from helpline_tui.messages import ClientEvent
 from helpline_tui.screens.login import LoginScreen
@@ -110,6 +111,8 @@ class ConsoleApp(App[None]):
             self.clock,
         )
         self.push_screen(self.main)
+        # Once the main screen is drawn, and before any conversation opens (collector.py).
+        self.call_after_refresh(settle)
 
     def on_client_event(self, message: ClientEvent) -> None:
         from helpline_tui import events as ev

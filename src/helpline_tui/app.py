@@ -23,7 +23,7 @@ from textual.screen import Screen
 from helpline_core.canned import CannedError, CannedReply, load_canned
 from helpline_core.clock import utcnow
 from helpline_core.config import ConfigError, Settings, load_settings
-from helpline_tui.collector import settle
+from helpline_tui import collector
 from helpline_tui.i18n import localized, set_language, t
 from helpline_tui.messages import ClientEvent
 from helpline_tui.screens.login import LoginScreen
@@ -64,6 +64,7 @@ class ConsoleApp(App[None]):
         canned: dict[str, list[CannedReply]] | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        collector.hold()  # until the login screen is drawn (collector.py)
         super().__init__()
         self.clock = clock
         self.settings = settings
@@ -77,6 +78,7 @@ class ConsoleApp(App[None]):
     def on_mount(self) -> None:
         self.theme = self._theme_name
         self.push_screen(LoginScreen(self.server, self.make_client), self._logged_in)
+        self.call_after_refresh(collector.release)
 
     def make_client(self, url: str) -> ConsoleClient:
         from helpline_tui.client import ConsoleClient
@@ -112,7 +114,7 @@ class ConsoleApp(App[None]):
         )
         self.push_screen(self.main)
         # Once the main screen is drawn, and before any conversation opens (collector.py).
-        self.call_after_refresh(settle)
+        self.call_after_refresh(collector.settle)
 
     def on_client_event(self, message: ClientEvent) -> None:
         from helpline_tui import events as ev
@@ -134,6 +136,7 @@ class ConsoleApp(App[None]):
                 yield SystemCommand(binding.description, binding.key, callback)
 
     async def on_unmount(self) -> None:
+        collector.release()
         if self.client is not None:
             await self.client.close()
 

@@ -129,3 +129,27 @@ async def test_a_resync_that_adds_lines_keeps_the_readers_place() -> None:
         assert transcript.scroll_y == 10
         assert transcript.plain_lines[: len(before)] == before
         assert transcript.plain_lines[-1].endswith("na de herverbinding 302")
+
+
+async def test_page_up_stops_following_and_end_resumes() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in()(pilot)
+        screen = await open_long_chat(pilot, 300)
+        transcript = long_transcript(screen)
+        transcript.focus()
+        await pilot.press("pageup")
+        await pilot.pause()
+        reading = transcript.scroll_y
+        assert reading < transcript.max_scroll_y
+        feed(screen, line("c-long", 301, "visitor", "terwijl ik teruglees", 2))
+        await pilot.pause()
+        assert transcript.scroll_y == reading
+        assert "terwijl ik teruglees" not in screen_text(pilot)
+
+        await pilot.press("end")
+        await pilot.pause()
+        feed(screen, line("c-long", 302, "visitor", "weer bij", 3))
+        await pilot.pause()
+        assert transcript.scroll_y == transcript.max_scroll_y
+        assert "weer bij" in screen_text(pilot)

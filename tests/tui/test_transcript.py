@@ -3,6 +3,8 @@ reader scrolled up, and a long conversation opening at its end."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from hypothesis import given
@@ -53,12 +55,18 @@ def long_transcript(screen: MainScreen) -> Transcript:
     return pane.transcript
 
 
-async def test_long_conversation_opens_at_its_end_and_follows() -> None:
+@asynccontextmanager
+async def long_chat(count: int) -> AsyncIterator[tuple[Pilot[Any], MainScreen, Transcript]]:
+    """A logged-in console at 80x24 showing a conversation of `count` messages."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await logged_in()(pilot)
-        screen = await open_long_chat(pilot, 300)
-        transcript = long_transcript(screen)
+        screen = await open_long_chat(pilot, count)
+        yield pilot, screen, long_transcript(screen)
+
+
+async def test_long_conversation_opens_at_its_end_and_follows() -> None:
+    async with long_chat(300) as (pilot, screen, transcript):
         await pilot.pause()
         assert transcript.max_scroll_y > 0
         assert transcript.scroll_y == transcript.max_scroll_y
@@ -86,11 +94,7 @@ def words_line(seq: int, count: int) -> p.ChatMessage:
 async def test_lines_fit_beside_the_scrollbar() -> None:
     """A transcript longer than the screen wraps to the width left of its scrollbar: no word
     hides under it; a short one uses the whole width, and wraps again once it overflows."""
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await logged_in()(pilot)
-        screen = await open_long_chat(pilot, 1)
-        transcript = long_transcript(screen)
+    async with long_chat(1) as (pilot, screen, transcript):
         width = transcript.size.width
         assert transcript.scrollable_content_region.width == width  # no scrollbar yet
 
@@ -112,11 +116,7 @@ async def test_lines_fit_beside_the_scrollbar() -> None:
 async def test_a_resync_that_adds_lines_keeps_the_readers_place() -> None:
     """After a reconnect the relay's sync answer brings the lines missed meanwhile: the lines
     already shown stay put and a reader who scrolled up is not thrown to the end."""
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await logged_in()(pilot)
-        screen = await open_long_chat(pilot, 300)
-        transcript = long_transcript(screen)
+    async with long_chat(300) as (pilot, screen, transcript):
         transcript.scroll_to(y=10, animate=False, immediate=True)
         await pilot.pause()
         before = transcript.plain_lines
@@ -132,11 +132,7 @@ async def test_a_resync_that_adds_lines_keeps_the_readers_place() -> None:
 
 
 async def test_page_up_stops_following_and_end_resumes() -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await logged_in()(pilot)
-        screen = await open_long_chat(pilot, 300)
-        transcript = long_transcript(screen)
+    async with long_chat(300) as (pilot, screen, transcript):
         transcript.focus()
         await pilot.press("pageup")
         await pilot.pause()

@@ -149,3 +149,25 @@ async def test_page_up_stops_following_and_end_resumes() -> None:
         await pilot.pause()
         assert transcript.scroll_y == transcript.max_scroll_y
         assert "weer bij" in screen_text(pilot)
+
+
+async def test_a_long_chat_handed_over_in_the_background_opens_at_its_end() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await logged_in()(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        messages = [words_line(n, 12) for n in range(1, 200)]
+        handed = p.SConversation(conversation=info("c-long", "Lang"), messages=messages)
+        feed(screen, handed.model_copy(update={"why": "handover"}))
+        await pilot.pause()
+        assert screen.current is None  # still on the queue: a handover does not take the screen
+
+        screen.show_buffer("c-long")
+        await pilot.pause()
+        transcript = long_transcript(screen)
+        assert transcript.scroll_y == transcript.max_scroll_y > 0
+        shown = transcript.scrollable_content_region.width
+        assert max(cell_len(part) for part in transcript.plain_lines) <= shown
+        text = screen_text(pilot)
+        assert "woord011" in text[text.rindex("woord000") :]  # the last line, whole

@@ -8,6 +8,7 @@ import logging
 from pydantic import BaseModel
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from helpline_core.protocol import dump
 
@@ -27,9 +28,15 @@ class WsPeer:
         if transport is not None and transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
             self.close(1008, "too slow")
             return
-        # Tasks start in creation order and write before their first await, so frames keep
-        # their order on the wire.
-        task = asyncio.get_running_loop().create_task(self.ws.send(text))
+        ws = self.ws
+        if ws.protocol.state is State.OPEN and ws.send_in_progress is None:
+            # The fast path of the library's own send() for one text frame, without a task:
+            # frame it and hand it to the transport now (its buffer is bounded above).
+            ws.protocol.send_text(text.encode())
+            ws.send_data()
+            return
+        # Closing or closed: the library's send() raises ConnectionClosed, ignored below.
+        task = asyncio.get_running_loop().create_task(ws.send(text))
         task.add_done_callback(_ignore_closed)
 
     def close(self, code: int = 1000, reason: str = "") -> None:

@@ -153,10 +153,12 @@ class RelayServer:
         await store.stop()
         self.engine.dispose()
         log.info(
-            "relay stopped; writer: %d operations in %d transactions, %.1f s busy",
+            "relay stopped; writer: %d operations in %d transactions, %.1f s busy, "
+            "%d handed to a thread",
             store.ops,
             store.batches,
             store.busy,
+            store.handed_off,
         )
 
     async def _ticker(self) -> None:

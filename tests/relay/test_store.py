@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -73,3 +74,34 @@ async def test_a_bad_operation_does_not_fail_the_others(engine: Engine) -> None:
         await store.stop()
     assert not isinstance(results[0], BaseException) and results[0].seq == 1
     assert isinstance(results[1], Exception)
+
+
+async def test_a_locked_sqlite_database_delays_messages_but_loses_none(engine: Engine) -> None:
+    """Another process holds SQLite's write lock: the writer must not freeze the event loop
+    waiting for it (it hands the batch to a thread) and must store the message once free."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    ids = conversations(engine, 1)
+    store = Store(engine)
+    store.start()
+    holder = engine.raw_connection()
+    try:
+        holder.cursor().execute("BEGIN IMMEDIATE")  # as `helpline` would while writing
+        pending = asyncio.ensure_future(
+            store.append(chats.NewMessage(ids[0], Sender.VISITOR, "toch bewaard", "a"))
+        )
+        # Waiting on the lock (busy_timeout, 5 s) would freeze the loop: the hand-off must
+        # come well before that, while the loop keeps running.
+        async with asyncio.timeout(2):
+            while store.handed_off == 0:
+                await asyncio.sleep(0.01)
+        assert not pending.done()
+        holder.rollback()
+        stored = await asyncio.wait_for(pending, 10)
+    finally:
+        holder.close()
+        await store.stop()
+    assert stored.seq == 1
+    with Session(engine) as session:
+        bodies = session.exec(select(Message.body).where(Message.conversation_id == ids[0])).all()
+    assert bodies == ["toch bewaard"]

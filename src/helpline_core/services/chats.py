@@ -230,6 +230,7 @@ def append_batch(session: Session, items: list[NewMessage]) -> list[Stored]:
         first = last - len(indexes) + 1
         for offset, index in enumerate(indexes):
             seqs[index] = first + offset
+    stamp = _db_time(dialect, now)  # formatted once: this runs for every message
     rows = [
         (
             item.conversation_id,
@@ -238,7 +239,7 @@ def append_batch(session: Session, items: list[NewMessage]) -> list[Stored]:
             item.counsellor_id,
             scoped_client_id(item),
             item.body,
-            _db_time(dialect, item.at or now),
+            stamp if item.at is None else _db_time(dialect, item.at),
         )
         for index, item in enumerate(items)
     ]

@@ -43,8 +43,12 @@ TEXT = "Hallo, ik wil graag even praten over iets dat thuis gebeurt."
 # ----- the baseline: a minimal forwarder without storage -----
 
 
-async def serve_forwarder() -> None:
+async def serve_forwarder(acks: bool) -> None:
+    """Forward each message to the pair's other side; with `acks`, also answer the sender
+    with an ack frame carrying its client id and a sequence number, as the relay's protocol
+    does (the relay sends two frames per message; this isolates what storage costs)."""
     peers: dict[tuple[str, str], ServerConnection] = {}
+    seqs: dict[str, int] = {}
 
     async def handler(ws: ServerConnection) -> None:
         assert ws.request is not None
@@ -53,6 +57,10 @@ async def serve_forwarder() -> None:
         other = ("c" if role == "v" else "v", pair)
         try:
             async for message in ws:
+                if acks:
+                    seqs[pair] = seq = seqs.get(pair, 0) + 1
+                    client_id = json.loads(message)["client_id"]
+                    await ws.send(dumps({"type": "ack", "client_id": client_id, "seq": seq}))
                 target = peers.get(other)
                 if target is not None:
                     await target.send(message)
@@ -244,6 +252,8 @@ async def measure(kind: str, port: int, pairs: int, seconds: float, pid: int) ->
     latencies: list[float] = []
     warm = time.perf_counter() + min(1.0, seconds / 4)
     await asyncio.gather(*(ping_pong(v, c, conv, warm, [], "w") for v, c, conv in connections))
+    if os.environ.get("BENCH_DEBUG"):
+        print(f"measuring {kind} at {pairs} pairs", file=sys.stderr, flush=True)
     start = time.perf_counter()
     server_cpu, own_cpu = cpu_seconds(pid), cpu_seconds(os.getpid())
     stop = start + seconds
@@ -263,6 +273,8 @@ async def measure(kind: str, port: int, pairs: int, seconds: float, pid: int) ->
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         # Share of one core each process used: shows which side limits the run.
         "server_cpu": server_cpu / elapsed,
+        # Server CPU per message: moves much less than rates when others load the machine.
+        "server_cpu_us_per_msg": server_cpu / max(sum(counts), 1) * 1e6,
         "generator_cpu": own_cpu / elapsed,
     }
 
@@ -291,19 +303,25 @@ def main() -> None:
     parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in a temp dir)")
     parser.add_argument("--idle", type=int, default=500, help="idle visitors for the memory figure")
     parser.add_argument("--serve-forwarder", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--acks", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     raise_fd_limit()
     if args.serve_forwarder:
-        asyncio.run(serve_forwarder())
+        asyncio.run(serve_forwarder(args.acks))
         return
     seconds = args.seconds or (4.0 if args.quick else 15.0)
     _data, env = prepare_relay(args.pairs, args.database)
     relay_cmd = [str(Path(sys.executable).parent / "helpline-relay"), "--port", "0"]
     forwarder_cmd = [sys.executable, __file__, "--serve-forwarder"]
+    servers = {
+        "forwarder": forwarder_cmd,
+        "acking": [*forwarder_cmd, "--acks"],
+        "relay": relay_cmd,
+    }
     results: dict[str, float | int | str] = {"pairs": args.pairs, "seconds": seconds}
     one: dict[str, dict[str, float]] = {}
     many: dict[str, dict[str, float]] = {}
-    for kind, cmd in (("forwarder", forwarder_cmd), ("relay", relay_cmd)):
+    for kind, cmd in servers.items():
         process, port = start_process(cmd, env)
         try:
             if kind == "relay":
@@ -313,7 +331,7 @@ def main() -> None:
                 print(f"relay memory per idle visitor connection: {kib:.1f} KiB", flush=True)
             one[kind] = asyncio.run(measure(kind, port, 1, seconds / 2, process.pid))
             print(
-                f"{kind:9} 1 pair:   {one[kind]['msgs_per_s']:8.0f} msg/s  "
+                f"{kind:9} 1 pair:    {one[kind]['msgs_per_s']:8.0f} msg/s  "
                 f"p50 {one[kind]['p50_ms']:.3f} ms  p99 {one[kind]['p99_ms']:.3f} ms",
                 flush=True,
             )
@@ -321,7 +339,8 @@ def main() -> None:
             print(
                 f"{kind:9} {args.pairs} pairs: {many[kind]['msgs_per_s']:8.0f} msg/s  "
                 f"p50 {many[kind]['p50_ms']:.3f} ms  p99 {many[kind]['p99_ms']:.3f} ms  "
-                f"cpu: server {many[kind]['server_cpu']:.2f}, "
+                f"cpu: server {many[kind]['server_cpu']:.2f} "
+                f"({many[kind]['server_cpu_us_per_msg']:.0f} us/msg), "
                 f"generator {many[kind]['generator_cpu']:.2f}",
                 flush=True,
             )
@@ -329,13 +348,18 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=30)
     ratio = many["relay"]["msgs_per_s"] / many["forwarder"]["msgs_per_s"]
+    storage_ratio = many["relay"]["msgs_per_s"] / many["acking"]["msgs_per_s"]
     added = one["relay"]["p50_ms"] - one["forwarder"]["p50_ms"]
     print(f"throughput ratio at {args.pairs} pairs: {ratio:.2f} (goal >= 0.8)")
+    print(f"  of which the protocol's acks (acking forwarder / forwarder): "
+          f"{many['acking']['msgs_per_s'] / many['forwarder']['msgs_per_s']:.2f}; "
+          f"relay / acking forwarder: {storage_ratio:.2f}")  # fmt: skip
     print(f"added p50 latency at 1 pair: {added:.3f} ms (goal < 1 ms)")
-    for kind in ("relay", "forwarder"):
+    for kind in servers:
         for label, figures in (("1", one[kind]), ("n", many[kind])):
             for key, value in figures.items():
                 results[f"{kind}_{label}_{key}"] = round(value, 3)
+    results["relay_vs_acking_ratio"] = round(storage_ratio, 3)
     results["ratio"] = round(ratio, 3)
     results["added_p50_ms_1_pair"] = round(added, 3)
     results["database"] = "postgresql" if args.database else "sqlite"

@@ -254,3 +254,31 @@ async def test_backlog_parsed_in_other_processes(mailbox: Mailbox, engine: Engin
     expected_quarantine = sum(item.expect == "quarantine" for item in items)
     assert report.quarantined == expected_quarantine
     assert report.stored + report.duplicates == len(items) - expected_quarantine
+
+
+def test_threading_lookups_use_indexes(engine: Engine) -> None:
+    """A batch's sender lookup compares lower(from_address): that is what the migration indexes
+    (SQLite's schema reflection cannot compare expression indexes, so it is checked here)."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            sql = "SELECT sql FROM sqlite_master WHERE name = 'ix_emailmessage_from_address_lower'"
+        else:
+            sql = (
+                "SELECT indexdef FROM pg_indexes WHERE indexname = "
+                "'ix_emailmessage_from_address_lower' AND schemaname = current_schema()"
+            )
+        definition = connection.execute(text(sql)).scalar_one()
+        assert "lower(" in definition.lower() and "from_address" in definition
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(
+                str(row[3])
+                for row in connection.execute(
+                    text(
+                        "EXPLAIN QUERY PLAN SELECT conversation_id FROM emailmessage "
+                        "WHERE lower(from_address) IN ('a@b.example') AND direction = 'in'"
+                    )
+                )
+            )
+            assert "ix_emailmessage_from_address_lower" in plan

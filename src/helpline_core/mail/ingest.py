@@ -12,6 +12,7 @@ earlier, stricter due time.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from typing import Any, Literal, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from helpline_core.calendar import email_due_at
@@ -39,9 +41,46 @@ from helpline_core.models import (
 )
 
 _EMAIL_TABLE = cast(Table, EmailMessage.__table__)  # type: ignore[attr-defined]
+_EMAIL = _EMAIL_TABLE.c
+_ATTACHMENT_TABLE = cast(Table, Attachment.__table__)  # type: ignore[attr-defined]
+_CONVERSATION_TABLE = cast(Table, Conversation.__table__)  # type: ignore[attr-defined]
+_CONVERSATION = _CONVERSATION_TABLE.c
 
-# A conversation stored before (its id), or one new in the batch, not yet inserted (the row).
-ConversationRef = int | Conversation
+
+@dataclass(eq=False)
+class NewConversation:
+    """An email conversation new in a bulk-stored batch: inserted by ThreadIndex.flush_bulk()
+    with the batch's others in one statement (an ORM row costs more than the email itself)."""
+
+    public_id: str
+    team_id: int
+    subject: str | None
+    created_at: datetime
+    id: int | None = None
+    status: ConversationStatus = ConversationStatus.QUEUED
+    due_at: datetime | None = None
+    answered_at: datetime | None = None
+    answered_in_time: bool | None = None
+    ended_at: datetime | None = None
+    last_activity_at: datetime | None = None
+
+    def row(self) -> dict[str, Any]:
+        values = {**_conversation_defaults(), **vars(self)}
+        del values["id"]
+        return values
+
+
+@functools.cache
+def _conversation_defaults() -> dict[str, Any]:
+    """Every column of a new email conversation with the model's defaults."""
+    template = Conversation(public_id="", channel=Channel.EMAIL)
+    keys = [column.key for column in _CONVERSATION_TABLE.columns if column.key != "id"]
+    return {key: getattr(template, key) for key in keys}
+
+
+# A conversation stored before (its id), or one new in the batch, not yet inserted.
+ConversationRef = int | Conversation | NewConversation
+AnyConversation = Conversation | NewConversation
 
 
 @dataclass(frozen=True)
@@ -85,8 +124,12 @@ class ThreadIndex:
         *,
         bulk: bool = False,
     ) -> None:
-        # Rows of emails without attachments, inserted together by flush_bulk().
+        # Rows of emails, inserted together by flush_bulk(); and the attachment rows of those
+        # that have some, by the email's IMAP UID (the email's id is only known after the insert).
         self.bulk: list[dict[str, Any]] | None = [] if bulk else None
+        self._bulk_attachments: dict[int, list[dict[str, Any]]] = {}
+        self._bulk_uidvalidity: int | None = None
+        self._mailbox = team.code
         # Attachment files written for this batch: removed again if the batch is rolled back.
         self.written: list[str] = []
         self.known: set[str] = set()
@@ -94,66 +137,68 @@ class ThreadIndex:
         self.by_sender_subject: dict[tuple[str, str], ConversationRef] = {}
         # Bulk mode: new conversations are inserted together by flush_bulk(), so the rows and
         # results that need their ids are completed there.
-        self._waiting_rows: list[tuple[dict[str, Any], Conversation]] = []
-        self._waiting_results: dict[int, Conversation] = {}
+        self._waiting_rows: list[tuple[dict[str, Any], AnyConversation]] = []
+        self._waiting_results: dict[int, AnyConversation] = {}
+        self._new: list[NewConversation] = []
         # Conversations of this batch, held here: the session's identity map is weak, and a
         # conversation let go of would be read again for the next mail of its thread.
         self.conversations: dict[int, Conversation] = {}
         self._due: dict[datetime, datetime] = {}
         self._settings = settings
-        ids = list({parsed.message_id for parsed in batch})
-        if ids:
-            self.known = set(
-                session.exec(
-                    select(EmailMessage.message_id)
-                    .where(col(EmailMessage.message_id).in_(ids))
-                    .where(EmailMessage.mailbox == team.code)
-                    .where(EmailMessage.direction == EmailDirection.INBOUND)
-                )
-            )
-        live = (
-            select(EmailMessage.message_id, EmailMessage.conversation_id)
-            .join(Conversation, col(EmailMessage.conversation_id) == col(Conversation.id))
-            .where(Conversation.team_id == team.id)
-            .where(Conversation.channel == Channel.EMAIL)
-            .where(col(Conversation.delete_requested_at).is_(None))
-        )
-        thread_ids = list({tid for parsed in batch for tid in parsed.thread_ids})
-        if thread_ids:
-            rows = session.exec(
-                live.where(col(EmailMessage.message_id).in_(thread_ids)).order_by(
-                    col(EmailMessage.received_at)
-                )
-            )
-            self.by_message_id = {message_id: conversation for message_id, conversation in rows}
+        # Every lookup goes through an index on the emails (Message-ID, lower(sender)) and then
+        # the conversations' primary key: joining on the team instead made SQLite (and
+        # PostgreSQL on a small table) scan every email conversation of the team per batch.
+        ids = {parsed.message_id for parsed in batch}
+        lookup = ids | {tid for parsed in batch for tid in parsed.thread_ids}
+        by_id: Sequence[Any] = []
+        if lookup:
+            by_id = session.execute(
+                sa_select(
+                    _EMAIL.message_id, _EMAIL.mailbox, _EMAIL.direction, _EMAIL.conversation_id,
+                    _EMAIL.received_at,
+                ).where(_EMAIL.message_id.in_(lookup))
+            ).all()  # fmt: skip
+        self.known = {
+            message_id
+            for message_id, mailbox, direction, _, _ in by_id
+            if message_id in ids and mailbox == team.code and direction == EmailDirection.INBOUND
+        }
+        by_sender: Sequence[Any] = []
         senders = list({p.from_address.lower() for p in batch if p.from_address})
         if senders:
             since = received - timedelta(days=31 * settings.retention.email_months)
-            rows2 = session.exec(
-                select(
-                    EmailMessage.from_address, EmailMessage.subject, EmailMessage.conversation_id
+            by_sender = session.execute(
+                sa_select(
+                    _EMAIL.from_address, _EMAIL.subject, _EMAIL.conversation_id, _EMAIL.received_at
                 )
-                .join(Conversation, col(EmailMessage.conversation_id) == col(Conversation.id))
+                .where(func.lower(_EMAIL.from_address).in_(senders))
+                .where(_EMAIL.direction == EmailDirection.INBOUND)
+                .where(_EMAIL.received_at >= since)
+            ).all()
+        # The team's live email conversations among those found, in one query by primary key.
+        candidates = {row[3] for row in by_id} | {row[2] for row in by_sender}
+        if candidates:
+            for conversation in session.exec(
+                select(Conversation)
+                .where(col(Conversation.id).in_(candidates))
                 .where(Conversation.team_id == team.id)
                 .where(Conversation.channel == Channel.EMAIL)
                 .where(col(Conversation.delete_requested_at).is_(None))
-                .where(EmailMessage.direction == EmailDirection.INBOUND)
-                .where(func.lower(col(EmailMessage.from_address)).in_(senders))
-                .where(col(EmailMessage.received_at) >= since)
-                .order_by(col(EmailMessage.received_at))
-            )
-            for address, subject, conversation in rows2:
-                self._remember_sender(address, subject, conversation)
-        # The stored conversations this batch joins, read in one query.
-        wanted = {
-            found for parsed in batch if isinstance(found := self.conversation_for(parsed), int)
-        }
-        if wanted:
-            for row in session.exec(select(Conversation).where(col(Conversation.id).in_(wanted))):
-                assert row.id is not None
-                self.conversations[row.id] = row
+            ):
+                assert conversation.id is not None
+                self.conversations[conversation.id] = conversation
+        live = self.conversations
+        # Oldest first, so that the newest email of a Message-ID or sender wins.
+        for message_id, _, _, conversation_id, _ in sorted(by_id, key=lambda row: row[4]):
+            if conversation_id in live:
+                self.by_message_id[message_id] = conversation_id
+        for address, subject, conversation_id, _ in sorted(by_sender, key=lambda row: row[3]):
+            if conversation_id in live:
+                self._remember_sender(address, subject, conversation_id)
 
-    def conversation(self, session: Session, ref: ConversationRef) -> Conversation | None:
+    def conversation(self, session: Session, ref: ConversationRef) -> AnyConversation | None:
+        if isinstance(ref, NewConversation):
+            return ref  # bulk mode: no savepoints, so nothing new is rolled back
         if isinstance(ref, Conversation):
             # New in this batch; gone if the savepoint it was made in was rolled back.
             state = sa_inspect(ref)
@@ -182,14 +227,34 @@ class ThreadIndex:
             self.by_sender_subject[(address.lower(), key)] = conversation
 
     def wait_for_id(
-        self, row: dict[str, Any], result: IngestResult, conversation: Conversation
+        self, row: dict[str, Any], result: IngestResult, conversation: AnyConversation
     ) -> None:
         """`row` and `result` get the id of the new `conversation` in flush_bulk()."""
         self._waiting_rows.append((row, conversation))
         self._waiting_results[id(result)] = conversation
 
+    def new_conversation(self, conversation: NewConversation) -> None:
+        self._new.append(conversation)
+
+    def insert_new_conversations(self, session: Session) -> None:
+        """Insert the batch's new conversations in one statement, then read their ids in one
+        query by their unique public ids (an executemany cannot return them in order on every
+        database)."""
+        if not self._new:
+            return
+        session.execute(insert(_CONVERSATION_TABLE), [new.row() for new in self._new])
+        new_by_public_id = {new.public_id: new for new in self._new}
+        for public_id, conversation_id in session.execute(
+            sa_select(_CONVERSATION.public_id, _CONVERSATION.id).where(
+                _CONVERSATION.public_id.in_(new_by_public_id)
+            )
+        ):
+            new_by_public_id[public_id].id = conversation_id
+        self._new.clear()
+
     def flush_bulk(self, session: Session) -> None:
-        session.flush()  # the batch's new conversations, in one statement
+        session.flush()  # changes to stored conversations
+        self.insert_new_conversations(session)
         for row, conversation in self._waiting_rows:
             row["conversation_id"] = conversation.id
         self._waiting_rows.clear()
@@ -198,6 +263,32 @@ class ThreadIndex:
             # bulk insert leaves out None values and split the batch into runs of 1-4 rows.)
             session.execute(insert(_EMAIL_TABLE), self.bulk)
             self.bulk.clear()
+        if self._bulk_attachments:
+            # The new emails' ids by their unique (mailbox, UIDVALIDITY, UID), in one query:
+            # an executemany cannot return them in order on every database.
+            ids = dict(
+                session.execute(
+                    sa_select(_EMAIL.imap_uid, _EMAIL.id)
+                    .where(_EMAIL.mailbox == self._mailbox)
+                    .where(_EMAIL.imap_uidvalidity == self._bulk_uidvalidity)
+                    .where(_EMAIL.imap_uid.in_(self._bulk_attachments))
+                ).all()
+            )
+            rows = [
+                {**row, "email_id": ids[uid]}
+                for uid, attachment_rows in self._bulk_attachments.items()
+                for row in attachment_rows
+            ]
+            session.execute(insert(_ATTACHMENT_TABLE), rows)
+            self._bulk_attachments.clear()
+
+    def add_attachments(
+        self, uidvalidity: int | None, uid: int, rows: list[dict[str, Any]]
+    ) -> None:
+        """Attachment rows of the bulk email with this UID, inserted by flush_bulk()."""
+        if rows:
+            self._bulk_uidvalidity = uidvalidity
+            self._bulk_attachments[uid] = rows
 
     def settle(self, results: list[IngestResult]) -> list[IngestResult]:
         """The batch's results with the ids of conversations inserted by flush_bulk()."""
@@ -271,20 +362,30 @@ def store_parsed(
     ref = index.conversation_for(parsed)
     conversation = index.conversation(session, ref) if ref is not None else None
     new = conversation is None
+    # Bulk mode (a batch from IMAP): the email and a new conversation go in with the batch's
+    # others; its attachments are matched to it by its UID.
+    bulk = index.bulk is not None
+    if bulk and parsed.attachments and uid is None:
+        raise ValueError("bulk storing needs the IMAP UID of an email with attachments")
     if conversation is None:
-        conversation = Conversation(
-            public_id=str(uuid.uuid4()),
-            channel=Channel.EMAIL,
-            status=ConversationStatus.QUEUED,
-            team_id=team.id,
-            subject=parsed.subject or None,
-            created_at=received,
-        )
+        fields: dict[str, Any] = {
+            "public_id": str(uuid.uuid4()),
+            "team_id": team.id,
+            "subject": parsed.subject or None,
+            "created_at": received,
+        }
+        if bulk:
+            conversation = NewConversation(**fields)
+            index.new_conversation(conversation)
+        else:
+            conversation = Conversation(
+                channel=Channel.EMAIL, status=ConversationStatus.QUEUED, **fields
+            )
     due_at = index.due_at(received)
     _run_clock(conversation, due_at)
     conversation.last_activity_at = max(received, conversation.last_activity_at or received)
-    session.add(conversation)
-    bulk = index.bulk is not None and not parsed.attachments
+    if isinstance(conversation, Conversation):
+        session.add(conversation)
     if conversation.id is None and not bulk:
         session.flush()  # the new conversation's id is needed below
     values: dict[str, Any] = {
@@ -308,7 +409,7 @@ def store_parsed(
         "attempts": 0,
         "due_at": due_at,
     }
-    if conversation.id is None:
+    if isinstance(conversation, NewConversation) or conversation.id is None:
         index.remember(parsed, conversation)
     else:
         index.conversations[conversation.id] = conversation
@@ -320,17 +421,24 @@ def store_parsed(
         result = IngestResult("stored", None, conversation.id, new)
         if conversation.id is None:
             index.wait_for_id(values, result, conversation)
+        if parsed.attachments:
+            assert uid is not None
+            index.add_attachments(
+                uidvalidity, uid, _attachment_rows(settings, parsed, index.written)
+            )
         return result
     assert conversation.id is not None
     email = EmailMessage(**values)
     session.add(email)
     session.flush()
     assert email.id is not None
-    _store_attachments(session, settings, email.id, parsed, index.written)
+    rows = _attachment_rows(settings, parsed, index.written)
+    if rows:
+        session.execute(insert(_ATTACHMENT_TABLE), [{**row, "email_id": email.id} for row in rows])
     return IngestResult("stored", email.id, conversation.id, new)
 
 
-def _run_clock(conversation: Conversation, due_at: datetime) -> None:
+def _run_clock(conversation: AnyConversation, due_at: datetime) -> None:
     waiting = conversation.due_at is not None and conversation.answered_at is None
     if waiting:
         return
@@ -342,25 +450,26 @@ def _run_clock(conversation: Conversation, due_at: datetime) -> None:
         conversation.ended_at = None
 
 
-def _store_attachments(
-    session: Session, settings: Settings, email_id: int, parsed: ParsedEmail, written: list[str]
-) -> None:
+def _attachment_rows(
+    settings: Settings, parsed: ParsedEmail, written: list[str]
+) -> list[dict[str, Any]]:
+    """Write the kept attachments' files; their rows, without the email's id."""
+    rows: list[dict[str, Any]] = []
     for item in parsed.attachments:
         stored_name, digest = "", ""
         if item.content is not None:
             stored_name, digest = write_attachment(settings, item.content)
             written.append(stored_name)
-        session.add(
-            Attachment(
-                email_id=email_id,
+        rows.append(
+            {
                 # Dropped attachments get a unique placeholder name: no file behind it.
-                stored_name=stored_name or f"dropped-{uuid.uuid4().hex}",
-                original_name=item.original_name,
-                declared_type=item.declared_type,
-                detected_type=item.detected_type,
-                size=item.size,
-                sha256=digest,
-                dropped_reason=item.dropped_reason,
-            )
+                "stored_name": stored_name or f"dropped-{uuid.uuid4().hex}",
+                "original_name": item.original_name,
+                "declared_type": item.declared_type,
+                "detected_type": item.detected_type,
+                "size": item.size,
+                "sha256": digest,
+                "dropped_reason": item.dropped_reason,
+            }
         )
-    session.flush()
+    return rows

@@ -34,6 +34,17 @@ _REPLY_PREFIX = re.compile(
     r"^\s*((re|fw|fwd|aw|wg|antw|tr|sv|vs|doorst)\s*(\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
 )
 _FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
+# A From value the header parser would only take apart: an address, or a plain name (letters,
+# digits, spaces, dots, hyphens, apostrophes; quoted or not) and an address in angle brackets. No
+# encoded words, comments, groups or escapes: those go through the header parser.
+_ATOM = r"[A-Za-z0-9_%+-]+"
+_ADDRESS = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_NAME = r"[A-Za-z0-9 .'-]*"
+_SIMPLE_SENDER = re.compile(
+    rf"""[ \t]*(?:(?:"({_NAME})"|({_NAME}?))[ \t]*<({_ADDRESS})>|({_ADDRESS}))[ \t]*"""
+)
+# A header value that the unstructured header parser returns unchanged (up to whitespace).
+_PLAIN_TEXT = re.compile(r"[\x20-\x7e\t]*")
 _CACHED_VALUE_CHARS = 2048  # longer header values are parsed every time, not remembered
 _CACHED_VALUES = 4096  # the cache is emptied when it holds this many
 
@@ -207,6 +218,12 @@ def _raw_headers(message: Message) -> dict[str, str]:
 
 
 def _header_text(name: str, value: str) -> str:
+    if name == "subject" and "=?" not in value and _PLAIN_TEXT.fullmatch(value):
+        return value  # nothing to decode (callers collapse whitespace)
+    return _parsed_header_text(name, value)
+
+
+def _parsed_header_text(name: str, value: str) -> str:
     try:
         return str(_POLICY.header_factory(name, value))
     except Exception:
@@ -216,6 +233,16 @@ def _header_text(name: str, value: str) -> str:
 # Address headers repeat (the team's To, a visitor's From): the parsed result is remembered.
 @functools.lru_cache(maxsize=1024)
 def _sender(value: str) -> tuple[str | None, str | None]:
+    simple = _SIMPLE_SENDER.fullmatch(value)
+    if simple:
+        # What the header parser would return for it, without its cost (0.1 ms a message).
+        quoted, plain, bracketed, bare = simple.groups()
+        name = one_line(quoted or plain or "", 255) or None
+        return name, one_line(bracketed or bare, 320)
+    return _parsed_sender(value)
+
+
+def _parsed_sender(value: str) -> tuple[str | None, str | None]:
     pairs = email.utils.getaddresses([_header_text("from", value)])
     for name, address in pairs:
         address = one_line(address, 320)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 from helpline_core.models.base import created_at_field, enum_field, time_field
@@ -133,7 +133,7 @@ class EmailMessage(SQLModel, table=True):
     in_reply_to: str | None = Field(default=None, max_length=998)
     references: str | None = Field(default=None, sa_column=Column(Text))
     subject: str | None = Field(default=None, sa_column=Column(Text))
-    from_address: str | None = Field(default=None, max_length=320, index=True)
+    from_address: str | None = Field(default=None, max_length=320)
     from_name: str | None = Field(default=None, max_length=255)
     to_addresses: str | None = Field(default=None, sa_column=Column(Text))
     header_date: datetime | None = time_field()
@@ -155,6 +155,13 @@ class EmailMessage(SQLModel, table=True):
     due_at: datetime | None = time_field(index=True)
     answered_at: datetime | None = time_field()
     answered_in_time: bool | None = Field(default=None)
+
+
+# Threading looks senders up case-insensitively (mail.ingest.ThreadIndex): index what it compares.
+Index(
+    "ix_emailmessage_from_address_lower",
+    func.lower(EmailMessage.__table__.c.from_address),  # type: ignore[attr-defined]
+)
 
 
 class Attachment(SQLModel, table=True):

@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 import weakref
+from collections.abc import Coroutine
 from http import HTTPStatus
 from importlib import import_module
 from typing import Any
@@ -288,12 +289,23 @@ async def serve_until_signal(settings: Settings, host: str | None, port: int | N
     await server.stop()
 
 
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """uvloop where it is installed: its sockets and callbacks cost the relay less CPU per
+    message than the standard loop's (bench/relay.py); the standard loop otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
+
+
 def run(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings(args.config)
-        asyncio.run(serve_until_signal(settings, args.host, args.port))
+        run_loop(serve_until_signal(settings, args.host, args.port))
     except ConfigError as error:
         print(f"helpline-relay: {error}", file=sys.stderr)  # noqa: T201
         sys.exit(2)

@@ -90,7 +90,8 @@ class Message(SQLModel, table=True):
         UniqueConstraint("conversation_id", "client_id", name="uq_message_client_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    # No index of its own: uq_message_seq leads with it, and every index costs each message.
+    conversation_id: int = Field(foreign_key="conversation.id")
     seq: int
     sender: Sender = enum_field(Sender.VISITOR)
     counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id")

@@ -7,17 +7,21 @@ one message alone is committed at once and many messages under load share a tran
 If a batch fails (a resent client id hits the unique constraint, say), each operation is
 retried alone so that one bad operation never fails the others.
 
-On SQLite the writer first tries the batch on the event loop itself, on a connection of its
-own that never waits for a lock (busy_timeout 0) and never checkpoints: a WAL commit without
-fsync takes microseconds, and a thread hand-off per batch costs more than that (GIL, wake-ups).
-If anything goes wrong there (the CLI holds the write lock, a constraint fails) the batch is
-rolled back and runs in a worker thread as above, which may wait. The WAL is checkpointed by
-a background thread (CHECKPOINT_SECONDS), so no commit on the loop ever does the I/O.
+The writer keeps a connection of its own (no pool checkout, and on PostgreSQL no pre-ping
+round trip, per batch). On SQLite it runs the batch on the event loop itself, on that
+connection, which never waits for a lock (busy_timeout 0) and never checkpoints: a WAL commit
+without fsync takes microseconds, and a thread hand-off per batch costs more than that (GIL,
+wake-ups). On PostgreSQL the batch runs in a worker thread. If anything goes wrong on the own
+connection (the CLI holds SQLite's write lock, a constraint fails, the connection was lost) the
+batch is rolled back and runs the pooled way in a worker thread as above, which may wait. The
+SQLite WAL is checkpointed by a background thread (CHECKPOINT_SECONDS), so no commit on the
+loop ever does that I/O.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -53,7 +57,7 @@ class Store:
         self.batches = 0
         self.ops = 0
         self.busy = 0.0  # seconds the writer spent in database work
-        self.handed_off = 0  # SQLite batches that could not commit on the loop
+        self.handed_off = 0  # batches that failed on the writer's connection
         self._inline = engine.dialect.name == "sqlite"
         self._connection: Connection | None = None
         self._checkpointer: asyncio.Task[None] | None = None
@@ -72,9 +76,7 @@ class Store:
             await self._task
         if self._checkpointer is not None:
             self._checkpointer.cancel()
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._drop_connection()
 
     async def append(self, message: chats.NewMessage) -> chats.Stored:
         """Store a message (deduplicated by client id); returns once committed."""
@@ -116,11 +118,13 @@ class Store:
                 continue
             batch, self._pending = self._pending, []
             started = time.perf_counter()
-            outcomes = self._run_inline(batch) if self._inline else None
+            if self._inline:
+                outcomes = self._run_on_own_connection(batch)
+                await asyncio.sleep(0)  # let the callers run before the next batch
+            else:
+                outcomes = await asyncio.to_thread(self._run_on_own_connection, batch)
             if outcomes is None:
                 outcomes = await asyncio.to_thread(self._run_batch, batch)
-            else:
-                await asyncio.sleep(0)  # let the callers run before the next batch
             self.busy += time.perf_counter() - started
             self.batches += 1
             self.ops += len(batch)
@@ -132,21 +136,23 @@ class Store:
                 else:
                     op.future.set_result(outcome)
 
-    def _inline_connection(self) -> Connection:
+    def _own_connection(self) -> Connection:
         if self._connection is None:
             connection = self.engine.connect()
-            connection.exec_driver_sql("PRAGMA busy_timeout=0")
-            connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
-            connection.commit()  # end the autobegun transaction: sessions begin their own
+            if self._inline:
+                connection.exec_driver_sql("PRAGMA busy_timeout=0")
+                connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+            connection.commit()  # end any autobegun transaction: sessions begin their own
             self._connection = connection
         return self._connection
 
-    def _run_inline(self, batch: list[_Op]) -> list[Any] | None:
-        """The batch on the loop's own SQLite connection; None if it must go to a thread."""
+    def _run_on_own_connection(self, batch: list[_Op]) -> list[Any] | None:
+        """The batch on the writer's own connection, kept open (no pool checkout and ping per
+        batch); None if it must go the pooled way (lock, constraint, lost connection)."""
         try:
-            connection = self._inline_connection()
+            connection = self._own_connection()
         except Exception as error:
-            log.warning("inline connection failed: %s", type(error).__name__)
+            log.warning("writer connection failed: %s", type(error).__name__)
             return None
         session = Session(bind=connection, expire_on_commit=False)
         try:
@@ -154,12 +160,23 @@ class Store:
             session.commit()
             return outcomes
         except Exception as error:
-            session.rollback()
+            try:
+                session.rollback()
+            except Exception:
+                self._drop_connection()  # gone (a database restart, say): a new one next time
+            if connection.invalidated:
+                self._drop_connection()
             self.handed_off += 1
-            log.debug("inline batch failed (%s); to a thread", type(error).__name__)
+            log.debug("batch failed (%s); the pooled way", type(error).__name__)
             return None
         finally:
             session.close()
+
+    def _drop_connection(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
 
     async def _checkpoints(self) -> None:
         """Move the WAL into the database file now and then, off the loop (PASSIVE: it never

@@ -282,3 +282,22 @@ def test_threading_lookups_use_indexes(engine: Engine) -> None:
                 )
             )
             assert "ix_emailmessage_from_address_lower" in plan
+
+
+def test_uidvalidity_and_uids_past_31_bits_are_stored(settings: Settings, engine: Engine) -> None:
+    """IMAP numbers are unsigned 32-bit (pymap picks a random UIDVALIDITY): a signed INTEGER
+    column made every email of such a folder fail on PostgreSQL, and its quarantine row too."""
+    from helpline_core.mail.imap import Fetched
+
+    raw = mail_corpus.simple("<big-uid@visitor.example>")
+    biggest = 2**32 - 1
+    results = imap_sync.store_batch(
+        settings, engine, TEAM, "INBOX", biggest, [(biggest - 1, len(raw))],
+        [Fetched(uid=biggest - 1, size=None, internal_date=None, body=raw)],
+    )  # fmt: skip
+    assert [result.kind for result in results] == ["stored"]
+    with session_scope(engine) as session:
+        state = session.get(MailboxState, (TEAM, "INBOX"))
+        assert state is not None and (state.uidvalidity, state.last_uid) == (biggest, biggest - 1)
+        (email,) = session.exec(select(EmailMessage))
+        assert (email.imap_uidvalidity, email.imap_uid) == (biggest, biggest - 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 from helpline_core.models.base import created_at_field, enum_field, time_field
@@ -142,8 +142,9 @@ class EmailMessage(SQLModel, table=True):
     body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
     problems: str | None = Field(default=None, sa_column=Column(Text))
     mailbox: str | None = Field(default=None, max_length=40)
-    imap_uidvalidity: int | None = Field(default=None)
-    imap_uid: int | None = Field(default=None)
+    # IMAP UIDs and UIDVALIDITY are unsigned 32-bit: past a signed INTEGER on PostgreSQL.
+    imap_uidvalidity: int | None = Field(default=None, sa_type=BigInteger)
+    imap_uid: int | None = Field(default=None, sa_type=BigInteger)
     raw_size: int = Field(default=0)
     counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id")
     outbox_state: OutboxState | None = enum_field(None)
@@ -182,8 +183,9 @@ class QuarantinedEmail(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     mailbox: str = Field(max_length=40, index=True)
-    imap_uidvalidity: int | None = Field(default=None)
-    imap_uid: int | None = Field(default=None)
+    # IMAP UIDs and UIDVALIDITY are unsigned 32-bit: past a signed INTEGER on PostgreSQL.
+    imap_uidvalidity: int | None = Field(default=None, sa_type=BigInteger)
+    imap_uid: int | None = Field(default=None, sa_type=BigInteger)
     reason: str = Field(sa_column=Column(Text, nullable=False))
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     received_at: datetime = created_at_field()
@@ -195,6 +197,6 @@ class MailboxState(SQLModel, table=True):
 
     mailbox: str = Field(max_length=40, primary_key=True)
     folder: str = Field(max_length=255, primary_key=True)
-    uidvalidity: int = Field(default=0)
-    last_uid: int = Field(default=0)
+    uidvalidity: int = Field(default=0, sa_type=BigInteger)  # unsigned 32-bit, as UIDs
+    last_uid: int = Field(default=0, sa_type=BigInteger)
     updated_at: datetime = created_at_field()

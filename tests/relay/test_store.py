@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from helpline_core.db import session_scope
@@ -105,3 +106,37 @@ async def test_a_locked_sqlite_database_delays_messages_but_loses_none(engine: E
     with Session(engine) as session:
         bodies = session.exec(select(Message.body).where(Message.conversation_id == ids[0])).all()
     assert bodies == ["toch bewaard"]
+
+
+def test_one_statement_batch_is_all_or_nothing(engine: Engine) -> None:
+    """PostgreSQL's one-statement batch commits by itself: a bad message (a conversation that
+    does not exist, a resent id) must fail it whole, seqs included, never store half."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the one-statement batch is PostgreSQL's")
+    ids = conversations(engine, 2)
+    with engine.connect() as raw:
+        connection = raw.execution_options(isolation_level="AUTOCOMMIT")
+        stored = chats.append_batch_autocommit(
+            connection,
+            [
+                chats.NewMessage(ids[0], Sender.VISITOR, "een", "a"),
+                chats.NewMessage(ids[1], Sender.VISITOR, "twee", "a"),
+                chats.NewMessage(ids[0], Sender.VISITOR, "drie", "b"),
+            ],
+        )
+        assert [s.seq for s in stored] == [1, 1, 2]
+        for bad in (
+            chats.NewMessage(999_999, Sender.VISITOR, "weg", "c"),
+            chats.NewMessage(ids[1], Sender.VISITOR, "nogmaals", "a"),  # resent id
+        ):
+            good = chats.NewMessage(ids[0], Sender.VISITOR, "vier", f"d-{bad.client_id}")
+            with pytest.raises(IntegrityError):
+                chats.append_batch_autocommit(connection, [good, bad])
+    with Session(engine) as session:
+        bodies = session.exec(
+            select(Message.body).where(Message.conversation_id == ids[0]).order_by(col(Message.seq))
+        ).all()
+        first = session.get(Conversation, ids[0])
+        assert first is not None
+        assert first.last_seq == 2
+    assert bodies == ["een", "drie"]

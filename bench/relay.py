@@ -5,8 +5,11 @@ The last line printed is one JSON object. Goals (issue 3, point 12): at 200 pair
 of the forwarder's messages per second; at one pair an added p50 latency under 1 ms; under
 25 KiB of relay memory per idle visitor connection.
 
-Both servers run as their own processes (`helpline-relay`, and this script with
---serve-forwarder); the load generator is this process, the same code for both. Each pair is a
+Three servers are measured in turn, each as its own process, with the same load generator
+(this process): a bare forwarder (the baseline of the goal); an acking forwarder, which also
+answers every message with an ack frame as the relay's protocol requires (two frames per
+message instead of one, still no storage, no validation); and `helpline-relay`. The acking
+forwarder shows how much of the gap is the protocol's own price rather than storage. Each pair is a
 visitor and a counsellor connection playing ping-pong: the visitor sends a message, the
 counsellor receives it and answers, the visitor receives the answer. Latency is send-to-receive
 of one message; the relay commits it before it forwards it (and acks it).

@@ -49,6 +49,9 @@ def apply_frame(state: ClientState, frame: ConsoleServerFrame) -> list[ev.Event]
         before = {entry.conversation for entry in state.queue}
         state.set_queue(frame.entries)
         added = next((e.conversation for e in state.queue if e.conversation not in before), None)
+        if not state.queue_known:
+            state.queue_known = True
+            added = None  # waiting before I logged in: the status bar shows it, no bell
         return [ev.QueueChanged(added)]
     if frame.type == "queue_update":
         is_new = frame.entry is not None and all(

@@ -101,6 +101,9 @@ class ClientState:
     chats: int = 0
     max_chats: int = 0
     queue: list[QueueEntry] = field(default_factory=list)
+    # False until the first queue snapshot: what waits at login is not news (no bell). Kept
+    # across reconnects, so a chat rings once, when it first joins the queue I can see.
+    queue_known: bool = False
     conversations: dict[str, Conversation] = field(default_factory=dict)
     overview: STeamOverview | None = None
     focused: str | None = None  # the conversation on screen: its lines are read as they arrive

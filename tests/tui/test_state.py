@@ -151,8 +151,13 @@ def test_queue_is_oldest_first_and_new_arrivals_are_announced() -> None:
             any_team=False,
         )
 
-    apply_frame(state, p.SQueue(entries=[entry("new", 1), entry("old", 9)]))
+    # The first snapshot (at login) announces nothing: those chats were already waiting.
+    first = apply_frame(state, p.SQueue(entries=[entry("new", 1), entry("old", 9)]))
+    assert first == [ev.QueueChanged(None)]
     assert [item.conversation for item in state.queue] == ["old", "new"]
+    again = apply_frame(state, p.SQueue(entries=[entry("new", 1), entry("old", 9), entry("x", 0)]))
+    assert again == [ev.QueueChanged("x")]
+    apply_frame(state, p.SQueue(entries=[entry("new", 1), entry("old", 9)]))
     events = apply_frame(state, p.SQueueUpdate(entry=entry("mid", 5)))
     assert events == [ev.QueueChanged("mid")]
     assert [item.conversation for item in state.queue] == ["old", "mid", "new"]

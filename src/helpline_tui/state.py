@@ -1,4 +1,5 @@
-"""What the console knows: my account, the queue, my open conversations and their transcripts.
+"""What the console knows: my account, the queue, my open conversations and their transcripts,
+and the email replies I have started.
 
 Pure data, updated by `client.ConsoleClient` from server frames and read by the screens. The
 transcript of each conversation is kept in seq order without gaps or duplicates, which is what
@@ -107,6 +108,9 @@ class ClientState:
     conversations: dict[str, Conversation] = field(default_factory=dict)
     overview: STeamOverview | None = None
     focused: str | None = None  # the conversation on screen: its lines are read as they arrive
+    # Unsent email replies by conversation: they outlive the thread screen, never the console.
+    # In memory only, never on disk (privacy).
+    email_drafts: dict[str, str] = field(default_factory=dict)
 
     def set_queue(self, entries: list[QueueEntry]) -> None:
         self.queue = sorted(entries, key=lambda entry: entry.waiting_since)

@@ -23,6 +23,7 @@ from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message, quarantine
 from helpline_core.models import Conversation, Counsellor, EmailDirection, EmailMessage, Team
+from helpline_tui.email_text import et
 from helpline_tui.i18n import t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens.email import EmailListScreen
@@ -35,6 +36,7 @@ from tests.mail.conftest import with_mailbox
 from tests.support.console_client import console
 from tests.support.relay_harness import RunningRelay, running_relay
 from tests.tui.conftest import console_app, keys, log_in, screen_text, wait_for
+from tests.tui.test_console_flow import notices
 
 HOSTILE_SUBJECT = "[@click=app.quit]klik[/] [link=https://evil.example]x[/link] \x1b]0;pwned\x07"
 HOSTILE_NAME = "\x1b[31mRood\x1b[0m \u202eardnaS [bold]B[/]"
@@ -81,6 +83,37 @@ def rows(screen: EmailListScreen) -> int:
     return screen.query_one(DataTable).row_count
 
 
+async def open_thread(pilot: Pilot[Any], screen: EmailListScreen, conversation: str) -> TextArea:
+    """Open one thread from the list (Enter on its row); returns its reply composer."""
+    table = screen.query_one(DataTable)
+
+    def listed() -> bool:  # in the answer to the last reload, not an earlier one
+        return not screen.loading and conversation in {item.conversation for item in screen.items}
+
+    await wait_for(pilot, listed, "the thread in the list")
+    table.move_cursor(row=table.get_row_index(conversation))
+    await pilot.press("enter")
+    thread = pilot.app.screen
+
+    def opened() -> bool:
+        nonlocal thread
+        thread = pilot.app.screen
+        return isinstance(thread, EmailThreadScreen) and thread.thread is not None
+
+    await wait_for(pilot, opened, "the thread and its emails")
+    assert isinstance(thread, EmailThreadScreen) and thread.conversation == conversation
+    return thread.query_one("#reply", TextArea)
+
+
+def move_to_team(engine: Engine, public_id: str, code: str) -> None:
+    with session_scope(engine) as session:
+        conversation = session.exec(
+            select(Conversation).where(Conversation.public_id == public_id)
+        ).one()
+        conversation.team_id = session.exec(select(Team.id).where(Team.code == code)).one()
+        session.add(conversation)
+
+
 async def test_list_open_and_reply(
     mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
 ) -> None:
@@ -115,6 +148,51 @@ async def test_list_open_and_reply(
         assert row is not None and row.body_text.startswith("Dag Anna,\nwelkom.")
         assert str(row.outbox_state) == "queued"
         await wait_for(pilot, lambda: thread.query_one("#reply", TextArea).text == "")
+
+
+async def test_reply_draft_is_kept_until_it_is_sent(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    anna = deliver(engine, mail_settings, mail_corpus.simple("<a@v.ex>", subject="anna"), 1)
+    other = deliver(engine, mail_settings, mail_corpus.simple("<b@v.ex>", subject="ander"), 0)
+    draft = "Lieve Anna,\nje bent niet alleen."
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        composer = await open_thread(pilot, screen, anna)
+        await pilot.press(*keys("Lieve Anna,"), "enter", *keys("je bent niet alleen."))
+        assert composer.text == draft
+        await pilot.press("escape")  # back to the list: another thread has its own composer
+        assert (await open_thread(pilot, screen, other)).text == ""
+        await pilot.press("escape", "escape")  # back to the chats, then email again
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailListScreen), "email list")
+        screen = app.screen
+        assert isinstance(screen, EmailListScreen)
+        composer = await open_thread(pilot, screen, anna)
+        assert composer.text == draft
+        assert "je bent niet alleen." in screen_text(pilot)
+
+        # A refused reply keeps the draft, also for the next visit.
+        move_to_team(engine, anna, "limburg")
+        await pilot.press("ctrl+s")
+        refused = et("email.refused", reason="forbidden")
+        await wait_for(pilot, lambda: refused in notices(app), "the refusal")
+        assert composer.text == draft
+        move_to_team(engine, anna, "antwerpen")
+        await pilot.press("escape")
+        composer = await open_thread(pilot, screen, anna)
+        assert composer.text == draft
+
+        # Sent: the composer is empty, and stays empty when the thread is opened again.
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: et("email.sent") in notices(app), "the reply sent")
+        assert composer.text == ""
+        await pilot.press("escape", "f6")  # answered now: F6 lists answered threads too
+        composer = await open_thread(pilot, screen, anna)
+        assert composer.text == ""
+        assert "je bent niet alleen." in screen_text(pilot)  # the reply, now in the thread
 
 
 async def test_hostile_subject_sender_and_body_are_literal(

@@ -1,9 +1,11 @@
 """One email thread: the emails oldest first, and a reply composer.
 
-In the composer Enter makes a new line (an email is not a chat line); ctrl+s sends. F6 opens
-$VISUAL / $EDITOR on the draft: the app is suspended, the draft lives in a private (0700)
-temporary directory for the editor's lifetime only. Everything from the sender (subject, names,
-addresses, bodies, attachment names) passes through `safe.visitor_text`.
+In the composer Enter makes a new line (an email is not a chat line); ctrl+s sends. The draft
+belongs to the conversation (`ClientState.email_drafts`, memory only): leaving the thread keeps
+it, a sent reply clears it. F6 opens $VISUAL / $EDITOR on the draft: the app is suspended, the
+draft lives in a private (0700) temporary directory for the editor's lifetime only. Everything
+from the sender (subject, names, addresses, bodies, attachment names) passes through
+`safe.visitor_text`.
 """
 
 from __future__ import annotations
@@ -148,19 +150,37 @@ class EmailThreadScreen(Screen[None]):
         self.canned = canned
         self.canned_values = canned_values
         self.thread: SEmailThread | None = None
+        self.sending = False
+
+    @property
+    def drafts(self) -> dict[str, str]:
+        return self.client.state.email_drafts
 
     def compose(self) -> ComposeResult:
         yield Static(id="email-subject")
         yield Static(id="email-meta")
         yield VerticalScroll(id="emails")
-        reply = TextArea(id="reply", soft_wrap=True, tab_behavior="focus")
+        draft = self.drafts.get(self.conversation, "")
+        reply = TextArea(draft, id="reply", soft_wrap=True, tab_behavior="focus")
         reply.border_title = et("email.composer")
         yield reply
         yield QuietFooter()
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one("#reply", TextArea).focus()
+        reply = self.query_one("#reply", TextArea)
+        reply.move_cursor(reply.document.end)  # go on writing where I left off
+        reply.focus()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        text = self.query_one("#reply", TextArea).text
+        if text.strip():
+            self.drafts[self.conversation] = text
+        else:
+            self.drafts.pop(self.conversation, None)
 
     def reload(self) -> None:
         self.run_worker(self._reload(), group="email-thread", exclusive=True)
@@ -196,12 +216,16 @@ class EmailThreadScreen(Screen[None]):
     # ----- actions -----
 
     def action_back(self) -> None:
+        self.keep_draft()  # the last keys' Changed message may not have arrived yet
         self.dismiss(None)
 
     def action_send(self) -> None:
         text = self.query_one("#reply", TextArea).text.strip()
-        if text:
-            self.run_worker(self._send(text), group="email-send", exclusive=True)
+        if text and not self.sending:
+            # One reply per ctrl+s, however often it is pressed while the relay answers; on the
+            # app, so that leaving the thread meanwhile does not keep a draft that was sent.
+            self.sending = True
+            self.app.run_worker(self._send(text), group="email-send")
 
     async def _send(self, text: str) -> None:
         frame = CEmailReply(
@@ -210,11 +234,19 @@ class EmailThreadScreen(Screen[None]):
             client_id=uuid.uuid4().hex,
             body=text,
         )
-        if await ask(self, self.client.request(frame)) is None:  # type: ignore[arg-type]
-            return  # the draft stays in the composer
-        self.query_one("#reply", TextArea).text = ""
+        try:
+            if await ask(self, self.client.request(frame)) is None:  # type: ignore[arg-type]
+                return  # the draft stays, in the composer and in the client state
+        finally:
+            self.sending = False
+        if self.drafts.get(self.conversation, "").strip() == text:
+            del self.drafts[self.conversation]  # not if I wrote on while it was being sent
         self.notify(et("email.sent"), markup=False)
-        self.reload()
+        if self.is_attached:
+            composer = self.query_one("#reply", TextArea)
+            if composer.text.strip() == text:
+                composer.text = ""
+            self.reload()
 
     def action_take(self) -> None:
         frame = CEmailTake(type="email_take", conversation=self.conversation)
@@ -226,8 +258,12 @@ class EmailThreadScreen(Screen[None]):
         self.notify(done, markup=False)
         if isinstance(frame, CEmailTake):
             self.reload()
+            return
+        if isinstance(frame, CEmailForget):
+            self.drafts.pop(self.conversation, None)  # nothing of this email is to be kept
         else:
-            self.dismiss(None)  # no longer ours to look at
+            self.keep_draft()
+        self.dismiss(None)  # no longer ours to look at
 
     def action_handover(self) -> None:
         from helpline_tui.screens.dialogs import TargetDialog

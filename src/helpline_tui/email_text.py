@@ -52,6 +52,10 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "email.handover.title": ("E-mail overdragen", "Hand over email"),
     "email.handover.prompt": ("Gebruikersnaam van de collega", "Colleague's username"),
     "email.refused": ("Geweigerd: {reason}", "Refused: {reason}"),
+    "email.too_long": (
+        "Niet verzonden: het antwoord telt {chars} tekens, hoogstens {most} kan.",
+        "Not sent: the reply has {chars} characters, at most {most} can go.",
+    ),
     "email.editor_failed": ("De editor kon niet starten: {reason}", "The editor failed: {reason}"),
     "email.composer": ("Antwoord (ctrl+s verzendt)", "Reply (ctrl+s sends)"),
     "key.email": ("E-mail", "Email"),

@@ -23,6 +23,7 @@ from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message, quarantine
 from helpline_core.models import Conversation, Counsellor, EmailDirection, EmailMessage, Team
+from helpline_core.protocol_email import MAX_REPLY_CHARS
 from helpline_tui.email_text import et
 from helpline_tui.i18n import t
 from helpline_tui.safe import neutralise
@@ -193,6 +194,24 @@ async def test_reply_draft_is_kept_until_it_is_sent(
         composer = await open_thread(pilot, screen, anna)
         assert composer.text == ""
         assert "je bent niet alleen." in screen_text(pilot)  # the reply, now in the thread
+
+
+async def test_too_long_reply_is_refused_in_the_console_and_kept(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    anna = deliver(engine, mail_settings, mail_corpus.simple("<l@v.ex>", subject="lang"), 0)
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        composer = await open_thread(pilot, screen, anna)
+        long_text = "woord " * (MAX_REPLY_CHARS // 6 + 1)
+        composer.text = long_text  # as a paste would
+        await pilot.press("ctrl+s")
+        too_long = et("email.too_long", chars=len(long_text.strip()), most=MAX_REPLY_CHARS)
+        await wait_for(pilot, lambda: too_long in notices(app), "the console's refusal")
+        assert app.is_running and composer.text == long_text
+        await pilot.press("escape")
+        assert (await open_thread(pilot, screen, anna)).text == long_text
 
 
 async def test_hostile_subject_sender_and_body_are_literal(

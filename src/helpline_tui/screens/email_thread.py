@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from helpline_core.protocol_email import (
+    MAX_REPLY_CHARS,
     CEmailForget,
     CEmailHandover,
     CEmailOpen,
@@ -221,6 +222,12 @@ class EmailThreadScreen(Screen[None]):
 
     def action_send(self) -> None:
         text = self.query_one("#reply", TextArea).text.strip()
+        if len(text) > MAX_REPLY_CHARS:
+            # The frame could not even be built: say so here rather than fail the worker (which
+            # would close the console and the draft with it).
+            message = et("email.too_long", chars=len(text), most=MAX_REPLY_CHARS)
+            self.notify(message, severity="error", markup=False)
+            return
         if text and not self.sending:
             # One reply per ctrl+s, however often it is pressed while the relay answers; on the
             # app, so that leaving the thread meanwhile does not keep a draft that was sent.

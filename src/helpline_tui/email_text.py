@@ -56,6 +56,10 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Niet verzonden: het antwoord telt {chars} tekens, hoogstens {most} kan.",
         "Not sent: the reply has {chars} characters, at most {most} can go.",
     ),
+    "email.unsendable": (
+        "Niet verzonden: het antwoord bevat een teken dat niet verzonden kan worden (NUL).",
+        "Not sent: the reply holds a character that cannot be sent (NUL).",
+    ),
     "email.editor_failed": ("De editor kon niet starten: {reason}", "The editor failed: {reason}"),
     "email.composer": ("Antwoord (ctrl+s verzendt)", "Reply (ctrl+s sends)"),
     "key.email": ("E-mail", "Email"),

@@ -196,22 +196,31 @@ async def test_reply_draft_is_kept_until_it_is_sent(
         assert "je bent niet alleen." in screen_text(pilot)  # the reply, now in the thread
 
 
-async def test_too_long_reply_is_refused_in_the_console_and_kept(
-    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+@pytest.mark.parametrize("unsendable", ["too long", "NUL"])
+async def test_unsendable_reply_is_refused_in_the_console_and_kept(
+    unsendable: str,
+    mail_settings: Settings,
+    mail_relay: RunningRelay,
+    engine: Engine,
+    kim: str,
 ) -> None:
     anna = deliver(engine, mail_settings, mail_corpus.simple("<l@v.ex>", subject="lang"), 0)
+    if unsendable == "NUL":
+        draft = "Dag Anna,\n\x00je bent niet alleen."  # the protocol refuses NUL
+        refusal = et("email.unsendable")
+    else:
+        draft = "woord " * (MAX_REPLY_CHARS // 6 + 1)
+        refusal = et("email.too_long", chars=len(draft.strip()), most=MAX_REPLY_CHARS)
     app = console_app(mail_settings, mail_relay)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_email_list(pilot, kim)
         composer = await open_thread(pilot, screen, anna)
-        long_text = "woord " * (MAX_REPLY_CHARS // 6 + 1)
-        composer.text = long_text  # as a paste would
+        composer.text = draft  # as a paste would
         await pilot.press("ctrl+s")
-        too_long = et("email.too_long", chars=len(long_text.strip()), most=MAX_REPLY_CHARS)
-        await wait_for(pilot, lambda: too_long in notices(app), "the console's refusal")
-        assert app.is_running and composer.text == long_text
+        await wait_for(pilot, lambda: refusal in notices(app), "the console's refusal")
+        assert app.is_running and composer.text == draft
         await pilot.press("escape")
-        assert (await open_thread(pilot, screen, anna)).text == long_text
+        assert (await open_thread(pilot, screen, anna)).text == draft
 
 
 async def test_hostile_subject_sender_and_body_are_literal(

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
@@ -222,25 +223,30 @@ class EmailThreadScreen(Screen[None]):
 
     def action_send(self) -> None:
         text = self.query_one("#reply", TextArea).text.strip()
-        if len(text) > MAX_REPLY_CHARS:
-            # The frame could not even be built: say so here rather than fail the worker (which
-            # would close the console and the draft with it).
-            message = et("email.too_long", chars=len(text), most=MAX_REPLY_CHARS)
+        if not text or self.sending:
+            return
+        try:
+            frame = CEmailReply(
+                type="email_reply",
+                conversation=self.conversation,
+                client_id=uuid.uuid4().hex,
+                body=text,
+            )
+        except ValidationError:
+            # The frame cannot even be built (too long, or a NUL): say so here rather than fail
+            # a worker (which would close the console and the draft with it).
+            if len(text) > MAX_REPLY_CHARS:
+                message = et("email.too_long", chars=len(text), most=MAX_REPLY_CHARS)
+            else:
+                message = et("email.unsendable")
             self.notify(message, severity="error", markup=False)
             return
-        if text and not self.sending:
-            # One reply per ctrl+s, however often it is pressed while the relay answers; on the
-            # app, so that leaving the thread meanwhile does not keep a draft that was sent.
-            self.sending = True
-            self.app.run_worker(self._send(text), group="email-send")
+        # One reply per ctrl+s, however often it is pressed while the relay answers; on the
+        # app, so that leaving the thread meanwhile does not keep a draft that was sent.
+        self.sending = True
+        self.app.run_worker(self._send(frame, text), group="email-send")
 
-    async def _send(self, text: str) -> None:
-        frame = CEmailReply(
-            type="email_reply",
-            conversation=self.conversation,
-            client_id=uuid.uuid4().hex,
-            body=text,
-        )
+    async def _send(self, frame: CEmailReply, text: str) -> None:
         try:
             if await ask(self, self.client.request(frame)) is None:  # type: ignore[arg-type]
                 return  # the draft stays, in the composer and in the client state

@@ -52,6 +52,16 @@ async def logged_in_available(pilot: Pilot[Any], username: str) -> ConsoleApp:
     return app
 
 
+async def take_the_waiting_chat(pilot: Pilot[Any], username: str) -> MainScreen:
+    """Log in available, wait for the queue, take the chat (F3) and wait for it to open."""
+    app = await logged_in_available(pilot, username)
+    screen = main_screen(app)
+    await wait_for(pilot, lambda: app.client and app.client.state.queue)
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+    return screen
+
+
 async def test_take_a_chat_and_talk(settings: Settings, relay: RunningRelay, kim: str) -> None:
     async with visitor(relay.ws_url) as mira:
         await mira.start("Mira", region="antwerpen", age_group="12_17")
@@ -99,11 +109,7 @@ async def test_hand_over_to_a_colleague(
         await mira.start("Mira", region="antwerpen")
         app = console_app(settings, relay)
         async with app.run_test(size=(100, 30)) as pilot:
-            await logged_in_available(pilot, kim)
-            screen = main_screen(app)
-            await wait_for(pilot, lambda: app.client and app.client.state.queue)
-            await pilot.press("f3")
-            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            screen = await take_the_waiting_chat(pilot, kim)
             conversation_id = screen.current
             await pilot.press("f5")
             await pilot.press(*keys("bert"))
@@ -128,11 +134,7 @@ async def test_survives_a_relay_restart(settings: Settings, relay: RunningRelay,
         jar = mira.jar
         app = console_app(settings, relay)
         async with app.run_test(size=(100, 30)) as pilot:
-            await logged_in_available(pilot, kim)
-            screen = main_screen(app)
-            await wait_for(pilot, lambda: app.client and app.client.state.queue)
-            await pilot.press("f3")
-            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            screen = await take_the_waiting_chat(pilot, kim)
             await mira.say("een")
             pane = open_pane(app)
             await wait_for(pilot, lambda: pane.transcript.message_count == 1)
@@ -165,11 +167,7 @@ async def test_canned_reply_from_the_palette(
         await mira.start("Mira", region="antwerpen")
         app = console_app(settings, relay)
         async with app.run_test(size=(100, 30)) as pilot:
-            await logged_in_available(pilot, kim)
-            screen = main_screen(app)
-            await wait_for(pilot, lambda: app.client and app.client.state.queue)
-            await pilot.press("f3")
-            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            await take_the_waiting_chat(pilot, kim)
             await pilot.press("ctrl+r")
             await pilot.press(*keys("noodnummers"))
             await wait_for(pilot, lambda: "Noodnummers" in screen_text(pilot), "the reply")
@@ -232,11 +230,7 @@ async def test_visitor_drop_shows_holding(
         await mira.start("Mira", region="antwerpen")
         app = console_app(settings, relay)
         async with app.run_test(size=(100, 30)) as pilot:
-            await logged_in_available(pilot, kim)
-            screen = main_screen(app)
-            await wait_for(pilot, lambda: app.client and app.client.state.queue)
-            await pilot.press("f3")
-            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            await take_the_waiting_chat(pilot, kim)
             await mira.socket.close()
             await wait_for(pilot, lambda: "Bezoeker weg" in screen_text(pilot), "holding")
             assert "verbinding weg" in screen_text(pilot)  # the hot-list says so too
@@ -273,11 +267,7 @@ async def test_block_with_reason_and_duration(
         await mira.start("Mira", region="antwerpen")
         app = console_app(settings, relay)
         async with app.run_test(size=(100, 30)) as pilot:
-            await logged_in_available(pilot, kim)
-            screen = main_screen(app)
-            await wait_for(pilot, lambda: app.client and app.client.state.queue)
-            await pilot.press("f3")
-            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            screen = await take_the_waiting_chat(pilot, kim)
             conversation_id = screen.current or ""
             await pilot.press("f7")
             await wait_for(pilot, lambda: app.screen.query("#reason"), "the block dialog")
@@ -308,11 +298,7 @@ async def test_consult_a_colleague(
         await mira.start("Mira", region="antwerpen")
         app = console_app(settings, relay)
         async with app.run_test(size=(100, 30)) as pilot:
-            await logged_in_available(pilot, kim)
-            screen = main_screen(app)
-            await wait_for(pilot, lambda: app.client and app.client.state.queue)
-            await pilot.press("f3")
-            await wait_for(pilot, lambda: screen.current is not None, "the chat to open")
+            screen = await take_the_waiting_chat(pilot, kim)
             await pilot.press("f6")
             await wait_for(pilot, lambda: app.screen.query("#target"), "the consult dialog")
             await pilot.press(*keys("bert"))

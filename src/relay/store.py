@@ -52,8 +52,6 @@ class Store:
         self.engine = engine
         self._pending: list[_Op] = []
         self._wake = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.batches = 0
@@ -106,14 +104,12 @@ class Store:
         if self._closing and self._task is not None and self._task.done():
             raise RuntimeError("store is closed")
         self._pending.append(op)
-        self._idle.clear()
         self._wake.set()
         return await op.future
 
     async def _writer(self) -> None:
         while True:
             if not self._pending:
-                self._idle.set()
                 if self._closing:
                     return
                 await self._wake.wait()
@@ -155,27 +151,13 @@ class Store:
         """The batch on the writer's own connection, kept open (no pool checkout and ping per
         batch); None if it must go the pooled way (lock, constraint, lost connection)."""
         try:
-            connection = self._own_connection()
+            with Session(bind=self._own_connection(), expire_on_commit=False) as session:
+                outcomes = self._apply(session, batch)
+                session.commit()
+                return outcomes
         except Exception as error:
-            log.warning("writer connection failed: %s", type(error).__name__)
+            self._hand_off(error)
             return None
-        session = Session(bind=connection, expire_on_commit=False)
-        try:
-            outcomes = self._apply(session, batch)
-            session.commit()
-            return outcomes
-        except Exception as error:
-            try:
-                session.rollback()
-            except Exception:
-                self._drop_connection()  # gone (a database restart, say): a new one next time
-            if connection.invalidated:
-                self._drop_connection()
-            self.handed_off += 1
-            log.debug("batch failed (%s); the pooled way", type(error).__name__)
-            return None
-        finally:
-            session.close()
 
     def _run_messages_autocommit(self, batch: list[_Op]) -> list[Any] | None:
         """PostgreSQL, messages only: one statement that is its own transaction."""
@@ -186,16 +168,22 @@ class Store:
             messages = [op.message for op in batch if op.message is not None]
             return list(chats.append_batch_autocommit(self._autocommit, messages))
         except Exception as error:
-            if self._autocommit is not None and self._autocommit.invalidated:
-                self._drop_connection()
-            self.handed_off += 1
-            log.debug("batch failed (%s); the pooled way", type(error).__name__)
+            self._hand_off(error)
             return None
+
+    def _hand_off(self, error: Exception) -> None:
+        # Rare (a lock, a resent id, a lost connection): start afresh next time rather than
+        # work out what state the own connections are in.
+        self._drop_connection()
+        self.handed_off += 1
+        log.debug("batch failed (%s); the pooled way", type(error).__name__)
 
     def _drop_connection(self) -> None:
         for connection in (self._connection, self._autocommit):
             if connection is not None:
                 with contextlib.suppress(Exception):
+                    # Never back into the pool: its pragmas/isolation are the writer's own.
+                    connection.invalidate()
                     connection.close()
         self._connection = self._autocommit = None
 

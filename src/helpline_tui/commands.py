@@ -28,23 +28,24 @@ def _replies(screen: object) -> list[CannedReply]:
     return [reply for language in seen for reply in screen.canned[language]]
 
 
-class CannedProvider(Provider):
-    """Insert a canned reply into the composer of the conversation on screen."""
+class CannedRepliesProvider(Provider):
+    """Canned replies in the palette, searchable by title, tags and text; a subclass says
+    which replies, with which values, and where the chosen one goes."""
+
+    def _replies(self) -> list[CannedReply]:
+        raise NotImplementedError
+
+    def _values(self) -> dict[str, str]:
+        raise NotImplementedError
 
     def _insert(self, text: str) -> None:
-        from helpline_tui.screens.main import MainScreen
-
-        if isinstance(self.screen, MainScreen):
-            self.screen.insert_canned(text)
+        raise NotImplementedError
 
     def _entries(self) -> list[tuple[str, str, str]]:
-        from helpline_tui.screens.main import MainScreen
-
-        screen = self.screen
-        values = screen.canned_values if isinstance(screen, MainScreen) else {}
+        values = self._values()
         return [
             (f"[{reply.language}] {reply.title}", " ".join(reply.tags), reply.render(values))
-            for reply in _replies(screen)
+            for reply in self._replies()
         ]
 
     async def discover(self) -> Hits:
@@ -57,6 +58,24 @@ class CannedProvider(Provider):
         for title, tags, text in self._entries():
             score = max(matcher.match(title), matcher.match(tags) * 0.9, matcher.match(text) * 0.5)
             if score > 0:
-                yield Hit(
-                    score, matcher.highlight(title), partial(self._insert, text), help=text[:80]
-                )
+                hit = partial(self._insert, text)
+                yield Hit(score, matcher.highlight(title), hit, help=escape(text[:80]))
+
+
+class CannedProvider(CannedRepliesProvider):
+    """Insert a canned reply into the composer of the conversation on screen."""
+
+    def _replies(self) -> list[CannedReply]:
+        return _replies(self.screen)
+
+    def _values(self) -> dict[str, str]:
+        from helpline_tui.screens.main import MainScreen
+
+        screen = self.screen
+        return screen.canned_values if isinstance(screen, MainScreen) else {}
+
+    def _insert(self, text: str) -> None:
+        from helpline_tui.screens.main import MainScreen
+
+        if isinstance(self.screen, MainScreen):
+            self.screen.insert_canned(text)

@@ -16,7 +16,6 @@ import subprocess
 import tempfile
 import uuid
 from datetime import tzinfo
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,9 +23,8 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
@@ -40,6 +38,7 @@ from helpline_core.protocol_email import (
     SEmailThread,
     ThreadEmailItem,
 )
+from helpline_tui.commands import CannedRepliesProvider
 from helpline_tui.email_text import et, size, time_left
 from helpline_tui.i18n import current_language, t
 from helpline_tui.safe import visitor_text
@@ -92,37 +91,24 @@ def render_email(email: ThreadEmailItem, timezone: tzinfo) -> Text:
     return out
 
 
-class EmailCannedProvider(Provider):
+class EmailCannedProvider(CannedRepliesProvider):
     """Canned replies for the email composer: the console's language first."""
 
-    def _entries(self) -> list[tuple[str, str, str]]:
+    def _replies(self) -> list[CannedReply]:
         screen = self.screen
         if not isinstance(screen, EmailThreadScreen):
             return []
         first = current_language()
         languages = [first, *sorted(x for x in screen.canned if x != first)]
-        return [
-            (f"[{reply.language}] {reply.title}", " ".join(reply.tags), reply.render(values))
-            for language in languages
-            for reply in screen.canned.get(language, [])
-            for values in (screen.canned_values,)
-        ]
+        return [reply for language in languages for reply in screen.canned.get(language, [])]
+
+    def _values(self) -> dict[str, str]:
+        screen = self.screen
+        return screen.canned_values if isinstance(screen, EmailThreadScreen) else {}
 
     def _insert(self, text: str) -> None:
         if isinstance(self.screen, EmailThreadScreen):
             self.screen.insert_text(text)
-
-    async def discover(self) -> Hits:
-        for title, _tags, text in self._entries():
-            yield DiscoveryHit(Text(title), partial(self._insert, text), help=escape(text[:80]))
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, tags, text in self._entries():
-            score = max(matcher.match(title), matcher.match(tags) * 0.9, matcher.match(text) * 0.5)
-            if score > 0:
-                hit = partial(self._insert, text)
-                yield Hit(score, matcher.highlight(title), hit, help=escape(text[:80]))
 
 
 class EmailThreadScreen(Screen[None]):

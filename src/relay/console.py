@@ -17,7 +17,7 @@ from websockets.asyncio.server import ServerConnection
 from helpline_core import protocol as p
 from helpline_core.db import session_scope
 from helpline_core.models import Team
-from helpline_core.protocol_email import EMAIL_REQUEST_TYPES
+from helpline_core.protocol.email import EMAIL_REQUEST_TYPES
 from helpline_core.services import accounts, audit
 from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from sqlmodel import Session, select
 
 from helpline_core import protocol as p
-from helpline_core import protocol_email as pe
 from helpline_core.mail.imap_sync import OnResult
 from helpline_core.mail.ingest import IngestResult
 from helpline_core.mail.outbox import OutboxError
 from helpline_core.models import Channel, Conversation, Counsellor, Team
+from helpline_core.protocol import email as pe
 from helpline_core.services import audit
 from helpline_core.services import mail as mail_service
 from relay.context import Relay

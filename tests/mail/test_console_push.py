@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy.engine import Engine
 
 from helpline_core import protocol as p
-from helpline_core import protocol_email as pe
+from helpline_core.protocol import email as pe
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox, with_mailbox

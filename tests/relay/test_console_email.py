@@ -11,12 +11,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from helpline_core import protocol as p
-from helpline_core import protocol_email as pe
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message, quarantine
 from helpline_core.models import AuditEvent, Conversation, EmailDirection, EmailMessage, Team
+from helpline_core.protocol import email as pe
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
 from tests.mail import mail_corpus
 from tests.mail.conftest import with_mailbox

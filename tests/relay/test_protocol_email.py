@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpline_core import protocol as p
-from helpline_core import protocol_email as pe
+from helpline_core.protocol import email as pe
 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)
 

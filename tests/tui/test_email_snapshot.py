@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from helpline_core import protocol_email as pe
+from helpline_core.protocol import email as pe
 from helpline_tui.app import ConsoleApp
 from helpline_tui.screens.email import EmailListScreen
 from tests.tui.test_snapshots import NOW, Snap, logged_in, make_app

@@ -23,7 +23,7 @@ from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message, quarantine
 from helpline_core.models import Conversation, Counsellor, EmailDirection, EmailMessage, Team
-from helpline_core.protocol_email import MAX_REPLY_CHARS
+from helpline_core.protocol.email import MAX_REPLY_CHARS
 from helpline_tui.email_text import et
 from helpline_tui.i18n import t
 from helpline_tui.safe import neutralise

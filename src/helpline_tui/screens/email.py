@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from helpline_core.protocol_email import CEmailList, EmailListItem, SEmailList
+from helpline_core.protocol.email import CEmailList, EmailListItem, SEmailList
 from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import et, time_left
 from helpline_tui.i18n import localized, t

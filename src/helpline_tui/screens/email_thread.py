@@ -28,7 +28,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from helpline_core.protocol_email import (
+from helpline_core.protocol.email import (
     MAX_REPLY_CHARS,
     CEmailForget,
     CEmailHandover,

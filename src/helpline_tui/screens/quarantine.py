@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from helpline_core.protocol_email import (
+from helpline_core.protocol.email import (
     CQuarantineList,
     CQuarantineOpen,
     SQuarantineItem,

@@ -1,7 +1,5 @@
-"""The email frames of the console protocol (docs/protocol.md, "Email").
-
-Kept apart from `helpline_core.protocol` (which adds them to its unions) so the chat frames stay
-readable. New frames only: PROTOCOL_VERSION does not change. Every string that came from a
+"""The console endpoint (/console), email part (docs/protocol.md, "Email").
+ New frames only: PROTOCOL_VERSION does not change. Every string that came from a
 sender (subject, names, addresses, bodies, attachment names, quarantine previews) is visitor
 text: clients show it literally, never as markup.
 """
@@ -13,27 +11,20 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-# Same rules as in protocol.py, repeated here to avoid an import cycle.
-MAX_REPLY_CHARS = 20_000
+from helpline_core.protocol.common import (
+    HARD_MAX_TEXT_CHARS,
+    ClientId,
+    ConversationId,
+    Username,
+    clean_text,
+)
 
+MAX_REPLY_CHARS = HARD_MAX_TEXT_CHARS
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text contains NUL")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError("text is not valid Unicode") from error
-    return value
-
-
-ConversationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,36}$")]
-ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,40}$")]
-Username = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
 ReplyBody = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_REPLY_CHARS),
-    AfterValidator(_no_nul),
+    AfterValidator(clean_text),
 ]
 
 

@@ -1,0 +1,89 @@
+"""The protocol's unions and codec: validate one client frame (size, JSON, shape, lengths) into a
+model or raise `ProtocolError` with a stable code; `dump` turns any frame into JSON text."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from helpline_core.protocol.common import HARD_MAX_FRAME_BYTES, ProtocolError
+from helpline_core.protocol.console import ChatConsoleFrame, ChatConsoleServerFrame
+from helpline_core.protocol.email import EmailConsoleFrame, EmailServerFrame
+from helpline_core.protocol.visitor import VisitorFrame, VisitorServerFrame
+
+# A new subject adds its frame unions here (the discriminator is "type" across all of them).
+ConsoleFrame = Annotated[ChatConsoleFrame | EmailConsoleFrame, Field(discriminator="type")]
+ConsoleServerFrame = Annotated[
+    ChatConsoleServerFrame | EmailServerFrame, Field(discriminator="type")
+]
+
+_visitor_in: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame)
+_console_in: TypeAdapter[ConsoleFrame] = TypeAdapter(ConsoleFrame)
+_visitor_out: TypeAdapter[VisitorServerFrame] = TypeAdapter(VisitorServerFrame)
+_console_out: TypeAdapter[ConsoleServerFrame] = TypeAdapter(ConsoleServerFrame)
+
+
+def _check_size(raw: str | bytes, max_bytes: int) -> None:
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+    if size > min(max_bytes, HARD_MAX_FRAME_BYTES):
+        raise ProtocolError("too_large", f"frame of {size} bytes")
+
+
+def _error_for(error: ValidationError) -> ProtocolError:
+    first = error.errors()[0]
+    kind = first["type"]
+    where = ".".join(str(part) for part in first["loc"])
+    if kind in ("json_invalid", "json_type", "dict_type", "model_type", "model_attributes_type"):
+        return ProtocolError("bad_json", "expected one JSON object")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return ProtocolError("unknown_type", "missing or unknown type")
+    # Never echo the input back: it may be visitor text.
+    return ProtocolError("invalid", f"{where}: {kind}"[:200])
+
+
+def _check_text(frame: BaseModel, max_chars: int) -> None:
+    text = getattr(frame, "text", None)
+    if isinstance(text, str) and len(text) > max_chars:
+        raise ProtocolError("too_long", f"text of {len(text)} characters, at most {max_chars}")
+
+
+def parse_visitor_frame(
+    raw: str | bytes, *, max_bytes: int = 16384, max_chars: int = 4000
+) -> VisitorFrame:
+    """Validate one frame from a visitor or raise ProtocolError."""
+    _check_size(raw, max_bytes)
+    try:
+        frame = _visitor_in.validate_json(raw)
+    except ValidationError as error:
+        raise _error_for(error) from None
+    _check_text(frame, max_chars)
+    return frame
+
+
+def parse_console_frame(
+    raw: str | bytes, *, max_bytes: int = 65536, max_chars: int = 4000
+) -> ConsoleFrame:
+    """Validate one frame from a console or raise ProtocolError."""
+    _check_size(raw, max_bytes)
+    try:
+        frame = _console_in.validate_json(raw)
+    except ValidationError as error:
+        raise _error_for(error) from None
+    _check_text(frame, max_chars)
+    return frame
+
+
+def parse_visitor_server_frame(raw: str | bytes) -> VisitorServerFrame:
+    """For clients and tests: validate a frame the relay sent on /chat."""
+    return _visitor_out.validate_json(raw)
+
+
+def parse_console_server_frame(raw: str | bytes) -> ConsoleServerFrame:
+    """For the console client and tests: validate a frame the relay sent on /console."""
+    return _console_out.validate_json(raw)
+
+
+def dump(frame: BaseModel) -> str:
+    """JSON text of a frame (ASCII-safe escapes are not needed: websockets sends UTF-8)."""
+    return frame.model_dump_json()

@@ -1,0 +1,304 @@
+"""The console endpoint (/console), chat part: login, availability, taking and running chats,
+shared professional secrecy (hand-over, consult), blocks, the team lead's overview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from helpline_core.protocol.common import (
+    PROTOCOL_VERSION,
+    Availability,
+    CFrame,
+    ChatMessage,
+    ClientId,
+    ConversationId,
+    ConversationState,
+    Frame,
+    Intake,
+    Language,
+    SAck,
+    SEnded,
+    Seq,
+    SError,
+    SReconnect,
+    Text,
+    Username,
+)
+
+
+class CLogin(CFrame):
+    type: Literal["login"]
+    version: int
+    username: Username
+    password: Annotated[str, StringConstraints(max_length=1024)]
+    totp: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,8}$")] | None = None
+
+
+class CSetStatus(CFrame):
+    type: Literal["set_status"]
+    status: Literal["available", "away", "break"]
+
+
+class CTake(CFrame):
+    type: Literal["take"]
+    conversation: ConversationId | None = None  # None: the next one for me
+
+
+class CSend(CFrame):
+    type: Literal["send"]
+    conversation: ConversationId
+    client_id: ClientId
+    text: Annotated[Text, StringConstraints(min_length=1)]
+
+
+class CTyping(CFrame):
+    type: Literal["typing"]
+    conversation: ConversationId
+    typing: bool
+
+
+class CSync(CFrame):
+    type: Literal["sync"]
+    conversation: ConversationId
+    after: Seq = 0
+
+
+class CHandover(CFrame):
+    """Hand over to a named colleague (to_user) or back to a team's queue (to_team)."""
+
+    type: Literal["handover"]
+    conversation: ConversationId
+    to_user: Username | None = None
+    to_team: Annotated[str, StringConstraints(max_length=40)] | None = None
+
+
+class CInvite(CFrame):
+    """Invite a colleague to consult (shared professional secrecy, C6)."""
+
+    type: Literal["invite"]
+    conversation: ConversationId
+    username: Username
+
+
+class CLeave(CFrame):
+    """An invited or joined colleague leaves a conversation they do not own."""
+
+    type: Literal["leave"]
+    conversation: ConversationId
+
+
+class CEnd(CFrame):
+    type: Literal["end"]
+    conversation: ConversationId
+
+
+class CBlock(CFrame):
+    type: Literal["block"]
+    conversation: ConversationId
+    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
+    hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None  # None: block_default_hours
+    permanent: bool = False  # team leads only
+
+
+class COverview(CFrame):
+    """Team leads: ask for the team overview; later changes are pushed while logged in."""
+
+    type: Literal["overview"]
+
+
+class CJoin(CFrame):
+    """Team leads: join a live conversation of their team as observer (read only)."""
+
+    type: Literal["join"]
+    conversation: ConversationId
+
+
+class CTakeOver(CFrame):
+    """Team leads: take a live conversation of their team over from its counsellor."""
+
+    type: Literal["take_over"]
+    conversation: ConversationId
+
+
+class CLogout(CFrame):
+    type: Literal["logout"]
+
+
+# ----- relay -> console (/console) -----
+
+Role = Literal["counsellor", "team_lead", "admin"]
+Participation = Literal["owner", "consult", "observer"]
+LoginFailure = Literal[
+    "bad_credentials", "totp_required", "bad_totp", "disabled", "rate_limited", "version_mismatch"
+]
+
+
+class ConversationInfo(Frame):
+    id: ConversationId
+    state: ConversationState
+    nickname: str
+    intake: Intake
+    language: Language
+    team: str | None  # team code
+    counsellor: str | None  # username of the owner
+    counsellor_name: str | None
+    visitor: Literal["connected", "holding", "left"]
+    started_at: datetime
+    last_seq: Seq
+    participation: Participation | None = None  # how the receiving counsellor takes part
+
+
+class QueueEntry(Frame):
+    conversation: ConversationId
+    nickname: str
+    intake: Intake
+    language: Language
+    team: str | None  # the team offered first
+    waiting_since: datetime
+    position: int
+    any_team: bool  # waited long enough to be offered to every team
+
+
+class SLoginOk(Frame):
+    type: Literal["login_ok"] = "login_ok"
+    version: int = PROTOCOL_VERSION
+    username: str
+    display_name: str
+    team: str | None
+    role: Role
+    status: Availability
+    max_chats: int
+    conversations: list[ConversationInfo]  # still open: sync each after a reconnect
+
+
+class SLoginFailed(Frame):
+    type: Literal["login_failed"] = "login_failed"
+    reason: LoginFailure
+    retry_after: int | None = None  # seconds, with rate_limited
+
+
+class SStatus(Frame):
+    type: Literal["status"] = "status"
+    status: Availability
+    chats: int
+    max_chats: int
+
+
+class SQueue(Frame):
+    """Snapshot of the queue this counsellor may take from, oldest first."""
+
+    type: Literal["queue"] = "queue"
+    entries: list[QueueEntry]
+
+
+class SQueueUpdate(Frame):
+    type: Literal["queue_update"] = "queue_update"
+    entry: QueueEntry | None = None  # added or changed
+    removed: ConversationId | None = None
+
+
+class SConversation(Frame):
+    """A conversation and its transcript after `after`; sent on take, sync, handover, invite..."""
+
+    type: Literal["conversation"] = "conversation"
+    conversation: ConversationInfo
+    messages: list[ChatMessage]
+    complete: bool = True  # False: more messages; sync again after the last seq
+    why: Literal["take", "sync", "handover", "invite", "join", "take_over", "login"] = "sync"
+
+
+class SVisitorState(Frame):
+    type: Literal["visitor_state"] = "visitor_state"
+    conversation: ConversationId
+    state: Literal["connected", "holding", "left"]
+
+
+class SConsoleTyping(Frame):
+    type: Literal["typing"] = "typing"
+    conversation: ConversationId
+    typing: bool
+    name: str  # visitor nickname or colleague display name
+
+
+class SReleased(Frame):
+    """The conversation left this counsellor (handed over, taken over, or they left)."""
+
+    type: Literal["released"] = "released"
+    conversation: ConversationId
+    reason: Literal["handover", "take_over", "left", "ended"]
+    to: str | None = None
+
+
+class SOk(Frame):
+    type: Literal["ok"] = "ok"
+    ref: str | None = None
+    action: str
+    conversation: ConversationId | None = None
+
+
+class CounsellorPresence(Frame):
+    username: str
+    display_name: str
+    team: str | None
+    status: Availability
+    chats: int
+
+
+class LiveConversation(Frame):
+    conversation: ConversationId
+    nickname: str
+    team: str | None
+    counsellor: str | None
+    state: ConversationState
+    started_at: datetime
+    taken_at: datetime | None
+
+
+class STeamOverview(Frame):
+    type: Literal["team_overview"] = "team_overview"
+    team: str | None
+    queue: list[QueueEntry]
+    conversations: list[LiveConversation]
+    counsellors: list[CounsellorPresence]
+    longest_wait_seconds: int
+
+
+ChatConsoleFrame = (
+    CLogin
+    | CSetStatus
+    | CTake
+    | CSend
+    | CTyping
+    | CSync
+    | CHandover
+    | CInvite
+    | CLeave
+    | CEnd
+    | CBlock
+    | COverview
+    | CJoin
+    | CTakeOver
+    | CLogout
+)
+
+ChatConsoleServerFrame = (
+    SLoginOk
+    | SLoginFailed
+    | SStatus
+    | SQueue
+    | SQueueUpdate
+    | SConversation
+    | ChatMessage
+    | SAck
+    | SConsoleTyping
+    | SVisitorState
+    | SEnded
+    | SReleased
+    | SOk
+    | STeamOverview
+    | SError
+    | SReconnect
+)

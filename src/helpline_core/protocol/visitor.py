@@ -1,0 +1,151 @@
+"""The visitor endpoint (/chat): frames a visitor's page sends and the relay's answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from helpline_core.protocol.common import (
+    PROTOCOL_VERSION,
+    ChatMessage,
+    ClientId,
+    ConversationState,
+    Frame,
+    Intake,
+    Language,
+    Nickname,
+    SAck,
+    SEnded,
+    Seq,
+    SError,
+    SReconnect,
+    Text,
+)
+
+# ----- visitor -> relay (/chat) -----
+
+
+class VHello(Frame):
+    type: Literal["hello"]
+    version: int
+    language: Language = "nl"
+
+
+class VStart(Frame):
+    type: Literal["start"]
+    nickname: Nickname
+    intake: Intake = Field(default_factory=Intake)
+    language: Language = "nl"
+
+
+class VMessage(Frame):
+    type: Literal["message"]
+    client_id: ClientId
+    text: Annotated[Text, StringConstraints(min_length=1)]
+
+
+class VTyping(Frame):
+    type: Literal["typing"]
+    typing: bool
+
+
+class VSync(Frame):
+    type: Literal["sync"]
+    after: Seq = 0
+
+
+class VLeave(Frame):
+    type: Literal["leave"]
+
+
+VisitorFrame = Annotated[
+    VHello | VStart | VMessage | VTyping | VSync | VLeave, Field(discriminator="type")
+]
+
+# ----- relay -> visitor (/chat) -----
+
+
+class Resume(Frame):
+    """What a visitor coming back with a valid cookie is told in `welcome`."""
+
+    state: ConversationState
+    nickname: str
+    counsellor: str | None  # display name once taken
+    position: int | None  # queue position while queued
+    last_seq: Seq
+
+
+class SWelcome(Frame):
+    type: Literal["welcome"] = "welcome"
+    version: int = PROTOCOL_VERSION
+    helpline: str
+    open: bool
+    next_opening: datetime | None  # when closed: the next opening, UTC
+    counsellors_online: bool
+    email: str
+    phone: str
+    police_number: str
+    medical_number: str
+    neutral_url: str
+    max_message_chars: int
+    resume: Resume | None = None
+
+
+class SQueued(Frame):
+    type: Literal["queued"] = "queued"
+    position: int  # 1 = next
+    counsellors_online: bool
+
+
+class SJoined(Frame):
+    type: Literal["joined"] = "joined"
+    name: str  # counsellor display name
+
+
+class STyping(Frame):
+    type: Literal["typing"] = "typing"
+    typing: bool
+    name: str | None = None
+
+
+class SSynced(Frame):
+    """Ends the `message` frames sent in answer to a visitor `sync`."""
+
+    type: Literal["synced"] = "synced"
+    last_seq: Seq
+
+
+class SHolding(Frame):
+    """The counsellor's connection dropped; the conversation is kept."""
+
+    type: Literal["holding"] = "holding"
+
+
+class SResumed(Frame):
+    type: Literal["resumed"] = "resumed"
+    name: str | None = None
+
+
+class SBlocked(Frame):
+    type: Literal["blocked"] = "blocked"
+    until: datetime | None  # None: permanent
+
+
+VisitorServerFrame = Annotated[
+    SWelcome
+    | SQueued
+    | SJoined
+    | SAck
+    | ChatMessage
+    | STyping
+    | SSynced
+    | SHolding
+    | SResumed
+    | SEnded
+    | SBlocked
+    | SError
+    | SReconnect,
+    Field(discriminator="type"),
+]

@@ -229,6 +229,14 @@ class RetentionSettings(Section):
     )
 
 
+class RegistrationSettings(Section):
+    codes_file: str = Field(
+        "",
+        description="TOML code list of the contact registration (forms of violence, roles, "
+        "age bands, ...). Empty: the list that ships with the software.",
+    )
+
+
 class MailSettings(Section):
     poll_seconds: int = Field(60, ge=5, description="Poll interval where IMAP IDLE is unavailable.")
     max_message_bytes: int = Field(
@@ -273,6 +281,9 @@ class Settings(Section):
         default_factory=lambda: RetentionSettings(), description="Retention periods."
     )
     mail: MailSettings = Field(default_factory=lambda: MailSettings(), description="Mail worker.")
+    registration: RegistrationSettings = Field(
+        default_factory=lambda: RegistrationSettings(), description="Contact registration."
+    )
 
     source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = (
         "defaults"
@@ -295,6 +306,15 @@ class Settings(Section):
         if self.secret_key_file:
             return Path(self.secret_key_file).expanduser()
         return self.data_path / "secret.key"
+
+    @property
+    def codes_path(self) -> Path | None:
+        """The registration code list file configured, or None for the shipped default."""
+        return (
+            Path(self.registration.codes_file).expanduser()
+            if self.registration.codes_file
+            else None
+        )
 
     def team(self, code: str) -> TeamSettings | None:
         return next((team for team in self.teams if team.code == code), None)

@@ -12,7 +12,6 @@ from helpline_core.models.cases import (
     Disclosure,
     DisclosureBasis,
     Referral,
-    Victim,
 )
 from helpline_core.models.contacts import (
     Attachment,
@@ -21,7 +20,6 @@ from helpline_core.models.contacts import (
     Conversation,
     ConversationShare,
     ConversationStatus,
-    ConversationTheme,
     EmailDirection,
     EmailMessage,
     MailboxState,
@@ -39,6 +37,13 @@ from helpline_core.models.privacy import (
     PurgeRun,
     RequestKind,
     RequestStatus,
+)
+from helpline_core.models.registration import (
+    Registration,
+    RegistrationForm,
+    RegistrationReferral,
+    RegistrationStatus,
+    RegistrationVictim,
 )
 
 __all__ = [
@@ -59,7 +64,6 @@ __all__ = [
     "Conversation",
     "ConversationShare",
     "ConversationStatus",
-    "ConversationTheme",
     "Counsellor",
     "DataSubjectRequest",
     "Disclosure",
@@ -72,11 +76,15 @@ __all__ = [
     "PurgeRun",
     "QuarantinedEmail",
     "Referral",
+    "Registration",
+    "RegistrationForm",
+    "RegistrationReferral",
+    "RegistrationStatus",
+    "RegistrationVictim",
     "RequestKind",
     "RequestStatus",
     "Role",
     "Sender",
     "ShareKind",
     "Team",
-    "Victim",
 ]

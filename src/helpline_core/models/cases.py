@@ -107,14 +107,3 @@ class Disclosure(SQLModel, table=True):
     what: str = Field(sa_column=Column(Text, nullable=False))
     disclosed_at: datetime = created_at_field()
     counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id")
-
-
-class Victim(SQLModel, table=True):
-    """A (possible) victim a contact concerns; the public figures count these too (F1, G1)."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(foreign_key="conversation.id", index=True)
-    age_group: str | None = Field(default=None, max_length=16)
-    sex: str | None = Field(default=None, max_length=16)
-    relation_to_perpetrator: str | None = Field(default=None, max_length=40)
-    created_at: datetime = created_at_field()

@@ -59,13 +59,6 @@ class Conversation(SQLModel, table=True):
     last_seq: int = Field(default=0)
 
 
-class ConversationTheme(SQLModel, table=True):
-    """A form of violence or theme of a contact, for the case file and the public figures."""
-
-    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
-    theme: str = Field(max_length=40, primary_key=True)
-
-
 class ShareKind(StrEnum):
     CONSULT = "consult"
     HANDOVER = "handover"

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import typer
@@ -130,6 +131,17 @@ def test_totp_uri_is_shown_once_and_audited(cli_env: dict[str, str]) -> None:
     _run(cli_env, "init", "--admin", "test-root", "--password-stdin", stdin="a long password\n")
     done = _run(cli_env, "counsellor", "totp", "test-root", "--json")
     assert json.loads(done.stdout)["provisioning_uri"].startswith("otpauth://totp/")
+    first = json.loads(done.stdout)["provisioning_uri"]
+    secret = parse_qs(urlparse(first).query)["secret"][0]
     shown = json.loads(_run(cli_env, "audit", "show", "--json", "--action", "account.totp").stdout)
     assert [event["object"] for event in shown] == ["counsellor:test-root"]
     assert "otpauth" not in json.dumps(shown)
+    # Once: no other command shows the URI or its secret again, in any output format...
+    for listing in (("counsellor", "list", "--json"), ("counsellor", "list")):
+        listed = _run(cli_env, *listing)
+        assert "otpauth" not in listed.stdout + listed.stderr
+        assert secret not in listed.stdout + listed.stderr
+    # ...and asking again enrols a new secret instead of repeating the old one.
+    again = json.loads(_run(cli_env, "counsellor", "totp", "test-root", "--json").stdout)
+    assert again["provisioning_uri"] != first
+    assert secret not in again["provisioning_uri"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -34,7 +35,10 @@ async def test_block_add_list_lift_and_the_relay_follows(
     )
     assert code == ExitCode.OK
     added = json.loads(capsys.readouterr().out)
-    assert added["expires_at"] is not None
+    # The default block lasts block_default_hours from now, neither more nor less.
+    lasting = datetime.fromisoformat(added["expires_at"]) - datetime.now(UTC)
+    expected = timedelta(hours=relay.settings.relay.block_default_hours)
+    assert expected - timedelta(minutes=1) <= lasting <= expected
 
     assert main(["block", "list", "--json"]) == ExitCode.OK
     rows = json.loads(capsys.readouterr().out)

@@ -7,13 +7,14 @@ import asyncio
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from helpline_core import protocol as p
 from helpline_core.config import Settings
@@ -58,15 +59,17 @@ async def throw(url: str, raws: list[str | bytes], login: bool) -> None:
             await socket.recv()
         for raw in raws:
             await socket.send(raw)
-        # Whatever comes back must be valid protocol; the relay may also close on abuse.
-        with suppress(TimeoutError, Exception):
+        # Whatever comes back must be valid protocol (a frame that does not parse fails the
+        # test); the relay may also close on abuse, but never as a server error (1011).
+        parse = p.parse_visitor_server_frame if "/chat" in url else p.parse_console_server_frame
+        try:
             async with asyncio.timeout(0.05):
                 while True:
-                    answer = await socket.recv()
-                    if "/chat" in url:
-                        p.parse_visitor_server_frame(answer)
-                    else:
-                        p.parse_console_server_frame(answer)
+                    parse(await socket.recv())
+        except TimeoutError:
+            pass
+        except ConnectionClosed as closed:
+            assert closed.rcvd is None or closed.rcvd.code != 1011, closed
 
 
 async def still_serving(running: RunningRelay) -> None:

@@ -57,5 +57,14 @@ async def test_counsellor_cannot_open_the_team_view(
     async with app.run_test(size=(100, 30)) as pilot:
         await logged_in_available(pilot, kim)
         await pilot.press("f9")
-        await pilot.pause()
+        # Refused with a word that says why, not silently: the notice is raised and the
+        # counsellor stays where they were.
+        await wait_for(
+            pilot,
+            lambda: any(
+                n.message == "Enkel voor teamverantwoordelijken." for n in app._notifications
+            ),
+            "the refusal",
+        )
         assert isinstance(app.screen, MainScreen)
+        assert not app.screen.query(TeamScreen)

@@ -49,6 +49,9 @@ class SyncDriver(Protocol):
     def fresh(self, width: int, height: int) -> None:
         """A new visitor: no cookies, no page, the given window size (CSS pixels)."""
 
+    def resize(self, width: int, height: int) -> None:
+        """The viewport (Chromium) or window (Firefox >= 500 px, WebKit >= 447 px wide)."""
+
     def goto(self, url: str) -> None: ...
     def reload(self) -> None: ...
     def url(self) -> str: ...
@@ -85,6 +88,9 @@ class PlaywrightChromium:
             self._context.close()
         self._context = self._browser.new_context(viewport={"width": width, "height": height})
         self._page = self._context.new_page()
+
+    def resize(self, width: int, height: int) -> None:
+        self._page.set_viewport_size({"width": width, "height": height})
 
     def goto(self, url: str) -> None:
         self._page.goto(url)
@@ -156,6 +162,9 @@ class MarionetteFirefox:
         self._marionette.navigate("about:blank")
         self._marionette.delete_all_cookies()
         # Headless Firefox will not go below 500 px wide this way (ENVIRONMENT.md).
+        self.resize(width, height)
+
+    def resize(self, width: int, height: int) -> None:
         self._marionette.set_window_rect(width=max(width, 500), height=height)
 
     def goto(self, url: str) -> None:
@@ -253,6 +262,9 @@ class SeleniumWebKit:
         self._driver.get("about:blank")
         self._driver.delete_all_cookies()
         # The window will not go below 447 px wide (ENVIRONMENT.md).
+        self.resize(width, height)
+
+    def resize(self, width: int, height: int) -> None:
         self._driver.set_window_rect(width=max(width, 447), height=height)
 
     def goto(self, url: str) -> None:
@@ -310,6 +322,9 @@ class EnginePage:
 
     async def fresh(self, width: int = 1024, height: int = 768) -> None:
         await self._call(self._driver.fresh, width, height)
+
+    async def resize(self, width: int, height: int) -> None:
+        await self._call(self._driver.resize, width, height)
 
     async def goto(self, url: str) -> None:
         await self._call(self._driver.goto, url)

@@ -19,13 +19,25 @@ if [ "$system" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium chromium-driver)
   command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
   command -v tmux >/dev/null || missing+=(tmux)
-  if [ ${#missing[@]} -gt 0 ]; then
+  # Firefox and WebKit for the page's tests in every engine (tests/e2e/engines.py); without
+  # recommends, as ../shared/ENVIRONMENT.md found they need none.
+  lean=()
+  [ -x /usr/bin/firefox-esr ] || lean+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || lean+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || lean+=(xvfb xauth)
+  if [ $((${#missing[@]} + ${#lean[@]})) -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      echo "installing ${missing[*]}" >&2
+      echo "installing ${missing[*]} ${lean[*]}" >&2
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+      if [ ${#missing[@]} -gt 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+      fi
+      if [ ${#lean[@]} -gt 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+          "${lean[@]}" >/dev/null
+      fi
     else
-      echo "not root: install ${missing[*]} yourself; their tests will be skipped" >&2
+      echo "not root: install ${missing[*]} ${lean[*]} yourself; their tests will be skipped" >&2
     fi
   fi
 fi

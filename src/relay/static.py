@@ -7,7 +7,9 @@ or send referrers: the page may be opened on a shared device.
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Mapping
 from http import HTTPStatus
 from pathlib import Path
 
@@ -59,7 +61,38 @@ def response(status: HTTPStatus, body: bytes, content_type: str) -> Response:
     return Response(status.value, status.phrase, headers, body)
 
 
-def serve_file(path: str, web_dir: Path = WEB_DIR) -> Response:
+MARKER = re.compile(r"\{\{([a-z_]+)\}\}")
+
+
+def page_facts(phone: str, email: str, neutral_url: str) -> dict[str, str]:
+    """The configured facts the page shows before (or without) its script: the phone number as
+    shown and as a tel: target (digits and + only, RFC 3966), the email address, and where
+    "leave quickly" goes."""
+    return {
+        "phone": phone,
+        "phone_tel": re.sub(r"[^0-9+]", "", phone),
+        "email": email,
+        "neutral_url": neutral_url,
+    }
+
+
+def fill_page(page: str, facts: Mapping[str, str]) -> str:
+    """Replace each {{name}} marker with the HTML-escaped fact of that name; an unknown marker is
+    left as written. Escaped, because configuration reaches the page as text, never as markup."""
+    return MARKER.sub(
+        lambda match: (
+            html.escape(facts[match.group(1)], quote=True)
+            if match.group(1) in facts
+            else match.group(0)
+        ),
+        page,
+    )
+
+
+def serve_file(
+    path: str, web_dir: Path = WEB_DIR, facts: Mapping[str, str] | None = None
+) -> Response:
+    """One file of the page, with the security headers; index.html gets `facts` filled in."""
     name = path.split("?", 1)[0].lstrip("/") or "index.html"
     if not NAME.match(name) or ".." in name:
         return response(HTTPStatus.NOT_FOUND, b"not found\n", TYPES[".txt"])
@@ -69,4 +102,7 @@ def serve_file(path: str, web_dir: Path = WEB_DIR) -> Response:
         if name == "index.html":
             return response(HTTPStatus.OK, PLACEHOLDER.encode(), TYPES[".html"])
         return response(HTTPStatus.NOT_FOUND, b"not found\n", TYPES[".txt"])
-    return response(HTTPStatus.OK, file.read_bytes(), TYPES[suffix])
+    body = file.read_bytes()
+    if suffix == ".html" and facts is not None:
+        body = fill_page(body.decode("utf-8"), facts).encode("utf-8")
+    return response(HTTPStatus.OK, body, TYPES[suffix])

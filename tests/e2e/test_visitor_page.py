@@ -160,7 +160,7 @@ async def test_messages_both_ways_with_typing_and_acknowledgement(
         await expect(mine).not_to_have_class(re.compile("pending"))
         assert await mine.get_attribute("data-seq") == str(received.seq)
         assert [m["seq"] for m in await transcript(page)] == [1, 2]
-        assert await page.locator("#transcript").get_attribute("aria-live") == "polite"
+        assert await page.locator("#transcript-log").get_attribute("aria-live") == "polite"
         assert_clean(visitor)
 
 

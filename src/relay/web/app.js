@@ -18,6 +18,8 @@ const ESCAPE_TWICE_MS = 1500;
 const FALLBACK_NEUTRAL_URL = "https://www.google.com/search?q=weather";
 
 const $ = (id) => document.getElementById(id);
+// The script runs: hide the no-script notice and show the form (style.css keys on these).
+document.documentElement.classList.replace("no-js", "js");
 
 const state = {
   language: initialLanguage(),
@@ -281,8 +283,10 @@ function newChat() {
 }
 
 /** Clear everything and go to a neutral site, leaving no history entry for this page. */
-function leaveQuickly() {
-  const target = (state.welcome && state.welcome.neutral_url) || FALLBACK_NEUTRAL_URL;
+function leaveQuickly(event) {
+  if (event) event.preventDefault(); // the link's own navigation would keep a history entry
+  const target =
+    (state.welcome && state.welcome.neutral_url) || $("leave").href || FALLBACK_NEUTRAL_URL;
   // Ending the conversation voids the resume cookie, so someone else opening the page on this
   // device within five minutes does not see the chat.
   connection.send({ type: "leave" });

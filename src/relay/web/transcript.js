@@ -189,6 +189,8 @@ export class Transcript {
   }
 
   scroll() {
-    this.list.scrollTop = this.list.scrollHeight;
+    // The list sits in a scrolling log region (index.html); scroll that.
+    const box = this.list.parentElement ?? this.list;
+    box.scrollTop = box.scrollHeight;
   }
 }

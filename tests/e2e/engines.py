@@ -1,0 +1,407 @@
+"""One small driver interface over the three browser engines the policy names, so that a page
+test is written once and runs in Chromium, Firefox and WebKit.
+
+- Chromium: Debian's build through Playwright (as the rest of tests/e2e).
+- Firefox: Debian's firefox-esr, started by us with --marionette, driven by Mozilla's own
+  marionette-driver (Playwright cannot drive Debian's Firefox, and there is no geckodriver here).
+- WebKit: Debian's WebKitGTK MiniBrowser through WebKitWebDriver and selenium, under a private
+  Xvfb (MiniBrowser has no headless mode).
+
+Every engine is driven synchronously from ONE thread of its own (Playwright's sync objects and the
+two WebDriver sessions are not thread-safe), and the tests reach it with `await page.x(...)`, so
+the relay under test keeps running on the test's event loop meanwhile. Waiting is polling of a
+condition in the page, never a fixed sleep. See ../shared/ENVIRONMENT.md for how each was found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+ENGINES = ("chromium", "firefox", "webkit")
+CHROMIUM = Path("/usr/bin/chromium")
+FIREFOX = Path("/usr/bin/firefox-esr")
+MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+WEBKIT_DRIVER = Path("/usr/bin/WebKitWebDriver")
+XVFB = Path("/usr/bin/Xvfb")
+T = TypeVar("T")
+
+
+class EngineMissing(Exception):
+    """The engine is not installed here; the message says which package brings it."""
+
+
+class SyncDriver(Protocol):
+    """What each engine offers, synchronously, from its own thread."""
+
+    name: str
+
+    def fresh(self, width: int, height: int) -> None:
+        """A new visitor: no cookies, no page, the given window size (CSS pixels)."""
+
+    def resize(self, width: int, height: int) -> None:
+        """The viewport (Chromium) or window (Firefox >= 500 px, WebKit >= 447 px wide)."""
+
+    def goto(self, url: str) -> None: ...
+    def reload(self) -> None: ...
+    def url(self) -> str: ...
+    def run(self, script: str, *args: Any) -> Any:
+        """Run `script` as a function body (use `arguments[0]`...) and return its value."""
+
+    def type_into(self, css: str, text: str) -> None:
+        """Focus the element and type `text` as keystrokes (the field is emptied first)."""
+
+    def click(self, css: str) -> None: ...
+    def screenshot(self, path: Path) -> None: ...
+    def close(self) -> None: ...
+
+
+class PlaywrightChromium:
+    name = "chromium"
+
+    def __init__(self) -> None:
+        if not CHROMIUM.exists():
+            raise EngineMissing("Chromium is not installed (apt: chromium)")
+        from playwright.sync_api import sync_playwright
+
+        from tests.e2e.conftest import CHROMIUM_ARGS
+
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        self._context: Any = None
+        self._page: Any = None
+
+    def fresh(self, width: int, height: int) -> None:
+        if self._context is not None:
+            self._context.close()
+        self._context = self._browser.new_context(viewport={"width": width, "height": height})
+        self._page = self._context.new_page()
+
+    def resize(self, width: int, height: int) -> None:
+        self._page.set_viewport_size({"width": width, "height": height})
+
+    def goto(self, url: str) -> None:
+        self._page.goto(url)
+
+    def reload(self) -> None:
+        self._page.reload()
+
+    def url(self) -> str:
+        return str(self._page.url)
+
+    def run(self, script: str, *args: Any) -> Any:
+        return self._page.evaluate(f"(arguments) => {{ {script} }}", list(args))
+
+    def type_into(self, css: str, text: str) -> None:
+        self._page.fill(css, "")
+        self._page.locator(css).press_sequentially(text)
+
+    def click(self, css: str) -> None:
+        self._page.click(css)
+
+    def screenshot(self, path: Path) -> None:
+        self._page.screenshot(path=str(path))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._browser.close()
+        self._playwright.stop()
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface (for a server the test starts next)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class MarionetteFirefox:
+    name = "firefox"
+
+    def __init__(self) -> None:
+        if not FIREFOX.exists():
+            raise EngineMissing("Firefox is not installed (apt: firefox-esr)")
+        from marionette_driver.marionette import Marionette
+
+        port = free_port()
+        self._profile = tempfile.mkdtemp(prefix="helpline-ff-")
+        prefs = {
+            "marionette.port": port,
+            "browser.shell.checkDefaultBrowser": False,
+            "datareporting.policy.dataSubmissionEnabled": False,
+            "app.update.disabledForTesting": True,
+            "network.captive-portal-service.enabled": False,
+            "network.connectivity-service.enabled": False,
+            "browser.safebrowsing.malware.enabled": False,
+            "browser.safebrowsing.phishing.enabled": False,
+        }
+        Path(self._profile, "user.js").write_text(
+            "".join(f"user_pref({_js(key)}, {_js(value)});\n" for key, value in prefs.items())
+        )
+        self._process = subprocess.Popen(
+            [str(FIREFOX), "--headless", "--marionette", "--no-remote", "--profile", self._profile],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._marionette = Marionette(host="127.0.0.1", port=port)
+        self._marionette.start_session(timeout=60)
+
+    def fresh(self, width: int, height: int) -> None:
+        self._marionette.navigate("about:blank")
+        self._marionette.delete_all_cookies()
+        # Headless Firefox will not go below 500 px wide this way (ENVIRONMENT.md).
+        self.resize(width, height)
+
+    def resize(self, width: int, height: int) -> None:
+        self._marionette.set_window_rect(width=max(width, 500), height=height)
+
+    def goto(self, url: str) -> None:
+        self._marionette.navigate(url)
+
+    def reload(self) -> None:
+        self._marionette.refresh()
+
+    def url(self) -> str:
+        return str(self._marionette.get_url())
+
+    def run(self, script: str, *args: Any) -> Any:
+        return self._marionette.execute_script(script, script_args=list(args), sandbox=None)
+
+    def type_into(self, css: str, text: str) -> None:
+        from marionette_driver.by import By
+
+        element = self._marionette.find_element(By.CSS_SELECTOR, css)
+        element.clear()
+        element.send_keys(text)
+
+    def click(self, css: str) -> None:
+        from marionette_driver.by import By
+
+        self._marionette.find_element(By.CSS_SELECTOR, css).click()
+
+    def screenshot(self, path: Path) -> None:
+        path.write_bytes(self._marionette.screenshot(format="binary"))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._marionette.delete_session()
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+
+def _js(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class SeleniumWebKit:
+    name = "webkit"
+
+    def __init__(self) -> None:
+        missing = [p for p in (MINIBROWSER, WEBKIT_DRIVER, XVFB) if not p.exists()]
+        if missing:
+            raise EngineMissing(
+                "WebKitGTK is not installed (apt: webkit2gtk-driver xvfb xauth): "
+                + ", ".join(map(str, missing))
+            )
+        from selenium import webdriver
+        from selenium.webdriver.webkitgtk.options import Options
+        from selenium.webdriver.webkitgtk.service import Service
+
+        # A private X server: MiniBrowser needs a display; -displayfd tells us which one it took.
+        read, write = os.pipe()
+        self._xvfb = subprocess.Popen(
+            [
+                str(XVFB),
+                "-displayfd",
+                str(write),
+                "-screen",
+                "0",
+                "1280x1024x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            display = pipe.readline().strip()
+        if not display:
+            self._xvfb.kill()
+            raise EngineMissing("Xvfb did not start")
+        options = Options()
+        options.binary_location = str(MINIBROWSER)
+        options.add_argument("--automation")
+        service = Service(
+            executable_path=str(WEBKIT_DRIVER), env={**os.environ, "DISPLAY": f":{display}"}
+        )
+        self._driver = webdriver.WebKitGTK(options=options, service=service)
+
+    def fresh(self, width: int, height: int) -> None:
+        self._driver.get("about:blank")
+        self._driver.delete_all_cookies()
+        # The window will not go below 447 px wide (ENVIRONMENT.md).
+        self.resize(width, height)
+
+    def resize(self, width: int, height: int) -> None:
+        self._driver.set_window_rect(width=max(width, 447), height=height)
+
+    def goto(self, url: str) -> None:
+        self._driver.get(url)
+
+    def reload(self) -> None:
+        self._driver.refresh()
+
+    def url(self) -> str:
+        return str(self._driver.current_url)
+
+    def run(self, script: str, *args: Any) -> Any:
+        return self._driver.execute_script(script, *args)
+
+    def type_into(self, css: str, text: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        element = self._driver.find_element(By.CSS_SELECTOR, css)
+        element.clear()
+        element.send_keys(text)
+
+    def click(self, css: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self._driver.find_element(By.CSS_SELECTOR, css).click()
+
+    def screenshot(self, path: Path) -> None:
+        self._driver.save_screenshot(str(path))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._driver.quit()
+        self._xvfb.terminate()
+        self._xvfb.wait(timeout=10)
+
+
+_MAKERS: dict[str, Callable[[], SyncDriver]] = {
+    "chromium": PlaywrightChromium,
+    "firefox": MarionetteFirefox,
+    "webkit": SeleniumWebKit,
+}
+
+
+class EnginePage:
+    """The async face of one engine for the tests: every call runs on the engine's own thread."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"engine-{name}")
+        self._driver: SyncDriver = self._thread.submit(_MAKERS[name]).result(timeout=120)
+
+    async def _call(self, function: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, function, *args)
+
+    async def fresh(self, width: int = 1024, height: int = 768) -> None:
+        await self._call(self._driver.fresh, width, height)
+
+    async def resize(self, width: int, height: int) -> None:
+        await self._call(self._driver.resize, width, height)
+
+    async def goto(self, url: str) -> None:
+        await self._call(self._driver.goto, url)
+
+    async def reload(self) -> None:
+        await self._call(self._driver.reload)
+
+    async def url(self) -> str:
+        return await self._call(self._driver.url)
+
+    async def run(self, script: str, *args: Any) -> Any:
+        return await self._call(self._driver.run, script, *args)
+
+    async def type_into(self, css: str, text: str) -> None:
+        await self._call(self._driver.type_into, css, text)
+
+    async def click(self, css: str) -> None:
+        await self._call(self._driver.click, css)
+
+    async def screenshot(self, path: Path) -> None:
+        await self._call(self._driver.screenshot, path)
+
+    async def text(self, css: str) -> str:
+        """The element's textContent, or "" when there is no such element."""
+        value = await self.run(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", css
+        )
+        return str(value)
+
+    async def visible(self, css: str) -> bool:
+        script = (
+            "const e = document.querySelector(arguments[0]);"
+            "return !!e && !e.closest('[hidden]') && e.getClientRects().length > 0;"
+        )
+        return bool(await self.run(script, css))
+
+    async def wait(self, script: str, *args: Any, what: str = "", timeout: float = 15) -> Any:
+        """Poll until `script` (a function body) returns something truthy; that value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = await self.run(script, *args)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name}: timed out waiting for {what or script}")
+            await asyncio.sleep(0.05)  # a poll interval, not a wait for an event we could await
+
+    async def wait_text(self, css: str, expected: str, timeout: float = 15) -> None:
+        script = (
+            "const e = document.querySelector(arguments[0]);"
+            "return !!e && e.textContent.trim() === arguments[1];"
+        )
+        try:
+            await self.wait(script, css, expected, timeout=timeout)
+        except AssertionError:
+            shown = await self.text(css)
+            raise AssertionError(f"{self.name}: {css} shows {shown!r}, not {expected!r}") from None
+
+    async def wait_visible(self, css: str, timeout: float = 15) -> None:
+        script = (
+            "const e = document.querySelector(arguments[0]);"
+            "return !!e && !e.closest('[hidden]') && e.getClientRects().length > 0;"
+        )
+        await self.wait(script, css, what=f"{css} to be visible", timeout=timeout)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._thread.submit(self._driver.close).result(timeout=60)
+        self._thread.shutdown(wait=False)
+
+
+@contextlib.contextmanager
+def engine_page(name: str) -> Iterator[EnginePage]:
+    """Start one engine (EngineMissing when it is not installed); stop it on exit."""
+    # Only a missing install skips; an installed engine that fails to start fails the test.
+    page = EnginePage(name)
+    try:
+        yield page
+    finally:
+        page.close()

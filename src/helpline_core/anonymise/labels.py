@@ -1,4 +1,4 @@
-"""What the anonymiser finds (labels) and what it writes instead (typed placeholders per language)."""
+"""What the anonymiser finds (labels) and writes instead (typed placeholders per language)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
+MAX_PHRASE = 6  # longest name, street or institution matched, in words
 OWN_DATA = Path(__file__).parent / "data"
 WORD_LISTS = (
     Path("/usr/share/dict/dutch"),
@@ -52,14 +53,15 @@ class Lexicon:
     first_names: frozenset[str] = frozenset()
     surnames: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()  # van, de, der, le, du ... inside surnames
+    stop_words: frozenset[str] = frozenset()  # pronouns, articles, chat words: never a name
     common_words: frozenset[str] = frozenset()  # ordinary words in nl, fr, en (never names)
     name_words: frozenset[str] = frozenset()  # names that beat the word lists ("jan", "marie")
-    places: frozenset[str] = frozenset()  # municipalities and localities, BE and NL
+    places: frozenset[str] = frozenset()  # Belgian municipalities and postal localities
+    minor_places: frozenset[str] = frozenset()  # Dutch residences: only written with a capital
     postcodes: frozenset[str] = frozenset()  # Belgian four-digit postcodes
     streets: frozenset[str] = frozenset()
     institutions: frozenset[str] = frozenset()  # hospitals and care institutions
     keep: frozenset[str] = frozenset()  # organisations and services that always stay
-    max_phrase: int = 1
     sources: dict[str, int] = field(default_factory=dict)
 
 
@@ -96,7 +98,10 @@ def build(deduce_dir: Path | None = None, word_lists: Iterable[Path] = WORD_LIST
     root = deduce_dir or deduce_data_dir()
     if root is None:
         raise LexiconMissing("belgian-deduce's lists are not installed (pip install -e .)")
-    own = {name: _keys(_lines(OWN_DATA / f"{name}.txt")) for name in ("chat_words", "name_words")}
+    own = {
+        name: _keys(_lines(OWN_DATA / f"{name}.txt"))
+        for name in ("chat_words", "name_words", "surnames")
+    }
     keep = _keys(_lines(OWN_DATA / "keep.txt"))
     common = set(own["chat_words"]) | _list(root, "whitelist/lst_stop_word")
     common |= _list(root, "whitelist/lst_common_word")
@@ -105,9 +110,11 @@ def build(deduce_dir: Path | None = None, word_lists: Iterable[Path] = WORD_LIST
         common |= {fold(w) for w in _lines(word_list) if w[:1].islower() and "'" not in w}
     first = _list(root, "names/lst_first_name")
     surnames = _list(root, "names/lst_surname") | _list(root, "names/lst_interfix_surname")
+    surnames |= own["surnames"]
     places = set()
-    for sub in ("lst_municipality", "lst_postal_locality", "lst_residence"):
+    for sub in ("lst_municipality", "lst_postal_locality"):
         places |= _list(root, f"locations/lst_placename/{sub}")
+    minor_places = _list(root, "locations/lst_placename/lst_residence") - places
     postcodes = set()
     for line in _lines(root / "locations/lst_postal_code_locality/items.txt"):
         code, _, locality = line.partition("\t")
@@ -118,19 +125,23 @@ def build(deduce_dir: Path | None = None, word_lists: Iterable[Path] = WORD_LIST
     streets |= _keys(_lines(root / "locations/lst_street/streets_bag.txt"))
     institutions = _list(root, "institutions/lst_hospital")
     institutions |= _list(root, "institutions/lst_healthcare_institution")
-    everything = (places, streets, institutions)
+    # Very long official names ("... - Campus X - Sociale Dienst") are never written in a chat.
+    institutions = {k for k in institutions if len(k.split()) <= MAX_PHRASE}
+    streets = {k for k in streets if len(k.split()) <= MAX_PHRASE}
+    stop_words = own["chat_words"] | _list(root, "whitelist/lst_stop_word")
     lexicon = Lexicon(
         first_names=frozenset(first - keep),
         surnames=frozenset(surnames - keep),
         particles=frozenset(_keys(_lines(root / "names/lst_interfix/items.txt"))),
+        stop_words=frozenset(stop_words - own["name_words"]),
         common_words=frozenset(common - own["name_words"]),
         name_words=frozenset(own["name_words"]),
         places=frozenset(places - keep),
+        minor_places=frozenset(minor_places - keep - common),
         postcodes=frozenset(postcodes),
         streets=frozenset(streets - keep),
         institutions=frozenset(institutions - keep),
         keep=frozenset(keep),
-        max_phrase=max(len(k.split()) for group in everything for k in group),
     )
     lexicon.sources = {
         "first_names": len(lexicon.first_names),

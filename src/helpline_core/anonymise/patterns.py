@@ -15,26 +15,50 @@ from stdnum.be import bis, nn, vat
 from helpline_core.anonymise.labels import Label
 from helpline_core.anonymise.spans import Span
 
-I = re.IGNORECASE
+IC = re.IGNORECASE
 
-EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", I)
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", IC)
 TLDS = "be|com|nl|fr|org|net|eu|io|tv|gg|me|ly|app|co|uk|info|lu|de|ch|ca|us"
 URL = re.compile(
-    rf"(?:https?://|www\.)[^\s<>\"]+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:{TLDS})\b(?:/[^\s<>\"]*)?", I
+    rf"(?:https?://|www\.)[^\s<>\"]+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:{TLDS})\b(?:/[^\s<>\"]*)?", IC
+)
+# Sites where a path names a person (a profile); other sites in the keep list stay whole.
+PLATFORMS = frozenset(
+    [
+        "instagram",
+        "tiktok",
+        "facebook",
+        "fb",
+        "snapchat",
+        "youtube",
+        "youtu",
+        "twitter",
+        "x",
+        "discord",
+        "twitch",
+        "reddit",
+        "linkedin",
+        "t",
+        "telegram",
+        "onlyfans",
+        "pinterest",
+        "tumblr",
+        "threads",
+    ]
 )
 IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
-IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", I)
+IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", IC)
 NATIONAL = re.compile(r"(?<![\d.])\d{2}[.\s]?\d{2}[.\s]?\d{2}[\s.\-]?\d{3}[\s.\-]?\d{2}(?![\d])")
 NATIONAL_HINT = re.compile(
     r"(?:rijksregister|rrn|insz|nn|niss|national|nationaal|registre|identit|id)\W{0,3}"
     r"(?:\w+\W+){0,3}$",
-    I,
+    IC,
 )
-VAT = re.compile(r"\bBE\s?0?[01]\d{2}[.\s]?\d{3}[.\s]?\d{3}\b", I)
-IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", I)
+VAT = re.compile(r"\bBE\s?0?[01]\d{2}[.\s]?\d{3}[.\s]?\d{3}\b", IC)
+IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", IC)
 PHONE_CANDIDATE = re.compile(r"(?<![\w+/.\-])(?:\+|00)?\(?\d[\d\s./()\-]{6,22}\d(?![\w])")
 PLATES = [
-    re.compile(p, I)
+    re.compile(p, IC)
     for p in (
         r"\b[1-9][-\s.]?[A-Z]{3}[-\s.]?\d{3}\b",  # Belgium since 2010: 1-ABC-234
         r"\b[A-Z]{3}[-\s.]\d{3}\b|\b\d{3}[-\s.][A-Z]{3}\b",  # Belgium before: ABC-123
@@ -48,7 +72,7 @@ PLATES = [
 PLATE_HINT = re.compile(
     r"(?:nummerplaat|nrplaat|plaat|kenteken|immatriculation|plaque|plate|reg)\w*\W{0,3}"
     r"(?:\w+\W+){0,2}$",
-    I,
+    IC,
 )
 MONTHS = (
     "januari|jan|februari|feb|maart|mrt|april|apr|mei|juni|jun|juli|jul|augustus|aug|september"
@@ -59,33 +83,53 @@ MONTHS = (
 DATES = [
     re.compile(r"(?<![\d.:/-])\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?![\d/.:-]*\d)"),
     re.compile(r"(?<![\d.:/-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\d])"),
-    re.compile(rf"\b\d{{1,2}}(?:e|ste|de|er|st|nd|rd|th)?\s+(?:{MONTHS})\b\.?(?:\s+\d{{4}})?", I),
-    re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", I),
+    re.compile(rf"\b\d{{1,2}}(?:e|ste|de|er|st|nd|rd|th)?\s+(?:{MONTHS})\b\.?(?:\s+\d{{4}})?", IC),
+    re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", IC),
 ]
 BIRTH_YEAR = re.compile(
-    r"\b(?:geboren|geb\.?|born|né|née|nee)\s+(?:in|en|op|le|on)?\s*((?:19|20)\d{2})\b", I
+    r"\b(?:geboren|geb\.?|born|né|née|nee)\s+(?:in|en|op|le|on)?\s*((?:19|20)\d{2})\b", IC
 )
 BIRTH_HINT = re.compile(
     r"(?:geboren|geb\.|geboortedatum|verjaardag|jarig|né|née|naissance|anniversaire|born"
     r"|birthday|date of birth|dob|d\.o\.b)\W{0,3}(?:\w+\W+){0,3}$",
-    I,
+    IC,
 )
 AGE_UNITS = (
     r"jaar\s+oud|jaar|jaar\.|jarige|jr|j|ans|an|years?\s+old|years?|yrs|yo|y/o|y\.o\.?|-jarige"
 )
-AGE_WITH_UNIT = re.compile(rf"\b(\d{{1,2}})\s?(?:{AGE_UNITS})(?![\w])", I)
+AGE_WITH_UNIT = re.compile(rf"\b(\d{{1,2}})\s?(?:{AGE_UNITS})(?![\w])", IC)
+NOT_AGE_AFTER = (
+    r"(?![\d:.,h]|\s*(?:u\b|uur|euro|€|%|h\b|keer|fois|times|min|jaar\s+geleden|ans?\s+que"
+    r"|years?\s+ago|e\b|de\b|ste\b|x\b|km|kg|cm|m\b|dagen|days|jours|weken|weeks|maanden|months"
+    r"|mois|kinderen|children|enfants|keer|uren|hours|heures|procent|percent))"
+)
+SUBJECT_AGE = re.compile(
+    r"\b(?!(?:het|it|c'|ce|dat|that|er|hier|daar|klok|score|nummer|number|prijs|price|ook|also)\b)"
+    r"[\w']+\s+(?:is|was|wordt|word|ben|est|a|is\s+now|turned|werd)\s+(?:pas\s+|maar\s+|al\s+"
+    r"|only\s+|just\s+|seulement\s+)?(\d{1,2})" + NOT_AGE_AFTER + r"(?=\s*(?:$|[\s.,!?)]))",
+    IC,
+)
+THAT_AGE = re.compile(
+    r"\b(?:dat|that|que|qu'|da)\s*(?:hij|zij|ze|ik|il|elle|he|she|i|je)\s+(?:pas\s+|maar\s+)?"
+    r"(\d{1,2})\s+(?:is|was|wordt|ben|word)\b",
+    IC,
+)
+BRACKET_AGE = re.compile(r"(?<=\w)\s\((\d{1,2})\)", IC)
+FRENCH_EN_A = re.compile(r"\ben\s+a\s+(\d{1,2})\b" + NOT_AGE_AFTER, IC)
 AGE_TRIGGER = re.compile(
     r"\b(?:ik\s+ben|k\s+ben|kben|ben\s+pas|i'?m|i\s+am|j'ai|age|âge|leeftijd|ik\s+word|turned"
     r"|(?:zoon|dochter|broer|broertje|zus|zusje|kind|kindje|fils|fille|frère|soeur|son|daughter"
     r"|brother|sister|kid)\s+(?:van|de|of|is|aged))\s*:?\s*(\d{1,2})(?![\d:.,h]|\s*(?:u\b|uur|euro|€|%|h\b|keer|fois|times|min))",
-    I,
+    IC,
 )
 DURATION_BEFORE = re.compile(
     r"(?:\bal|\bsinds|\bsince|\bfor|\bdepuis|\bpendant|\bvoor|\bna|\bil\s+y\s+a|\bduring|\bover"
     r"|\bbinnen|\bafter|\bna|\bdan|\bwithin|\bthan|\bdie|\bdat|\bthat|\bnog|\bmeer\s+dan|\bplus\s+de)\s*$",
-    I,
+    IC,
 )
-DURATION_AFTER = re.compile(r"\s*(?:geleden|lang|ago|later|plus\s+tard|terug|getrouwd|samen)", I)
+DURATION_AFTER = re.compile(
+    r"\s*(?:geleden|lang|ago|later|plus\s+tard|terug|getrouwd|samen|que|que\b)", IC
+)
 
 
 def _digits(text: str) -> str:
@@ -108,7 +152,9 @@ def urls(text: str, keep: frozenset[str]) -> tuple[list[Span], list[tuple[int, i
             continue  # the domain of an e-mail address
         host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", value.lower()).partition("/")
         end = m.start() + len(value)
-        if (host.split(".")[0] in keep or host in keep) and not path.strip("/"):
+        site = host.split(".")[-2] if host.count(".") else host
+        on_platform = site in PLATFORMS
+        if (site in keep or host in keep) and not (on_platform and path.strip("/")):
             kept.append((m.start(), end))
         else:
             found.append(Span(m.start(), end, Label.URL))
@@ -119,7 +165,7 @@ def ips(text: str) -> Iterator[Span]:
     for pattern in (IPV4, IPV6):
         for m in pattern.finditer(text):
             value = m.group()
-            if value.count(":") >= 2 and not re.search(r"[0-9a-f]{1,4}:[0-9a-f]{1,4}", value, I):
+            if value.count(":") >= 2 and not re.search(r"[0-9a-f]{1,4}:[0-9a-f]{1,4}", value, IC):
                 continue
             try:
                 ipaddress.ip_address(value)
@@ -170,7 +216,8 @@ def phones(text: str) -> Iterator[Span]:
                 number = phonenumbers.parse(value, region)
             except phonenumbers.NumberParseException:
                 continue
-            if phonenumbers.is_valid_number(number):
+            plausible = phonenumbers.is_possible_number(number) and len(digits) >= 9
+            if phonenumbers.is_valid_number(number) or (plausible and value[:1] in "0+("):
                 start = m.start() + (len(m.group()) - len(m.group().lstrip("(")))
                 yield Span(start, m.start() + len(value), Label.PHONE)
                 break
@@ -183,7 +230,9 @@ def plates(text: str) -> Iterator[Span]:
         for m in pattern.finditer(text):
             value = m.group()
             letters = "".join(c for c in value if c.isalpha())
-            strong = letters.isupper() or (index == 0 and value[:1].isdigit())
+            # "1-abc-234" and "1abc234" are plates in any case; "8 bus 101" is a house number.
+            joined = " " not in value and "." not in value
+            strong = letters.isupper() or (index == 0 and joined)
             hinted = PLATE_HINT.search(text[max(0, m.start() - 30) : m.start()]) is not None
             if strong or hinted:
                 yield Span(m.start(), m.end(), Label.LICENSE_PLATE)
@@ -220,6 +269,7 @@ def ages(text: str) -> Iterator[Span]:
     for m in AGE_WITH_UNIT.finditer(text):
         if not _is_duration(text, m.start(), m.end()):
             yield Span(m.start(), m.end(), Label.AGE)
-    for m in AGE_TRIGGER.finditer(text):
-        if not DURATION_AFTER.match(text, m.end(1)):
-            yield Span(m.start(1), m.end(1), Label.AGE)
+    for pattern in (AGE_TRIGGER, SUBJECT_AGE, THAT_AGE, BRACKET_AGE, FRENCH_EN_A):
+        for m in pattern.finditer(text):
+            if not DURATION_AFTER.match(text, m.end(1)):
+                yield Span(m.start(1), m.end(1), Label.AGE)

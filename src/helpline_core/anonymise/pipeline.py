@@ -42,7 +42,10 @@ class Anonymiser:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.words = WordDetector(lexicon)
-        keep = sorted(lexicon.keep, key=len, reverse=True)
+        # Numbers in the keep list (101, 112, 1712) stay where they stand alone; inside a longer
+        # span ("Kerkstraat 8 bus 101") they do not protect it.
+        keep = sorted((k for k in lexicon.keep if not k.isdigit()), key=len, reverse=True)
+        self._keep_numbers = frozenset(k for k in lexicon.keep if k.isdigit())
         self._keep = re.compile(
             r"(?<![\w@./])(?:" + "|".join(re.escape(k) for k in keep) + r")(?![\w@]|\.\w)",
             re.IGNORECASE,
@@ -72,7 +75,10 @@ class Anonymiser:
         candidates += self.words.find(text)
         placeholders = [m.span() for m in re.finditer(PLACEHOLDER_PATTERN, text)]
         candidates = [
-            s for s in candidates if not any(s.start < e and b < s.end for b, e in placeholders)
+            s
+            for s in candidates
+            if not any(s.start < e and b < s.end for b, e in placeholders)
+            and text[s.start : s.end] not in self._keep_numbers
         ]
         return resolve(candidates, blocked)
 

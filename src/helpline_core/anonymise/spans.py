@@ -47,7 +47,15 @@ def resolve(candidates: list[Span], blocked: list[tuple[int, int]]) -> list[Span
     `blocked` ranges (placeholders, organisations, clock times, prices) stop every label but the
     checksummed and structured ones (e-mail, URL, IP, IBAN, national number)."""
     chosen: list[Span] = []
-    ordered = sorted(candidates, key=lambda s: (PRIORITY[s.label], s.start - s.end, s.start))
+
+    # Structured identifiers first, by priority; then words and phrases, the longest first
+    # ("Atheneum Redingenhof" is one school, not an address in a street of that name).
+    def rank(span: Span) -> tuple[int, int, int, int]:
+        structured = PRIORITY[span.label] <= PRIORITY[Label.PHONE]
+        tier = PRIORITY[span.label] if structured else len(PRIORITY)
+        return (tier, span.start - span.end, PRIORITY[span.label], span.start)
+
+    ordered = sorted(candidates, key=rank)
     for span in ordered:
         if span.end <= span.start:
             continue

@@ -9,11 +9,40 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from helpline_core.anonymise.labels import Label
-from helpline_core.anonymise.lexicon import TOKEN, Lexicon, fold
+from helpline_core.anonymise.lexicon import MAX_PHRASE, TOKEN, Lexicon, fold
 from helpline_core.anonymise.spans import Span
 
-I = re.IGNORECASE
-MAX_PHRASE = 6
+IC = re.IGNORECASE
+ARTICLES = frozenset(
+    [
+        "de",
+        "het",
+        "'t",
+        "den",
+        "der",
+        "sint",
+        "st",
+        "saint",
+        "sainte",
+        "ste",
+        "la",
+        "le",
+        "les",
+        "du",
+        "des",
+        "l'",
+        "d'",
+        "van",
+    ]
+)
+SCHOOL_WORD = re.compile(
+    r"(?:basis|lagere|kleuter|middelbare|secundaire|hoge|muziek|kunst|sport)?school|atheneum"
+    r"|athenee|athénée|college|collège|lyceum|lycée|instituut|institut|academie|kta|bso|tso|école"
+    r"|ecole|ziekenhuis|kliniek|hôpital|hopital|clinique|hospital|az|uz|zna|gza|chu|chr|internaat"
+    r"|lycee|college|athenee|institut|universiteit|universite|hogeschool"
+    r"|jeugdhuis|chiro|scouts|ksa|voetbalclub|fc|kfc",
+    IC,
+)
 
 # The word(s) after these name a person, unless they are an ordinary word ("ik ben bang").
 NAME_TRIGGERS = re.compile(
@@ -35,60 +64,79 @@ NAME_TRIGGERS = re.compile(
     r"|cousin|neighbour|neighbor|teacher|friend|best\s+friend|son|daughter|boss|grandad"
     r"|grandpa|grandma|nan|stepbrother|stepsister)|juf|meester|meneer|mevrouw|mevr\.?|dhr\.?"
     r"|mr\.?|mrs\.?|ms\.?|miss|sir|madame|mme|monsieur|m\.|mademoiselle|mlle|dokter|dr\.?"
-    r"|docteur|doctor)\s*,?\s*$",
-    I,
+    r"|docteur|doctor)\s*,?\s*",
+    IC,
+)
+# The relations and titles of NAME_TRIGGERS: after these a first name counts even where it is
+# also an ordinary word ("mijn stiefpa tuur", "my stepdad mark").
+RELATION_START = re.compile(
+    r"^(?:mijn|m'n|mn|men|mijne|ma|mon|my|onze|ons|our|notre|zijn|haar|his|her|son|sa|juf"
+    r"|meester|meneer|mevrouw|mevr|dhr|mr|mrs|ms|miss|madame|mme|monsieur|mademoiselle|mlle"
+    r"|dokter|dr|docteur|doctor)\b",
+    IC,
 )
 PLACE_PREPOSITIONS = frozenset(
-    "in uit te naar bij rond vlakbij nabij à a au en de near from to at".split()
+    [
+        "in",
+        "uit",
+        "te",
+        "naar",
+        "bij",
+        "rond",
+        "vlakbij",
+        "nabij",
+        "à",
+        "a",
+        "au",
+        "en",
+        "de",
+        "near",
+        "from",
+        "to",
+        "at",
+    ]
 )
 STREET_SUFFIX = (
     r"straat|str\.|laan|lei|steenweg|stwg|weg|plein|dreef|baan|kaai|markt|hof|pad|dijk|vest"
     r"|singel|gracht|berg|veld|wijk|park|ring|heide|kouter|dam|brug|poort|hoek|vliet|akker"
     r"|gaarde|straatje|dries|bos|kade"
 )
-NUMBER = r"\d{1,4}\s?[a-z]?(?:\s*(?:bus|b\.?|bte|boîte|boite|/|-)\s*\d{1,4}[a-z]?)?"
+# A house number (1 to 3 digits: four are a postcode), a letter, a box: "12", "3A", "12 bus 3".
+NUMBER = (
+    r"\d{1,3}(?!\d)(?:\s?[a-z](?![a-z]))?"
+    r"(?:\s*(?:bus|bte|boîte|boite|b\.?|/|-)\s*\d{1,4}[a-z]?(?![a-z]))?"
+)
+HOUSE_NUMBER = re.compile(rf"\s*,?\s*(?:nr\.?\s*)?{NUMBER}(?![\w:.,/-]*\d)", IC)
 ADDRESSES = [
     re.compile(
         rf"\b(?-i:[A-ZÀ-Ý][\w'\-]*\.?\s+){{0,2}}[\w'\-]*(?:{STREET_SUFFIX})\s*,?\s*{NUMBER}(?!\w)",
-        I,
+        IC,
     ),
     re.compile(
         r"\b(?:rue|avenue|av\.|chaussée|chée|boulevard|bd|place|chemin|allée|impasse|quai|clos"
         r"|square|route|drève)\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|la|le|l')\s*)?[\w'\-]+"
         rf"(?:\s+(?-i:[A-ZÀ-Ý])[\w'\-]+){{0,2}}\s*,?\s*{NUMBER}(?!\w)",
-        I,
+        IC,
     ),
     re.compile(
-        r"\b\d{1,4}\s*,?\s+(?:rue|avenue|boulevard|chemin|allée|place)\s+(?:(?:de\s+la|de\s+l'|du"
+        r"\b\d{1,4}\s*,?\s+(?:rue|avenue|boulevard|chemin|allée|place|chaussée|chée|drève|quai"
+        r"|square|impasse|clos|route)\s+(?:(?:de\s+la|de\s+l'|du"
         r"|des|de|d')\s*)?[\w'\-]+(?:\s+(?-i:[A-ZÀ-Ý])[\w'\-]+){0,2}",
-        I,
+        IC,
     ),
     re.compile(
         r"\b\d{1,4}[a-z]?\s+(?:[A-Z][a-z]+\s+){1,2}(?:Street|St|Road|Rd|Lane|Avenue|Ave|Drive"
         r"|Close|Way|Crescent|Gardens|Place|Square)\b\.?",
     ),
 ]
-INSTITUTION_WORDS = (
-    r"(?:basis|lagere|kleuter|middelbare|secundaire|hoge|muziek|kunst|sport|freinet|steiner)?"
-    r"school|atheneum|athenee|athénée|college|collège|lyceum|lycée|instituut|institut|academie"
-    r"|campus|kta|bso|tso|go!|école|ecole|universiteit|université|ziekenhuis|kliniek|hôpital"
-    r"|hopital|clinique|hospital|az|uz|zna|gza|chu|chr|psychiatrisch\s+centrum|pc|internaat"
-    r"|jeugdhuis|chiro|scouts|ksa|kazou|home|voetbalclub|fc|kfc|sk"
-)
-INSTITUTIONS = re.compile(
-    rf"\b(?:{INSTITUTION_WORDS})(?:\s+(?:de|het|'t|sint|st\.?|saint|sainte|ste|onze-lieve"
-    r"-vrouw|olv|van|du|de\s+la|des|of|the))?(?:\s+(?-i:[A-ZÀ-Ý0-9])[\w'!\-]*|\s+[\w\-]+(?="
-    r"\s+(?:in|te|à|at)\b)){1,3}",
-    I,
-)
 INSTITUTION_SUFFIX = re.compile(
-    r"\b[\w\-]{3,}(?:college|instituut|atheneum|lyceum|school|ziekenhuis|kliniek)\b", I
+    r"\b[\w\-]{3,}(?:college|instituut|atheneum|lyceum|school|ziekenhuis|kliniek)\b", IC
 )
 WORK_TRIGGER = re.compile(
     r"\b(?:werk|werkt|werken|werkte|job|stage|travaille|bosse|work|works|worked)\s+"
     r"(?:bij|in|voor|op|chez|à|au|at|for)\s+(?:de\s+|het\s+|'t\s+|la\s+|le\s+|the\s+)?"
     r"([\w'&\-]+(?:\s+(?-i:[A-Z])[\w'&\-]*)?)",
-    I,
+    IC,
 )
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{2,30}[A-Za-z0-9_]")
 DISCORD = re.compile(r"\b[\w.]{2,32}#\d{4}\b")
@@ -98,12 +146,12 @@ PLATFORM = re.compile(
     r"|account|accountnaam|profiel|profile|handle|nickname|naam\s+op\s+\w+)\s*(?:is|:|=|\-|est"
     r"|als|as|comme|naam|name|account|id|heet|noemt)?\s*:?\s*(?:als|as|comme)?\s*"
     r"(@?[\w.\-]{3,32}(?:#\d{4})?)",
-    I,
+    IC,
 )
 HANDLE_LIKE = re.compile(
     r"(?<![\w@./:-])(?=[a-z0-9_.]*[a-z])(?:[a-z][a-z0-9]*_[a-z0-9_.]+|[a-z]{2,}\d{2,}[a-z0-9_]*"
     r"|[a-z]{3,}\.[a-z]{3,}\d*|x+[a-z]+x+)(?![\w@/-])",
-    I,
+    IC,
 )
 
 
@@ -120,7 +168,14 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(), fold(m.group())) for m in TOKEN.finditer(text)]
+    """Words with their folded keys; a possessive 's stays outside the word ("lisa's")."""
+    found = []
+    for m in TOKEN.finditer(text):
+        word = m.group()
+        if len(word) > 3 and word[-2] in "'’" and word[-1] in "sS":
+            word = word[:-2]
+        found.append(Token(m.start(), m.start() + len(word), word, fold(word)))
+    return found
 
 
 def _sentence_start(text: str, token: Token) -> bool:
@@ -133,6 +188,7 @@ class WordDetector:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lx = lexicon
+        self._listed_names = lexicon.first_names | lexicon.surnames
 
     def ordinary(self, key: str) -> bool:
         """An ordinary word (never a name) unless it is one of the names that beat words."""
@@ -141,6 +197,7 @@ class WordDetector:
     def find(self, text: str) -> Iterator[Span]:
         words = tokens(text)
         yield from self._phrases(text, words)
+        yield from self._institutions(text, words)
         yield from self._names(text, words)
         yield from self._triggered(text, words)
         yield from self._regex(text)
@@ -153,32 +210,34 @@ class WordDetector:
             word = words[i]
             if word.key in lx.postcodes and i + 1 < len(words):
                 town = self._longest(words, i + 1, lx.places)
-                if town or words[i + 1].capitalised:
+                if town or (words[i + 1].capitalised and not self.ordinary(words[i + 1].key)):
                     end = words[i + (town or 1)].end
-                    start = word.start - 2 if text[max(0, word.start - 2) : word.start] in (
-                        "B-",
-                        "b-",
-                    ) else word.start
+                    prefix = text[max(0, word.start - 2) : word.start]
+                    start = word.start - 2 if prefix in ("B-", "b-") else word.start
                     yield Span(start, end, Label.POSTCODE_CITY)
                     i += 1 + (town or 1)
                     continue
-            found = False
+            if word.key in lx.stop_words:
+                i += 1
+                continue
+            found = 0
             for group, label in (
                 (lx.institutions, Label.PLACE),
                 (lx.streets, Label.ADDRESS),
                 (lx.places, Label.PLACE),
+                (lx.minor_places, Label.PLACE),
             ):
                 length = self._longest(words, i, group)
-                if not length:
+                if not length or not self._place_like(text, words, i, length, label, group):
                     continue
-                if length == 1 and not self._place_like(text, words, i, label):
-                    continue
-                yield Span(word.start, words[i + length - 1].end, label)
-                i += length
-                found = True
+                end = words[i + length - 1].end
+                if label is Label.ADDRESS:
+                    number = HOUSE_NUMBER.match(text, end)
+                    end = number.end() if number else end
+                yield Span(word.start, end, label)
+                found = length
                 break
-            if not found:
-                i += 1
+            i += found or 1
 
     def _longest(self, words: list[Token], i: int, group: frozenset[str]) -> int:
         for length in range(min(MAX_PHRASE, len(words) - i), 0, -1):
@@ -187,17 +246,63 @@ class WordDetector:
                 return length
         return 0
 
-    def _place_like(self, text: str, words: list[Token], i: int, label: Label) -> bool:
-        word = words[i]
-        if word.key in self.lx.keep or word.key in self.lx.name_words:
+    def _place_like(
+        self,
+        text: str,
+        words: list[Token],
+        i: int,
+        length: int,
+        label: Label,
+        group: frozenset[str],
+    ) -> bool:
+        word, last = words[i], words[i + length - 1]
+        if word.key in self.lx.keep or (length == 1 and word.key in self.lx.name_words):
             return False
         if label is Label.ADDRESS:
-            return re.search(rf"(?:{STREET_SUFFIX})$", word.key) is not None
-        if not self.ordinary(word.key):
-            return True
-        before = words[i - 1].key if i else ""
+            numbered = HOUSE_NUMBER.match(text, last.end) is not None
+            return numbered or re.search(rf"(?:{STREET_SUFFIX})$", last.key) is not None
         mid_capital = word.capitalised and not _sentence_start(text, word)
+        if group is self.lx.minor_places:
+            return mid_capital and not self.ordinary(word.key)
+        if length > 1 or not self.ordinary(word.key):
+            return length > 1 or len(word.key) > 2
+        before = words[i - 1].key if i else ""
         return (mid_capital or before in PLACE_PREPOSITIONS) and len(word.key) > 2
+
+    def _institutions(self, text: str, words: list[Token]) -> Iterator[Span]:
+        """A school, hospital or club word and the name after it: "basisschool de regenboog",
+        "GO! atheneum Mol", "AZ Groeninge", "het atheneum van Lier"."""
+        for i, word in enumerate(words):
+            if not SCHOOL_WORD.fullmatch(re.sub(r"^[ld]'", "", word.key)):
+                continue
+            j, named = i + 1, i
+            while j < len(words) and j - i <= 4 and words[j].start - words[j - 1].end <= 2:
+                nxt = words[j]
+                if nxt.key in ARTICLES:
+                    j += 1
+                    continue
+                listed = nxt.key in self.lx.places or nxt.key in self.lx.first_names
+                after_article = words[j - 1].key in ARTICLES and nxt.key not in self.lx.stop_words
+                if (
+                    (nxt.capitalised and nxt.key not in self.lx.stop_words)
+                    or listed
+                    or after_article
+                    or not self.ordinary(nxt.key)
+                ):
+                    if nxt.key in self.lx.keep or nxt.key.isdigit():
+                        break
+                    named = j
+                    j += 1
+                    continue
+                break
+            if named > i:
+                start = word.start
+                if text[max(0, start - 4) : start].lower() == "go! ":
+                    start -= 4
+                yield Span(start, words[named].end, Label.PLACE)
+        for m in INSTITUTION_SUFFIX.finditer(text):
+            if fold(m.group()) not in self.lx.common_words:
+                yield Span(m.start(), m.end(), Label.PLACE)
 
     def _names(self, text: str, words: list[Token]) -> Iterator[Span]:
         """First names from the lists (and a surname after them); capitalised list names."""
@@ -207,68 +312,76 @@ class WordDetector:
             word = words[i]
             key = word.key
             is_first = key in lx.first_names or key in lx.name_words
-            mid_capital = word.capitalised and not _sentence_start(text, word)
-            if key in lx.keep or len(key) < 2 or key.isdigit():
+            if key in lx.keep or key in lx.stop_words or len(key) < 2 or key.isdigit():
                 i += 1
                 continue
+            mid_capital = word.capitalised and not _sentence_start(text, word)
             named = (is_first and (not self.ordinary(key) or key in lx.name_words)) or (
-                mid_capital
-                and (is_first or key in lx.surnames)
-                and not word.text.isupper()
-                and key not in lx.common_words - lx.first_names - lx.surnames
+                mid_capital and key in self._listed_names and not word.text.isupper()
             )
+            end = self._surname_end(words, i + 1)
+            # A first name that is also a word ("griet", "roos") followed by a surname that is not.
+            if not named and is_first and end > i + 1:
+                named = not self.ordinary(" ".join(w.key for w in words[i + 1 : end]))
             if not named:
                 i += 1
                 continue
-            end = self._surname_end(words, i + 1)
-            yield Span(word.start, words[end - 1].end if end > i + 1 else word.end, Label.PERSON)
-            i = max(end, i + 1)
+            yield Span(word.start, words[end - 1].end, Label.PERSON)
+            i = end
 
     def _surname_end(self, words: list[Token], j: int) -> int:
-        """Index after a surname that follows a first name: "peeters", "de smet", "van den broeck"."""
+        """Index after the surname that follows a first name at j - 1 ("peeters", "de smet",
+        "van den broeck"), or j when none follows."""
         lx = self.lx
-        k = j
-        while k < len(words) and k - j < 3 and words[k].key in lx.particles:
-            k += 1
-        if k < len(words) and (
-            words[k].key in lx.surnames
-            and (k > j or words[k].capitalised or not self.ordinary(words[k].key))
-        ):
-            if words[k].start - words[k - 1].end <= 2 or k == j:
-                return k + 1
+        for length in range(min(4, len(words) - j), 0, -1):
+            part = words[j : j + length]
+            if any(
+                b.start - a.end > 2
+                for a, b in zip(words[j - 1 : j + length - 1], part, strict=True)
+            ):
+                continue
+            key = " ".join(w.key for w in part)
+            if key not in lx.surnames or part[-1].key in lx.stop_words:
+                continue
+            if length == 1 and (key in lx.particles or key in lx.stop_words):
+                continue
+            return j + length
         return j
 
     def _triggered(self, text: str, words: list[Token]) -> Iterator[Span]:
         """The word after "ik ben", "mijn stiefpa", "je m'appelle", "my stepdad": a name unless it
         is an ordinary word (foreign names are in no list)."""
-        for index, word in enumerate(words):
-            if word.key in self.lx.keep or word.key.isdigit():
+        starts = {word.start: index for index, word in enumerate(words)}
+        for m in NAME_TRIGGERS.finditer(text):
+            index = starts.get(m.end())
+            if index is None:
                 continue
-            if self.ordinary(word.key) and word.key not in self.lx.name_words:
-                if not (word.capitalised and not _sentence_start(text, word)):
-                    continue
-                if word.key not in self.lx.first_names | self.lx.surnames:
-                    continue
-            if not NAME_TRIGGERS.search(text[max(0, word.start - 40) : word.start]):
+            word = words[index]
+            key = word.key
+            if key in self.lx.keep or key in self.lx.stop_words or key.isdigit():
                 continue
             if not word.text.replace("-", "").replace("'", "").isalpha():
                 continue
+            relation = RELATION_START.match(m.group()) is not None
+            listed_first = key in self.lx.first_names or key in self.lx.name_words
+            capital_name = word.capitalised and key in self._listed_names
+            if self.ordinary(key) and not (capital_name or (relation and listed_first)):
+                continue
             end = self._surname_end(words, index + 1)
-            last = words[end - 1].end if end > index + 1 else word.end
-            yield Span(word.start, last, Label.PERSON)
+            yield Span(word.start, words[end - 1].end, Label.PERSON)
 
     def _regex(self, text: str) -> Iterator[Span]:
         for pattern in ADDRESSES:
             for m in pattern.finditer(text):
                 yield Span(m.start(), m.end(), Label.ADDRESS)
-        for m in INSTITUTIONS.finditer(text):
-            yield Span(m.start(), m.end(), Label.PLACE)
         for m in INSTITUTION_SUFFIX.finditer(text):
             if fold(m.group()) not in self.lx.common_words:
                 yield Span(m.start(), m.end(), Label.PLACE)
         for m in WORK_TRIGGER.finditer(text):
             name = fold(m.group(1)).split()[0]
-            if name not in self.lx.common_words and name not in self.lx.keep:
+            if name in self.lx.keep or name in self.lx.stop_words:
+                continue
+            if name not in self.lx.common_words or m.group(1)[:1].isupper():
                 yield Span(m.start(1), m.end(1), Label.PLACE)
         for pattern in (HANDLE, DISCORD, HANDLE_LIKE):
             for m in pattern.finditer(text):

@@ -18,6 +18,8 @@ from pathlib import Path
 from stdnum import iban as iban_module
 
 OUT = Path(__file__).with_name("anonymise_eval.jsonl")
+HOLDOUT = Path(__file__).with_name("anonymise_holdout.txt")
+HOLDOUT_OUT = Path(__file__).with_name("anonymise_holdout.jsonl")
 rng = random.Random(1712)
 
 FIRST_NL = [
@@ -557,6 +559,18 @@ def main() -> None:
         for record in records:
             handle_out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"{len(records)} messages written to {OUT}")
+    holdout = []
+    for number, line in enumerate(HOLDOUT.read_text(encoding="utf-8").splitlines()):
+        if not line.strip() or line.startswith("#"):
+            continue
+        header, _, marked = line.partition("\t")
+        lang, kind = header.split()
+        text, spans, keep = parse(marked.replace("\\n", "\n"))
+        holdout.append({"id": f"holdout-{number}", "lang": lang, "kind": kind, "text": text, "spans": spans, "keep": keep})
+    with HOLDOUT_OUT.open("w", encoding="utf-8") as handle_out:
+        for record in holdout:
+            handle_out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    print(f"{len(holdout)} held-out messages written to {HOLDOUT_OUT}")
 
 
 if __name__ == "__main__":

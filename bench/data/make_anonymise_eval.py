@@ -566,7 +566,16 @@ def main() -> None:
         header, _, marked = line.partition("\t")
         lang, kind = header.split()
         text, spans, keep = parse(marked.replace("\\n", "\n"))
-        holdout.append({"id": f"holdout-{number}", "lang": lang, "kind": kind, "text": text, "spans": spans, "keep": keep})
+        holdout.append(
+            {
+                "id": f"holdout-{number}",
+                "lang": lang,
+                "kind": kind,
+                "text": text,
+                "spans": spans,
+                "keep": keep,
+            }
+        )
     with HOLDOUT_OUT.open("w", encoding="utf-8") as handle_out:
         for record in holdout:
             handle_out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -99,7 +99,7 @@ AGE_UNITS = (
 )
 AGE_WITH_UNIT = re.compile(rf"\b(\d{{1,2}})\s?(?:{AGE_UNITS})(?![\w])", IC)
 NOT_AGE_AFTER = (
-    r"(?![\d:.,h]|\s*(?:u\b|uur|euro|€|%|h\b|keer|fois|times|min|jaar\s+geleden|ans?\s+que"
+    r"(?![\d:h]|[.,]\d|\s*(?:u\b|uur|euro|€|%|h\b|keer|fois|times|min|jaar\s+geleden|ans?\s+que"
     r"|years?\s+ago|e\b|de\b|ste\b|x\b|km|kg|cm|m\b|dagen|days|jours|weken|weeks|maanden|months"
     r"|mois|kinderen|children|enfants|keer|uren|hours|heures|procent|percent))"
 )
@@ -117,7 +117,7 @@ THAT_AGE = re.compile(
 BRACKET_AGE = re.compile(r"(?<=\w)\s\((\d{1,2})\)", IC)
 FRENCH_EN_A = re.compile(r"\ben\s+a\s+(\d{1,2})\b" + NOT_AGE_AFTER, IC)
 AGE_TRIGGER = re.compile(
-    r"\b(?:ik\s+ben|k\s+ben|kben|ben\s+pas|i'?m|i\s+am|j'ai|age|âge|leeftijd|ik\s+word|turned"
+    r"\b(?:ik\s+ben|k\s+ben|kben|ben\s+pas|i'?m|i\s+am|j'ai|jai|age|âge|leeftijd|ik\s+word|turned"
     r"|(?:zoon|dochter|broer|broertje|zus|zusje|kind|kindje|fils|fille|frère|soeur|son|daughter"
     r"|brother|sister|kid)\s+(?:van|de|of|is|aged))\s*:?\s*(\d{1,2})(?![\d:.,h]|\s*(?:u\b|uur|euro|€|%|h\b|keer|fois|times|min))",
     IC,
@@ -130,6 +130,27 @@ DURATION_BEFORE = re.compile(
 DURATION_AFTER = re.compile(
     r"\s*(?:geleden|lang|ago|later|plus\s+tard|terug|getrouwd|samen|que|que\b)", IC
 )
+
+
+NUMBER_WORDS = (
+    "een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien"
+    "|zestien|zeventien|achttien|negentien|twintig|un|deux|trois|quatre|cinq|six|sept|huit|neuf"
+    "|dix|onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|one|two"
+    "|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    "|seventeen|eighteen|nineteen|twenty"
+)
+WORD_AGE = re.compile(
+    rf"\b(?:(?:ik\s+ben|kben|i'?m|i\s+am)\s+({NUMBER_WORDS})(?!\s+(?:keer|fois|times))\b"
+    rf"|({NUMBER_WORDS})\s+(?:jaar|ans|years?\s+old)\b)",
+    IC,
+)
+SCHOOL_YEAR = re.compile(
+    r"\b(?:zit\s+in|ben\s+in|suis\s+en|i'?m\s+in|i\s+am\s+in)\s+(?:het\s+|t\s+|'t\s+|the\s+)?"
+    r"(\d(?:ste|de|e|ème|eme|er|re|th|st|nd|rd)?)\s+(?:jaar\s+)?(?:middelbaar|secundair"
+    r"|leerjaar|kleuterklas|graad|secondaire|primaire|année|humanité|grade|year)\b",
+    IC,
+)
+BE_IBAN_SHAPE = re.compile(r"\bBE\d{2}(?:\s?\d{4}){3}\b", IC)
 
 
 def _digits(text: str) -> str:
@@ -188,6 +209,9 @@ def national_numbers(text: str) -> Iterator[Span]:
 
 
 def ibans(text: str) -> Iterator[Span]:
+    """IBANs with a valid checksum; a Belgian one in its written shape even with a typo."""
+    for m in BE_IBAN_SHAPE.finditer(text):
+        yield Span(m.start(), m.end(), Label.IBAN)
     for m in IBAN_CANDIDATE.finditer(text):
         value = m.group()
         # The candidate may run into the next word: try it shorter, four characters at a time.
@@ -269,6 +293,11 @@ def ages(text: str) -> Iterator[Span]:
     for m in AGE_WITH_UNIT.finditer(text):
         if not _is_duration(text, m.start(), m.end()):
             yield Span(m.start(), m.end(), Label.AGE)
+    for m in WORD_AGE.finditer(text):
+        group = 1 if m.group(1) else 2
+        yield Span(m.start(group), m.end(group), Label.AGE)
+    for m in SCHOOL_YEAR.finditer(text):  # a school year tells the age: "4de middelbaar"
+        yield Span(m.start(1), m.end(1), Label.AGE)
     for pattern in (AGE_TRIGGER, SUBJECT_AGE, THAT_AGE, BRACKET_AGE, FRENCH_EN_A):
         for m in pattern.finditer(text):
             if not DURATION_AFTER.match(text, m.end(1)):

@@ -135,7 +135,7 @@ INSTITUTION_SUFFIX = re.compile(
 WORK_TRIGGER = re.compile(
     r"\b(?:werk|werkt|werken|werkte|job|stage|travaille|bosse|work|works|worked)\s+"
     r"(?:bij|in|voor|op|chez|à|au|at|for)\s+(?:de\s+|het\s+|'t\s+|la\s+|le\s+|the\s+)?"
-    r"([\w'&\-]+(?:\s+(?-i:[A-Z])[\w'&\-]*)?)",
+    r"([\w'&\-]+(?:\s+(?-i:[A-Z])[\w'&\-]*){0,3})",
     IC,
 )
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{2,30}[A-Za-z0-9_]")
@@ -143,13 +143,13 @@ DISCORD = re.compile(r"\b[\w.]{2,32}#\d{4}\b")
 PLATFORM = re.compile(
     r"\b(?:snap(?:chat)?|insta(?:gram)?|ig|tiktok|tt|discord|roblox|fortnite|minecraft|steam"
     r"|psn|xbox|gamertag|twitch|telegram|twitter|fb|facebook|pseudo|username|user|gebruikersnaam"
-    r"|account|accountnaam|profiel|profile|handle|nickname|naam\s+op\s+\w+)\s*(?:is|:|=|\-|est"
+    r"|account|accountnaam|profiel|profile|handle|nickname|compte|naam\s+op\s+\w+)\s*(?:is|:|=|\-|est|c'est"
     r"|als|as|comme|naam|name|account|id|heet|noemt)?\s*:?\s*(?:als|as|comme)?\s*"
     r"(@?[\w.\-]{3,32}(?:#\d{4})?)",
     IC,
 )
 HANDLE_LIKE = re.compile(
-    r"(?<![\w@./:-])(?=[a-z0-9_.]*[a-z])(?:[a-z][a-z0-9]*_[a-z0-9_.]+|[a-z]{2,}\d{2,}[a-z0-9_]*"
+    r"(?<![\w@./:-])(?=[a-z0-9_.]*[a-z])(?:[a-z][a-z0-9.]*_[a-z0-9_.]*|[a-z]{2,}\d{2,}[a-z0-9_]*"
     r"|[a-z]{3,}\.[a-z]{3,}\d*|x+[a-z]+x+)(?![\w@/-])",
     IC,
 )
@@ -266,6 +266,8 @@ class WordDetector:
             return mid_capital and not self.ordinary(word.key)
         if length > 1 or not self.ordinary(word.key):
             return length > 1 or len(word.key) > 2
+        if group is self.lx.institutions:
+            return False  # a one-word institution that is also a word ("Game"): too unsure
         before = words[i - 1].key if i else ""
         return (mid_capital or before in PLACE_PREPOSITIONS) and len(word.key) > 2
 
@@ -295,11 +297,20 @@ class WordDetector:
                     j += 1
                     continue
                 break
-            if named > i:
-                start = word.start
+            first = i
+            while (
+                first > 0
+                and words[first - 1].capitalised
+                and words[first - 1].key not in self.lx.stop_words
+                and not _sentence_start(text, words[first])
+                and words[first].start - words[first - 1].end <= 3
+            ):
+                first -= 1
+            if named > i or first < i:
+                start = words[first].start
                 if text[max(0, start - 4) : start].lower() == "go! ":
                     start -= 4
-                yield Span(start, words[named].end, Label.PLACE)
+                yield Span(start, words[max(named, i)].end, Label.PLACE)
         for m in INSTITUTION_SUFFIX.finditer(text):
             if fold(m.group()) not in self.lx.common_words:
                 yield Span(m.start(), m.end(), Label.PLACE)
@@ -346,6 +357,11 @@ class WordDetector:
             if length == 1 and (key in lx.particles or key in lx.stop_words):
                 continue
             return j + length
+        if j < len(words) and words[j].start - words[j - 1].end <= 2:
+            nxt = words[j]
+            unknown = not self.ordinary(nxt.key) and nxt.key not in lx.stop_words
+            if unknown and nxt.text.isalpha() and len(nxt.key) > 2:
+                return j + 1  # a surname in no list ("Okafor") after a first name
         return j
 
     def _triggered(self, text: str, words: list[Token]) -> Iterator[Span]:
@@ -379,7 +395,8 @@ class WordDetector:
                 yield Span(m.start(), m.end(), Label.PLACE)
         for m in WORK_TRIGGER.finditer(text):
             name = fold(m.group(1)).split()[0]
-            if name in self.lx.keep or name in self.lx.stop_words:
+            capital = m.group(1)[:1].isupper()
+            if name in self.lx.keep or (name in self.lx.stop_words and not capital):
                 continue
             if name not in self.lx.common_words or m.group(1)[:1].isupper():
                 yield Span(m.start(1), m.end(1), Label.PLACE)

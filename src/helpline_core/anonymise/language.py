@@ -9,6 +9,8 @@ WORDS = {
     "nl": frozenset(
         [
             "ik",
+            "of",
+            "bel",
             "je",
             "jij",
             "ge",

@@ -56,7 +56,7 @@ NATIONAL_HINT = re.compile(
 )
 VAT = re.compile(r"\bBE\s?0?[01]\d{2}[.\s]?\d{3}[.\s]?\d{3}\b", IC)
 IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", IC)
-PHONE_CANDIDATE = re.compile(r"(?<![\w+/.\-])(?:\+|00)?\(?\d[\d\s./()\-]{6,22}\d(?![\w])")
+PHONE_CANDIDATE = re.compile(r"(?<![\w+/.\-])(?:\+|00)?\(?\d[\d\s./()\-]{6,80}\d(?![\w]|-\w)")
 PLATES = [
     re.compile(p, IC)
     for p in (
@@ -224,27 +224,45 @@ def ibans(text: str) -> Iterator[Span]:
             end = cut if cut > 0 else end - 4
 
 
-def phones(text: str) -> Iterator[Span]:
-    """Telephone numbers valid in Belgium, the Netherlands or France, in any written form."""
-    for m in PHONE_CANDIDATE.finditer(text):
-        value = m.group().rstrip(" .-/(")
-        if value.count("(") != value.count(")"):
-            value = value.strip("()")
-        digits = _digits(value)
-        if len(digits) < 8 or len(digits) > 15:
+def _phone_number(value: str) -> bool:
+    digits = _digits(value)
+    if len(digits) < 8 or len(digits) > 15 or value.count("(") != value.count(")"):
+        return False
+    if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", value.strip()):
+        return False  # a date
+    for region in ("BE", "NL", "FR"):
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
             continue
-        if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", value.strip()):
-            continue  # a date
-        for region in ("BE", "NL", "FR"):
-            try:
-                number = phonenumbers.parse(value, region)
-            except phonenumbers.NumberParseException:
-                continue
-            plausible = phonenumbers.is_possible_number(number) and len(digits) >= 9
-            if phonenumbers.is_valid_number(number) or (plausible and value[:1] in "0+("):
-                start = m.start() + (len(m.group()) - len(m.group().lstrip("(")))
-                yield Span(start, m.start() + len(value), Label.PHONE)
-                break
+        plausible = phonenumbers.is_possible_number(number) and len(digits) >= 9
+        if phonenumbers.is_valid_number(number) or plausible:
+            return True
+    return False
+
+
+def phones(text: str, keep: frozenset[str] = frozenset()) -> Iterator[Span]:
+    """Telephone numbers valid in Belgium, the Netherlands or France, in any written form.
+
+    A candidate run of digits may hold more than one number, or a number beside another figure
+    ("112 0476 12 34 56"): every run of its space-separated parts is tried (the longest wins
+    where they overlap, see spans.resolve). A part that is
+    a number in `keep` (112, 1712) is never part of a telephone number."""
+    for m in PHONE_CANDIDATE.finditer(text):
+        parts = [
+            (p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"\S+", m.group())
+        ]
+        for size in range(len(parts), 0, -1):
+            for first in range(len(parts) - size + 1):
+                start, end = parts[first][0], parts[first + size - 1][1]
+                if any(text[a:b].strip("().,") in keep for a, b in parts[first : first + size]):
+                    continue
+                value = text[start:end].rstrip(" .-/")
+                if value.startswith("(") and value.count("(") > value.count(")"):
+                    value, start = value[1:], start + 1
+                # Numbers in Belgium, the Netherlands and France are written from a 0 or a +.
+                if value[:1] in "0+(" and _phone_number(value):
+                    yield Span(start, start + len(value), Label.PHONE)
 
 
 def plates(text: str) -> Iterator[Span]:

@@ -22,7 +22,9 @@ PROTECTED = re.compile(
     PLACEHOLDER_PATTERN
     + r"|(?<![\d.:])\d{1,2}\s?[:hu.]\s?\d{2}(?![\d.:/-]*\d)(?:\s?(?:u|uur|h))?"  # 14:30, 9u30, 9h30
     + r"|(?<![\d.:])\d{1,2}\s?(?:u|uur|h|am|pm)(?!\w)"  # 15u, 8h, 3pm
-    + r"|(?:€|eur\b|euro\b)\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|euro|eur|euros)(?!\w)",  # prices
+    # prices: "€ 20", "12,50 euro"; never a run of digit groups (a phone number after "euro")
+    + r"|(?:€|eur\b|euro\b)\s?(?!0\d)\d[\d.,]*(?!\s?\d)"
+    + r"|(?<![\d\s]\s)(?<!\d)\d[\d.,]*\s?(?:€|euro|eur|euros)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -70,7 +72,7 @@ class Anonymiser:
         candidates += patterns.national_numbers(text)
         candidates += patterns.plates(text)
         candidates += patterns.dates(text)
-        candidates += patterns.phones(text)
+        candidates += patterns.phones(text, self._keep_numbers)
         candidates += patterns.ages(text)
         candidates += self.words.find(text)
         placeholders = [m.span() for m in re.finditer(PLACEHOLDER_PATTERN, text)]
@@ -80,7 +82,7 @@ class Anonymiser:
             if not any(s.start < e and b < s.end for b, e in placeholders)
             and text[s.start : s.end] not in self._keep_numbers
         ]
-        return resolve(candidates, blocked)
+        return resolve(candidates, blocked, text)
 
     def anonymise(
         self, text: str, pseudonyms: Pseudonyms | None = None, lang: str | None = None

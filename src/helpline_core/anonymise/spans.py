@@ -41,7 +41,26 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
-def resolve(candidates: list[Span], blocked: list[tuple[int, int]]) -> list[Span]:
+def _trimmed(text: str, span: Span, chosen: list[Span]) -> Span | None:
+    """The part of a word-level span before the first chosen span it overlaps ("lisa lisa" of
+    "lisa lisa.peeters@gmail.com" -> "lisa"), if a whole word remains; else None."""
+    cut = min(other.start for other in chosen if span.overlaps(other))
+    if cut <= span.start:
+        return None
+    end = cut
+    while end > span.start and not text[end - 1].isspace():
+        end -= 1  # back to the end of the last whole word
+    while end > span.start and not text[end - 1].isalnum():
+        end -= 1
+    if end <= span.start:
+        return None
+    shorter = Span(span.start, end, span.label)
+    return None if any(shorter.overlaps(other) for other in chosen) else shorter
+
+
+def resolve(
+    candidates: list[Span], blocked: list[tuple[int, int]], text: str = ""
+) -> list[Span]:
     """Non-overlapping spans in text order: by priority, then the longer.
 
     `blocked` ranges (placeholders, organisations, clock times, prices) stop every label but the
@@ -63,6 +82,9 @@ def resolve(candidates: list[Span], blocked: list[tuple[int, int]]) -> list[Span
         if protected and any(span.start < end and start < span.end for start, end in blocked):
             continue
         if any(span.overlaps(other) for other in chosen):
+            shorter = _trimmed(text, span, chosen) if text and PRIORITY[span.label] > 8 else None
+            if shorter is not None:
+                chosen.append(shorter)
             continue
         chosen.append(span)
     return sorted(chosen)

@@ -259,8 +259,13 @@ class WordDetector:
         if word.key in self.lx.keep or (length == 1 and word.key in self.lx.name_words):
             return False
         if label is Label.ADDRESS:
+            if re.search(rf"(?:{STREET_SUFFIX})$", last.key):
+                return True
+            # A street called like a word ("Bel", "Meir") only with a house number after it, and
+            # only if the word is not an ordinary one: "bel 101" is a phone call.
             numbered = HOUSE_NUMBER.match(text, last.end) is not None
-            return numbered or re.search(rf"(?:{STREET_SUFFIX})$", last.key) is not None
+            key = " ".join(w.key for w in words[i : i + length])
+            return numbered and not self.ordinary(key)
         mid_capital = word.capitalised and not _sentence_start(text, word)
         if group is self.lx.minor_places:
             return mid_capital and not self.ordinary(word.key)

@@ -20,11 +20,11 @@ from helpline_core.anonymise.words import WordDetector
 
 PROTECTED = re.compile(
     PLACEHOLDER_PATTERN
-    + r"|(?<![\d.:])\d{1,2}\s?[:hu.]\s?\d{2}(?![\d.:/-]*\d)(?:\s?(?:u|uur|h))?"  # 14:30, 9u30, 9h30
-    + r"|(?<![\d.:])\d{1,2}\s?(?:u|uur|h|am|pm)(?!\w)"  # 15u, 8h, 3pm
+    + r"|(?<![\w.:])\d{1,2}\s?[:hu.]\s?\d{2}(?![\d.:/-]*\d)(?:\s?(?:u|uur|h))?"  # 14:30, 9u30, 9h30
+    + r"|(?<![\w.:])\d{1,2}\s?(?:u|uur|h|am|pm)(?!\w)"  # 15u, 8h, 3pm
     # prices: "€ 20", "12,50 euro"; never a run of digit groups (a phone number after "euro")
     + r"|(?:€|eur\b|euro\b)\s?(?!0\d)\d[\d.,]*(?!\s?\d)"
-    + r"|(?<![\d\s]\s)(?<!\d)\d[\d.,]*\s?(?:€|euro|eur|euros)(?!\w)",
+    + r"|(?<![\d\s]\s)(?<![\w.,])\d[\d.,]*\s?(?:€|euro|eur|euros)(?!\w)",
     re.IGNORECASE,
 )
 

@@ -63,8 +63,9 @@ def resolve(
 ) -> list[Span]:
     """Non-overlapping spans in text order: by priority, then the longer.
 
-    `blocked` ranges (placeholders, organisations, clock times, prices) stop every label but the
-    checksummed and structured ones (e-mail, URL, IP, IBAN, national number)."""
+    `blocked` ranges (placeholders, organisations, clock times, prices) stop word-level labels
+    (names, places, addresses, ages); structured identifiers (numbers, addresses on the net)
+    are checked by their own validators and never blocked."""
     chosen: list[Span] = []
 
     # Structured identifiers first, by priority; then words and phrases, the longest first
@@ -78,7 +79,7 @@ def resolve(
     for span in ordered:
         if span.end <= span.start:
             continue
-        protected = PRIORITY[span.label] > PRIORITY[Label.NATIONAL_ID]
+        protected = PRIORITY[span.label] > PRIORITY[Label.PHONE]
         if protected and any(span.start < end and start < span.end for start, end in blocked):
             continue
         if any(span.overlaps(other) for other in chosen):

@@ -58,9 +58,7 @@ def _trimmed(text: str, span: Span, chosen: list[Span]) -> Span | None:
     return None if any(shorter.overlaps(other) for other in chosen) else shorter
 
 
-def resolve(
-    candidates: list[Span], blocked: list[tuple[int, int]], text: str = ""
-) -> list[Span]:
+def resolve(candidates: list[Span], blocked: list[tuple[int, int]], text: str = "") -> list[Span]:
     """Non-overlapping spans in text order: by priority, then the longer.
 
     `blocked` ranges (placeholders, organisations, clock times, prices) stop word-level labels

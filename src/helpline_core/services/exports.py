@@ -34,6 +34,7 @@ from helpline_core.models import (
     Consent,
     Conversation,
     Disclosure,
+    EmailDirection,
     EmailMessage,
     ExportRecord,
     Message,
@@ -199,7 +200,7 @@ def training_export(
             summary.messages += len(items)
             line = {
                 "conversation": summary.items,
-                "channel": conversation.channel.value,
+                "channel": str(conversation.channel),
                 "language": conversation.language,
                 "messages": items,
             }
@@ -212,7 +213,7 @@ def _chat_messages(session: Session, conversation: Conversation, texts: _Texts) 
     rows = session.exec(
         select(Message).where(Message.conversation_id == conversation.id).order_by(col(Message.seq))
     ).all()
-    return [{"from": row.sender.value, "text": texts(row.body)} for row in rows]
+    return [{"from": str(row.sender), "text": texts(row.body)} for row in rows]
 
 
 def _emails(
@@ -227,7 +228,7 @@ def _emails(
     ).all()
     return [
         {
-            "from": "visitor" if row.direction.value == "in" else "counsellor",
+            "from": "visitor" if row.direction == EmailDirection.INBOUND else "counsellor",
             "subject": texts(row.subject),
             "text": texts(row.body_text),
         }
@@ -321,7 +322,7 @@ def _case_document(
         summary.messages += len(items)
         contacts.append(
             {
-                "channel": conversation.channel.value,
+                "channel": str(conversation.channel),
                 "started_at": conversation.created_at.isoformat(),
                 "messages": items,
             }
@@ -333,9 +334,9 @@ def _case_document(
         "region": case.region,
         "age_group": case.age_group,
         "sex": case.sex,
-        "role": case.role.value if case.role else None,
+        "role": str(case.role) if case.role else None,
         "themes": case.themes.split(",") if case.themes else [],
-        "status": case.status.value,
+        "status": str(case.status),
         "opened_at": case.opened_at.isoformat(),
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
         "notes": [{"at": n.created_at.isoformat(), "text": texts(n.body)} for n in rows(CaseNote)],
@@ -355,7 +356,7 @@ def _case_document(
         "disclosures": [
             {
                 "recipient": texts(d.recipient),
-                "basis": d.basis.value,
+                "basis": str(d.basis),
                 "justification": texts(d.justification),
                 "what": texts(d.what),
                 "at": d.disclosed_at.isoformat(),

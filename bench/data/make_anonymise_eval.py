@@ -20,6 +20,8 @@ from stdnum import iban as iban_module
 OUT = Path(__file__).with_name("anonymise_eval.jsonl")
 HOLDOUT = Path(__file__).with_name("anonymise_holdout.txt")
 HOLDOUT_OUT = Path(__file__).with_name("anonymise_holdout.jsonl")
+HOLDOUT2 = Path(__file__).with_name("anonymise_holdout2.txt")
+HOLDOUT2_OUT = Path(__file__).with_name("anonymise_holdout2.jsonl")
 rng = random.Random(1712)
 
 FIRST_NL = [
@@ -559,8 +561,13 @@ def main() -> None:
         for record in records:
             handle_out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"{len(records)} messages written to {OUT}")
+    for source, target in ((HOLDOUT, HOLDOUT_OUT), (HOLDOUT2, HOLDOUT2_OUT)):
+        write_holdout(source, target)
+
+
+def write_holdout(source: Path, target: Path) -> None:
     holdout = []
-    for number, line in enumerate(HOLDOUT.read_text(encoding="utf-8").splitlines()):
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines()):
         if not line.strip() or line.startswith("#"):
             continue
         header, _, marked = line.partition("\t")
@@ -576,10 +583,10 @@ def main() -> None:
                 "keep": keep,
             }
         )
-    with HOLDOUT_OUT.open("w", encoding="utf-8") as handle_out:
+    with target.open("w", encoding="utf-8") as handle_out:
         for record in holdout:
             handle_out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"{len(holdout)} held-out messages written to {HOLDOUT_OUT}")
+    print(f"{len(holdout)} held-out messages written to {target}")
 
 
 if __name__ == "__main__":

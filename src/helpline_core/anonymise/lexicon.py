@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAX_PHRASE = 6  # longest name, street or institution matched, in words
 OWN_DATA = Path(__file__).parent / "data"
 WORD_LISTS = (
@@ -100,7 +100,7 @@ def build(deduce_dir: Path | None = None, word_lists: Iterable[Path] = WORD_LIST
         raise LexiconMissing("belgian-deduce's lists are not installed (pip install -e .)")
     own = {
         name: _keys(_lines(OWN_DATA / f"{name}.txt"))
-        for name in ("chat_words", "name_words", "surnames")
+        for name in ("chat_words", "name_words", "surnames", "places")
     }
     keep = _keys(_lines(OWN_DATA / "keep.txt"))
     common = set(own["chat_words"]) | _list(root, "whitelist/lst_stop_word")
@@ -111,7 +111,7 @@ def build(deduce_dir: Path | None = None, word_lists: Iterable[Path] = WORD_LIST
     first = _list(root, "names/lst_first_name")
     surnames = _list(root, "names/lst_surname") | _list(root, "names/lst_interfix_surname")
     surnames |= own["surnames"]
-    places = set()
+    places = set(own["places"])
     for sub in ("lst_municipality", "lst_postal_locality"):
         places |= _list(root, f"locations/lst_placename/{sub}")
     minor_places = _list(root, "locations/lst_placename/lst_residence") - places

@@ -114,12 +114,18 @@ THAT_AGE = re.compile(
     r"(\d{1,2})\s+(?:is|was|wordt|ben|word)\b",
     IC,
 )
+# "kben Kobe van 12," : a name or "ik" and "van" + a number that ends the phrase
+NAME_VAN_AGE = re.compile(
+    r"\b(?:ik|kben|ben|is|\w+)\s+van\s+(\d{1,2})(?=\s*(?:[,.!?;)]|$|\s+(?:en|jaar)\b))", IC
+)
 BRACKET_AGE = re.compile(r"(?<=\w)\s\((\d{1,2})\)", IC)
 FRENCH_EN_A = re.compile(r"\ben\s+a\s+(\d{1,2})\b" + NOT_AGE_AFTER, IC)
 AGE_TRIGGER = re.compile(
     r"\b(?:ik\s+ben|k\s+ben|kben|ben\s+pas|i'?m|i\s+am|j'ai|jai|age|âge|leeftijd|ik\s+word|turned"
     r"|(?:zoon|dochter|broer|broertje|zus|zusje|kind|kindje|fils|fille|frère|soeur|son|daughter"
-    r"|brother|sister|kid)\s+(?:van|de|of|is|aged))\s*:?\s*(\d{1,2})(?![\d:.,h]|\s*(?:u\b|uur|euro|€|%|h\b|keer|fois|times|min))",
+    r"|brother|sister|kid|buurman|buurvrouw|buurjongen|buurmeisje|vriend|vriendin|meisje|jongen"
+    r"|gast|kerel|man|vrouw|lief|oom|tante|nonkel|opa|oma|neef|nicht|leerling|voisin|voisine"
+    r"|neighbour|neighbor|boy|girl|guy|man|woman)\s+(?:van|de|of|is|aged))\s*:?\s*(\d{1,2})(?![\d:.,h]|\s*(?:u\b|uur|euro|€|%|h\b|keer|fois|times|min))",
     IC,
 )
 DURATION_BEFORE = re.compile(
@@ -316,7 +322,7 @@ def ages(text: str) -> Iterator[Span]:
         yield Span(m.start(group), m.end(group), Label.AGE)
     for m in SCHOOL_YEAR.finditer(text):  # a school year tells the age: "4de middelbaar"
         yield Span(m.start(1), m.end(1), Label.AGE)
-    for pattern in (AGE_TRIGGER, SUBJECT_AGE, THAT_AGE, BRACKET_AGE, FRENCH_EN_A):
+    for pattern in (AGE_TRIGGER, SUBJECT_AGE, THAT_AGE, NAME_VAN_AGE, BRACKET_AGE, FRENCH_EN_A):
         for m in pattern.finditer(text):
             if not DURATION_AFTER.match(text, m.end(1)):
                 yield Span(m.start(1), m.end(1), Label.AGE)

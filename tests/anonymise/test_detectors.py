@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
+import helpline_core
 from helpline_core.anonymise import Anonymiser, Pseudonyms
 
 
@@ -89,3 +93,25 @@ def test_phone_numbers_written_differently_are_one_number(anonymiser: Anonymiser
     names = Pseudonyms()
     text = "bel 0476 12 34 56 of +32476123456"
     assert anonymiser.anonymise(text, names).text == "bel [TELEFOON-1] of [TELEFOON-1]"
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_the_canned_replies_stay_as_written(anonymiser: Anonymiser) -> None:
+    """Counsellors' own replies (nl, fr, en) name services, numbers and sites to refer to:
+    they hold no identifier and must come out of a training export unchanged."""
+    folder = Path(helpline_core.__file__).parent / "defaults" / "canned"
+    texts = [
+        t for f in sorted(folder.glob("*.toml")) for t in _strings(tomllib.loads(f.read_text()))
+    ]
+    assert len(texts) > 100
+    changed = [t for t in texts if anonymiser.anonymise(t).text != t]
+    assert changed == []

@@ -230,6 +230,16 @@ def ibans(text: str) -> Iterator[Span]:
             end = cut if cut > 0 else end - 4
 
 
+SERVICE_NUMBERS = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
+
+
 def _phone_number(value: str) -> bool:
     digits = _digits(value)
     if len(digits) < 8 or len(digits) > 15 or value.count("(") != value.count(")"):
@@ -241,6 +251,8 @@ def _phone_number(value: str) -> bool:
             number = phonenumbers.parse(value, region)
         except phonenumbers.NumberParseException:
             continue
+        if phonenumbers.number_type(number) in SERVICE_NUMBERS:
+            return False  # free, shared-cost and premium lines belong to services, not people
         plausible = phonenumbers.is_possible_number(number) and len(digits) >= 9
         if phonenumbers.is_valid_number(number) or plausible:
             return True

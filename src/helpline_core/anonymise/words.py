@@ -149,7 +149,7 @@ PLATFORM = re.compile(
     IC,
 )
 HANDLE_LIKE = re.compile(
-    r"(?<![\w@./:-])(?=[a-z0-9_.]*[a-z])(?:[a-z][a-z0-9.]*_[a-z0-9_.]*|[a-z]{2,}\d{2,}[a-z0-9_]*"
+    r"(?<![\w@./:{-])(?=[a-z0-9_.]*[a-z])(?:[a-z][a-z0-9.]*_[a-z0-9_.]*|[a-z]{2,}\d{2,}[a-z0-9_]*"
     r"|[a-z]{3,}\.[a-z]{3,}\d*|x+[a-z]+x+)(?![\w@/-])",
     IC,
 )
@@ -259,7 +259,9 @@ class WordDetector:
         if word.key in self.lx.keep or (length == 1 and word.key in self.lx.name_words):
             return False
         if label is Label.ADDRESS:
-            if re.search(rf"(?:{STREET_SUFFIX})$", last.key):
+            suffix = re.search(rf"(?:{STREET_SUFFIX})$", last.key)
+            # "Kerkstraat", "Grote Markt": a street by its shape; "weg" or "markt" alone is a word.
+            if suffix and (suffix.start() > 2 or length > 1) and word.key not in self.lx.stop_words:
                 return True
             # A street called like a word ("Bel", "Meir") only with a house number after it, and
             # only if the word is not an ordinary one: "bel 101" is a phone call.

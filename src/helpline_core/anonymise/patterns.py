@@ -134,7 +134,9 @@ DURATION_BEFORE = re.compile(
     IC,
 )
 DURATION_AFTER = re.compile(
-    r"\s*(?:geleden|lang|ago|later|plus\s+tard|terug|getrouwd|samen|que|que\b)", IC
+    r"\s*(?:geleden|lang|ago|later|plus\s+tard|terug|getrouwd|samen|que\b|after|before|na\b"
+    r"|nadat|voor\b|après|avant|since|sinds|depuis)",
+    IC,
 )
 
 

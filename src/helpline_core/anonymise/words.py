@@ -143,7 +143,7 @@ DISCORD = re.compile(r"\b[\w.]{2,32}#\d{4}\b")
 PLATFORM = re.compile(
     r"\b(?:snap(?:chat)?|insta(?:gram)?|ig|tiktok|tt|discord|roblox|fortnite|minecraft|steam"
     r"|psn|xbox|gamertag|twitch|telegram|twitter|fb|facebook|pseudo|username|user|gebruikersnaam"
-    r"|account|accountnaam|profiel|profile|handle|nickname|compte|naam\s+op\s+\w+)\s*(?:is|:|=|\-|est|c'est"
+    r"|account|accountnaam|profiel|profile|handle|nickname|compte|naam\s+op\s+\w+)\b\s*(?:is|:|=|\-|est|c'est"
     r"|als|as|comme|naam|name|account|id|heet|noemt)?\s*:?\s*(?:als|as|comme)?\s*"
     r"(@?[\w.\-]{3,32}(?:#\d{4})?)",
     IC,
@@ -271,8 +271,13 @@ class WordDetector:
         mid_capital = word.capitalised and not _sentence_start(text, word)
         if group is self.lx.minor_places:
             return mid_capital and not self.ordinary(word.key)
-        if length > 1 or not self.ordinary(word.key):
-            return length > 1 or len(word.key) > 2
+        if length > 1:
+            # "Move a lot" is a care service's name, but in lower case it is only words.
+            phrase = words[i : i + length]
+            plain = all(self.ordinary(w.key) or w.key in self.lx.stop_words for w in phrase)
+            return not plain or any(w.capitalised for w in phrase)
+        if not self.ordinary(word.key):
+            return len(word.key) > 2
         if group is self.lx.institutions:
             return False  # a one-word institution that is also a word ("Game"): too unsure
         before = words[i - 1].key if i else ""

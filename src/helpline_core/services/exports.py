@@ -365,3 +365,37 @@ def _case_document(
         ],
         "contacts": contacts,
     }
+
+
+def purge_exports(
+    session: Session,
+    key: bytes,
+    settings: Settings,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> list[ExportRecord]:
+    """Delete export files older than `exports.keep_days` and mark their records deleted; the
+    purge calls this. Returns the records concerned (a plan with `dry_run`); audited with a count.
+    A file already gone is marked deleted all the same."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=settings.exports.keep_days)
+    due = list(
+        session.exec(
+            select(ExportRecord)
+            .where(col(ExportRecord.deleted_at).is_(None))
+            .where(col(ExportRecord.created_at) < cutoff)
+            .order_by(col(ExportRecord.id))
+        ).all()
+    )
+    if dry_run or not due:
+        return due
+    for record in due:
+        Path(record.path).unlink(missing_ok=True)
+        record.deleted_at = now
+        session.add(record)
+    audit.record(
+        session, key, actor=actor, action="export.purge", detail={"files": len(due)}, at=now
+    )
+    return due

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine: a virtualenv in .venv with the product (and, with --test, what the
-# tests need; with --system, also the Debian packages the tests drive: Chromium, Dovecot, tmux).
+# tests need; with --system, also the Debian packages the tests drive: Chromium, Dovecot, tmux,
+# and the word lists the anonymiser is built from), then build the anonymiser's lists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,10 @@ if [ "$system" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium chromium-driver)
   command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
   command -v tmux >/dev/null || missing+=(tmux)
+  # Word lists the anonymiser reads when its lists are built (ordinary words are never names).
+  [ -f /usr/share/dict/dutch ] || missing+=(wdutch)
+  [ -f /usr/share/dict/french ] || missing+=(wfrench)
+  [ -f /usr/share/dict/american-english ] || missing+=(wamerican)
   # Firefox and WebKit for the page's tests in every engine (tests/e2e/engines.py); without
   # recommends, as ../shared/ENVIRONMENT.md found they need none.
   lean=()
@@ -50,3 +55,7 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   | grep -v "is ignored: it is neither a file nor a directory" || true
 .venv/bin/python -c 'import helpline_core, relay, helpline_cli, helpline_tui' \
   || { echo "installation failed" >&2; exit 1; }
+# The anonymiser's compiled lists go into the data directory now, never on a first export
+# (uses $HELPLINE_CONFIG when set; run `helpline --config FILE anonymise build` for another).
+.venv/bin/helpline anonymise build \
+  || { echo "building the anonymiser's lists failed" >&2; exit 1; }

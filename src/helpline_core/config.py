@@ -247,6 +247,25 @@ class MailSettings(Section):
     send_attempts: int = Field(8, ge=1, description="Tries before a temporary failure is final.")
 
 
+class AnonymiserSettings(Section):
+    lexicon_file: str = Field(
+        "",
+        description="The anonymiser's compiled word lists, built by `helpline anonymise build`. "
+        "Empty: anonymiser-lists.pickle in data_dir.",
+    )
+
+
+class ExportSettings(Section):
+    directory: str = Field(
+        "",
+        description="Where training and inspection exports are written (owner-only files). "
+        "Empty: exports/ in data_dir.",
+    )
+    keep_days: int = Field(
+        7, ge=1, le=90, description="Exports older than this are deleted by the purge."
+    )
+
+
 class Settings(Section):
     data_dir: str = Field(
         "",
@@ -284,6 +303,12 @@ class Settings(Section):
     registration: RegistrationSettings = Field(
         default_factory=lambda: RegistrationSettings(), description="Contact registration."
     )
+    anonymiser: AnonymiserSettings = Field(
+        default_factory=lambda: AnonymiserSettings(), description="The anonymiser."
+    )
+    exports: ExportSettings = Field(
+        default_factory=lambda: ExportSettings(), description="Training and inspection exports."
+    )
 
     source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = (
         "defaults"
@@ -315,6 +340,13 @@ class Settings(Section):
             if self.registration.codes_file
             else None
         )
+
+    @property
+    def exports_path(self) -> Path:
+        """Where exports (rights, training, inspection) are written; the purge removes them."""
+        if self.exports.directory:
+            return Path(self.exports.directory).expanduser()
+        return self.data_path / "exports"
 
     def team(self, code: str) -> TeamSettings | None:
         return next((team for team in self.teams if team.code == code), None)

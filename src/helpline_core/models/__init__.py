@@ -29,6 +29,7 @@ from helpline_core.models.contacts import (
     Sender,
     ShareKind,
 )
+from helpline_core.models.exports import ExportRecord
 from helpline_core.models.people import Counsellor, Role, Team
 from helpline_core.models.privacy import (
     Block,
@@ -70,6 +71,7 @@ __all__ = [
     "DisclosureBasis",
     "EmailDirection",
     "EmailMessage",
+    "ExportRecord",
     "MailboxState",
     "Message",
     "OutboxState",

@@ -1,0 +1,401 @@
+"""Training exports (G2) and inspection exports (F5): anonymised files, owner-only, recorded.
+
+A training export holds the retained, unrestricted chats and emails of a period, every text run
+through the anonymiser with one set of placeholders per conversation. An inspection export holds
+one case file, anonymised unless it concerns an individual complaint (the policy: "anonymised,
+unless it concerns an individual complaint"). A case file whose processing is restricted (R4,
+GDPR art. 18) is never exported, nor are its conversations. Every export is written with mode
+0600, recorded in `ExportRecord` for the purge (`exports.keep_days`) and audited with counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from sqlmodel import Session, col, select
+
+from helpline_core.anonymise import Anonymiser, Label, Pseudonyms
+from helpline_core.clock import utcnow
+from helpline_core.config import Settings
+from helpline_core.models import (
+    Assessment,
+    CaseFile,
+    CaseNote,
+    Channel,
+    ClientStatement,
+    Complaint,
+    Consent,
+    Conversation,
+    Disclosure,
+    EmailDirection,
+    EmailMessage,
+    ExportRecord,
+    Message,
+    Referral,
+)
+from helpline_core.services import audit
+
+
+class ExportRefused(Exception):
+    """The export is not allowed or not possible; the message says why (exit code 1)."""
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote: counts only, never content."""
+
+    path: Path
+    kind: str
+    anonymised: bool
+    items: int = 0
+    messages: int = 0
+    spans: dict[str, int] = field(default_factory=dict)
+    skipped_restricted: int = 0
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (clamped to the month's end)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for day in range(moment.day, 0, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+def export_path(settings: Settings, out: str) -> Path:
+    """A relative --out goes into the exports directory; an absolute one is used as given."""
+    path = Path(out).expanduser()
+    return path if path.is_absolute() else settings.exports_path / path
+
+
+@contextmanager
+def owner_only_file(path: Path) -> Iterator[IO[str]]:
+    """A new file only its owner can read (0600); never overwrites. Removed again on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ExportRefused(f"{path} exists already; choose another --out") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            yield handle
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+class _Texts:
+    """Anonymises texts of one conversation or file with one set of placeholders and counts."""
+
+    def __init__(self, anonymiser: Anonymiser | None, summary: ExportSummary) -> None:
+        self.anonymiser = anonymiser
+        self.names = Pseudonyms()
+        self.summary = summary
+
+    def __call__(self, text: str | None, language: str | None = None) -> str | None:
+        if text is None or self.anonymiser is None:
+            return text
+        result = self.anonymiser.anonymise(text, self.names, language)
+        for span in result.spans:
+            self.summary.spans[span.label.value] = self.summary.spans.get(span.label.value, 0) + 1
+        return result.text
+
+    def pseudonym(self, value: str, language: str) -> str:
+        """A case file's pseudonym is a name the client chose: always replaced."""
+        if self.anonymiser is None:
+            return value
+        return self.names.replacement(Label.PERSON, value, language)
+
+
+def _restricted_case_ids(session: Session) -> set[int]:
+    rows = session.exec(select(CaseFile.id).where(col(CaseFile.processing_restricted))).all()
+    return {row for row in rows if row is not None}
+
+
+def _record(
+    session: Session, key: bytes, summary: ExportSummary, *, actor: str, now: datetime, **more: Any
+) -> None:
+    session.add(
+        ExportRecord(
+            kind=summary.kind,
+            path=str(summary.path),
+            anonymised=summary.anonymised,
+            items=summary.items,
+            actor=actor,
+            created_at=now,
+        )
+    )
+    detail = {
+        "items": summary.items,
+        "messages": summary.messages,
+        "spans": sum(summary.spans.values()),
+        "anonymised": summary.anonymised,
+        "skipped_restricted": summary.skipped_restricted,
+        **more,
+    }
+    audit.record(session, key, actor=actor, action=f"export.{summary.kind}", detail=detail, at=now)
+
+
+def training_export(
+    session: Session,
+    key: bytes,
+    settings: Settings,
+    anonymiser: Anonymiser,
+    *,
+    start: date,
+    end: date,
+    out: str,
+    actor: str,
+    channel: Channel | None = None,
+    now: datetime | None = None,
+) -> ExportSummary:
+    """Write the retained, unrestricted conversations begun from `start` to `end` (inclusive,
+    UTC days) as JSON lines, one anonymised conversation a line; raises ExportRefused."""
+    if end < start:
+        raise ExportRefused("--to is before --from")
+    now = now or utcnow()
+    channels = [channel] if channel else [Channel.CHAT, Channel.EMAIL]
+    if Channel.PHONE in channels:
+        raise ExportRefused("phone contacts hold no text to export")
+    lower = datetime.combine(start, time(), UTC)
+    upper = datetime.combine(end + timedelta(days=1), time(), UTC)
+    chat_since = months_before(now, settings.retention.chat_months)
+    email_since = months_before(now, settings.retention.email_months)
+    restricted = _restricted_case_ids(session)
+    summary = ExportSummary(export_path(settings, out), "training", anonymised=True)
+    conversations = session.exec(
+        select(Conversation)
+        .where(col(Conversation.channel).in_(channels))
+        .where(col(Conversation.created_at) >= lower, col(Conversation.created_at) < upper)
+        .where(col(Conversation.delete_requested_at).is_(None))
+        .order_by(col(Conversation.created_at), col(Conversation.id))
+    ).all()
+    with owner_only_file(summary.path) as handle:
+        for conversation in conversations:
+            if conversation.case_file_id in restricted:
+                summary.skipped_restricted += 1
+                continue
+            texts = _Texts(anonymiser, summary)
+            if conversation.channel == Channel.CHAT:
+                finished = conversation.ended_at or conversation.created_at
+                if finished < chat_since:
+                    continue  # expired: invisible although the purge has not run yet
+                items = _chat_messages(session, conversation, texts)
+            else:
+                items = _emails(session, conversation, texts, since=email_since)
+            if not items:
+                continue
+            summary.items += 1
+            summary.messages += len(items)
+            line = {
+                "conversation": summary.items,
+                "channel": str(conversation.channel),
+                "language": conversation.language,
+                "messages": items,
+            }
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        _record(session, key, summary, actor=actor, now=now, channel=channel or "all")
+    return summary
+
+
+def _chat_messages(session: Session, conversation: Conversation, texts: _Texts) -> list[Any]:
+    rows = session.exec(
+        select(Message).where(Message.conversation_id == conversation.id).order_by(col(Message.seq))
+    ).all()
+    return [{"from": str(row.sender), "text": texts(row.body)} for row in rows]
+
+
+def _emails(
+    session: Session, conversation: Conversation, texts: _Texts, *, since: datetime
+) -> list[Any]:
+    """Each email on its own clock (E3): only those received since `since`; no addresses."""
+    rows = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.conversation_id == conversation.id)
+        .where(col(EmailMessage.received_at) >= since)
+        .order_by(col(EmailMessage.received_at), col(EmailMessage.id))
+    ).all()
+    return [
+        {
+            "from": "visitor" if row.direction == EmailDirection.INBOUND else "counsellor",
+            "subject": texts(row.subject),
+            "text": texts(row.body_text),
+        }
+        for row in rows
+    ]
+
+
+def inspection_export(
+    session: Session,
+    key: bytes,
+    settings: Settings,
+    anonymiser: Anonymiser | None,
+    *,
+    case_ref: str,
+    out: str,
+    actor: str,
+    complaint_id: int | None = None,
+    now: datetime | None = None,
+) -> ExportSummary:
+    """Write one case file as JSON for the care inspectorate (F5): anonymised, or as it is when
+    `complaint_id` names a complaint about this very file. Raises ExportRefused for an unknown
+    file or complaint, a restricted file, or a missing anonymiser."""
+    now = now or utcnow()
+    case = _find_case(session, case_ref)
+    if case.processing_restricted:
+        raise ExportRefused(f"case file {case.public_id} is restricted (R4): it is not exported")
+    if complaint_id is not None:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None or complaint.case_file_id != case.id:
+            raise ExportRefused(f"complaint {complaint_id} does not concern case {case.public_id}")
+    elif anonymiser is None:
+        raise ExportRefused("the anonymiser is needed for an export without --complaint")
+    anonymise = complaint_id is None
+    summary = ExportSummary(export_path(settings, out), "inspection", anonymised=anonymise)
+    texts = _Texts(anonymiser if anonymise else None, summary)
+    document = _case_document(session, case, texts, summary)
+    summary.items = 1
+    with owner_only_file(summary.path) as handle:
+        handle.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        _record(
+            session,
+            key,
+            summary,
+            actor=actor,
+            now=now,
+            case=case.public_id,
+            complaint=complaint_id,
+        )
+    return summary
+
+
+def _find_case(session: Session, case_ref: str) -> CaseFile:
+    case = session.exec(select(CaseFile).where(CaseFile.public_id == case_ref)).first()
+    if case is None and case_ref.isdigit():
+        case = session.get(CaseFile, int(case_ref))
+    if case is None:
+        raise ExportRefused(f"no case file {case_ref}")
+    return case
+
+
+def _case_document(
+    session: Session, case: CaseFile, texts: _Texts, summary: ExportSummary
+) -> dict[str, Any]:
+    def rows(model: Any) -> list[Any]:
+        statement = select(model).where(model.case_file_id == case.id).order_by(col(model.id))
+        return list(session.exec(statement).all())
+
+    assessments = []
+    for item in rows(Assessment):
+        statements = session.exec(
+            select(ClientStatement).where(ClientStatement.assessment_id == item.id)
+        ).all()
+        assessments.append(
+            {
+                "at": item.created_at.isoformat(),
+                "text": texts(item.body),
+                "client_statements": [texts(s.body) for s in statements],
+            }
+        )
+    contacts = []
+    linked = session.exec(
+        select(Conversation)
+        .where(Conversation.case_file_id == case.id)
+        .order_by(col(Conversation.created_at))
+    ).all()
+    for conversation in linked:
+        if conversation.channel == Channel.CHAT:
+            items = _chat_messages(session, conversation, texts)
+        else:
+            items = _emails(session, conversation, texts, since=datetime.min.replace(tzinfo=UTC))
+        summary.messages += len(items)
+        contacts.append(
+            {
+                "channel": str(conversation.channel),
+                "started_at": conversation.created_at.isoformat(),
+                "messages": items,
+            }
+        )
+    return {
+        "case_file": case.public_id if not summary.anonymised else None,
+        "anonymised": summary.anonymised,
+        "pseudonym": texts.pseudonym(case.pseudonym, "nl"),
+        "region": case.region,
+        "age_group": case.age_group,
+        "sex": case.sex,
+        "role": str(case.role) if case.role else None,
+        "themes": case.themes.split(",") if case.themes else [],
+        "status": str(case.status),
+        "opened_at": case.opened_at.isoformat(),
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        "notes": [{"at": n.created_at.isoformat(), "text": texts(n.body)} for n in rows(CaseNote)],
+        "assessments": assessments,
+        "referrals": [
+            {"service": texts(r.service), "reason": texts(r.reason)} for r in rows(Referral)
+        ],
+        "consents": [
+            {
+                "third_party": texts(c.third_party),
+                "scope": texts(c.scope),
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in rows(Consent)
+        ],
+        "disclosures": [
+            {
+                "recipient": texts(d.recipient),
+                "basis": str(d.basis),
+                "justification": texts(d.justification),
+                "what": texts(d.what),
+                "at": d.disclosed_at.isoformat(),
+            }
+            for d in rows(Disclosure)
+        ],
+        "contacts": contacts,
+    }
+
+
+def purge_exports(
+    session: Session,
+    key: bytes,
+    settings: Settings,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> list[ExportRecord]:
+    """Delete export files older than `exports.keep_days` and mark their records deleted; the
+    purge calls this. Returns the records concerned (a plan with `dry_run`); audited with a count.
+    A file already gone is marked deleted all the same."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=settings.exports.keep_days)
+    due = list(
+        session.exec(
+            select(ExportRecord)
+            .where(col(ExportRecord.deleted_at).is_(None))
+            .where(col(ExportRecord.created_at) < cutoff)
+            .order_by(col(ExportRecord.id))
+        ).all()
+    )
+    if dry_run or not due:
+        return due
+    for record in due:
+        Path(record.path).unlink(missing_ok=True)
+        record.deleted_at = now
+        session.add(record)
+    audit.record(
+        session, key, actor=actor, action="export.purge", detail={"files": len(due)}, at=now
+    )
+    return due

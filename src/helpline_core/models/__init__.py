@@ -45,6 +45,12 @@ from helpline_core.models.registration import (
     RegistrationStatus,
     RegistrationVictim,
 )
+from helpline_core.models.report import (
+    ReportExtract,
+    ReportExtractContact,
+    ReportExtractEmail,
+    ReportExtractVictim,
+)
 
 __all__ = [
     "Assessment",
@@ -81,6 +87,10 @@ __all__ = [
     "RegistrationReferral",
     "RegistrationStatus",
     "RegistrationVictim",
+    "ReportExtract",
+    "ReportExtractContact",
+    "ReportExtractEmail",
+    "ReportExtractVictim",
     "RequestKind",
     "RequestStatus",
     "Role",

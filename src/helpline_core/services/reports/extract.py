@@ -184,13 +184,14 @@ def freeze_month(
     assert extract.id is not None
     contacts, versions = _contact_rows(session, extract.id, month, rules)
     victims = _victim_rows(session, extract.id, month, rules.zone)
-    emails = [
+    emails: list[dict[str, Any]] = [
         {"extract_id": extract.id, "team": team, "received": figures[0], "in_time": figures[1],
          "late": figures[2], "still_open": figures[3]}
         for team, figures in sorted(
             email_figures(session, month.start(rules.zone), month.end(rules.zone)).items()
         )
     ]  # fmt: skip
+    model: Any
     for model, rows in (
         (ReportExtractContact, contacts),
         (ReportExtractVictim, victims),

@@ -86,7 +86,7 @@ class CountTable:
                 )
         return dict(full)
 
-    def keys(self) -> list[tuple[str, ...]]:
+    def all_keys(self) -> list[tuple[str, ...]]:
         """Every cell of the full table, margins included, in display order (TOTAL last)."""
         return list(product(*((*values, TOTAL) for values in self.values)))
 

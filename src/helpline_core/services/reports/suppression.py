@@ -112,15 +112,39 @@ def protect(
     MOD or OPT suppression). Raises SuppressionError if the engine fails, or if its result
     would publish a cell below `min_cell` or a number other than the true count."""
     counts = table.with_margins()
-    status: dict[tuple[str, ...], Status] = {}
-    if table.cells:
-        status = _run_engine(table, min_cell, protection_percent, method)
+    status = _statuses(table, counts, min_cell, protection_percent, method)
     for key, count in counts.items():
         if key not in status:
             raise SuppressionError(f"the engine returned no status for cell {key}")
         if status[key] in (Status.SAFE, Status.EMPTY) and 0 < count < min_cell:
             raise SuppressionError(f"the engine would publish a cell below {min_cell}")
     return ProtectedTable(table, counts, status, min_cell, protection_percent, method)
+
+
+def _statuses(
+    table: CountTable,
+    counts: Mapping[tuple[str, ...], int],
+    min_cell: int,
+    protection_percent: int,
+    method: Method,
+) -> dict[tuple[str, ...], Status]:
+    """Statuses of every non-zero cell. A table without a small cell needs no engine. A
+    dimension with one value used is left out for the engine (its margin equals that value's
+    cell, so both take one status): tau-argus's HiTaS refuses such a variable."""
+    if all(count >= min_cell for count in counts.values()):
+        return dict.fromkeys(counts, Status.SAFE)
+    used = [sorted({key[index] for key in table.cells}) for index in range(len(table.dims))]
+    kept = [index for index, values in enumerate(used) if len(values) > 1]
+    if not kept:  # one cell: it and every margin are the same number, below the threshold
+        return dict.fromkeys(counts, Status.PRIMARY)
+    reduced = CountTable(
+        table.measure,
+        tuple(table.dims[index] for index in kept),
+        tuple(table.values[index] for index in kept),
+        {tuple(key[index] for index in kept): count for key, count in table.cells.items()},
+    )
+    inner = _run_engine(reduced, min_cell, protection_percent, method)
+    return {key: inner[tuple(key[index] for index in kept)] for key in counts}
 
 
 def _run_engine(

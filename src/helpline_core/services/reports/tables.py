@@ -98,7 +98,7 @@ def check_dimensions(dims: Sequence[str], measure: Measure) -> None:
         if dimension is None:
             known = ", ".join(sorted(set(DIMENSIONS) - {PERIOD}))
             raise TableError(f"unknown dimension '{name}' (known: {known})")
-        if measure != "victims" and dimension.contact is None:
+        if measure != "victims" and dimension.contact is None and name != PERIOD:
             raise TableError(f"'{name}' is a dimension of victims only (--measure victims)")
     if len(set(dims)) != len(dims):
         raise TableError("a dimension is named twice")

@@ -23,7 +23,9 @@ COUNTS = st.sampled_from([0, 0, 1, 2, 3, 4, 6, 9, 10, 11, 14, 25, 60])
 @st.composite
 def tables(draw: st.DrawFn) -> CountTable:
     sizes = draw(st.sampled_from([(2,), (5,), (2, 2), (3, 4), (5, 3), (2, 2, 2), (3, 3, 2)]))
-    values = tuple(tuple(f"{dim}{i}" for i in range(size)) for dim, size in zip("abc", sizes))
+    values = tuple(
+        tuple(f"{dim}{i}" for i in range(size)) for dim, size in zip("abc", sizes, strict=False)
+    )
     cells = {key: draw(COUNTS) for key in product(*values)}
     return CountTable(
         "requests",

@@ -22,6 +22,11 @@ _WORDS = {
     "en": {TOTAL: "Total", UNKNOWN: "Unknown", SEVERAL: "Several forms"},
 }
 
+_CHANNELS = {
+    "nl": {"chat": "Chat", "email": "E-mail", "phone": "Telefoon"},
+    "en": {"chat": "Chat", "email": "Email", "phone": "Phone"},
+}
+
 
 def value_label(report: Report, dimension: str, value: str, language: str = "en") -> str:
     """The label a reader sees for a dimension's value, from the code list where it has one."""
@@ -31,6 +36,8 @@ def value_label(report: Report, dimension: str, value: str, language: str = "en"
     codes = report.codes
     if dimension in ("form", "subform") and codes.is_form(value):
         return codes.form_label(value, language)
+    if dimension == "channel":
+        return _CHANNELS.get(language, _CHANNELS["en"]).get(value, value)
     if dimension == "team":
         return report.teams.get(value, value)
     lists: dict[str, Any] = {

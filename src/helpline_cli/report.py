@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from helpline_cli.exitcodes import Refused
-from helpline_cli.output import emit_json, say, stdout
+from helpline_cli.output import emit_json, emit_table, say, stdout
 from helpline_cli.state import state_of
 from helpline_core.clock import utcnow
 from helpline_core.services.reports.extract import PeriodNotClosed, freeze_closed_months
@@ -117,6 +117,13 @@ def _emit(made: Report, output_format: str, out: Path | None, language: str) -> 
     if output_format == "table" and out is None:
         stdout.print(_rich_table(made, language))
         say(f"{made.table.suppressed()} cells hidden (x); threshold {made.table.min_cell}")
+        if made.emails:
+            say("emails (E2): received, answered within the deadline, late, still open")
+            emit_table(
+                [row.__dict__ for row in made.emails],
+                ["month", "team", "received", "in_time", "late", "still_open"],
+                as_json=False,
+            )
         return
     if output_format == "html":
         from helpline_core.services.reports.html import to_html

@@ -81,6 +81,7 @@ def test_terminal_table_marks_hidden_cells(
     assert code == 0, err
     assert "Totaal" in out and " x" in out
     assert "cells hidden" in err
+    assert "still_open" in out  # the email figures follow the table
 
 
 def test_freeze_command_for_cron(registered: Engine, capsys: pytest.CaptureFixture[str]) -> None:

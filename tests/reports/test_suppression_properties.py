@@ -9,10 +9,11 @@ import tempfile
 from itertools import product
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpline_core.services.reports.suppression import Status, protect
+from helpline_core.services.reports.suppression import Method, Status, protect
 from helpline_core.services.reports.tables import CountTable
 from tests.reports.lp_attack import feasible_ranges, primary_cells
 
@@ -79,12 +80,13 @@ def test_a_table_without_small_cells_is_published_whole() -> None:
     assert protected.published(("Total",)) == 52
 
 
-def test_one_small_cell_takes_a_partner_with_it() -> None:
+@pytest.mark.parametrize("method", ["mod", "opt"])
+def test_one_small_cell_takes_a_partner_with_it(method: Method) -> None:
     table = CountTable(
         "requests", ("channel",), (("chat", "email", "phone"),),
         {("chat",): 3, ("email",): 40, ("phone",): 25},
     )  # fmt: skip
-    protected = protect(table, min_cell=10, protection_percent=30)
+    protected = protect(table, min_cell=10, protection_percent=30, method=method)
     assert protected.status_of(("chat",)) is Status.PRIMARY
     assert sum(s is Status.SECONDARY for s in protected.status.values()) == 1
     assert protected.published(("Total",)) == 68

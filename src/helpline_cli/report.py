@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -131,6 +133,10 @@ def _emit(made: Report, output_format: str, out: Path | None, language: str) -> 
         text = to_html(made, language)
     elif output_format == "json":
         text = to_json(made)
+    elif output_format == "table":
+        capture = Console(width=200, file=io.StringIO(), color_system=None)
+        capture.print(_rich_table(made, language))
+        text = capture.file.getvalue()  # type: ignore[attr-defined]
     else:
         text = to_csv(made)
     if out is None:

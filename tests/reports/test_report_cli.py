@@ -75,13 +75,17 @@ def test_bad_requests_get_a_sentence_and_the_documented_code(
 
 
 def test_terminal_table_marks_hidden_cells(
-    registered: Engine, capsys: pytest.CaptureFixture[str]
+    registered: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, out, err = _run(capsys, "--from", "2026-03", "--to", "2026-03", "--by", "channel,age")
     assert code == 0, err
     assert "Totaal" in out and " x" in out
     assert "cells hidden" in err
     assert "still_open" in out  # the email figures follow the table
+    saved = tmp_path / "figures.txt"
+    code, out, _ = _run(capsys, "--from", "2026-03", "--to", "2026-03", "--out", str(saved))
+    assert code == 0 and out == ""
+    assert "Totaal" in saved.read_text(encoding="utf-8")
 
 
 def test_freeze_command_for_cron(registered: Engine, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from helpline_cli import accounts, anonymise, audit, blocks, cases, db, exports, mail
+from helpline_cli import accounts, anonymise, audit, blocks, cases, db, exports, mail, report
 from helpline_cli.exitcodes import ExitCode, exit_code_for
 from helpline_cli.output import emit_json, say
 from helpline_cli.passwords import read_password
@@ -84,6 +84,7 @@ app.add_typer(mail.app, name="mail")
 app.add_typer(anonymise.app, name="anonymise")
 app.add_typer(exports.app, name="export")
 app.add_typer(cases.case_app, name="case")
+app.add_typer(report.app, name="report")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

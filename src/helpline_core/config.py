@@ -237,6 +237,35 @@ class RegistrationSettings(Section):
     )
 
 
+class ReportSettings(Section):
+    min_cell: int = Field(
+        10,
+        ge=2,
+        description="Smallest number the figures publish: a cell below it is hidden (primary "
+        "suppression), and enough other cells with it that it cannot be worked out.",
+    )
+    protection_percent: int = Field(
+        30,
+        ge=1,
+        le=100,
+        description="How far a hidden cell must stay uncertain: from the published figures "
+        "it can at best be placed in a range reaching this percentage of its value (and at "
+        "least 1) above and below it.",
+    )
+    method: Literal["mod", "opt"] = Field(
+        "mod",
+        description="tau-argus secondary suppression: mod (modular, HiTaS; the usual choice) "
+        "or opt (optimal over the whole table; slower).",
+    )
+    freeze_after_days: int = Field(
+        7,
+        ge=0,
+        le=60,
+        description="Days after a month ends before its figures are frozen, so late "
+        "registrations still count. Keep it well below the retention of chats and emails.",
+    )
+
+
 class MailSettings(Section):
     poll_seconds: int = Field(60, ge=5, description="Poll interval where IMAP IDLE is unavailable.")
     max_message_bytes: int = Field(
@@ -308,6 +337,9 @@ class Settings(Section):
     )
     exports: ExportSettings = Field(
         default_factory=lambda: ExportSettings(), description="Training and inspection exports."
+    )
+    report: ReportSettings = Field(
+        default_factory=lambda: ReportSettings(), description="Figures for the government."
     )
 
     source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = (

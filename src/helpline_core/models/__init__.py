@@ -46,6 +46,12 @@ from helpline_core.models.registration import (
     RegistrationStatus,
     RegistrationVictim,
 )
+from helpline_core.models.report import (
+    ReportExtract,
+    ReportExtractContact,
+    ReportExtractEmail,
+    ReportExtractVictim,
+)
 
 __all__ = [
     "Assessment",
@@ -83,6 +89,10 @@ __all__ = [
     "RegistrationReferral",
     "RegistrationStatus",
     "RegistrationVictim",
+    "ReportExtract",
+    "ReportExtractContact",
+    "ReportExtractEmail",
+    "ReportExtractVictim",
     "RequestKind",
     "RequestStatus",
     "Role",

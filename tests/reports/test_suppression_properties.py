@@ -1,0 +1,92 @@
+"""Small-cell protection, for random tables: nothing below the threshold is published, every
+published number is the true count, and no hidden cell can be worked out (its feasible range,
+found by our own linear program, keeps the documented margin). docs/reports.md states it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from itertools import product
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpline_core.services.reports.suppression import Method, Status, protect
+from helpline_core.services.reports.tables import CountTable
+from tests.reports.lp_attack import feasible_ranges, primary_cells
+
+EPSILON = 1e-6
+COUNTS = st.sampled_from([0, 0, 1, 2, 3, 4, 6, 9, 10, 11, 14, 25, 60])
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> CountTable:
+    sizes = draw(st.sampled_from([(2,), (5,), (2, 2), (3, 4), (5, 3), (2, 2, 2), (3, 3, 2)]))
+    values = tuple(
+        tuple(f"{dim}{i}" for i in range(size)) for dim, size in zip("abc", sizes, strict=False)
+    )
+    cells = {key: draw(COUNTS) for key in product(*values)}
+    return CountTable(
+        "requests",
+        tuple(f"dim{i}" for i in range(len(sizes))),
+        values,
+        {key: count for key, count in cells.items() if count},
+    )
+
+
+def required_margin(value: int, percent: int) -> float:
+    """The documented margin: a hidden cell of `value` can be placed no closer than
+    max(1, percent % of value) above it, and as much below it (down to 0)."""
+    return max(1.0, value * percent / 100)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=tables(), min_cell=st.sampled_from([3, 5, 10]), percent=st.sampled_from([30, 50]))
+def test_no_published_cell_is_small_and_no_hidden_cell_can_be_worked_out(
+    table: CountTable, min_cell: int, percent: int
+) -> None:
+    workdirs_before = set(Path(tempfile.gettempdir()).glob("helpline-sdc-*"))
+    cwd = os.getcwd()
+    protected = protect(table, min_cell=min_cell, protection_percent=percent)
+    assert os.getcwd() == cwd
+    # The engine's files (the unprotected table among them) are gone.
+    assert set(Path(tempfile.gettempdir()).glob("helpline-sdc-*")) == workdirs_before
+    truth = table.with_margins()
+    for key in table.all_keys():
+        published = protected.published(key)
+        if published is not None:
+            assert published == truth.get(key, 0)  # totals stay true
+            assert published == 0 or published >= min_cell
+        else:
+            assert truth[key] > 0
+    ranges = feasible_ranges(protected)
+    for key in primary_cells(protected):
+        value, (low, high) = truth[key], ranges[key]
+        margin = required_margin(value, percent)
+        assert high - value >= margin - EPSILON, (key, value, low, high)
+        assert value - low >= min(value, margin) - EPSILON, (key, value, low, high)
+    for key, (low, high) in ranges.items():
+        assert high - low >= 1 - EPSILON, (key, protected.status_of(key), low, high)
+
+
+def test_a_table_without_small_cells_is_published_whole() -> None:
+    table = CountTable(
+        "requests", ("channel",), (("chat", "email"),), {("chat",): 12, ("email",): 40}
+    )
+    protected = protect(table, min_cell=10, protection_percent=30)
+    assert protected.suppressed() == 0
+    assert protected.published(("Total",)) == 52
+
+
+@pytest.mark.parametrize("method", ["mod", "opt"])
+def test_one_small_cell_takes_a_partner_with_it(method: Method) -> None:
+    table = CountTable(
+        "requests", ("channel",), (("chat", "email", "phone"),),
+        {("chat",): 3, ("email",): 40, ("phone",): 25},
+    )  # fmt: skip
+    protected = protect(table, min_cell=10, protection_percent=30, method=method)
+    assert protected.status_of(("chat",)) is Status.PRIMARY
+    assert sum(s is Status.SECONDARY for s in protected.status.values()) == 1
+    assert protected.published(("Total",)) == 68

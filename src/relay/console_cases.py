@@ -55,6 +55,10 @@ class CaseOps:
         except (InvalidValue, DomainError) as error:
             raise p.ProtocolError("invalid", str(error)[:200]) from None
 
+    def answer(self, request: pc.CasesConsoleFrame, frame: p.Frame) -> None:
+        """Send the answer with the request's `ref` (the console matches answers by it)."""
+        self.peer.send(frame.model_copy(update={"ref": request.ref}))
+
     async def _write(self, fn: Callable[[Session, Actor], T]) -> T:
         """Run fn in the writer's transaction with the current actor (audits are writes)."""
         username = self.me.username
@@ -67,7 +71,7 @@ class CaseOps:
     # ----- registration -----
 
     async def do_codes(self, frame: pr.CCodes) -> None:
-        self.peer.send(cf.codes_frame(self.codes))
+        self.answer(frame, cf.codes_frame(self.codes))
 
     async def do_registration_open(self, frame: pr.CRegistrationOpen) -> None:
         def run(session: Session, actor: Actor) -> reg.RegistrationView:
@@ -78,7 +82,7 @@ class CaseOps:
             assert frame.registration is not None
             return reg.get(session, actor=actor, public_id=frame.registration)
 
-        self.peer.send(cf.registration_frame(await self._write(run)))
+        self.answer(frame, cf.registration_frame(await self._write(run)))
 
     async def do_registration_save(self, frame: pr.CRegistrationSave) -> None:
         values = cf.values_in(frame.values)
@@ -94,7 +98,7 @@ class CaseOps:
                 final=frame.final,
             )
 
-        self.peer.send(cf.registration_frame(await self._write(run)))
+        self.answer(frame, cf.registration_frame(await self._write(run)))
 
     async def do_phone_register(self, frame: pr.CPhoneRegister) -> None:
         values = cf.values_in(frame.values)
@@ -111,13 +115,13 @@ class CaseOps:
                 final=frame.final,
             )
 
-        self.peer.send(cf.registration_frame(await self._write(run)))
+        self.answer(frame, cf.registration_frame(await self._write(run)))
 
     async def do_registration_pending(self, frame: pr.CRegistrationPending) -> None:
         items = await self._read(
             lambda session, actor: reg.pending(session, actor=actor, team=frame.team)
         )
-        self.peer.send(cf.pending_frame(items))
+        self.answer(frame, cf.pending_frame(items))
 
     # ----- case files -----
 
@@ -127,9 +131,11 @@ class CaseOps:
                 session, actor=actor, query=frame.query, include_closed=frame.include_closed
             )
         )
-        self.peer.send(p.SCaseList(items=[cf.header(item) for item in items]))
+        self.answer(frame, p.SCaseList(items=[cf.header(item) for item in items]))
 
-    async def _change_then_show(self, case: str | None, change: Callable[..., Any]) -> None:
+    async def _change_then_show(
+        self, frame: pc.CasesConsoleFrame, case: str | None, change: Callable[..., Any]
+    ) -> None:
         """Apply `change(session, actor)` (returning the file's public id when `case` is None),
         then answer with the file as it now is, in the same transaction."""
 
@@ -138,10 +144,10 @@ class CaseOps:
             target = case if case is not None else str(outcome)
             return timeline.read(session, self.key, actor=actor, case=target)
 
-        self.peer.send(cf.case_frame(await self._write(run)))
+        self.answer(frame, cf.case_frame(await self._write(run)))
 
     async def do_case_open(self, frame: pc.CCaseOpen) -> None:
-        await self._change_then_show(frame.case, lambda session, actor: None)
+        await self._change_then_show(frame, frame.case, lambda session, actor: None)
 
     async def do_case_create(self, frame: pc.CCaseCreate) -> None:
         details = cf.details_in(frame.details)
@@ -151,10 +157,11 @@ class CaseOps:
                 session, self.key, self.codes, actor=actor, details=details, contact=frame.contact
             ).public_id
 
-        await self._change_then_show(None, create)
+        await self._change_then_show(frame, None, create)
 
     async def do_case_link(self, frame: pc.CCaseLink) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: files.link_contact(
                 session, self.key, actor=actor, case=frame.case, contact=frame.contact
@@ -163,6 +170,7 @@ class CaseOps:
 
     async def do_case_note(self, frame: pc.CCaseNote) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: entries.add_note(
                 session, self.key, actor=actor, case=frame.case, body=frame.body
@@ -171,6 +179,7 @@ class CaseOps:
 
     async def do_case_assessment(self, frame: pc.CCaseAssessment) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: entries.add_assessment(
                 session, self.key, actor=actor, case=frame.case, body=frame.body
@@ -179,6 +188,7 @@ class CaseOps:
 
     async def do_case_statement(self, frame: pc.CCaseStatement) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: entries.add_statement(
                 session,
@@ -192,6 +202,7 @@ class CaseOps:
 
     async def do_case_referral(self, frame: pc.CCaseReferral) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: entries.add_referral(
                 session,
@@ -205,6 +216,7 @@ class CaseOps:
 
     async def do_case_consent(self, frame: pc.CCaseConsent) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: consents.add_consent(
                 session,
@@ -218,6 +230,7 @@ class CaseOps:
 
     async def do_case_consent_withdraw(self, frame: pc.CCaseConsentWithdraw) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: consents.withdraw_consent(
                 session, self.key, actor=actor, case=frame.case, consent=frame.consent
@@ -246,17 +259,19 @@ class CaseOps:
                 justification=frame.justification,
             )
 
-        await self._change_then_show(frame.case, disclose)
+        await self._change_then_show(frame, frame.case, disclose)
 
     async def do_case_status(self, frame: pc.CCaseStatus) -> None:
         change = files.close if frame.type == "case_close" else files.reopen
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: change(session, self.key, actor=actor, case=frame.case),
         )
 
     async def do_case_hold(self, frame: pc.CCaseHold) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: files.set_hold(
                 session, self.key, actor=actor, case=frame.case, reason=frame.reason
@@ -265,6 +280,7 @@ class CaseOps:
 
     async def do_case_share(self, frame: pc.CCaseShare) -> None:
         await self._change_then_show(
+            frame,
             frame.case,
             lambda session, actor: access.share(
                 session, self.key, actor=actor, case=frame.case, username=frame.to_user
@@ -278,10 +294,11 @@ class CaseOps:
             )
 
         lines = await self._write(run)
-        self.peer.send(
+        self.answer(
+            frame,
             p.SCaseTranscript(
                 case=frame.case,
                 contact=frame.contact,
                 lines=[p.TranscriptLine(at=x.at, sender=x.sender, body=x.body) for x in lines],
-            )
+            ),
         )

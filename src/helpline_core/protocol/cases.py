@@ -217,6 +217,7 @@ class CaseHeader(Frame):
 
 class SCaseList(Frame):
     type: Literal["case_list"] = "case_list"
+    ref: str | None = None  # echoes the request's ref
     items: list[CaseHeader]
 
 
@@ -270,6 +271,7 @@ class DisclosureEntry(Frame):
 
 class SCaseFile(Frame):
     type: Literal["case_file"] = "case_file"
+    ref: str | None = None  # echoes the request's ref
     header: CaseHeader
     contacts: list[ContactEntry]
     notes: list[TextEntry]
@@ -287,6 +289,7 @@ class TranscriptLine(Frame):
 
 class SCaseTranscript(Frame):
     type: Literal["case_transcript"] = "case_transcript"
+    ref: str | None = None  # echoes the request's ref
     case: PublicId
     contact: PublicId
     lines: list[TranscriptLine]

@@ -113,6 +113,7 @@ class CodeEntry(Frame):
 
 class SCodes(Frame):
     type: Literal["codes"] = "codes"
+    ref: str | None = None  # echoes the request's ref
     version: str
     forms: list[CodeEntry]
     contact_types: list[CodeEntry]
@@ -126,6 +127,7 @@ class SCodes(Frame):
 
 class SRegistration(Frame):
     type: Literal["registration"] = "registration"
+    ref: str | None = None  # echoes the request's ref
     registration: PublicId
     contact: PublicId | None
     channel: ChannelName
@@ -148,6 +150,7 @@ class PendingItem(Frame):
 
 class SRegistrationPending(Frame):
     type: Literal["registration_pending"] = "registration_pending"
+    ref: str | None = None  # echoes the request's ref
     items: list[PendingItem]
 
 

@@ -51,6 +51,9 @@ class FieldsDialog(_Dialog[dict[str, str]]):
             yield Static("", classes="dialog-error")
             yield from self.buttons()
 
+    def on_mount(self) -> None:
+        self.query("Input, TextArea").first().focus()
+
     def action_save(self) -> None:
         self.submit()
 

@@ -7,6 +7,7 @@ Every text in a file is shown literally (`safe.visitor_text`): nothing typed is 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,7 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from helpline_core import protocol as p
-from helpline_tui.case_requests import attempt, channel_label
+from helpline_tui.case_requests import attempt, channel_label, codes, form_label, label
+from helpline_tui.client_types import RequestError
 from helpline_tui.i18n import t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.case_dialogs import Field, FieldsDialog
@@ -51,22 +53,34 @@ def file_bindings() -> list[BindingType]:
     ]
 
 
-def header_lines(header: p.CaseHeader) -> list[Text]:
-    """The lines every screen of a file starts with; the restriction and hold in red."""
+def line(text: Text) -> Text:
+    """`text` as a line of its own in a Group (visitor_text ends without a newline)."""
+    text.end = "\n"
+    return text
+
+
+def header_lines(header: p.CaseHeader, codes: p.SCodes | None = None) -> list[Text]:
+    """The lines every screen of a file starts with; the restriction and hold in red. With the
+    code list, codes are shown by their labels."""
     d = header.details
     title = t("case.header", pseudonym="{p}", id=header.case[:8],
               status=t(f"case.{header.status}"), team=header.team or "-")  # fmt: skip
     before, _, after = title.partition("{p}")
-    lines = [Text.assemble(before, visitor_text(d.pseudonym, "bold"), after, style="bold")]
-    client = t("case.client", region=d.region, age=d.age_group, sex=d.sex, role=d.role,
-               themes=", ".join(d.themes) or "-")  # fmt: skip
+    lines = [Text.assemble(before, visitor_text(d.pseudonym), after, style="bold")]
+
+    def named(kind: str, code: str) -> str:
+        return label(getattr(codes, kind), code) if codes else code
+
+    themes = ", ".join(form_label(codes, x) if codes else x for x in d.themes) or "-"
+    client = t("case.client", region=named("regions", d.region),
+               age=d.age_group, sex=named("sexes", d.sex), role=named("roles", d.role),
+               themes=themes)  # fmt: skip
     lines.append(Text(client))
     if header.restricted:
         lines.append(Text(t("case.restricted"), style="bold reverse red"))
     if header.legal_hold:
-        lines.append(
-            visitor_text(t("case.hold", reason=header.legal_hold_reason or ""), "bold red")
-        )
+        hold = t("case.hold", reason=header.legal_hold_reason or "")
+        lines.append(line(visitor_text(hold, "bold red")))
     return lines
 
 
@@ -78,7 +92,7 @@ def _stamp(at: datetime, timezone: tzinfo, author: str | None) -> str:
 def _body(text: str, indent: str = "  ") -> Text:
     shown = visitor_text(text, multiline=True)
     shown.pad_left(len(indent))
-    return shown
+    return line(shown)
 
 
 def timeline(frame: p.SCaseFile, timezone: tzinfo) -> list[tuple[datetime, list[Text]]]:
@@ -143,6 +157,7 @@ class CaseFileScreen(Screen[None]):
         self.case = case
         self.timezone = timezone
         self.file: p.SCaseFile | None = None
+        self.codes: p.SCodes | None = None
         self.loads = 0
 
     def compose(self) -> ComposeResult:
@@ -152,7 +167,12 @@ class CaseFileScreen(Screen[None]):
         yield QuietFooter()
 
     def on_mount(self) -> None:
-        self.send(p.CCaseOpen(type="case_open", case=self.case))
+        self.run_worker(self._first_load(), group="case")
+
+    async def _first_load(self) -> None:
+        with contextlib.suppress(RequestError):  # labels are a nicety; codes show otherwise
+            self.codes = await codes(self.client)
+        await self._send(p.CCaseOpen(type="case_open", case=self.case))
 
     def send(self, frame: p.CFrame) -> None:
         self.run_worker(self._send(frame), group="case", exclusive=False)
@@ -166,7 +186,9 @@ class CaseFileScreen(Screen[None]):
 
     def show(self, frame: p.SCaseFile) -> None:
         self.file = frame
-        self.query_one("#case-header", Static).update(Group(*header_lines(frame.header)))
+        self.query_one("#case-header", Static).update(
+            Group(*header_lines(frame.header, self.codes))
+        )
         entries = timeline(frame, self.timezone)
         lines: list[Text] = []
         for _, block in entries:

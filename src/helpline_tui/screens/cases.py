@@ -193,6 +193,9 @@ class NewCaseDialog(_Dialog[CaseDetails]):
             yield Static("", classes="dialog-error")
             yield from self.buttons()
 
+    def on_mount(self) -> None:
+        self.query_one("#pseudonym").focus()
+
     def action_save(self) -> None:
         self.submit()
 

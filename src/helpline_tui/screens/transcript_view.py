@@ -19,6 +19,7 @@ from helpline_tui.i18n import t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.case_dialogs import Field, FieldsDialog
 from helpline_tui.screens.case_file import header_lines
+from helpline_tui.screens.case_file import line as as_line
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -66,12 +67,14 @@ class TranscriptScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         assert self.owner.file is not None
-        yield Static(Group(*header_lines(self.owner.file.header)), id="transcript-header")
+        yield Static(
+            Group(*header_lines(self.owner.file.header, self.owner.codes)), id="transcript-header"
+        )
         lines: list[Text] = []
         for line in self.frame.lines:
             when = line.at.astimezone(self.owner.timezone).strftime("%Y-%m-%d %H:%M")
             lines.append(Text(f"{when} {line.sender}", style="bold"))
-            lines.append(visitor_text(line.body, multiline=True))
+            lines.append(as_line(visitor_text(line.body, multiline=True)))
         with VerticalScroll():
             yield Static(Group(*lines))
         yield QuietFooter()

@@ -33,8 +33,8 @@ class RegistrationForm(Vertical):
     RegistrationForm .row > Select { width: 1fr; }
     RegistrationForm SelectionList { height: 9; }
     RegistrationForm #referrals { height: 6; }
-    RegistrationForm .victim { height: auto; }
-    RegistrationForm .victim > Label { width: 12; padding: 1 1 0 0; }
+    RegistrationForm #victims, RegistrationForm .victim { height: auto; }
+    RegistrationForm .victim > Label { width: 15; padding: 1 1 0 0; }
     RegistrationForm .victim > Select { width: 1fr; }
     RegistrationForm .section { text-style: bold; padding: 1 0 0 0; }
     """

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from helpline_cli import accounts, audit, blocks, db, mail
+from helpline_cli import accounts, audit, blocks, db, demo, mail
+from helpline_cli.cases import case_app
 from helpline_cli.exitcodes import ExitCode, exit_code_for
 from helpline_cli.output import emit_json, say
 from helpline_cli.passwords import read_password
@@ -81,6 +82,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(blocks.app, name="block")
 app.add_typer(mail.app, name="mail")
+app.add_typer(case_app, name="case")
+app.add_typer(demo.app, name="demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

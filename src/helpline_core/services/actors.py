@@ -51,9 +51,10 @@ class Actor:
         return self.role in (Role.TEAM_LEAD, Role.ADMIN)
 
     @classmethod
-    def admin(cls, user: str) -> Actor:
-        """An admin at the CLI: sees every team, has no counsellor row."""
-        return cls(name=f"admin:{user}"[:64], counsellor_id=None, team_id=None, role=Role.ADMIN)
+    def admin(cls, name: str) -> Actor:
+        """An admin at the CLI (`name` as the audit log should show it, e.g. "cli:root"):
+        sees every team, has no counsellor row."""
+        return cls(name=name[:64], counsellor_id=None, team_id=None, role=Role.ADMIN)
 
     @classmethod
     def counsellor(cls, session: Session, username: str) -> Actor:

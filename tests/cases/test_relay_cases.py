@@ -4,15 +4,19 @@ rule for what a counsellor may not see (S1), team-lead-only actions, and the aud
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from helpline_core import protocol as p
 from helpline_core.clock import utcnow
+from helpline_core.codes import CodeListError
 from helpline_core.db import session_scope
 from helpline_core.models import AuditEvent
-from tests.conftest import TEST_PASSWORD, MakeCounsellor
+from relay.server import RelayServer
+from tests.conftest import TEST_PASSWORD, MakeCounsellor, make_settings
 from tests.support.console_client import ConsoleClient, console
 from tests.support.contacts import ended_chat
 from tests.support.relay_harness import RunningRelay
@@ -51,8 +55,9 @@ async def test_register_a_chat_and_a_phone_call(
     bert = make_counsellor("bert", team="antwerpen")
     contact = ended_chat(engine, secret_key, bert, age_group="18_24", region="limburg")
     async with console(relay.ws_url, username="bert", password=TEST_PASSWORD) as c:
-        codes = await request(c, p.SCodes, type="codes")
+        codes = await request(c, p.SCodes, type="codes", ref="k")
         assert isinstance(codes, p.SCodes) and "12-17" in [b.code for b in codes.age_bands]
+        assert codes.ref == "k"  # answers echo the request's ref
         pending = await request(c, p.SRegistrationPending, type="registration_pending")
         assert [i.contact for i in pending.items] == [contact]  # type: ignore[attr-defined]
         draft = await request(c, p.SRegistration, type="registration_open", contact=contact)
@@ -174,3 +179,11 @@ async def test_another_teams_file_and_a_guessed_id_are_forbidden(
             assert (await refused(c, str(index), **frame)).code == "forbidden"
     # Nothing was read or changed, so nothing was audited but the login.
     assert audit_actions(engine)[before:] == ["console.login"]
+
+
+def test_a_broken_code_list_stops_the_relay_at_start(tmp_path: Path, database_url: str) -> None:
+    broken = tmp_path / "codes.toml"
+    broken.write_text('version = "x"\n[[form]]\ncode = "physical"\n')  # no "unknown" form
+    settings = make_settings(tmp_path, database_url, HELPLINE_REGISTRATION__CODES_FILE=str(broken))
+    with pytest.raises(CodeListError, match="unknown"):
+        RelayServer(settings)

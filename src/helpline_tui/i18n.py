@@ -196,6 +196,8 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "key.reg_open": ("Registreren", "Register"),
     "key.pending_team": ("Mijn / team", "Mine / team"),
     "key.case_new": ("Nieuw dossier", "New case file"),
+    "key.case_from_contact": ("Dossier van dit contact", "Case file from this contact"),
+    "reg.save_first": ("Bewaar het telefoongesprek eerst.", "Save the phone call first."),
     "key.case_open": ("Openen", "Open"),
     "key.case_search": ("Zoeken", "Search"),
     "key.case_note": ("Notitie", "Note"),

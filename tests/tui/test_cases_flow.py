@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList, TextArea
+from textual.widgets import Input, Select, SelectionList, TextArea
 
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
@@ -212,3 +212,29 @@ async def test_a_file_with_an_assessment_a_statement_a_consent_and_disclosures(
         await fill_dialog(pilot, "p", "adres", "acuut gevaar")
         await wait_for(pilot, lambda: "NOODMELDING" in screen_text(pilot), "the emergency")
         assert screen.file is not None and len(screen.file.disclosures) == 2
+
+
+async def test_open_a_case_file_from_a_contact(
+    settings: Settings, relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="limburg", age_group="12_17")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await take_the_waiting_chat(pilot, kim)
+            await mira.say("ik durf niet naar huis")
+            await mira.send(type="leave")
+            await wait_for(pilot, lambda: isinstance(app.screen, RegistrationScreen), "the form")
+            await pilot.press("ctrl+k")
+            await wait_for(pilot, lambda: isinstance(app.screen, NewCaseDialog), "the dialog")
+            assert app.screen.query_one("#region", Select).value == "limburg"  # pre-filled
+            await pilot.press(*keys("Mira"))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, CaseFileScreen), "the file")
+            screen = app.screen
+            assert isinstance(screen, CaseFileScreen)
+            await wait_for(pilot, lambda: screen.loads > 0, "loaded")
+            assert screen.file is not None and [c.channel for c in screen.file.contacts] == ["chat"]
+            await pilot.press("f9")
+            await fill_dialog(pilot, None)  # the linked chat is filled in
+            await wait_for(pilot, lambda: "ik durf niet naar huis" in screen_text(pilot))

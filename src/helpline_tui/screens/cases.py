@@ -5,7 +5,7 @@ in its row."""
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -154,6 +154,33 @@ class CaseListScreen(Screen[None]):
         show_help(self)
 
 
+def open_from_contact(
+    screen: Screen[Any], client: ConsoleClient, timezone: tzinfo, contact: str,
+    initial: CaseDetails,
+) -> None:  # fmt: skip
+    """Ask for the new file's client (pre-filled from the contact's registration), open the
+    file with the contact linked (F1), and show it."""
+
+    async def create(details: CaseDetails) -> None:
+        frame = CCaseCreate(type="case_create", details=details, contact=contact)
+        answer = await attempt(screen, client, frame)
+        if isinstance(answer, SCaseFile):
+            from helpline_tui.screens.case_file import CaseFileScreen
+
+            screen.app.push_screen(localized(CaseFileScreen)(client, answer.header.case, timezone))
+
+    async def ask() -> None:
+        known = await codes(client)
+
+        def made(details: CaseDetails | None) -> None:
+            if details is not None:
+                screen.run_worker(create(details))
+
+        screen.app.push_screen(NewCaseDialog(known, initial), made)
+
+    screen.run_worker(ask())
+
+
 class NewCaseDialog(_Dialog[CaseDetails]):
     """A new file's client: pseudonym, region, age group, sex, role and themes (F1)."""
 
@@ -168,16 +195,16 @@ class NewCaseDialog(_Dialog[CaseDetails]):
     NewCaseDialog SelectionList { height: 7; }
     """
 
-    def __init__(self, codes: SCodes, pseudonym: str = "") -> None:
+    def __init__(self, codes: SCodes, initial: CaseDetails | None = None) -> None:
         super().__init__()
         self.codes = codes
-        self.pseudonym = pseudonym
+        self.initial = initial or CaseDetails(pseudonym="x")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(Text(t("case.new_title")), classes="dialog-title")
             yield Label(t("case.pseudonym"))
-            yield Input(self.pseudonym, id="pseudonym", max_length=100)
+            yield Input("", id="pseudonym", max_length=100)
             for field, kind in (
                 ("region", "regions"),
                 ("age_group", "age_bands"),
@@ -186,10 +213,17 @@ class NewCaseDialog(_Dialog[CaseDetails]):
             ):
                 with Horizontal(classes="row"):
                     yield Label(t(f"reg.{field}"))
-                    yield Select(options(getattr(self.codes, kind)), value="unknown",
-                                 allow_blank=False, id=field)  # fmt: skip
+                    yield Select(options(getattr(self.codes, kind)),
+                                 value=getattr(self.initial, field), allow_blank=False,
+                                 id=field)  # fmt: skip
             yield Label(t("case.themes"))
-            yield SelectionList[str](*form_options(self.codes), id="themes")
+            yield SelectionList[str](
+                *[
+                    (text, code, code in self.initial.themes)
+                    for text, code in form_options(self.codes)
+                ],
+                id="themes",
+            )
             yield Static("", classes="dialog-error")
             yield from self.buttons()
 

@@ -44,6 +44,7 @@ def form_bindings() -> list[BindingType]:
         Binding("ctrl+d", "draft", t("key.reg_draft"), priority=True),
         Binding("f3", "add_victim", t("key.reg_victim_add"), priority=True),
         Binding("f4", "remove_victim", t("key.reg_victim_remove"), priority=True),
+        Binding("ctrl+k", "case_file", t("key.case_from_contact"), priority=True),
         Binding("escape", "back", t("key.back"), priority=True),
         Binding("f1", "help", t("key.help"), priority=True),
     ]
@@ -157,6 +158,23 @@ class RegistrationScreen(Screen[bool]):
             self.run_worker(self.save(final=False, leave=True), group="registration")
         else:
             self.dismiss(self.registration.status == "final")
+
+    def action_case_file(self) -> None:
+        """Open a case file from this contact (F1), with this registration's facts."""
+        from helpline_core.protocol import CaseDetails
+        from helpline_tui.screens.cases import open_from_contact
+
+        reg = self.registration
+        if reg is None:
+            self.notify(t("reg.save_first"), severity="warning", markup=False)
+            return
+        values = self.form.values()
+        initial = CaseDetails(
+            pseudonym="x", region=values.region, age_group=values.age_group, sex=values.sex,
+            role=values.role, themes=values.forms[:20],
+        )  # fmt: skip
+        contact = reg.contact or reg.registration  # a phone call: its registration
+        open_from_contact(self, self.client, self.timezone, contact, initial)
 
     def action_add_victim(self) -> None:
         self.form.add_victim()

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from helpline_cli import accounts, anonymise, audit, blocks, cases, db, exports, mail, report
+from helpline_cli import accounts, anonymise, audit, blocks, db, demo, exports, mail, report
+from helpline_cli.cases import case_app
 from helpline_cli.exitcodes import ExitCode, exit_code_for
 from helpline_cli.output import emit_json, say
 from helpline_cli.passwords import read_password
@@ -83,8 +84,9 @@ app.add_typer(blocks.app, name="block")
 app.add_typer(mail.app, name="mail")
 app.add_typer(anonymise.app, name="anonymise")
 app.add_typer(exports.app, name="export")
-app.add_typer(cases.case_app, name="case")
+app.add_typer(case_app, name="case")
 app.add_typer(report.app, name="report")
+app.add_typer(demo.app, name="demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

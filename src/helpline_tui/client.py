@@ -277,7 +277,7 @@ class ConsoleClient:
         """Send a command and wait for its answer: `ok`, or the first frame `answer` accepts
         (the protocol answers most commands with a state frame). Raises RequestError on
         refusal, when offline, or after the request timeout."""
-        ref = uuid.uuid4().hex[:16]
+        ref = frame.ref or uuid.uuid4().hex[:16]
         frame = frame.model_copy(update={"ref": ref})
         future: asyncio.Future[ConsoleServerFrame] = asyncio.get_running_loop().create_future()
         self._waiting[ref] = Waiter(future, answer)

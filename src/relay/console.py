@@ -17,8 +17,10 @@ from websockets.asyncio.server import ServerConnection
 from helpline_core import protocol as p
 from helpline_core.db import session_scope
 from helpline_core.models import Team
+from helpline_core.protocol.cases import CASE_REQUEST_TYPES
 from helpline_core.protocol.email import EMAIL_REQUEST_TYPES
 from helpline_core.services import accounts, audit
+from relay.console_cases import CaseOps
 from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps
 from relay.context import Relay
@@ -117,6 +119,9 @@ class ConsoleSession:
             return
         if frame.type in EMAIL_REQUEST_TYPES:
             await EmailOps(self.relay, self.me, self.peer).handle(frame)  # type: ignore[arg-type]
+            return
+        if frame.type in CASE_REQUEST_TYPES:
+            await CaseOps(self.relay, self.me, self.peer).handle(frame)  # type: ignore[arg-type]
             return
         ops = ConsoleOps(self.relay, self.me, self.peer)
         handler: Callable[[Any], Any] = getattr(ops, f"do_{frame.type}")

@@ -28,11 +28,13 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from helpline_core import protocol as p
+from helpline_core.codes import CodeListError
 from helpline_core.config import ConfigError, Settings, load_settings
 from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
 from helpline_core.secrets import load_key
 from relay import actions, static
 from relay.console import ConsoleSession
+from relay.console_cases import code_list
 from relay.context import Relay
 from relay.cookies import set_cookie_value
 from relay.visitor import VisitorHandshake, VisitorSession, prepare
@@ -49,6 +51,7 @@ class RelayServer:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url, echo=settings.database.echo)
         self.relay = Relay.build(settings, load_key(settings), self.engine)
+        code_list(self.relay)  # a broken registration code list stops the start, not a request
         self.server: Server | None = None
         self.handshakes: weakref.WeakKeyDictionary[ServerConnection, VisitorHandshake] = (
             weakref.WeakKeyDictionary()
@@ -311,7 +314,7 @@ def run(argv: list[str] | None = None) -> None:
     try:
         settings = load_settings(args.config)
         run_loop(serve_until_signal(settings, args.host, args.port))
-    except ConfigError as error:
+    except (ConfigError, CodeListError) as error:
         print(f"helpline-relay: {error}", file=sys.stderr)  # noqa: T201
         sys.exit(2)
     except DatabaseUnavailable as error:

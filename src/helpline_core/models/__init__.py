@@ -4,6 +4,7 @@ from helpline_core.models.audit import AuditEvent, AuditHead
 from helpline_core.models.cases import (
     Assessment,
     CaseFile,
+    CaseFileShare,
     CaseNote,
     CaseStatus,
     ClientRole,
@@ -60,6 +61,7 @@ __all__ = [
     "AuditHead",
     "Block",
     "CaseFile",
+    "CaseFileShare",
     "CaseNote",
     "CaseStatus",
     "Channel",

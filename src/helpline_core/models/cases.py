@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from helpline_core.models.base import created_at_field, enum_field, time_field
@@ -107,3 +107,14 @@ class Disclosure(SQLModel, table=True):
     what: str = Field(sa_column=Column(Text, nullable=False))
     disclosed_at: datetime = created_at_field()
     counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id")
+
+
+class CaseFileShare(SQLModel, table=True):
+    """A colleague outside the file's team who may read and add to it (S1, shared secrecy)."""
+
+    __table_args__ = (UniqueConstraint("case_file_id", "counsellor_id", name="uq_casefileshare"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_file_id: int = Field(foreign_key="casefile.id", index=True)
+    counsellor_id: int = Field(foreign_key="counsellor.id", index=True)
+    shared_by: int | None = Field(default=None, foreign_key="counsellor.id")
+    created_at: datetime = created_at_field()

@@ -43,6 +43,14 @@ class Registration(SQLModel, table=True):
     channel: Channel = enum_field(Channel.CHAT, index=True)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     counsellor_id: int | None = Field(default=None, foreign_key="counsellor.id", index=True)
+    # The case file this contact belongs to (F1), for phone calls the only link there is (a chat
+    # or email links through its conversation too). SET NULL: erasing a file keeps the figures.
+    case_file_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("casefile.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
     status: RegistrationStatus = enum_field(RegistrationStatus.DRAFT, index=True)
     codes_version: str = Field(max_length=32)
     contact_at: datetime = time_field(nullable=False, index=True)  # when the contact started

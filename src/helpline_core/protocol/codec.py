@@ -7,15 +7,18 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from helpline_core.protocol.cases import CasesConsoleFrame, CasesServerFrame
 from helpline_core.protocol.common import HARD_MAX_FRAME_BYTES, ProtocolError
 from helpline_core.protocol.console import ChatConsoleFrame, ChatConsoleServerFrame
 from helpline_core.protocol.email import EmailConsoleFrame, EmailServerFrame
 from helpline_core.protocol.visitor import VisitorFrame, VisitorServerFrame
 
 # A new subject adds its frame unions here (the discriminator is "type" across all of them).
-ConsoleFrame = Annotated[ChatConsoleFrame | EmailConsoleFrame, Field(discriminator="type")]
+ConsoleFrame = Annotated[
+    ChatConsoleFrame | EmailConsoleFrame | CasesConsoleFrame, Field(discriminator="type")
+]
 ConsoleServerFrame = Annotated[
-    ChatConsoleServerFrame | EmailServerFrame, Field(discriminator="type")
+    ChatConsoleServerFrame | EmailServerFrame | CasesServerFrame, Field(discriminator="type")
 ]
 
 _visitor_in: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame)

@@ -241,6 +241,9 @@ class EmailThreadScreen(Screen[None]):
         if self.drafts.get(self.conversation, "").strip() == text:
             del self.drafts[self.conversation]  # not if I wrote on while it was being sent
         self.notify(et("email.sent"), markup=False)
+        from helpline_tui.screens.registration import offer_registration
+
+        offer_registration(self.app, self.client, self.timezone, self.conversation)
         if self.is_attached:
             composer = self.query_one("#reply", TextArea)
             if composer.text.strip() == text:

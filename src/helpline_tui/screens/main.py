@@ -26,6 +26,7 @@ from helpline_tui.email_text import et
 from helpline_tui.i18n import localized, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens import actions
+from helpline_tui.screens import cases_entry as cases_ui
 from helpline_tui.widgets.conversation import ConversationPane
 from helpline_tui.widgets.footer import QuietFooter
 from helpline_tui.widgets.hotlist import HotList
@@ -50,6 +51,9 @@ def main_bindings() -> list[BindingType]:
         Binding("f9", "team", t("key.team"), priority=True),
         Binding("ctrl+r", "canned", t("key.canned"), priority=True),
         Binding("f12", "email", et("key.email"), priority=True),
+        Binding("f11", "cases", t("key.cases"), priority=True),
+        Binding("ctrl+o", "pending", t("key.pending"), priority=True),
+        Binding("ctrl+t", "phone", t("key.phone"), priority=True),
         Binding("ctrl+n", "next_buffer", t("key.next"), priority=True, show=False),
         Binding("ctrl+p", "previous_buffer", t("key.previous"), priority=True, show=False),
         *[
@@ -227,6 +231,7 @@ class MainScreen(Screen[None]):
             pane = self.pane(event.conversation)
             if pane is not None:
                 pane.refresh_info()
+            cases_ui.chat_changed(self, event.conversation)
         elif isinstance(event, ev.QueueChanged) and event.added and state.status == "available":
             self._alert(event.added)
         elif isinstance(event, ev.ServerError):
@@ -324,6 +329,15 @@ class MainScreen(Screen[None]):
             self.notify(t("lead.not_lead"), severity="warning", markup=False)
             return
         self.app.push_screen(localized(TeamScreen)(self.client, self.clock))
+
+    def action_cases(self) -> None:
+        cases_ui.open_cases(self)
+
+    def action_pending(self) -> None:
+        cases_ui.open_pending(self)
+
+    def action_phone(self) -> None:
+        cases_ui.open_phone(self)
 
     @on(ConversationPane.Send)
     def _send(self, event: ConversationPane.Send) -> None:

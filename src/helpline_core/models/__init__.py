@@ -40,10 +40,12 @@ from helpline_core.models.privacy import (
     RequestKind,
     RequestStatus,
 )
+from helpline_core.models.retention import AuditAnchor, PendingDeletion
 
 __all__ = [
     "Assessment",
     "Attachment",
+    "AuditAnchor",
     "AuditEvent",
     "AuditHead",
     "Block",
@@ -69,6 +71,7 @@ __all__ = [
     "MailboxState",
     "Message",
     "OutboxState",
+    "PendingDeletion",
     "PurgeRun",
     "QuarantinedEmail",
     "Referral",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from helpline_cli import accounts, audit, blocks, db, mail
+from helpline_cli import accounts, audit, blocks, db, mail, purge
 from helpline_cli.exitcodes import ExitCode, exit_code_for
 from helpline_cli.output import emit_json, say
 from helpline_cli.passwords import read_password
@@ -81,6 +81,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(blocks.app, name="block")
 app.add_typer(mail.app, name="mail")
+app.add_typer(purge.app, name="purge")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,7 +22,7 @@ from sqlmodel import col, func, select
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
-from helpline_core.models import PendingDeletion, PurgeRun
+from helpline_core.models import CaseFile, Conversation, EmailMessage, PendingDeletion, PurgeRun
 from helpline_core.services import audit
 from helpline_core.services.retention import (
     audit_log,
@@ -37,7 +37,13 @@ from helpline_core.services.retention.files import remove_pending_files
 from helpline_core.services.retention.lock import purge_lock
 from helpline_core.services.retention.mailbox import clear_mailboxes
 from helpline_core.services.retention.report import CLASSES, ClassReport
-from helpline_core.services.retention.rules import Limits, limits_at
+from helpline_core.services.retention.rules import (
+    Limits,
+    case_expired,
+    chat_expired,
+    email_expired,
+    limits_at,
+)
 
 EMAIL_CLASSES = ("emails", "quarantine")
 
@@ -112,6 +118,23 @@ def _apply(
     return {name: appliers[name]() for name in classes}
 
 
+def _note_holds(engine: Engine, limits: Limits, classes: dict[str, ClassReport]) -> None:
+    """After applying: what a legal hold kept, per class (counted, never listed)."""
+    rules = {
+        "chats": (Conversation, chat_expired),
+        "emails": (EmailMessage, email_expired),
+        "cases": (CaseFile, case_expired),
+    }
+    with session_scope(engine) as session:
+        for name, (table, rule) in rules.items():
+            if name in classes:
+                classes[name].held = int(
+                    session.exec(
+                        select(func.count()).select_from(table).where(rule(limits, held=True))
+                    ).one()
+                )
+
+
 def _pending(engine: Engine) -> dict[str, int]:
     with session_scope(engine) as session:
         rows = session.exec(
@@ -179,6 +202,7 @@ async def purge(
                 result.classes = await asyncio.to_thread(
                     _apply, settings, engine, key, limits, classes, size
                 )
+                await asyncio.to_thread(_note_holds, engine, limits, result.classes)
                 result.files_removed = await asyncio.to_thread(
                     remove_pending_files, settings, engine
                 )

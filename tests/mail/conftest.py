@@ -3,6 +3,8 @@ and settings whose 'antwerpen' team reads that folder."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import secrets
 import shutil
 import tempfile
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from helpline_core.config import MailboxSettings, Settings
 from tests.mail.servers import ImapServer, dovecot_available, start_dovecot, start_pymap
@@ -94,3 +97,34 @@ async def mailbox(imap_server: ImapServer, settings: Settings, tmp_path: Path) -
     box = mailbox_for(imap_server, settings, tmp_path)
     await imap_server.create_folder(box.folder)
     return box
+
+
+@pytest.fixture
+def cli_mailbox(
+    pymap_server: ImapServer,
+    settings: Settings,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """Environment for the CLI: this test's database, and team antwerpen on a fresh folder."""
+    folder = f"C{secrets.token_hex(4)}"
+    asyncio.run(pymap_server.create_folder(folder))
+    password_file = tmp_path / "imap-password"
+    password_file.write_text(pymap_server.password)
+    team = {
+        "code": "antwerpen",
+        "name": "Antwerpen",
+        "mail": {
+            "imap_host": "127.0.0.1",
+            "imap_port": pymap_server.port,
+            "imap_tls": "none",
+            "imap_user": pymap_server.user,
+            "imap_password_file": str(password_file),
+            "imap_folder": folder,
+        },
+    }
+    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
+    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
+    monkeypatch.setenv("HELPLINE_TEAMS", json.dumps([team]))
+    return folder

@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from helpline_core.db import session_scope
 from helpline_core.models import (
@@ -28,6 +29,7 @@ from helpline_core.models import (
     Message,
     QuarantinedEmail,
     Referral,
+    Team,
 )
 
 
@@ -60,8 +62,9 @@ def email_thread(
 ) -> tuple[int, list[int]]:
     """An email thread with one inbound email per date (no mailbox); returns the ids."""
     with session_scope(engine) as session:
+        team = session.exec(select(Team).where(Team.code == "antwerpen")).one()
         row = Conversation(
-            public_id=secrets.token_hex(8), channel=Channel.EMAIL,
+            public_id=secrets.token_hex(8), channel=Channel.EMAIL, team_id=team.id,
             status=ConversationStatus.ACTIVE, subject="Hulp", case_file_id=case_file_id,
             created_at=received[0], last_activity_at=received[-1],
         )  # fmt: skip

@@ -101,7 +101,7 @@ def test_each_email_goes_on_its_own_even_in_a_thread_that_goes_on(
     settings: Settings, engine: Engine, secret_key: bytes
 ) -> None:
     limit = limits_at(settings, NOW).email
-    thread, (old, exact, new) = seed.email_thread(engine, limit - SECOND, limit, limit + SECOND)
+    thread, (old, _exact, new) = seed.email_thread(engine, limit - SECOND, limit, limit + SECOND)
     name, _ = write_attachment(settings, b"bijlage")
     seed.attachment(engine, old, name)
     assert attachment_path(settings, name).exists()

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from helpline_core.models import ChatSession, Conversation, Message
-from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
+from helpline_core.services.retention.batches import DEFAULT_BATCH, candidates, in_transactions
 from helpline_core.services.retention.report import ClassReport, as_utc
 from helpline_core.services.retention.rules import Limits, chat_ended_at, chat_expired
 
@@ -52,27 +52,30 @@ def plan(session: Session, limits: Limits) -> ClassReport:
 def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> ClassReport:
     """Strip expired chats, `size` conversations per transaction. Returns what went."""
     report = ClassReport("chats")
+    rule = chat_expired(limits)
 
-    def apply(session: Session, ids: list[int]) -> None:
-        # The rule (hold included) is evaluated here, in the statement that strips the rows;
-        # the messages and sessions of exactly those rows go in the same transaction.
+    def step(session: Session, after: int) -> list[int]:
+        # The rule (hold included) is evaluated here, in the statement that strips the rows,
+        # which also picks them (one statement per batch, not a separate look first); the
+        # messages and sessions of exactly those rows go in the same transaction.
+        picked = candidates(Conversation.id, rule, after, size).correlate(None)
         stripped = [
             int(row_id)
             for row_id in session.execute(
                 update(Conversation)
-                .where(col(Conversation.id).in_(ids))
-                .where(chat_expired(limits))
+                .where(col(Conversation.id).in_(picked.scalar_subquery()))
+                .where(rule)
                 .values(**STRIPPED, purged_at=limits.now)
                 .returning(col(Conversation.id))
             ).scalars()
         ]
-        if not stripped:
-            return
-        report.rows += len(stripped)
-        report.add("messages", _deleted(session, Message, stripped))
-        report.add("sessions", _deleted(session, ChatSession, stripped))
+        if stripped:
+            report.rows += len(stripped)
+            report.add("messages", _deleted(session, Message, stripped))
+            report.add("sessions", _deleted(session, ChatSession, stripped))
+        return stripped
 
-    each_batch(engine, Conversation.id, chat_expired(limits), apply, size=size)
+    in_transactions(engine, step)
     return report
 
 

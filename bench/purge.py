@@ -281,6 +281,9 @@ def main() -> None:
     print(f"raw SQL: {raw_deleted} messages in {raw_seconds:.2f} s")
     print(f"purge: {chats['related'].get('messages')} messages, {chats['rows']} chats in "
           f"{purge_seconds:.2f} s; {ratio:.2f} x the raw SQL (goal <= 1.5)")  # fmt: skip
+    print("seconds per class: " + ", ".join(
+        f"{name} {data['seconds']}" for name, data in run["result"]["classes"].items()
+    ))  # fmt: skip
     print(f"relay acks during the purge: {len(during)}, longest {worst:.1f} ms (goal < 200); "
           f"during the raw SQL (on its copy): longest {worst_raw:.1f} ms; "
           f"before: longest {max(before) * 1000:.1f} ms")  # fmt: skip
@@ -291,6 +294,7 @@ def main() -> None:
         "expired_messages": raw_deleted,
         "raw_sql_s": round(raw_seconds, 3),
         "purge_s": round(purge_seconds, 3),
+        "purge_chats_s": chats["seconds"],
         "ratio": round(ratio, 3),
         "pairs": args.pairs,
         "acks_during": len(during),

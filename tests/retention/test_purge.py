@@ -223,3 +223,17 @@ def test_a_run_killed_after_a_batch_leaves_nothing_visible_and_the_next_run_fini
     result = purge(settings, engine, secret_key, NOW)
     assert result.pending == {"file": 1} and result.files_removed == 1
     assert not attachment_path(settings, name).exists()
+
+
+def test_a_batch_kept_whole_by_a_hold_does_not_stop_the_batches_after_it(
+    settings: Settings, engine: Engine
+) -> None:
+    from helpline_core.services.retention import chats
+
+    held_file = seed.case_file(engine, None, hold=True)
+    held = seed.chat(engine, local(2025, 1, 1), case_file_id=held_file)
+    free = seed.chat(engine, local(2025, 1, 1))
+    report = chats.purge(engine, limits_at(settings, NOW), size=1)
+    assert report.rows == 1
+    assert count(engine, Message, col(Message.conversation_id) == held) == 3
+    assert count(engine, Message, col(Message.conversation_id) == free) == 0

@@ -10,26 +10,35 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from helpline_core.db import session_scope
-
 DEFAULT_BATCH = 250
 
 
-def in_transactions(engine: Engine, step: Callable[[Session, int], list[int]]) -> None:
-    """Call `step(session, after)` in a transaction of its own until it handles no row; it
-    returns the ids it handled, and the next call gets the highest as `after`."""
+def in_transactions(engine: Engine, step: Callable[[Session, int], int | None]) -> None:
+    """Call `step(session, after)` in a transaction of its own until it finds no row; it
+    returns the highest id it looked at (None: nothing left), the next call's `after`. All
+    batches run on one connection of their own."""
     after = 0
-    while True:
-        with session_scope(engine) as session:
-            if engine.dialect.name == "postgresql":
-                # A batch lost in a crash is simply done again by the next run (the rule still
-                # matches, and what is owed to disk and mailbox commits with it), so its commit
-                # need not wait for the WAL flush, nor hold up the relay's commits.
-                session.execute(text("SET LOCAL synchronous_commit = off"))
-            done = step(session, after)
-        if not done:
-            return
-        after = max(done)
+    with engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            # A batch lost in a crash is simply done again by the next run (the rule still
+            # matches, and what is owed to disk and mailbox commits with it), so its commit
+            # need not wait for the WAL flush, nor hold up the relay's commits.
+            connection.execute(text("SET synchronous_commit = off"))
+            connection.commit()
+        try:
+            while True:
+                with Session(connection, expire_on_commit=False) as session:
+                    last = step(session, after)
+                    session.commit()
+                if last is None:
+                    return
+                after = last
+        finally:
+            if postgres:
+                connection.rollback()
+                connection.execute(text("RESET synchronous_commit"))
+                connection.commit()
 
 
 def each_batch(
@@ -44,11 +53,12 @@ def each_batch(
     its own transaction. `apply` must re-check the rule in its statements: the candidates are
     only where to look, the rule is evaluated again when the rows go."""
 
-    def step(session: Session, after: int) -> list[int]:
+    def step(session: Session, after: int) -> int | None:
         ids = [int(value) for value in session.exec(candidates(id_column, rule, after, size))]
-        if ids:
-            apply(session, ids)
-        return ids
+        if not ids:
+            return None
+        apply(session, ids)
+        return ids[-1]
 
     in_transactions(engine, step)
 

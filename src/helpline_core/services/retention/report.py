@@ -27,6 +27,7 @@ class ClassReport:
     held: int = 0
     oldest: datetime | None = None
     newest: datetime | None = None
+    seconds: float | None = None  # time the class took to apply (monitoring)
 
     def add(self, kind: str, count: int) -> None:
         if count:
@@ -47,6 +48,7 @@ class ClassReport:
             "held": self.held,
             "oldest": self.oldest.isoformat() if self.oldest else None,
             "newest": self.newest.isoformat() if self.newest else None,
+            "seconds": self.seconds,
         }
 
     def audit_detail(self) -> dict[str, int]:

@@ -106,16 +106,20 @@ def chat_ended_at() -> Any:
     )
 
 
-def chat_expired(limits: Limits, *, held: bool = False) -> Any:
-    """Chat conversations whose content has expired and is still there (held: those a hold
-    keeps instead)."""
-    hold = held_case_file(col(Conversation.case_file_id))
+def chat_expired_by_time(limits: Limits) -> Any:
+    """Chat conversations past their period with content still there, holds not yet asked."""
     return and_(
         col(Conversation.channel) == Channel.CHAT,
         col(Conversation.purged_at).is_(None),
         chat_ended_at() <= limits.chat,
-        hold if held else ~hold,
     )
+
+
+def chat_expired(limits: Limits, *, held: bool = False) -> Any:
+    """Chat conversations whose content has expired and is still there (held: those a hold
+    keeps instead)."""
+    hold = held_case_file(col(Conversation.case_file_id))
+    return and_(chat_expired_by_time(limits), hold if held else ~hold)
 
 
 def email_expired(limits: Limits, *, held: bool = False) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,7 +116,12 @@ def _apply(
         "exports": lambda: exports.purge(settings, limits),
         "audit": lambda: audit_log.purge(engine, key, limits),
     }
-    return {name: appliers[name]() for name in classes}
+    reports = {}
+    for name in classes:
+        started = time.perf_counter()
+        reports[name] = appliers[name]()
+        reports[name].seconds = round(time.perf_counter() - started, 3)
+    return reports
 
 
 def _note_holds(engine: Engine, limits: Limits, classes: dict[str, ClassReport]) -> None:

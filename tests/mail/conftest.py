@@ -8,7 +8,7 @@ import json
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,3 +128,22 @@ def cli_mailbox(
     monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
     monkeypatch.setenv("HELPLINE_TEAMS", json.dumps([team]))
     return folder
+
+
+@pytest.fixture
+async def sending_mailbox(mailbox: Mailbox) -> AsyncIterator[tuple[Settings, str]]:
+    """The mailbox's settings with an SMTP server for replies and a Sent folder for their
+    copies; yields (settings, sent folder)."""
+    from tests.mail.servers import SmtpRecorder, start_smtp
+
+    sent_folder = f"{mailbox.folder}-sent"
+    await mailbox.server.create_folder(sent_folder)
+    controller = start_smtp(SmtpRecorder())
+    settings = with_mailbox(
+        mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
+        sent_folder=sent_folder,
+    )  # fmt: skip
+    try:
+        yield settings, sent_folder
+    finally:
+        controller.stop()

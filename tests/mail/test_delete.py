@@ -17,56 +17,49 @@ from helpline_core.models import Attachment, AuditEvent, Conversation, EmailMess
 from helpline_core.services import mail as mail_service
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox, with_mailbox
-from tests.mail.servers import SmtpRecorder, start_smtp
 from tests.mail.test_imap_sync import sync
 
 
 async def test_thread_is_expunged_and_deleted(
-    mailbox: Mailbox, engine: Engine, secret_key: bytes, tmp_path: Path
+    mailbox: Mailbox,
+    sending_mailbox: tuple[Settings, str],
+    engine: Engine,
+    secret_key: bytes,
+    tmp_path: Path,
 ) -> None:
-    sent_folder = f"{mailbox.folder}-sent"
-    await mailbox.server.create_folder(sent_folder)
-    recorder = SmtpRecorder()
-    controller = start_smtp(recorder)
-    settings = with_mailbox(
-        mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
-        sent_folder=sent_folder,
-    )  # fmt: skip
-    try:
-        await mailbox.deliver(
-            mail_corpus.big_attachment(50_000),  # has an attachment file on disk
-            mail_corpus.simple("<keep@visitor.example>", subject="Iemand anders"),
+    settings, sent_folder = sending_mailbox
+    await mailbox.deliver(
+        mail_corpus.big_attachment(50_000),  # has an attachment file on disk
+        mail_corpus.simple("<keep@visitor.example>", subject="Iemand anders"),
+    )
+    await sync(settings, engine)
+    with session_scope(engine) as session:
+        target = session.exec(
+            select(Conversation).where(Conversation.subject == "grote bijlage")
+        ).one()
+        mail_service.reply(
+            session, secret_key, settings, public_id=target.public_id, body="Antwoord",
+            team_ids=None, counsellor_id=None, actor="counsellor:test",
+        )  # fmt: skip
+        (attachment,) = session.exec(select(Attachment)).all()
+    assert (await process_outbox(settings, engine)).sent == 1
+    stored_file = attachment_path(settings, attachment.stored_name)
+    assert stored_file.exists()
+    with session_scope(engine) as session:
+        mail_service.request_deletion(
+            session,
+            secret_key,
+            public_id=target.public_id,
+            team_ids=None,
+            actor="counsellor:test",
         )
-        await sync(settings, engine)
-        with session_scope(engine) as session:
-            target = session.exec(
-                select(Conversation).where(Conversation.subject == "grote bijlage")
-            ).one()
-            mail_service.reply(
-                session, secret_key, settings, public_id=target.public_id, body="Antwoord",
-                team_ids=None, counsellor_id=None, actor="counsellor:test",
-            )  # fmt: skip
-            (attachment,) = session.exec(select(Attachment)).all()
-        assert (await process_outbox(settings, engine)).sent == 1
-        stored_file = attachment_path(settings, attachment.stored_name)
-        assert stored_file.exists()
-        with session_scope(engine) as session:
-            mail_service.request_deletion(
-                session,
-                secret_key,
-                public_id=target.public_id,
-                team_ids=None,
-                actor="counsellor:test",
-            )
-        # Marked: gone from the lists at once.
-        with session_scope(engine) as session:
-            listed = mail_service.list_email_conversations(
-                session, team_ids=None, include_answered=True
-            )
-            assert target.public_id not in [item.public_id for item in listed]
-        report = await purge_marked(settings, engine, secret_key)
-    finally:
-        controller.stop()
+    # Marked: gone from the lists at once.
+    with session_scope(engine) as session:
+        listed = mail_service.list_email_conversations(
+            session, team_ids=None, include_answered=True
+        )
+        assert target.public_id not in [item.public_id for item in listed]
+    report = await purge_marked(settings, engine, secret_key)
     assert (report.conversations, report.emails, report.expunged, report.pending) == (1, 2, 2, 0)
     assert await mailbox.server.message_ids(mailbox.folder) == ["<keep@visitor.example>"]
     assert await mailbox.server.message_ids(sent_folder) == []

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from helpline_cli.main import main
 from helpline_core.clock import utcnow
+from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.sender import process_outbox
 from helpline_core.models import Conversation, EmailMessage, PendingDeletion
@@ -23,7 +24,7 @@ from helpline_core.services import mail as mail_service
 from helpline_core.services.retention import run as retention
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox, with_mailbox
-from tests.mail.servers import ImapServer, SmtpRecorder, start_smtp
+from tests.mail.servers import ImapServer
 from tests.mail.test_imap_sync import sync
 
 LONG_AGO = utcnow() - timedelta(days=400)
@@ -40,31 +41,21 @@ def _age(engine: Engine, *message_ids: str) -> None:
 
 
 async def test_expired_emails_leave_the_folder_and_the_sent_folder_by_uid(
-    mailbox: Mailbox, engine: Engine, secret_key: bytes
+    mailbox: Mailbox, sending_mailbox: tuple[Settings, str], engine: Engine, secret_key: bytes
 ) -> None:
-    sent_folder = f"{mailbox.folder}-sent"
-    await mailbox.server.create_folder(sent_folder)
-    recorder = SmtpRecorder()
-    controller = start_smtp(recorder)
-    settings = with_mailbox(
-        mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
-        sent_folder=sent_folder,
-    )  # fmt: skip
-    try:
-        await mailbox.deliver(
-            mail_corpus.simple("<old@visitor.example>", subject="draad"),
-            mail_corpus.simple("<new@visitor.example>", subject="ander"),
-        )
-        await sync(settings, engine)
-        with session_scope(engine) as session:
-            thread = session.exec(select(Conversation).where(Conversation.subject == "draad")).one()
-            mail_service.reply(
-                session, secret_key, settings, public_id=thread.public_id, body="Antwoord",
-                team_ids=None, counsellor_id=None, actor="counsellor:test",
-            )  # fmt: skip
-        assert (await process_outbox(settings, engine)).sent == 1
-    finally:
-        controller.stop()
+    settings, sent_folder = sending_mailbox
+    await mailbox.deliver(
+        mail_corpus.simple("<old@visitor.example>", subject="draad"),
+        mail_corpus.simple("<new@visitor.example>", subject="ander"),
+    )
+    await sync(settings, engine)
+    with session_scope(engine) as session:
+        thread = session.exec(select(Conversation).where(Conversation.subject == "draad")).one()
+        mail_service.reply(
+            session, secret_key, settings, public_id=thread.public_id, body="Antwoord",
+            team_ids=None, counsellor_id=None, actor="counsellor:test",
+        )  # fmt: skip
+    assert (await process_outbox(settings, engine)).sent == 1
     with session_scope(engine) as session:
         reply_id = session.exec(
             select(EmailMessage.message_id).where(EmailMessage.direction == "out")

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from helpline_core.clock import utcnow
 from helpline_core.db import session_scope
 from helpline_core.models import AuditAnchor, AuditEvent
 from helpline_core.secrets import derive
-from helpline_core.services.retention.report import ClassReport, as_utc
+from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import Limits
 
 GENESIS = "0" * 64  # the chain's start before any purge (as services.audit)
@@ -56,14 +56,7 @@ def chain_start(session: Session, key: bytes) -> ChainStart:
 
 def plan(session: Session, limits: Limits) -> ClassReport:
     report = ClassReport("audit")
-    count, oldest, newest = session.exec(
-        select(func.count(), func.min(col(AuditEvent.at)), func.max(AuditEvent.at)).where(
-            col(AuditEvent.at) <= limits.audit
-        )
-    ).one()
-    report.rows = int(count)
-    report.seen(as_utc(oldest))
-    report.seen(as_utc(newest))
+    measure(session, report, col(AuditEvent.at) <= limits.audit, col(AuditEvent.at))
     return report
 
 

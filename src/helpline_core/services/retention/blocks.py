@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from helpline_core.models import Block
 from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
-from helpline_core.services.retention.report import ClassReport, as_utc
+from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import Limits, block_expired
 
 _ENDED = func.coalesce(col(Block.lifted_at), col(Block.expires_at))
@@ -16,12 +16,7 @@ _ENDED = func.coalesce(col(Block.lifted_at), col(Block.expires_at))
 
 def plan(session: Session, limits: Limits) -> ClassReport:
     report = ClassReport("blocks")
-    count, oldest, newest = session.exec(
-        select(func.count(), func.min(_ENDED), func.max(_ENDED)).where(block_expired(limits))
-    ).one()
-    report.rows = int(count)
-    report.seen(as_utc(oldest))
-    report.seen(as_utc(newest))
+    measure(session, report, block_expired(limits), _ENDED)
     return report
 
 

@@ -23,7 +23,7 @@ from helpline_core.models import (
     Referral,
 )
 from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
-from helpline_core.services.retention.report import ClassReport, as_utc
+from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import Limits, case_expired
 
 # Children in delete order: disclosures name consents, statements name assessments.
@@ -41,14 +41,7 @@ _LINKS: tuple[Any, ...] = (Conversation, DataSubjectRequest, Complaint)
 def plan(session: Session, limits: Limits) -> ClassReport:
     report = ClassReport("cases")
     rule = case_expired(limits)
-    count, oldest, newest = session.exec(
-        select(func.count(), func.min(col(CaseFile.closed_at)), func.max(CaseFile.closed_at)).where(
-            rule
-        )
-    ).one()
-    report.rows = int(count)
-    report.seen(as_utc(oldest))
-    report.seen(as_utc(newest))
+    measure(session, report, rule, col(CaseFile.closed_at))
     ids = select(col(CaseFile.id)).where(rule).scalar_subquery()
     for name, table in _CHILDREN:
         report.add(

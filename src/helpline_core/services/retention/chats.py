@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from helpline_core.models import ChatSession, Conversation, Message
 from helpline_core.services.retention.batches import DEFAULT_BATCH, candidates, in_transactions
-from helpline_core.services.retention.report import ClassReport, as_utc
+from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import (
     Limits,
     chat_ended_at,
@@ -35,12 +35,7 @@ def plan(session: Session, limits: Limits) -> ClassReport:
     """What `purge` would strip at `limits.now`, and what a legal hold keeps."""
     report = ClassReport("chats")
     expired = chat_expired(limits)
-    count, oldest, newest = session.exec(
-        select(func.count(), func.min(chat_ended_at()), func.max(chat_ended_at())).where(expired)
-    ).one()
-    report.rows = int(count)
-    report.seen(as_utc(oldest))
-    report.seen(as_utc(newest))
+    measure(session, report, expired, chat_ended_at())
     ids = select(col(Conversation.id)).where(expired).scalar_subquery()
     report.add(
         "messages",

@@ -23,7 +23,7 @@ from helpline_core.models import (
     QuarantinedEmail,
 )
 from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
-from helpline_core.services.retention.report import ClassReport, as_utc
+from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import Limits, email_expired, quarantine_expired
 
 # What an email row still says while it waits for its DELETE in the same transaction.
@@ -51,16 +51,7 @@ def plan(session: Session, settings: Settings, limits: Limits) -> ClassReport:
     """Emails that would go at `limits.now`: rows, attachment files, mailbox copies, holds."""
     report = ClassReport("emails")
     rule = email_expired(limits)
-    count, oldest, newest = session.exec(
-        select(
-            func.count(),
-            func.min(col(EmailMessage.received_at)),
-            func.max(EmailMessage.received_at),
-        ).where(rule)
-    ).one()
-    report.rows = int(count)
-    report.seen(as_utc(oldest))
-    report.seen(as_utc(newest))
+    measure(session, report, rule, col(EmailMessage.received_at))
     ids = select(col(EmailMessage.id)).where(rule).scalar_subquery()
     report.files = int(
         session.exec(select(func.count()).where(col(Attachment.email_id).in_(ids))).one()
@@ -86,16 +77,7 @@ def plan(session: Session, settings: Settings, limits: Limits) -> ClassReport:
 def plan_quarantine(session: Session, settings: Settings, limits: Limits) -> ClassReport:
     report = ClassReport("quarantine")
     rule = quarantine_expired(limits)
-    count, oldest, newest = session.exec(
-        select(
-            func.count(),
-            func.min(col(QuarantinedEmail.received_at)),
-            func.max(QuarantinedEmail.received_at),
-        ).where(rule)
-    ).one()
-    report.rows = int(count)
-    report.seen(as_utc(oldest))
-    report.seen(as_utc(newest))
+    measure(session, report, rule, col(QuarantinedEmail.received_at))
     report.mailbox = int(
         session.exec(
             select(func.count())

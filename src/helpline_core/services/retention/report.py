@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlmodel import Session, func, select
+
 CLASSES = ("chats", "emails", "quarantine", "cases", "blocks", "exports", "audit")
 
 
@@ -62,6 +64,16 @@ class ClassReport:
         if self.held:
             detail[f"{self.name}.held"] = self.held
         return detail
+
+
+def measure(session: Session, report: ClassReport, rule: Any, moment: Any) -> None:
+    """Set `report.rows` to the rows matching `rule`, and its dates from column `moment`."""
+    count, oldest, newest = session.exec(
+        select(func.count(), func.min(moment), func.max(moment)).where(rule)
+    ).one()
+    report.rows = int(count)
+    report.seen(as_utc(oldest))
+    report.seen(as_utc(newest))
 
 
 def as_utc(value: object) -> datetime | None:

@@ -17,6 +17,7 @@ from helpline_cli.state import CliState, state_of
 from helpline_core.clock import utcnow
 from helpline_core.services.retention import run as retention
 from helpline_core.services.retention.audit_log import AuditChainBroken
+from helpline_core.services.retention.batches import DEFAULT_BATCH
 from helpline_core.services.retention.lock import PurgeBusy
 from helpline_core.services.retention.report import ClassReport
 from helpline_core.services.retention.rules import limits_at
@@ -68,6 +69,12 @@ def purge(
     yes: Annotated[
         bool, typer.Option("--yes", help="Apply without asking (needed without a terminal).")
     ] = False,
+    batch: Annotated[
+        int,
+        typer.Option(
+            "--batch", min=1, max=10_000, help="Rows per transaction (smaller: shorter locks)."
+        ),
+    ] = DEFAULT_BATCH,
     as_json: AsJson = False,
 ) -> None:
     """Plan or apply the retention purge. Exit 1 when another purge runs, 3 when a mailbox
@@ -88,7 +95,13 @@ def purge(
     try:
         result = asyncio.run(
             retention.purge(
-                state.settings, engine, state.key, actor=state.actor, now=moment, dry_run=dry_run
+                state.settings,
+                engine,
+                state.key,
+                actor=state.actor,
+                now=moment,
+                dry_run=dry_run,
+                size=batch,
             )
         )
     except (PurgeBusy, AuditChainBroken) as error:

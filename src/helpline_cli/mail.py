@@ -16,12 +16,7 @@ from helpline_cli.output import emit_json, emit_table, say
 from helpline_cli.state import state_of
 from helpline_core.config import Settings, TeamSettings
 from helpline_core.mail import outbox as outbox_rows
-from helpline_core.mail.delete import (
-    mark_expired,
-    mark_for_deletion,
-    purge_marked,
-    purge_old_quarantine,
-)
+from helpline_core.mail.delete import mark_for_deletion, purge_marked
 from helpline_core.mail.imap import (
     MailLoginFailed,
     MailServerUnreachable,
@@ -32,6 +27,8 @@ from helpline_core.mail.imap_sync import ImapCommandFailed, sync_folder
 from helpline_core.mail.sender import process_outbox
 from helpline_core.models import Channel, Conversation, EmailDirection, EmailMessage, OutboxState
 from helpline_core.services import mail as service
+from helpline_core.services.retention import run as retention
+from helpline_core.services.retention.lock import PurgeBusy
 from helpline_core.services.teams import sync_teams
 
 app = typer.Typer(
@@ -81,7 +78,7 @@ def sync(
     as_json: AsJson = False,
 ) -> None:
     """Read every team mailbox once, then send due replies and carry out deletion requests
-    (on request, and threads past retention.email_months).
+    (on request), and expire each email past retention.email_months (as `helpline purge`).
 
     For cron when no relay runs the mail worker. Exit 3 when a mail server is unreachable (the
     other teams are still done), 1 when a login is refused.
@@ -99,13 +96,14 @@ def sync(
         rows = [await _sync_team(settings, engine, configured) for configured in teams]
         result: dict[str, Any] = {"teams": rows}
         if not no_send:
-            with state.session() as session:
-                result["retention_marked"] = mark_expired(
-                    session, state.key, settings, actor=state.actor
-                )
-            result["quarantine_expired"] = await purge_old_quarantine(
-                settings, engine, state.key, actor=state.actor
-            )
+            try:
+                expired = await retention.purge(
+                    settings, engine, state.key, actor=state.actor,
+                    classes=retention.EMAIL_CLASSES,
+                )  # fmt: skip
+                result["retention"] = expired.as_data()
+            except PurgeBusy:
+                result["retention"] = None  # the running purge does it
             result["outbox"] = asdict(await process_outbox(settings, engine))
             result["deletions"] = asdict(
                 await purge_marked(settings, engine, state.key, actor=state.actor)
@@ -121,8 +119,11 @@ def sync(
         _say_outbox(result["outbox"])
     if as_json:
         emit_json(result)
-    if any(row["unreachable"] for row in result["teams"]) or result.get("deletions", {}).get(
-        "pending"
+    waiting = (result.get("retention") or {}).get("mailboxes_waiting")
+    if (
+        any(row["unreachable"] for row in result["teams"])
+        or result.get("deletions", {}).get("pending")
+        or waiting
     ):
         raise Unreachable("a mail server could not be reached; the rest was done")
     if any(row["error"] for row in result["teams"]):

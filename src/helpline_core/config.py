@@ -9,12 +9,19 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 ENV_PREFIX = "HELPLINE_"
 # Variables with our prefix that are not configuration keys.
@@ -209,24 +216,77 @@ class ConsoleSettings(Section):
 
 
 class RetentionSettings(Section):
+    """Retention periods (DESIGN C5, E3, F4, C7, S1), in calendar months and years of the
+    helpline's time zone. A value past the policy is refused unless `policy_override` is set."""
+
     chat_months: int = Field(
-        6, ge=1, description="Chat transcripts, IP and intake are kept this long."
+        6, ge=0, description="Chat transcripts, nickname, IP hash and intake: months kept (max 6)."
     )
     email_months: int = Field(
-        6, ge=1, description="Emails (database and mailbox) are kept this long."
+        6, ge=0, description="Emails (database and mailbox): months kept after receipt (max 6)."
     )
     case_years: int = Field(
-        10, ge=1, description="Case files closed on/after the cutoff: years kept."
+        10, ge=0, description="Case files closed on/after the cutoff: years kept (min 10)."
     )
     case_years_before_cutoff: int = Field(
-        5, ge=1, description="Case files closed before the cutoff."
+        5, ge=0, description="Case files closed before the cutoff: years kept (min 5)."
     )
     case_cutoff: str = Field(
-        "2019-01-01", description="Closing date that separates the two periods."
+        "2019-01-01", description="Closing date (local) that separates the two periods."
     )
     block_days_after_expiry: int = Field(
-        30, ge=0, description="Expired blocks are removed after this."
+        30, ge=0, description="Expired or lifted blocks are removed this many days later."
     )
+    audit_years: int = Field(
+        10, ge=0, description="Audit events older than this are purged (an anchor keeps verify)."
+    )
+    policy_override: bool = Field(
+        False,
+        description="Accept periods that break the privacy policy (chat or email above 6 "
+        "months, case files below 10/5 years, any period at 0). For tests and migrations only.",
+    )
+
+    @field_validator("case_cutoff")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        try:
+            date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a date like 2019-01-01") from error
+        return value
+
+    @model_validator(mode="after")
+    def _within_policy(self) -> RetentionSettings:
+        if self.policy_override:
+            return self
+        problems = [
+            f"{name} = 0 deletes at once" for name in _POLICY_PERIODS if getattr(self, name) == 0
+        ]
+        if self.chat_months > 6:
+            problems.append(f"chat_months = {self.chat_months} is above the policy's 6")
+        if self.email_months > 6:
+            problems.append(f"email_months = {self.email_months} is above the policy's 6")
+        if 0 < self.case_years < 10:
+            problems.append(f"case_years = {self.case_years} is below the policy's 10")
+        if 0 < self.case_years_before_cutoff < 5:
+            problems.append(
+                f"case_years_before_cutoff = {self.case_years_before_cutoff} "
+                "is below the policy's 5"
+            )
+        if problems:
+            raise ValueError(
+                "; ".join(problems) + " (set retention.policy_override = true to accept)"
+            )
+        return self
+
+
+_POLICY_PERIODS = (
+    "chat_months",
+    "email_months",
+    "case_years",
+    "case_years_before_cutoff",
+    "audit_years",
+)
 
 
 class RegistrationSettings(Section):
@@ -287,8 +347,8 @@ class AnonymiserSettings(Section):
 class ExportSettings(Section):
     directory: str = Field(
         "",
-        description="Where training and inspection exports are written (owner-only files). "
-        "Empty: exports/ in data_dir.",
+        description="Where exports (rights, training, inspection) are written, as owner-only "
+        "files. Empty: exports/ in data_dir.",
     )
     keep_days: int = Field(
         7, ge=1, le=90, description="Exports older than this are deleted by the purge."

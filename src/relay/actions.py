@@ -15,6 +15,7 @@ from helpline_core import protocol as p
 from helpline_core.clock import utcnow
 from helpline_core.models import Counsellor, Message, Sender, Team
 from helpline_core.services import chats
+from helpline_core.services.retention.visible import chat_content_visible, limits_now
 from relay.context import Relay
 from relay.hub import LiveChat
 
@@ -81,7 +82,11 @@ def to_frame(
 async def transcript(
     relay: Relay, chat: LiveChat, after: int, *, console: bool, limit: int = 1000
 ) -> list[p.ChatMessage]:
+    limits = limits_now(relay.settings)
+
     def read(session: Session) -> list[p.ChatMessage]:
+        if not chat_content_visible(session, chat.id, limits):
+            return []  # past retention: the purge will strip it; never shown meanwhile
         rows = chats.messages_after(session, chat.id, after, limit)
         ids = {row.counsellor_id for row in rows if row.counsellor_id is not None}
         names = chats.counsellor_names(session, ids)

@@ -23,6 +23,7 @@ from helpline_core.models import Channel, Conversation, Counsellor, Team
 from helpline_core.protocol import email as pe
 from helpline_core.services import audit
 from helpline_core.services import mail as mail_service
+from helpline_core.services.retention.visible import limits_now
 from relay.context import Relay
 from relay.hub import Presence
 from relay.peers import WsPeer
@@ -110,6 +111,7 @@ class EmailOps:
                 session,
                 team_ids=_team_ids(session, self.me),
                 include_answered=frame.include_answered,
+                limits=limits_now(self.relay.settings),
             )
             names = _usernames(session, {i.counsellor_id for i in items if i.counsellor_id})
             return [_summary_item(item, names) for item in items]
@@ -124,6 +126,7 @@ class EmailOps:
                 public_id=frame.conversation,
                 team_ids=_team_ids(session, self.me),
                 actor=self.actor,
+                limits=limits_now(self.relay.settings),
             )
             summary = thread.summary
             names = _usernames(session, {summary.counsellor_id} if summary.counsellor_id else set())
@@ -256,7 +259,9 @@ class EmailOps:
                     size=item.size,
                     received_at=item.received_at,
                 )
-                for item in mail_service.list_quarantine(session, mailboxes=self._mailboxes())
+                for item in mail_service.list_quarantine(
+                    session, mailboxes=self._mailboxes(), limits=limits_now(self.relay.settings)
+                )
             ]
 
         self.peer.send(pe.SQuarantineList(items=await self.relay.store.read(run)))
@@ -268,7 +273,10 @@ class EmailOps:
             listed = {
                 item.id: item
                 for item in mail_service.list_quarantine(
-                    session, mailboxes=mailboxes, include_resolved=True
+                    session,
+                    mailboxes=mailboxes,
+                    include_resolved=True,
+                    limits=limits_now(self.relay.settings),
                 )
             }
             item = listed.get(frame.id)

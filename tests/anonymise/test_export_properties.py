@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
 from helpline_core.anonymise import Anonymiser
 from helpline_core.clock import utcnow
@@ -19,6 +20,8 @@ from helpline_core.config import Settings
 from helpline_core.db import make_engine, session_scope
 from helpline_core.models import Channel, Conversation, ExportRecord, Message, Sender
 from helpline_core.services import exports, schema
+from helpline_core.services.retention import exports as retention_exports
+from helpline_core.services.retention.rules import limits_at
 from tests.conftest import make_settings
 
 IDENTIFIERS = [
@@ -100,9 +103,13 @@ def test_the_purge_removes_old_exports_only(store: tuple[Settings, Engine]) -> N
                     created_at=now - timedelta(days=age),
                 )
             )
+    limits = limits_at(config, now)
     with session_scope(engine) as session:
-        plan = exports.purge_exports(session, b"k" * 32, config, actor="t", now=now, dry_run=True)
-        assert [Path(r.path).name for r in plan] == ["old.jsonl"] and old.exists()
-        done = exports.purge_exports(session, b"k" * 32, config, actor="t", now=now)
-        assert [Path(r.path).name for r in done] == ["old.jsonl"]
+        plan = retention_exports.plan(session, config, limits)
+        assert (plan.rows, plan.files) == (1, 1) and old.exists()
+    done = retention_exports.purge(engine, config, limits)
+    assert (done.rows, done.files) == (1, 1)
     assert not old.exists() and new.exists()
+    with session_scope(engine) as session:
+        gone = session.exec(select(ExportRecord).where(col(ExportRecord.deleted_at).is_not(None)))
+        assert [Path(r.path).name for r in gone] == ["old.jsonl"]

@@ -3,15 +3,18 @@ and settings whose 'antwerpen' team reads that folder."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from helpline_core.config import MailboxSettings, Settings
 from tests.mail.servers import ImapServer, dovecot_available, start_dovecot, start_pymap
@@ -94,3 +97,53 @@ async def mailbox(imap_server: ImapServer, settings: Settings, tmp_path: Path) -
     box = mailbox_for(imap_server, settings, tmp_path)
     await imap_server.create_folder(box.folder)
     return box
+
+
+@pytest.fixture
+def cli_mailbox(
+    pymap_server: ImapServer,
+    settings: Settings,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """Environment for the CLI: this test's database, and team antwerpen on a fresh folder."""
+    folder = f"C{secrets.token_hex(4)}"
+    asyncio.run(pymap_server.create_folder(folder))
+    password_file = tmp_path / "imap-password"
+    password_file.write_text(pymap_server.password)
+    team = {
+        "code": "antwerpen",
+        "name": "Antwerpen",
+        "mail": {
+            "imap_host": "127.0.0.1",
+            "imap_port": pymap_server.port,
+            "imap_tls": "none",
+            "imap_user": pymap_server.user,
+            "imap_password_file": str(password_file),
+            "imap_folder": folder,
+        },
+    }
+    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
+    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
+    monkeypatch.setenv("HELPLINE_TEAMS", json.dumps([team]))
+    return folder
+
+
+@pytest.fixture
+async def sending_mailbox(mailbox: Mailbox) -> AsyncIterator[tuple[Settings, str]]:
+    """The mailbox's settings with an SMTP server for replies and a Sent folder for their
+    copies; yields (settings, sent folder)."""
+    from tests.mail.servers import SmtpRecorder, start_smtp
+
+    sent_folder = f"{mailbox.folder}-sent"
+    await mailbox.server.create_folder(sent_folder)
+    controller = start_smtp(SmtpRecorder())
+    settings = with_mailbox(
+        mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
+        sent_folder=sent_folder,
+    )  # fmt: skip
+    try:
+        yield settings, sent_folder
+    finally:
+        controller.stop()

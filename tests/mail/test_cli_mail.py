@@ -4,47 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
-from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from helpline_cli.main import main
-from helpline_core.config import Settings
 from tests.mail import mail_corpus
 from tests.mail.servers import ImapServer
-
-
-@pytest.fixture
-def cli_mailbox(
-    pymap_server: ImapServer,
-    settings: Settings,
-    engine: Engine,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> str:
-    """Environment for the CLI: this test's database, and team antwerpen on a fresh folder."""
-    folder = f"C{secrets.token_hex(4)}"
-    asyncio.run(pymap_server.create_folder(folder))
-    password_file = tmp_path / "imap-password"
-    password_file.write_text(pymap_server.password)
-    team = {
-        "code": "antwerpen",
-        "name": "Antwerpen",
-        "mail": {
-            "imap_host": "127.0.0.1",
-            "imap_port": pymap_server.port,
-            "imap_tls": "none",
-            "imap_user": pymap_server.user,
-            "imap_password_file": str(password_file),
-            "imap_folder": folder,
-        },
-    }
-    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
-    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
-    monkeypatch.setenv("HELPLINE_TEAMS", json.dumps([team]))
-    return folder
 
 
 def test_sync_then_quarantine_list(

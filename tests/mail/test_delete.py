@@ -17,56 +17,49 @@ from helpline_core.models import Attachment, AuditEvent, Conversation, EmailMess
 from helpline_core.services import mail as mail_service
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox, with_mailbox
-from tests.mail.servers import SmtpRecorder, start_smtp
 from tests.mail.test_imap_sync import sync
 
 
 async def test_thread_is_expunged_and_deleted(
-    mailbox: Mailbox, engine: Engine, secret_key: bytes, tmp_path: Path
+    mailbox: Mailbox,
+    sending_mailbox: tuple[Settings, str],
+    engine: Engine,
+    secret_key: bytes,
+    tmp_path: Path,
 ) -> None:
-    sent_folder = f"{mailbox.folder}-sent"
-    await mailbox.server.create_folder(sent_folder)
-    recorder = SmtpRecorder()
-    controller = start_smtp(recorder)
-    settings = with_mailbox(
-        mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
-        sent_folder=sent_folder,
-    )  # fmt: skip
-    try:
-        await mailbox.deliver(
-            mail_corpus.big_attachment(50_000),  # has an attachment file on disk
-            mail_corpus.simple("<keep@visitor.example>", subject="Iemand anders"),
+    settings, sent_folder = sending_mailbox
+    await mailbox.deliver(
+        mail_corpus.big_attachment(50_000),  # has an attachment file on disk
+        mail_corpus.simple("<keep@visitor.example>", subject="Iemand anders"),
+    )
+    await sync(settings, engine)
+    with session_scope(engine) as session:
+        target = session.exec(
+            select(Conversation).where(Conversation.subject == "grote bijlage")
+        ).one()
+        mail_service.reply(
+            session, secret_key, settings, public_id=target.public_id, body="Antwoord",
+            team_ids=None, counsellor_id=None, actor="counsellor:test",
+        )  # fmt: skip
+        (attachment,) = session.exec(select(Attachment)).all()
+    assert (await process_outbox(settings, engine)).sent == 1
+    stored_file = attachment_path(settings, attachment.stored_name)
+    assert stored_file.exists()
+    with session_scope(engine) as session:
+        mail_service.request_deletion(
+            session,
+            secret_key,
+            public_id=target.public_id,
+            team_ids=None,
+            actor="counsellor:test",
         )
-        await sync(settings, engine)
-        with session_scope(engine) as session:
-            target = session.exec(
-                select(Conversation).where(Conversation.subject == "grote bijlage")
-            ).one()
-            mail_service.reply(
-                session, secret_key, settings, public_id=target.public_id, body="Antwoord",
-                team_ids=None, counsellor_id=None, actor="counsellor:test",
-            )  # fmt: skip
-            (attachment,) = session.exec(select(Attachment)).all()
-        assert (await process_outbox(settings, engine)).sent == 1
-        stored_file = attachment_path(settings, attachment.stored_name)
-        assert stored_file.exists()
-        with session_scope(engine) as session:
-            mail_service.request_deletion(
-                session,
-                secret_key,
-                public_id=target.public_id,
-                team_ids=None,
-                actor="counsellor:test",
-            )
-        # Marked: gone from the lists at once.
-        with session_scope(engine) as session:
-            listed = mail_service.list_email_conversations(
-                session, team_ids=None, include_answered=True
-            )
-            assert target.public_id not in [item.public_id for item in listed]
-        report = await purge_marked(settings, engine, secret_key)
-    finally:
-        controller.stop()
+    # Marked: gone from the lists at once.
+    with session_scope(engine) as session:
+        listed = mail_service.list_email_conversations(
+            session, team_ids=None, include_answered=True
+        )
+        assert target.public_id not in [item.public_id for item in listed]
+    report = await purge_marked(settings, engine, secret_key)
     assert (report.conversations, report.emails, report.expunged, report.pending) == (1, 2, 2, 0)
     assert await mailbox.server.message_ids(mailbox.folder) == ["<keep@visitor.example>"]
     assert await mailbox.server.message_ids(sent_folder) == []
@@ -107,46 +100,3 @@ async def test_deletion_waits_for_an_unreachable_mailbox(
     done = await purge_marked(mailbox.settings, engine, secret_key)
     assert (done.conversations, done.expunged) == (1, 1)
     assert await mailbox.server.message_ids(mailbox.folder) == []
-
-
-def test_months_before() -> None:
-    from datetime import UTC, datetime
-
-    from helpline_core.mail.delete import months_before
-
-    assert months_before(datetime(2026, 8, 31, 12, tzinfo=UTC), 6) == datetime(
-        2026, 2, 28, 12, tzinfo=UTC
-    )
-    assert months_before(datetime(2026, 3, 15, tzinfo=UTC), 6) == datetime(2025, 9, 15, tzinfo=UTC)
-
-
-async def test_retention_marks_old_threads_and_purges_them(
-    mailbox: Mailbox, engine: Engine, secret_key: bytes
-) -> None:
-    from datetime import timedelta
-
-    from helpline_core.clock import utcnow
-    from helpline_core.mail.delete import mark_expired, purge_old_quarantine
-    from helpline_core.models import QuarantinedEmail
-
-    await mailbox.deliver(
-        mail_corpus.simple("<old@visitor.example>", subject="oud"),
-        mail_corpus.simple("<new@visitor.example>", subject="nieuw"),
-        b"\x00 not mail",
-    )
-    await sync(mailbox.settings, engine)
-    later = utcnow() + timedelta(days=200)
-    with session_scope(engine) as session:
-        recent = session.exec(select(Conversation).where(Conversation.subject == "nieuw")).one()
-        recent.last_activity_at = later - timedelta(days=1)
-        session.add(recent)
-    with session_scope(engine) as session:
-        marked = mark_expired(session, secret_key, mailbox.settings, actor="test", now=later)
-        assert marked == 1
-    expired = await purge_old_quarantine(mailbox.settings, engine, secret_key, now=later)
-    assert expired == 1
-    with session_scope(engine) as session:
-        assert session.exec(select(QuarantinedEmail)).all() == []
-    report = await purge_marked(mailbox.settings, engine, secret_key)
-    assert (report.conversations, report.expunged) == (1, 1)
-    assert await mailbox.server.message_ids(mailbox.folder) == ["<new@visitor.example>"]

@@ -8,6 +8,9 @@ Two steps, so that a person's request survives a mail server that is down:
    then are the emails, attachment files and quarantine-free rows deleted from the database.
    While the mailbox cannot be reached the request stays pending and is retried.
 
+Expiry after `retention.email_months` is not done here but per email by the retention module
+(services.retention), which the worker, `mail sync` and `helpline purge` call.
+
 What remains is a content-free conversation row (channel, team, dates, answered in time) so the
 anonymised figures still count the contact; subject, addresses, bodies and files are gone.
 """
@@ -15,14 +18,12 @@ anonymised figures still count the contact; subject, addresses, bodies and files
 from __future__ import annotations
 
 import asyncio
-import calendar
 import logging
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-import aioimaplib
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -33,11 +34,7 @@ from helpline_core.mail.imap import (
     MailLoginFailed,
     MailServerUnreachable,
     connect_imap,
-    imap_quote,
     logout_quietly,
-    search_numbers,
-    uid_set,
-    uidvalidity_of,
 )
 from helpline_core.mail.store import remove_attachment
 from helpline_core.models import (
@@ -47,10 +44,10 @@ from helpline_core.models import (
     ConversationStatus,
     EmailDirection,
     EmailMessage,
-    QuarantinedEmail,
     Team,
 )
 from helpline_core.services import audit
+from helpline_core.services.retention.mailbox import remove_messages
 
 log = logging.getLogger("helpline.mail")
 
@@ -99,38 +96,6 @@ def mark_for_deletion(
     )
 
 
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` calendar months earlier (clamped to the month's end)."""
-    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
-def mark_expired(
-    session: Session, key: bytes, settings: Settings, *, actor: str, now: datetime | None = None
-) -> int:
-    """Retention (E3): mark every email thread quiet for `retention.email_months` for deletion;
-    `purge_marked` then expunges the threads from the mailbox and the database. Returns the
-    number of threads marked. Old quarantined mail: `purge_old_quarantine`."""
-    now = now or utcnow()
-    cutoff = months_before(now, settings.retention.email_months)
-    expired = session.exec(
-        select(Conversation)
-        .where(Conversation.channel == Channel.EMAIL)
-        .where(col(Conversation.delete_requested_at).is_(None))
-        .where(col(Conversation.last_activity_at) < cutoff)
-    ).all()
-    for conversation in expired:
-        conversation.delete_requested_at = now
-        session.add(conversation)
-    if expired:
-        audit.record(
-            session, key, actor=actor, action="email.retention_marked",
-            detail={"threads": len(expired)},
-        )  # fmt: skip
-    return len(expired)
-
-
 def _targets(engine: Engine, only: str | None) -> list[_Target]:
     with session_scope(engine) as session:
         statement = (
@@ -167,40 +132,6 @@ def _targets(engine: Engine, only: str | None) -> list[_Target]:
         return targets
 
 
-async def _expunge(
-    client: aioimaplib.IMAP4,
-    folder: str,
-    message_ids: list[str],
-    known: list[tuple[int | None, int | None]],
-) -> int:
-    selected = await client.select(folder)
-    if selected.result != "OK":
-        raise MailServerUnreachable(f"folder {folder} cannot be opened")
-    validity = uidvalidity_of(selected.lines)
-    uids = {uid for uidvalidity, uid in known if uid is not None and uidvalidity == validity}
-    for message_id in message_ids:
-        if message_id.endswith("@no-message-id.invalid>"):
-            continue  # made up by us: not in the message, found by UID only
-        response = await client.uid_search(
-            "HEADER", "Message-ID", imap_quote(message_id), charset=None
-        )
-        if response.result == "OK":
-            uids.update(search_numbers(response.lines))
-    if not uids:
-        return 0
-    stored = await client.uid("store", uid_set(sorted(uids)), "+FLAGS.SILENT", "(\\Deleted)")
-    if stored.result != "OK":
-        raise MailServerUnreachable(f"flagging messages in {folder} was refused")
-    if client.has_capability("UIDPLUS"):
-        expunged = await client.uid("expunge", uid_set(sorted(uids)))
-    else:
-        # Without UIDPLUS, EXPUNGE removes every \Deleted message of the folder (documented).
-        expunged = await client.expunge()
-    if expunged.result != "OK":
-        raise MailServerUnreachable(f"expunging {folder} was refused")
-    return len(uids)
-
-
 async def _clean_mailbox(
     mailbox: MailboxSettings,
     target: _Target,
@@ -211,9 +142,9 @@ async def _clean_mailbox(
     try:
         ids = [message_id for message_id, _, _ in target.inbound]
         known = [(validity, uid) for _, validity, uid in target.inbound]
-        count = await _expunge(client, mailbox.imap_folder, ids, known)
+        count = await remove_messages(client, mailbox.imap_folder, ids, known)
         if mailbox.sent_folder and target.outbound:
-            count += await _expunge(client, mailbox.sent_folder, target.outbound, [])
+            count += await remove_messages(client, mailbox.sent_folder, target.outbound, [])
         return count
     finally:
         await logout_quietly(client)
@@ -293,61 +224,3 @@ async def purge_marked(
         report.emails += deleted
         report.expunged += expunged
     return report
-
-
-async def purge_old_quarantine(
-    settings: Settings,
-    engine: Engine,
-    key: bytes,
-    *,
-    actor: str = "mail-worker",
-    now: datetime | None = None,
-    ssl_context: ssl.SSLContext | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> int:
-    """Quarantined mail older than the retention period: expunged from the mailbox (by UID)
-    and deleted. A mailbox that cannot be reached keeps its rows for the next run."""
-    cutoff = months_before(now or utcnow(), settings.retention.email_months)
-
-    def load() -> dict[str, list[tuple[int, int | None, int | None]]]:
-        with session_scope(engine) as session:
-            rows = session.exec(
-                select(QuarantinedEmail).where(col(QuarantinedEmail.received_at) < cutoff)
-            ).all()
-            grouped: dict[str, list[tuple[int, int | None, int | None]]] = {}
-            for row in rows:
-                grouped.setdefault(row.mailbox, []).append(
-                    (row.id or 0, row.imap_uidvalidity, row.imap_uid)
-                )
-            return grouped
-
-    deleted: list[int] = []
-    for mailbox, rows in (await asyncio.to_thread(load)).items():
-        team = settings.team(mailbox)
-        if team is not None and team.mail.imap_host:
-            try:
-                client = await connect_imap(team.mail, ssl_context=ssl_context, environ=environ)
-                try:
-                    known = [(validity, uid) for _, validity, uid in rows]
-                    await _expunge(client, team.mail.imap_folder, [], known)
-                finally:
-                    await logout_quietly(client)
-            except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
-                log.warning("team %s: old quarantine waits (%s)", mailbox, type(error).__name__)
-                continue
-        deleted.extend(row_id for row_id, _, _ in rows)
-
-    def remove() -> None:
-        with session_scope(engine) as session:
-            for row_id in deleted:
-                row = session.get(QuarantinedEmail, row_id)
-                if row is not None:
-                    session.delete(row)
-            audit.record(
-                session, key, actor=actor, action="email.quarantine_expired",
-                detail={"deleted": len(deleted)},
-            )  # fmt: skip
-
-    if deleted:
-        await asyncio.to_thread(remove)
-    return len(deleted)

@@ -18,22 +18,18 @@ import aioimaplib
 from sqlalchemy.engine import Engine
 
 from helpline_core.config import Settings, TeamSettings
-from helpline_core.db import session_scope
-from helpline_core.mail.delete import mark_expired, purge_marked, purge_old_quarantine
+from helpline_core.mail.delete import purge_marked
 from helpline_core.mail.imap import connect_imap, logout_quietly
 from helpline_core.mail.imap_sync import OnResult, sync_folder
 from helpline_core.mail.sender import SYSTEM_TLS, TlsContexts, process_outbox
+from helpline_core.services.retention import run as retention
+from helpline_core.services.retention.lock import PurgeBusy
 
 log = logging.getLogger("helpline.mail")
 OUTBOX_SECONDS = 10.0
 MAX_IDLE_SECONDS = 29 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 MAX_RECONNECT_SECONDS = 300.0
 RETENTION_SECONDS = 3600.0
-
-
-def _mark_expired(settings: Settings, engine: Engine, key: bytes) -> None:
-    with session_scope(engine) as session:
-        mark_expired(session, key, settings, actor="mail-worker")
 
 
 async def wait_or_stop(
@@ -110,14 +106,17 @@ async def run_outbox(
     tls: TlsContexts = SYSTEM_TLS,
 ) -> None:
     """Send due replies and carry out deletion requests, every few seconds or when woken;
-    once an hour also mark threads past the retention period (they are then purged)."""
+    once an hour also expire email past the retention period, per email (services.retention)."""
     last_retention = 0.0
     while not stop.is_set():
         try:
             await process_outbox(settings, engine, tls=tls)
             if time.monotonic() - last_retention > RETENTION_SECONDS:
-                await asyncio.to_thread(_mark_expired, settings, engine, key)
-                await purge_old_quarantine(settings, engine, key, ssl_context=tls.imap)
+                with contextlib.suppress(PurgeBusy):  # a running purge does it anyway
+                    await retention.purge(
+                        settings, engine, key, actor="mail-worker",
+                        classes=retention.EMAIL_CLASSES, ssl_context=tls.imap,
+                    )  # fmt: skip
                 last_retention = time.monotonic()
             await purge_marked(settings, engine, key, ssl_context=tls.imap)
         except asyncio.CancelledError:

@@ -53,10 +53,12 @@ from helpline_core.models.report import (
     ReportExtractEmail,
     ReportExtractVictim,
 )
+from helpline_core.models.retention import AuditAnchor, PendingDeletion
 
 __all__ = [
     "Assessment",
     "Attachment",
+    "AuditAnchor",
     "AuditEvent",
     "AuditHead",
     "Block",
@@ -83,6 +85,7 @@ __all__ = [
     "MailboxState",
     "Message",
     "OutboxState",
+    "PendingDeletion",
     "PurgeRun",
     "QuarantinedEmail",
     "Referral",

@@ -56,6 +56,9 @@ class Conversation(SQLModel, table=True):
     answered_at: datetime | None = time_field()
     answered_in_time: bool | None = Field(default=None)
     delete_requested_at: datetime | None = time_field()
+    # Set when the retention purge stripped the row's content (transcript, nickname, IP hash,
+    # intake, subject): the row stays so the contact's registration keeps pointing at it.
+    purged_at: datetime | None = time_field()
     last_seq: int = Field(default=0)
 
 

@@ -79,3 +79,6 @@ class PurgeRun(SQLModel, table=True):
     finished_at: datetime | None = time_field()
     dry_run: bool = Field(default=True)
     counts: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON by kind
+    # "running" until the end; then "done", "pending" (a mailbox waits) or "failed".
+    outcome: str = Field(default="running", max_length=16)
+    as_of: datetime | None = time_field()  # the clock the rules were evaluated at

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from helpline_core.clock import utcnow
 from helpline_core.models import AuditEvent, AuditHead
 from helpline_core.secrets import derive
+from helpline_core.services.retention.audit_log import chain_start
 
 GENESIS = "0" * 64
 DetailValue = str | int | bool | None
@@ -97,8 +98,11 @@ class VerifyResult:
 
 def verify(session: Session, key: bytes) -> VerifyResult:
     """Walk the chain from the start; report the first event that does not fit."""
-    expected_id = 1
-    prev_hash = GENESIS
+    # After a retention purge the chain starts at the anchor it left (services.retention).
+    start = chain_start(session, key)
+    if not start.intact:
+        return VerifyResult(False, 0, start.first_id, "retention anchor altered")
+    expected_id, prev_hash = start.first_id, start.prev_hash
     checked = 0
     for event in _events_in_order(session):
         if event.id != expected_id:
@@ -118,8 +122,8 @@ def verify(session: Session, key: bytes) -> VerifyResult:
         checked += 1
     head = session.get(AuditHead, 1)
     last_id = head.last_id if head else 0
-    if last_id != checked or (head and head.last_hash != prev_hash):
-        return VerifyResult(False, checked, checked + 1, "newest events removed", prev_hash)
+    if last_id != expected_id - 1 or (head and head.last_hash != prev_hash):
+        return VerifyResult(False, checked, expected_id, "newest events removed", prev_hash)
     return VerifyResult(True, checked, head_hash=prev_hash)
 
 

@@ -5,7 +5,8 @@ through the anonymiser with one set of placeholders per conversation. An inspect
 one case file, anonymised unless it concerns an individual complaint (the policy: "anonymised,
 unless it concerns an individual complaint"). A case file whose processing is restricted (R4,
 GDPR art. 18) is never exported, nor are its conversations. Every export is written with mode
-0600, recorded in `ExportRecord` for the purge (`exports.keep_days`) and audited with counts.
+0600, recorded in `ExportRecord` for the retention purge (`exports.keep_days`,
+services/retention/exports.py) and audited with counts.
 """
 
 from __future__ import annotations
@@ -365,37 +366,3 @@ def _case_document(
         ],
         "contacts": contacts,
     }
-
-
-def purge_exports(
-    session: Session,
-    key: bytes,
-    settings: Settings,
-    *,
-    actor: str,
-    now: datetime | None = None,
-    dry_run: bool = False,
-) -> list[ExportRecord]:
-    """Delete export files older than `exports.keep_days` and mark their records deleted; the
-    purge calls this. Returns the records concerned (a plan with `dry_run`); audited with a count.
-    A file already gone is marked deleted all the same."""
-    now = now or utcnow()
-    cutoff = now - timedelta(days=settings.exports.keep_days)
-    due = list(
-        session.exec(
-            select(ExportRecord)
-            .where(col(ExportRecord.deleted_at).is_(None))
-            .where(col(ExportRecord.created_at) < cutoff)
-            .order_by(col(ExportRecord.id))
-        ).all()
-    )
-    if dry_run or not due:
-        return due
-    for record in due:
-        Path(record.path).unlink(missing_ok=True)
-        record.deleted_at = now
-        session.add(record)
-    audit.record(
-        session, key, actor=actor, action="export.purge", detail={"files": len(due)}, at=now
-    )
-    return due

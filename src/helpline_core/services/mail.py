@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import exists, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
@@ -29,6 +31,8 @@ from helpline_core.models import (
     Team,
 )
 from helpline_core.services import audit
+from helpline_core.services.retention.rules import Limits
+from helpline_core.services.retention.visible import email_visible
 
 
 class MailNotFound(LookupError):
@@ -94,18 +98,30 @@ class QuarantineItem:
     resolved: bool
 
 
+def _retained(limits: Limits | None) -> Any:
+    """Emails still inside their retention period (all when no limits are given)."""
+    return true() if limits is None else email_visible(limits)
+
+
 def _summary(
-    session: Session, conversation: Conversation, team_code: str, now: datetime
+    session: Session,
+    conversation: Conversation,
+    team_code: str,
+    now: datetime,
+    limits: Limits | None = None,
 ) -> EmailConversationSummary:
     last = session.exec(
         select(EmailMessage)
         .where(EmailMessage.conversation_id == conversation.id)
         .where(EmailMessage.direction == EmailDirection.INBOUND)
+        .where(_retained(limits))
         .order_by(col(EmailMessage.received_at).desc())
         .limit(1)
     ).first()
     count = session.exec(
-        select(func.count()).where(EmailMessage.conversation_id == conversation.id)
+        select(func.count())
+        .where(EmailMessage.conversation_id == conversation.id)
+        .where(_retained(limits))
     ).one()
     waiting = conversation.answered_at is None and conversation.due_at is not None
     left = (
@@ -137,8 +153,10 @@ def list_email_conversations(
     include_answered: bool = False,
     now: datetime | None = None,
     limit: int = 200,
+    limits: Limits | None = None,
 ) -> list[EmailConversationSummary]:
-    """Email threads waiting for an answer, overdue first (earliest due time first)."""
+    """Email threads waiting for an answer, overdue first (earliest due time first). With
+    `limits`, a thread all of whose emails are past retention is not listed."""
     now = now or utcnow()
     statement = (
         select(Conversation, Team)
@@ -150,11 +168,17 @@ def list_email_conversations(
         statement = statement.where(col(Conversation.team_id).in_(list(team_ids)))
     if not include_answered:
         statement = statement.where(col(Conversation.answered_at).is_(None))
+    if limits is not None:
+        statement = statement.where(
+            exists()
+            .where(col(EmailMessage.conversation_id) == col(Conversation.id))
+            .where(_retained(limits))
+        )
     # Unanswered before answered; then the earliest due time first, so overdue work leads.
     statement = statement.order_by(
         col(Conversation.answered_at).is_not(None), col(Conversation.due_at), col(Conversation.id)
     ).limit(limit)
-    return [_summary(session, c, team.code, now) for c, team in session.exec(statement)]
+    return [_summary(session, c, team.code, now, limits) for c, team in session.exec(statement)]
 
 
 def _conversation(
@@ -180,13 +204,16 @@ def read_thread(
     team_ids: Sequence[int] | None,
     actor: str,
     now: datetime | None = None,
+    limits: Limits | None = None,
 ) -> EmailThread:
-    """The whole thread, oldest first. Audited: reading email is reading sensitive data."""
+    """The whole thread, oldest first, without emails past retention (`limits`). Audited:
+    reading email is reading sensitive data."""
     conversation, team = _conversation(session, public_id, team_ids)
     emails = []
     rows = session.exec(
         select(EmailMessage)
         .where(EmailMessage.conversation_id == conversation.id)
+        .where(_retained(limits))
         .order_by(col(EmailMessage.received_at), col(EmailMessage.id))
     )
     for email in rows:
@@ -226,7 +253,10 @@ def read_thread(
         object_id=conversation.public_id,
         detail={"emails": len(emails)},
     )
-    return EmailThread(_summary(session, conversation, team.code, now or utcnow()), tuple(emails))
+    if limits is not None and not emails:
+        raise MailNotFound("no such email conversation")  # every email is past retention
+    summary = _summary(session, conversation, team.code, now or utcnow(), limits)
+    return EmailThread(summary, tuple(emails))
 
 
 def reply(
@@ -259,7 +289,11 @@ def request_deletion(
 
 
 def list_quarantine(
-    session: Session, *, mailboxes: Sequence[str] | None = None, include_resolved: bool = False
+    session: Session,
+    *,
+    mailboxes: Sequence[str] | None = None,
+    include_resolved: bool = False,
+    limits: Limits | None = None,
 ) -> list[QuarantineItem]:
     """What could not be ingested, with the reason (no content: reading raw mail is separate)."""
     # Six columns: beyond sqlmodel's typed select, so plain SQLAlchemy here.
@@ -275,6 +309,8 @@ def list_quarantine(
         statement = statement.where(col(QuarantinedEmail.mailbox).in_(list(mailboxes)))
     if not include_resolved:
         statement = statement.where(col(QuarantinedEmail.resolved_at).is_(None))
+    if limits is not None:
+        statement = statement.where(col(QuarantinedEmail.received_at) > limits.email)
     return [
         QuarantineItem(row_id or 0, mailbox, reason, int(size or 0), received, resolved is not None)
         for row_id, mailbox, reason, size, received, resolved in session.execute(statement)

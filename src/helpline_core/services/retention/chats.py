@@ -1,0 +1,117 @@
+"""Chat retention (C5): a chat's transcript, nickname, IP hash, intake answers and resume
+sessions go `chat_months` after it ended. The conversation row stays, stripped and marked
+`purged_at`, so the contact's registration (no text, no identifier) keeps pointing at it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, literal, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from helpline_core.models import ChatSession, Conversation, Message
+from helpline_core.services.retention.batches import DEFAULT_BATCH, candidates, in_transactions
+from helpline_core.services.retention.report import ClassReport, measure
+from helpline_core.services.retention.rules import (
+    Limits,
+    chat_ended_at,
+    chat_expired,
+    chat_expired_by_time,
+)
+
+STRIPPED = {
+    "nickname": None,
+    "ip_hash": None,
+    "intake_age_group": None,
+    "intake_region": None,
+    "intake_sex": None,
+    "intake_role": None,
+    "subject": None,
+}
+
+
+def plan(session: Session, limits: Limits) -> ClassReport:
+    """What `purge` would strip at `limits.now`, and what a legal hold keeps."""
+    report = ClassReport("chats")
+    expired = chat_expired(limits)
+    measure(session, report, expired, chat_ended_at())
+    ids = select(col(Conversation.id)).where(expired).scalar_subquery()
+    report.add(
+        "messages",
+        session.exec(select(func.count()).where(col(Message.conversation_id).in_(ids))).one(),
+    )
+    report.add(
+        "sessions",
+        session.exec(select(func.count()).where(col(ChatSession.conversation_id).in_(ids))).one(),
+    )
+    report.held = int(
+        session.exec(select(func.count()).where(chat_expired(limits, held=True))).one()
+    )
+    return report
+
+
+def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> ClassReport:
+    """Strip expired chats, `size` conversations per transaction. Returns what went."""
+    report = ClassReport("chats")
+    rule = chat_expired(limits)
+
+    def step(session: Session, after: int) -> int | None:
+        # Candidates by time only, in id order (the planner walks the primary key and stops);
+        # the whole rule, hold included, is evaluated in the statement that strips the rows,
+        # and the messages and sessions of exactly those rows go in the same transaction.
+        picked = candidates(Conversation.id, chat_expired_by_time(limits), after, size)
+        strip = (
+            update(Conversation)
+            .where(rule)
+            .values(**STRIPPED, purged_at=limits.now)
+            .returning(col(Conversation.id))
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            last, stripped, messages, sessions = _in_one_statement(session, picked, strip)
+        else:
+            ids = [int(row_id) for row_id in session.exec(picked)]
+            last = ids[-1] if ids else None
+            strip = strip.where(col(Conversation.id).in_(ids))
+            stripped = [int(row_id) for row_id in session.execute(strip).scalars()] if ids else []
+            messages = _deleted(session, Message, stripped) if stripped else 0
+            sessions = _deleted(session, ChatSession, stripped) if stripped else 0
+        report.rows += len(stripped)
+        report.add("messages", messages)
+        report.add("sessions", sessions)
+        return last
+
+    in_transactions(engine, step)
+    return report
+
+
+def _deleted(session: Session, table: type[Message] | type[ChatSession], ids: list[int]) -> int:
+    result = session.execute(delete(table).where(col(table.conversation_id).in_(ids)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _in_one_statement(
+    session: Session, picked: Any, strip: Any
+) -> tuple[int | None, list[int], int, int]:
+    """PostgreSQL: pick, strip, and delete the messages and sessions of what was stripped, in
+    one statement (data-modifying CTEs): one round trip per batch instead of four, which counts
+    on a loaded machine. Returns (last id looked at, stripped ids, messages, sessions)."""
+    chosen = picked.cte("picked")
+    stripped = strip.where(col(Conversation.id).in_(select(chosen.c.id))).cte("stripped")
+    ids = select(stripped.c.id)
+    messages = (
+        delete(Message).where(col(Message.conversation_id).in_(ids)).returning(literal(1))
+    ).cte("messages")
+    sessions = (
+        delete(ChatSession).where(col(ChatSession.conversation_id).in_(ids)).returning(literal(1))
+    ).cte("sessions")
+    row = session.execute(
+        select(
+            select(func.max(chosen.c.id)).scalar_subquery(),
+            select(func.array_agg(stripped.c.id)).scalar_subquery(),
+            select(func.count()).select_from(messages).scalar_subquery(),
+            select(func.count()).select_from(sessions).scalar_subquery(),
+        )
+    ).one()
+    last = int(row[0]) if row[0] is not None else None
+    return last, [int(i) for i in row[1] or []], int(row[2]), int(row[3])

@@ -1,0 +1,203 @@
+"""Email retention (E3, E4): each email goes `email_months` after its receipt, whatever its
+thread does, with its attachment files and its copies in the mailbox (the team's folder and its
+Sent folder); quarantined raw mail too. The database rows go first, in short batches; what the
+disk and the mailboxes still hold is written down in the same transaction (`PendingDeletion`) and
+removed afterwards by `files` and `mailbox`, so a run killed at any point is finished by the next.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, exists, func, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from helpline_core.config import Settings
+from helpline_core.models import (
+    Attachment,
+    Conversation,
+    EmailDirection,
+    EmailMessage,
+    PendingDeletion,
+    QuarantinedEmail,
+)
+from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
+from helpline_core.services.retention.report import ClassReport, measure
+from helpline_core.services.retention.rules import Limits, email_expired, quarantine_expired
+
+# What an email row still says while it waits for its DELETE in the same transaction.
+_WIPED = {
+    "body_text": "",
+    "subject": None,
+    "from_address": None,
+    "from_name": None,
+    "to_addresses": None,
+    "references": None,
+    "problems": None,
+    "last_error": None,
+}
+
+
+def _with_sent_folder(settings: Settings) -> list[str]:
+    return [t.code for t in settings.teams if t.mail.imap_host and t.mail.sent_folder]
+
+
+def _with_mailbox(settings: Settings) -> list[str]:
+    return [t.code for t in settings.teams if t.mail.imap_host]
+
+
+def plan(session: Session, settings: Settings, limits: Limits) -> ClassReport:
+    """Emails that would go at `limits.now`: rows, attachment files, mailbox copies, holds."""
+    report = ClassReport("emails")
+    rule = email_expired(limits)
+    measure(session, report, rule, col(EmailMessage.received_at))
+    ids = select(col(EmailMessage.id)).where(rule).scalar_subquery()
+    report.files = int(
+        session.exec(select(func.count()).where(col(Attachment.email_id).in_(ids))).one()
+    )
+    report.add("attachments", report.files)
+    inbound = (
+        (col(EmailMessage.direction) == EmailDirection.INBOUND)
+        & col(EmailMessage.imap_uid).is_not(None)
+        & col(EmailMessage.mailbox).in_(_with_mailbox(settings))
+    )
+    outbound = (col(EmailMessage.direction) == EmailDirection.OUTBOUND) & col(
+        EmailMessage.mailbox
+    ).in_(_with_sent_folder(settings))
+    report.mailbox = int(
+        session.exec(select(func.count()).where(rule).where(inbound | outbound)).one()
+    )
+    report.held = int(
+        session.exec(select(func.count()).where(email_expired(limits, held=True))).one()
+    )
+    return report
+
+
+def plan_quarantine(session: Session, settings: Settings, limits: Limits) -> ClassReport:
+    report = ClassReport("quarantine")
+    rule = quarantine_expired(limits)
+    measure(session, report, rule, col(QuarantinedEmail.received_at))
+    report.mailbox = int(
+        session.exec(
+            select(func.count())
+            .where(rule)
+            .where(col(QuarantinedEmail.imap_uid).is_not(None))
+            .where(col(QuarantinedEmail.mailbox).in_(_with_mailbox(settings)))
+        ).one()
+    )
+    return report
+
+
+def _imap_row(settings: Settings, code: str | None, **fields: Any) -> PendingDeletion | None:
+    """The mailbox copy to remove, or None where the team reads no mailbox (nothing there)."""
+    team = settings.team(code) if code else None
+    if team is None or not team.mail.imap_host:
+        return None
+    return PendingDeletion(kind="imap", mailbox=team.code, **fields)
+
+
+def purge(
+    engine: Engine, settings: Settings, limits: Limits, *, size: int = DEFAULT_BATCH
+) -> ClassReport:
+    """Delete expired emails from the database; their files and mailbox copies become pending."""
+    report = ClassReport("emails")
+
+    def apply(session: Session, ids: list[int]) -> None:
+        # The rule and the hold are evaluated in this statement; the rest follows its result.
+        rows = session.execute(
+            update(EmailMessage)
+            .where(col(EmailMessage.id).in_(ids))
+            .where(email_expired(limits))
+            .values(**_WIPED)
+            .returning(
+                col(EmailMessage.id),
+                col(EmailMessage.conversation_id),
+                col(EmailMessage.direction),
+                col(EmailMessage.mailbox),
+                col(EmailMessage.imap_uidvalidity),
+                col(EmailMessage.imap_uid),
+                col(EmailMessage.message_id),
+            )
+        ).all()
+        if not rows:
+            return
+        gone = [row[0] for row in rows]
+        names = session.execute(
+            delete(Attachment)
+            .where(col(Attachment.email_id).in_(gone))
+            .returning(col(Attachment.stored_name))
+        ).scalars()
+        files = [PendingDeletion(kind="file", stored_name=name) for name in names]
+        session.add_all(files)
+        report.files += len(files)
+        report.add("attachments", len(files))
+        for _, _, direction, code, validity, uid, message_id in rows:
+            team = settings.team(code) if code else None
+            if direction == EmailDirection.INBOUND and team is not None:
+                pending = _imap_row(
+                    settings, code, folder=team.mail.imap_folder, uidvalidity=validity, uid=uid,
+                    message_id=message_id,
+                )  # fmt: skip
+            elif team is not None and team.mail.sent_folder:
+                pending = _imap_row(
+                    settings, code, folder=team.mail.sent_folder, message_id=message_id
+                )
+            else:
+                pending = None
+            if pending is not None:
+                session.add(pending)
+                report.mailbox += 1
+        session.execute(delete(EmailMessage).where(col(EmailMessage.id).in_(gone)))
+        report.rows += len(gone)
+        report.add(
+            "threads_emptied", _strip_empty_threads(session, {row[1] for row in rows}, limits)
+        )
+
+    each_batch(engine, EmailMessage.id, email_expired(limits), apply, size=size)
+    return report
+
+
+def _strip_empty_threads(session: Session, conversation_ids: set[int], limits: Limits) -> int:
+    """A thread whose last email went keeps a content-free row (for the registration)."""
+    result = session.execute(
+        update(Conversation)
+        .where(col(Conversation.id).in_(sorted(conversation_ids)))
+        .where(col(Conversation.purged_at).is_(None))
+        .where(~exists().where(col(EmailMessage.conversation_id) == col(Conversation.id)))
+        .values(subject=None, nickname=None, purged_at=limits.now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def purge_quarantine(
+    engine: Engine, settings: Settings, limits: Limits, *, size: int = DEFAULT_BATCH
+) -> ClassReport:
+    """Delete expired quarantined raw mail; its mailbox copy becomes pending."""
+    report = ClassReport("quarantine")
+
+    def apply(session: Session, ids: list[int]) -> None:
+        rows = session.execute(
+            delete(QuarantinedEmail)
+            .where(col(QuarantinedEmail.id).in_(ids))
+            .where(quarantine_expired(limits))
+            .returning(
+                col(QuarantinedEmail.mailbox),
+                col(QuarantinedEmail.imap_uidvalidity),
+                col(QuarantinedEmail.imap_uid),
+            )
+        ).all()
+        report.rows += len(rows)
+        for code, validity, uid in rows:
+            team = settings.team(code)
+            if uid is None or team is None:
+                continue
+            pending = _imap_row(
+                settings, code, folder=team.mail.imap_folder, uidvalidity=validity, uid=uid
+            )
+            if pending is not None:
+                session.add(pending)
+                report.mailbox += 1
+
+    each_batch(engine, QuarantinedEmail.id, quarantine_expired(limits), apply, size=size)
+    return report

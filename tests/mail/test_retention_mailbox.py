@@ -1,0 +1,124 @@
+"""Retention in the mailbox (E3): each expired email is removed by UID from the team's folder,
+its reply from the Sent folder; an unreachable mailbox does not stop the database part, its
+deletions wait and the next run carries them out. On pymap and Dovecot."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from helpline_cli.main import main
+from helpline_core.clock import utcnow
+from helpline_core.config import Settings
+from helpline_core.db import session_scope
+from helpline_core.mail.sender import process_outbox
+from helpline_core.models import Conversation, EmailMessage, PendingDeletion
+from helpline_core.services import mail as mail_service
+from helpline_core.services.retention import run as retention
+from tests.mail import mail_corpus
+from tests.mail.conftest import Mailbox, with_mailbox
+from tests.mail.servers import ImapServer
+from tests.mail.test_imap_sync import sync
+
+LONG_AGO = utcnow() - timedelta(days=400)
+
+
+def _age(engine: Engine, *message_ids: str) -> None:
+    """Back-date these emails (and replies when "out" is given) past retention."""
+    with session_scope(engine) as session:
+        session.execute(
+            update(EmailMessage)
+            .where(col(EmailMessage.message_id).in_(message_ids))
+            .values(received_at=LONG_AGO)
+        )
+
+
+async def test_expired_emails_leave_the_folder_and_the_sent_folder_by_uid(
+    mailbox: Mailbox, sending_mailbox: tuple[Settings, str], engine: Engine, secret_key: bytes
+) -> None:
+    settings, sent_folder = sending_mailbox
+    await mailbox.deliver(
+        mail_corpus.simple("<old@visitor.example>", subject="draad"),
+        mail_corpus.simple("<new@visitor.example>", subject="ander"),
+    )
+    await sync(settings, engine)
+    with session_scope(engine) as session:
+        thread = session.exec(select(Conversation).where(Conversation.subject == "draad")).one()
+        mail_service.reply(
+            session, secret_key, settings, public_id=thread.public_id, body="Antwoord",
+            team_ids=None, counsellor_id=None, actor="counsellor:test",
+        )  # fmt: skip
+    assert (await process_outbox(settings, engine)).sent == 1
+    with session_scope(engine) as session:
+        reply_id = session.exec(
+            select(EmailMessage.message_id).where(EmailMessage.direction == "out")
+        ).one()
+    assert len(await mailbox.server.message_ids(sent_folder)) == 1
+    _age(engine, "<old@visitor.example>", reply_id)
+    planned = await retention.purge(
+        settings, engine, secret_key, actor="test", dry_run=True, classes=("emails",)
+    )
+    assert (planned.classes["emails"].rows, planned.classes["emails"].mailbox) == (2, 2)
+    result = await retention.purge(settings, engine, secret_key, actor="test")
+    assert result.classes["emails"].rows == 2 and result.mailbox_removed == 2
+    assert result.waiting == {}
+    assert await mailbox.server.message_ids(mailbox.folder) == ["<new@visitor.example>"]
+    assert await mailbox.server.message_ids(sent_folder) == []
+    again = await retention.purge(settings, engine, secret_key, actor="test")
+    assert again.classes["emails"].rows == 0 and again.mailbox_removed == 0
+
+
+async def test_an_unreachable_mailbox_waits_and_the_next_run_retries(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    await mailbox.deliver(mail_corpus.simple("<gone@visitor.example>"), b"\x00 not mail")
+    await sync(mailbox.settings, engine)
+    _age(engine, "<gone@visitor.example>")
+    down = with_mailbox(mailbox.settings, imap_port=1)
+    result = await retention.purge(
+        down, engine, secret_key, actor="test", now=utcnow() + timedelta(days=200)
+    )
+    # The database part is done; the mailbox part waits, named.
+    assert result.classes["emails"].rows == 1 and result.classes["quarantine"].rows == 1
+    assert result.waiting == {"antwerpen": 2} and result.outcome == "pending"
+    with session_scope(engine) as session:
+        assert session.exec(select(EmailMessage)).all() == []
+        assert len(session.exec(select(PendingDeletion)).all()) == 2
+    assert len(await mailbox.server.message_ids(mailbox.folder)) == 2
+    retried = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert retried.mailbox_removed == 2 and retried.waiting == {}
+    assert await mailbox.server.message_ids(mailbox.folder) == []
+
+
+def test_the_cli_exits_3_naming_the_mailbox_and_the_next_run_finishes(
+    cli_mailbox: str,
+    pymap_server: ImapServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    later = (utcnow() + timedelta(days=200)).isoformat()
+    asyncio.run(pymap_server.append(cli_mailbox, mail_corpus.simple("<cli-old@v.example>")))
+    assert main(["mail", "sync", "--no-send"]) == 0
+    good = json.loads(os.environ["HELPLINE_TEAMS"])
+    bad = json.loads(json.dumps(good))
+    bad[0]["mail"]["imap_port"] = 1
+    monkeypatch.setenv("HELPLINE_TEAMS", json.dumps(bad))
+    capsys.readouterr()
+    assert main(["purge", "--yes", "--now", later, "--json"]) == 3
+    captured = capsys.readouterr()
+    assert "mailbox(es) not reached: antwerpen" in captured.err
+    assert json.loads(captured.out)["mailboxes_waiting"] == {"antwerpen": 1}
+    monkeypatch.setenv("HELPLINE_TEAMS", json.dumps(good))
+    assert main(["purge", "--yes", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mailbox_removed"] == 1
+    assert asyncio.run(pymap_server.message_ids(cli_mailbox)) == []
+    assert main(["purge", "history", "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)
+    assert [run["outcome"] for run in runs[:2]] == ["done", "pending"]

@@ -1,0 +1,84 @@
+"""Retention limits: calendar months and years on the helpline's wall clock, summer time and
+month ends included, and the policy guard on the configuration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpline_core.config import ConfigError, load_settings
+from helpline_core.services.retention.rules import limits_at, months_before
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def local(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=BRUSSELS)  # type: ignore[misc]
+
+
+def test_six_months_back_across_summer_time_keeps_the_wall_clock() -> None:
+    # 26 October 2026 12:00 CET (UTC+1) minus 6 months is 26 April 12:00 CEST (UTC+2).
+    now = local(2026, 10, 26, 12, 0)
+    assert months_before(now, 6, BRUSSELS) == datetime(2026, 4, 26, 10, 0, tzinfo=UTC)
+    # And back from summer into winter: 1 June 12:00 CEST -> 1 December 12:00 CET.
+    assert months_before(local(2026, 6, 1, 12), 6, BRUSSELS) == datetime(
+        2025, 12, 1, 11, 0, tzinfo=UTC
+    )
+
+
+def test_month_ends_are_clamped_and_leap_days_too() -> None:
+    assert months_before(local(2026, 8, 31, 12), 6, BRUSSELS) == local(2026, 2, 28, 12)
+    assert months_before(local(2028, 8, 31, 12), 6, BRUSSELS) == local(2028, 2, 29, 12)
+    assert months_before(local(2029, 2, 28, 9), 12, BRUSSELS) == local(2028, 2, 28, 9)
+
+
+def test_a_wall_time_in_the_spring_gap_takes_the_offset_before_the_change() -> None:
+    # 29 March 2026 02:30 does not exist in Brussels; it is read as 02:30 CET = 01:30 UTC.
+    assert months_before(local(2026, 9, 29, 2, 30), 6, BRUSSELS) == datetime(
+        2026, 3, 29, 1, 30, tzinfo=UTC
+    )
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_the_limit_is_never_later_than_five_months_or_earlier_than_seven(moment: datetime) -> None:
+    now = moment.replace(tzinfo=UTC)
+    limit = months_before(now, 6, BRUSSELS)
+    assert months_before(now, 7, BRUSSELS) < limit < months_before(now, 5, BRUSSELS)
+
+
+def test_limits_use_the_configured_zone_and_the_2019_cutoff_at_local_midnight() -> None:
+    settings = load_settings(None, environ={})
+    limits = limits_at(settings, local(2030, 5, 1, 8))
+    assert limits.case_cutoff == datetime(2018, 12, 31, 23, 0, tzinfo=UTC)
+    assert limits.case_recent == local(2020, 5, 1, 8)
+    assert limits.case_old == local(2025, 5, 1, 8)
+    assert limits.chat == local(2029, 11, 1, 8)
+    assert limits.block == local(2030, 4, 1, 8)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("CHAT_MONTHS", "7", "chat_months = 7 is above the policy's 6"),
+        ("EMAIL_MONTHS", "12", "email_months = 12 is above the policy's 6"),
+        ("CHAT_MONTHS", "0", "chat_months = 0 deletes at once"),
+        ("CASE_YEARS", "9", "case_years = 9 is below the policy's 10"),
+        ("AUDIT_YEARS", "0", "audit_years = 0 deletes at once"),
+    ],
+)
+def test_a_period_that_breaks_the_policy_is_refused_in_one_line(
+    key: str, value: str, says: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, environ={f"HELPLINE_RETENTION__{key}": value})
+    message = str(caught.value)
+    assert says in message and "policy_override" in message and "\n" not in message
+    allowed = load_settings(
+        None,
+        environ={f"HELPLINE_RETENTION__{key}": value, "HELPLINE_RETENTION__POLICY_OVERRIDE": "1"},
+    )
+    assert str(getattr(allowed.retention, key.lower())) == value

@@ -11,9 +11,11 @@ audit every read and change (ids only, never text).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from helpline_core import protocol as p
@@ -29,6 +31,7 @@ from relay.hub import Presence
 from relay.peers import WsPeer
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def code_list(relay: Relay) -> CodeList:
@@ -54,6 +57,11 @@ class CaseOps:
             raise p.ProtocolError("forbidden", str(error)) from None
         except (InvalidValue, DomainError) as error:
             raise p.ProtocolError("invalid", str(error)[:200]) from None
+        except SQLAlchemyError as error:
+            # E.g. two consoles opening the same contact's registration at once: the unique
+            # contact id refuses the second; the console may simply ask again.
+            log.warning("case request %s failed: %s", frame.type, type(error).__name__)
+            raise p.ProtocolError("internal") from None
 
     def answer(self, request: pc.CasesConsoleFrame, frame: p.Frame) -> None:
         """Send the answer with the request's `ref` (the console matches answers by it)."""

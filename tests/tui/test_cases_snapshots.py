@@ -20,7 +20,8 @@ from helpline_tui.app import ConsoleApp
 from helpline_tui.case_requests import _codes
 from helpline_tui.i18n import localized
 from helpline_tui.screens.case_file import CaseFileScreen
-from helpline_tui.screens.registration import RegistrationScreen
+from helpline_tui.screens.cases import CaseListScreen
+from helpline_tui.screens.registration import PendingScreen, RegistrationScreen
 from relay.case_frames import codes_frame
 from tests.tui.test_snapshots import NOW, Snap, logged_in, make_app
 
@@ -71,6 +72,23 @@ CASE = p.SCaseFile(
 )  # fmt: skip
 
 
+PENDING = p.SRegistrationPending(
+    items=[
+        p.PendingItem(contact="c-1", registration=None, channel="chat",
+                      at=NOW - timedelta(hours=3), counsellor="kim"),
+        p.PendingItem(contact="c-2", registration="r-2", channel="email",
+                      at=NOW - timedelta(hours=1), counsellor="kim"),
+        p.PendingItem(contact=None, registration="r-3", channel="phone",
+                      at=NOW - timedelta(minutes=20), counsellor="kim"),
+    ]
+)  # fmt: skip
+ANSWERS: dict[str, Any] = {
+    "case_open": CASE,
+    "case_list": p.SCaseList(items=[CASE.header]),
+    "registration_pending": PENDING,
+}
+
+
 def with_screen(make: Callable[[ConsoleApp], Any]) -> Callable[[Pilot[Any]], Any]:
     async def run_before(pilot: Pilot[Any]) -> None:
         await logged_in()(pilot)
@@ -80,7 +98,8 @@ def with_screen(make: Callable[[ConsoleApp], Any]) -> Callable[[Pilot[Any]], Any
         _codes[client] = CODES
 
         async def answer(frame: p.CFrame, _: Any = None) -> Any:
-            return CASE  # the only request these screens make while drawn: case_open
+            # What these screens ask for while they are drawn, with fixed answers.
+            return ANSWERS[getattr(frame, "type", "")]
 
         client.request = answer  # type: ignore[method-assign]
         app.push_screen(make(app))
@@ -106,3 +125,13 @@ def test_case_file_timeline(snap_compare: Snap, size: tuple[int, int]) -> None:
         return localized(CaseFileScreen)(app.client, CASE.header.case, UTC)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=with_screen(make))
+
+
+@pytest.mark.parametrize("which", ["cases", "pending"])
+def test_lists_at_80x24(snap_compare: Snap, which: str) -> None:
+    def make(app: ConsoleApp) -> Any:
+        assert app.client is not None
+        screen = CaseListScreen if which == "cases" else PendingScreen
+        return localized(screen)(app.client, UTC)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=with_screen(make))

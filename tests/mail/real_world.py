@@ -77,7 +77,7 @@ def _alternative(plain: str, html: str) -> bytes:
     mail = EmailMessage()
     mail["From"] = "ria@visitor.example"
     mail["To"] = "antwerpen@helpline.example"
-    mail["Subject"] = "alternatief"
+    mail["Subject"] = f"alternatief {len(plain)}"
     mail["Message-ID"] = f"<alt-{len(plain)}@rw.example>"
     mail.set_content(plain)
     mail.add_alternative(html, subtype="html")
@@ -96,7 +96,7 @@ def cases() -> list[Case]:
         ),
         Case(
             "subject in Russian folded inside a word (KOI8-R, Q)",
-            message(_base("ru-koi8") + f"Subject: {folded_q(RUSSIAN, 'KOI8-R', 9)}\n"),
+            message(_base("ru-koi8", "Olga <olga@v.example>") + f"Subject: {folded_q(RUSSIAN, 'KOI8-R', 9)}\n"),
             subject=RUSSIAN,
         ),
         Case(
@@ -120,7 +120,7 @@ def cases() -> list[Case]:
         Case(
             "one invalid byte in a UTF-8 body",
             message(
-                _base("bad-byte") + "Subject: x\n" + text_plain.format("utf-8"),
+                _base("bad-byte") + "Subject: bad-byte\n" + text_plain.format("utf-8"),
                 "Één ding: ik ben bang ".encode() + b"\xff" + " en alleen. Ça va niet.".encode(),
             ),
             body_contains=("Één ding: ik ben bang \ufffd en alleen. Ça va niet.",),
@@ -129,7 +129,7 @@ def cases() -> list[Case]:
         Case(
             "gb2312 label on GBK text",
             message(
-                _base("gbk") + "Subject: x\n" + text_plain.format("gb2312"),
+                _base("gbk") + "Subject: gbk\n" + text_plain.format("gb2312"),
                 "我很害怕，請幫助我。".encode("gbk"),  # 請 and 幫 are GBK, not GB2312
             ),
             body_contains=("我很害怕，請幫助我。",),
@@ -137,7 +137,7 @@ def cases() -> list[Case]:
         Case(
             "iso-8859-1 label on windows-1252 text",
             message(
-                _base("cp1252") + "Subject: x\n" + text_plain.format("iso-8859-1"),
+                _base("cp1252") + "Subject: cp1252\n" + text_plain.format("iso-8859-1"),
                 "“Ik ben bang” – zei ze, €20 kwijt, café.".encode("cp1252"),
             ),
             body_contains=("“Ik ben bang” – zei ze, €20 kwijt, café.",),
@@ -145,7 +145,7 @@ def cases() -> list[Case]:
         Case(
             "no charset on windows-1251 text (detected)",
             message(
-                _base("cp1251") + "Subject: x\nContent-Type: text/plain\n",
+                _base("cp1251") + "Subject: cp1251\nContent-Type: text/plain\n",
                 (RUSSIAN + ". Он кричит на меня каждый вечер, и я боюсь идти домой.").encode(
                     "cp1251"
                 ),

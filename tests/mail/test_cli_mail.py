@@ -56,7 +56,7 @@ def test_sync_then_quarantine_list(
     assert main(["mail", "sync", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["teams"] == [
-        {"team": "antwerpen", "stored": 1, "duplicates": 0, "quarantined": 1,
+        {"team": "antwerpen", "stored": 1, "duplicates": 0, "quarantined": 1, "parser_errors": 0,
          "error": None, "unreachable": False}
     ]  # fmt: skip
     assert main(["mail", "sync", "--json"]) == 0  # nothing read twice

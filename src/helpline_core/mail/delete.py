@@ -6,6 +6,9 @@ Two steps, so that a person's request survives a mail server that is down:
 2. `purge_marked` flags the thread's messages \\Deleted in the team's folder (and Sent folder)
    and expunges them, found by stored UID (same UIDVALIDITY) and by Message-ID search; only
    then are the emails, attachment files and quarantine-free rows deleted from the database.
+   Only this thread's messages: senders reuse Message-IDs, so a search never takes a UID that
+   another stored or quarantined email holds, and a Message-ID that another thread shares is
+   searched together with this thread's sender address (FROM).
    While the mailbox cannot be reached the request stays pending and is retried.
 
 What remains is a content-free conversation row (channel, team, dates, answered in time) so the
@@ -19,7 +22,7 @@ import calendar
 import logging
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aioimaplib
@@ -74,6 +77,10 @@ class _Target:
     team_code: str
     inbound: list[tuple[str, int | None, int | None]]  # message_id, uidvalidity, uid
     outbound: list[str]
+    # Message-IDs this thread shares with other emails of the mailbox, with this thread's
+    # sender of each; and the (uidvalidity, uid) of those other emails and of quarantined mail.
+    shared: dict[str, str | None] = field(default_factory=dict)
+    foreign: set[tuple[int | None, int | None]] = field(default_factory=set)
 
 
 def mark_for_deletion(
@@ -151,20 +158,45 @@ def _targets(engine: Engine, only: str | None) -> list[_Target]:
             if not emails and conversation.subject is None:
                 continue  # already done
             assert conversation.id is not None
+            inbound = [e for e in emails if e.direction == EmailDirection.INBOUND]
+            shared, foreign = _others(session, team.code, conversation.id, inbound)
             targets.append(
                 _Target(
                     conversation.id,
                     conversation.public_id,
                     team.code,
-                    [
-                        (e.message_id, e.imap_uidvalidity, e.imap_uid)
-                        for e in emails
-                        if e.direction == EmailDirection.INBOUND
-                    ],
+                    [(e.message_id, e.imap_uidvalidity, e.imap_uid) for e in inbound],
                     [e.message_id for e in emails if e.direction == EmailDirection.OUTBOUND],
+                    shared,
+                    foreign,
                 )
             )
         return targets
+
+
+def _others(
+    session: Session, mailbox: str, conversation_id: int, inbound: list[EmailMessage]
+) -> tuple[dict[str, str | None], set[tuple[int | None, int | None]]]:
+    """What a Message-ID search must leave alone: the Message-IDs of `inbound` that emails of
+    other threads in the mailbox also have (with this thread's sender of each), and the UIDs
+    of those emails and of the mailbox's quarantined mail."""
+    ids = {email.message_id for email in inbound}
+    others = session.exec(
+        select(EmailMessage)
+        .where(col(EmailMessage.message_id).in_(ids))
+        .where(EmailMessage.mailbox == mailbox)
+        .where(EmailMessage.conversation_id != conversation_id)
+    ).all()
+    senders = {email.message_id: email.from_address for email in inbound}
+    shared = {other.message_id: senders[other.message_id] for other in others}
+    foreign = {(other.imap_uidvalidity, other.imap_uid) for other in others}
+    quarantined = session.exec(
+        select(QuarantinedEmail.imap_uidvalidity, QuarantinedEmail.imap_uid).where(
+            QuarantinedEmail.mailbox == mailbox
+        )
+    ).all()
+    foreign.update((validity, uid) for validity, uid in quarantined)
+    return shared, foreign
 
 
 async def _expunge(
@@ -172,20 +204,29 @@ async def _expunge(
     folder: str,
     message_ids: list[str],
     known: list[tuple[int | None, int | None]],
+    shared: Mapping[str, str | None] | None = None,
+    foreign: set[tuple[int | None, int | None]] | None = None,
 ) -> int:
+    """Expunge from `folder` the `known` (uidvalidity, uid) and the messages found by Message-ID
+    (and the sender, for `shared` ids), never a UID in `foreign`; returns how many."""
     selected = await client.select(folder)
     if selected.result != "OK":
         raise MailServerUnreachable(f"folder {folder} cannot be opened")
     validity = uidvalidity_of(selected.lines)
     uids = {uid for uidvalidity, uid in known if uid is not None and uidvalidity == validity}
+    others = {uid for uidvalidity, uid in foreign or () if uidvalidity == validity}
     for message_id in message_ids:
         if message_id.endswith("@no-message-id.invalid>"):
             continue  # made up by us: not in the message, found by UID only
-        response = await client.uid_search(
-            "HEADER", "Message-ID", imap_quote(message_id), charset=None
-        )
+        criteria = ["HEADER", "Message-ID", imap_quote(message_id)]
+        if shared is not None and message_id in shared:
+            sender = shared[message_id]
+            if not sender:
+                continue  # another thread has this id and we cannot tell ours: UID only
+            criteria += ["FROM", imap_quote(sender)]
+        response = await client.uid_search(*criteria, charset=None)
         if response.result == "OK":
-            uids.update(search_numbers(response.lines))
+            uids.update(uid for uid in search_numbers(response.lines) if uid not in others)
     if not uids:
         return 0
     stored = await client.uid("store", uid_set(sorted(uids)), "+FLAGS.SILENT", "(\\Deleted)")
@@ -211,7 +252,9 @@ async def _clean_mailbox(
     try:
         ids = [message_id for message_id, _, _ in target.inbound]
         known = [(validity, uid) for _, validity, uid in target.inbound]
-        count = await _expunge(client, mailbox.imap_folder, ids, known)
+        count = await _expunge(
+            client, mailbox.imap_folder, ids, known, target.shared, target.foreign
+        )
         if mailbox.sent_folder and target.outbound:
             count += await _expunge(client, mailbox.sent_folder, target.outbound, [])
         return count

@@ -96,13 +96,18 @@ def cases() -> list[Case]:
         ),
         Case(
             "subject in Russian folded inside a word (KOI8-R, Q)",
-            message(_base("ru-koi8", "Olga <olga@v.example>") + f"Subject: {folded_q(RUSSIAN, 'KOI8-R', 9)}\n"),
+            message(
+                _base("ru-koi8", "Olga <olga@v.example>")
+                + f"Subject: {folded_q(RUSSIAN, 'KOI8-R', 9)}\n"
+            ),
             subject=RUSSIAN,
         ),
         Case(
             "sender name with an emoji folded inside it (UTF-8)",
             message(
-                _base("emoji", f"{folded_b(EMOJI_NAME, 'UTF-8', emoji_split)}\r\n <lotte@v.example>")
+                _base(
+                    "emoji", f"{folded_b(EMOJI_NAME, 'UTF-8', emoji_split)}\r\n <lotte@v.example>"
+                )
                 + "Subject: hallo\n"
             ),
             from_name=EMOJI_NAME,

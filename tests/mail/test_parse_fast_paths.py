@@ -59,7 +59,8 @@ def test_plain_sender_shortcut_matches_the_header_parser(value: str) -> None:
 
 
 words = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1,
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+    min_size=1,
     max_size=12,
 )
 

@@ -80,7 +80,10 @@ async def test_reused_message_id_is_stored_apart_and_deleted_apart(
     report = await sync(mailbox.settings, engine)
     assert (report.stored, report.duplicates, report.quarantined) == (2, 1, 0)
     first, second = counsellor_view(engine, secret_key, SHARED)
-    assert (first.from_address, first.body) == ("anna.test@visitor.example", "Anna vertelt over thuis.")
+    assert (first.from_address, first.body) == (
+        "anna.test@visitor.example",
+        "Anna vertelt over thuis.",
+    )
     assert (second.from_address, second.body) == ("bob@v.example", "Bob vertelt over school.")
     assert REUSED_ID_NOTE in second.problems and REUSED_ID_NOTE not in first.problems
     with session_scope(engine) as session:
@@ -91,8 +94,9 @@ async def test_reused_message_id_is_stored_apart_and_deleted_apart(
 
     # Anna answers herself, In-Reply-To the shared id: her thread, not Bob's.
     await mailbox.deliver(
-        mail_corpus.simple("<anna-2@v.example>", subject="Re: Thuis", body="Nog iets.",
-                           In_Reply_To=SHARED)  # fmt: skip
+        mail_corpus.simple(
+            "<anna-2@v.example>", subject="Re: Thuis", body="Nog iets.", In_Reply_To=SHARED
+        )
     )
     await sync(mailbox.settings, engine)
     with session_scope(engine) as session:

@@ -56,7 +56,7 @@ def codec_for(label: str | None) -> str | None:
     found = webencodings.lookup(label.strip().strip("\"'"))
     if found is None or found.name == "replacement":
         return None
-    name = found.codec_info.name
+    name = str(found.codec_info.name)
     return _SUPERSET_CODECS.get(name, name)
 
 
@@ -66,7 +66,7 @@ def detect_charset(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:DETECT_BYTES]).best()
-    return best.encoding if best is not None else None
+    return str(best.encoding) if best is not None else None
 
 
 def _replaced(data: bytes, codec: str) -> tuple[str, int]:

@@ -4,8 +4,9 @@
 and the new last UID are committed in one transaction, so a crash re-reads at most the batch
 that was not committed, and never skips one. When UIDVALIDITY changes (the folder was rebuilt)
 the folder is read again from the start and messages already stored are recognised as
-duplicates (`mail.ingest`). The server's INTERNALDATE (capped at now) is the receipt time, so the answer clock
-starts when the mail arrived, not when a worker that was down got round to reading it.
+duplicates (`mail.ingest`). The server's INTERNALDATE (capped at now) is the receipt time, so
+the answer clock starts when the mail arrived, not when a worker that was down got round to
+reading it.
 
 Database work runs in a thread so the relay's event loop keeps serving chats meanwhile.
 """

@@ -311,8 +311,8 @@ def _parsed_sender(value: str) -> tuple[str | None, str | None, str | None]:
     if loose is None:
         return None, None, None
     rest = (value[: loose.start()] + value[loose.end() :]).strip(" \t\"'<>,;")
-    name = one_line(decode_words(rest), 255) or None
-    return name, one_line(loose.group(), 320), "malformed From header: the address was recovered"
+    shown = one_line(decode_words(rest), 255) or None
+    return shown, one_line(loose.group(), 320), "malformed From header: the address was recovered"
 
 
 @functools.lru_cache(maxsize=1024)

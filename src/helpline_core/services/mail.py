@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
@@ -130,6 +131,18 @@ def _summary(
     )
 
 
+def _listed(statement: Any, team_ids: Sequence[int] | None, include_answered: bool) -> Any:
+    """`statement` limited to the email threads the list shows."""
+    statement = statement.where(Conversation.channel == Channel.EMAIL).where(
+        col(Conversation.delete_requested_at).is_(None)
+    )
+    if team_ids is not None:
+        statement = statement.where(col(Conversation.team_id).in_(list(team_ids)))
+    if not include_answered:
+        statement = statement.where(col(Conversation.answered_at).is_(None))
+    return statement
+
+
 def list_email_conversations(
     session: Session,
     *,
@@ -137,24 +150,36 @@ def list_email_conversations(
     include_answered: bool = False,
     now: datetime | None = None,
     limit: int = 200,
+    offset: int = 0,
 ) -> list[EmailConversationSummary]:
-    """Email threads waiting for an answer, overdue first (earliest due time first)."""
+    """Email threads waiting for an answer, overdue first (earliest due time first): the
+    `limit` threads from position `offset` (0-based). `count_email_conversations` gives how
+    many there are in all."""
     now = now or utcnow()
-    statement = (
-        select(Conversation, Team)
-        .join(Team, col(Team.id) == col(Conversation.team_id))
-        .where(Conversation.channel == Channel.EMAIL)
-        .where(col(Conversation.delete_requested_at).is_(None))
+    statement = _listed(
+        select(Conversation, Team).join(Team, col(Team.id) == col(Conversation.team_id)),
+        team_ids,
+        include_answered,
     )
-    if team_ids is not None:
-        statement = statement.where(col(Conversation.team_id).in_(list(team_ids)))
-    if not include_answered:
-        statement = statement.where(col(Conversation.answered_at).is_(None))
     # Unanswered before answered; then the earliest due time first, so overdue work leads.
-    statement = statement.order_by(
-        col(Conversation.answered_at).is_not(None), col(Conversation.due_at), col(Conversation.id)
-    ).limit(limit)
+    statement = (
+        statement.order_by(
+            col(Conversation.answered_at).is_not(None),
+            col(Conversation.due_at),
+            col(Conversation.id),
+        )
+        .offset(offset)
+        .limit(limit)
+    )
     return [_summary(session, c, team.code, now) for c, team in session.exec(statement)]
+
+
+def count_email_conversations(
+    session: Session, *, team_ids: Sequence[int] | None, include_answered: bool = False
+) -> int:
+    """How many threads `list_email_conversations` would list without a limit."""
+    statement = _listed(select(func.count(col(Conversation.id))), team_ids, include_answered)
+    return int(session.exec(statement).one())
 
 
 def _conversation(

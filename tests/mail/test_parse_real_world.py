@@ -122,3 +122,14 @@ def test_a_parser_bug_is_quarantined_as_one(monkeypatch: pytest.MonkeyPatch) -> 
     result = parse_message(real_world.CASES_RAW_SIMPLE, LIMITS)
     assert not isinstance(result, ParsedEmail)
     assert result.parser_error and "bug" in result.reason
+
+
+@pytest.mark.parametrize("header", ["Sender", "Reply-To", "Return-Path"])
+def test_sender_found_elsewhere_when_from_has_none(header: str) -> None:
+    raw = real_world.message(
+        f"From: undisclosed\n{header}: <kim@visitor.example>\nSubject: s\n"
+        "Message-ID: <fallback@rw.example>\n"
+    )
+    result = parsed(raw)
+    assert result.from_address == "kim@visitor.example"
+    assert any(header in problem for problem in result.problems), result.problems

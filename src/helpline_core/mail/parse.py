@@ -55,6 +55,8 @@ _LOOSE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+\.[^\s<>(
 _HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:|[ \t]|From ")
 _SPACED_NAME = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]+:")
 _FOLD = re.compile(r"\r?\n")
+# Where a sender is found when From has none, in order (the delivering server's Return-Path last).
+_SENDER_FALLBACKS = ("sender", "reply-to", "return-path")
 _CACHED_VALUE_CHARS = 2048  # longer header values are parsed every time, not remembered
 _CACHED_VALUES = 4096  # the cache is emptied when it holds this many
 
@@ -201,9 +203,11 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
     if not headers:
         return Quarantine("no header fields: not an email message")
     from_name, from_address, sender_note = _sender(headers.get("from", ""))
-    if not from_address and headers.get("sender"):
-        from_name, from_address, sender_note = _sender(headers["sender"])
-        sender_note = "no usable From: the Sender header is shown"
+    for fallback in _SENDER_FALLBACKS:
+        if from_address or not headers.get(fallback):
+            continue
+        from_name, from_address, _ = _sender(headers[fallback])
+        sender_note = f"no usable From: the {fallback.title()} header is shown"
     if not from_address:
         return Quarantine("no usable sender address (From)")
     if sender_note:

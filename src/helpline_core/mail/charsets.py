@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email.quoprimime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ class Decoded:
     note: str | None = None
 
 
+@functools.lru_cache(maxsize=256)
 def codec_for(label: str | None) -> str | None:
     """The Python codec for a charset label by the WHATWG table, or None when unknown."""
     if not label:
@@ -163,9 +165,9 @@ def decode_words(value: str) -> str:
     is dropped, and adjacent words of one charset are decoded together, so a character split
     between them comes out whole (RFC 2047 sections 5 and 6.2). A word that cannot be decoded is
     kept as written; a charset label is read by the WHATWG table, unknown ones as UTF-8."""
-    value = _FOLD.sub("", value)
     if "=?" not in value:
         return value
+    value = _FOLD.sub("", value)
     pieces: list[str] = []
     run: list[bytes] = []
     run_charset: str | None = None

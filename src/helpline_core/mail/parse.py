@@ -249,8 +249,8 @@ def _raw_headers(message: Message) -> dict[str, str]:
     for name, value in message.raw_items():
         key = name.strip().lower()
         if key and key not in found:
-            text = str(value)[:HEADER_VALUE_LIMIT]
-            found[key] = _FOLD.sub(" ", unescape_8bit(text))
+            text = unescape_8bit(str(value)[:HEADER_VALUE_LIMIT])
+            found[key] = _FOLD.sub(" ", text) if "\n" in text else text
     return found
 
 

@@ -8,6 +8,8 @@ from email import policy
 from email.message import EmailMessage
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpline_core.config import MailSettings
 from helpline_core.mail.charsets import decode_body, decode_words
@@ -133,3 +135,24 @@ def test_sender_found_elsewhere_when_from_has_none(header: str) -> None:
     result = parsed(raw)
     assert result.from_address == "kim@visitor.example"
     assert any(header in problem for problem in result.problems), result.problems
+
+
+LABELS = ["utf-8", "gb2312", "us-ascii", "iso-8859-1", "replacement", "iso-2022-kr", "utf-16",
+          "x-user-defined", "koi8-r", "shift_jis"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.binary(max_size=200),
+    st.one_of(st.none(), st.text(max_size=15), st.sampled_from(LABELS)),
+    st.lists(
+        st.sampled_from(
+            ["=?utf-8?b?", "=?KOI8-R?Q?=C1", "?=", "w6k=", "\r\n ", " ", "a", "=?x?q?", "=", "?"]
+        ),
+        max_size=12,
+    ).map("".join),  # fmt: skip
+)
+def test_decoders_never_raise(data: bytes, label: str | None, words: str) -> None:
+    decoded = decode_body(data, label)
+    assert isinstance(decoded.text, str)
+    assert isinstance(decode_words(words), str)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import email.quoprimime
 import functools
 import re
@@ -59,6 +60,10 @@ def codec_for(label: str | None) -> str | None:
     if found is None or found.name == "replacement":
         return None
     name = str(found.codec_info.name)
+    try:
+        codecs.lookup(name)  # x-user-defined exists only inside webencodings
+    except LookupError:
+        return None
     return _SUPERSET_CODECS.get(name, name)
 
 

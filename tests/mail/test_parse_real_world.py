@@ -150,7 +150,7 @@ LABELS = ["utf-8", "gb2312", "us-ascii", "iso-8859-1", "replacement", "iso-2022-
             ["=?utf-8?b?", "=?KOI8-R?Q?=C1", "?=", "w6k=", "\r\n ", " ", "a", "=?x?q?", "=", "?"]
         ),
         max_size=12,
-    ).map("".join),  # fmt: skip
+    ).map("".join),
 )
 def test_decoders_never_raise(data: bytes, label: str | None, words: str) -> None:
     decoded = decode_body(data, label)

@@ -13,7 +13,7 @@ import base64
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpline_core.mail import parse
+from helpline_core.mail import headers
 from helpline_core.mail.charsets import decode_words
 from helpline_core.mail.text import one_line
 
@@ -55,7 +55,7 @@ senders = st.one_of(
 @settings(max_examples=3000, deadline=None)
 @given(senders)
 def test_plain_sender_shortcut_matches_the_header_parser(value: str) -> None:
-    assert parse._sender.__wrapped__(value) == parse._parsed_sender(value)
+    assert headers.sender.__wrapped__(value) == headers.parsed_sender(value)
 
 
 words = st.text(
@@ -83,15 +83,15 @@ def test_encoded_words_decode_as_the_header_parser_does(pieces: list[tuple[str, 
     )
     if "=?" in "".join(text for text, kind in pieces if kind == "plain"):
         return  # a plain word that looks like an encoded word: not well formed
-    expected = str(parse._POLICY.header_factory("subject", value))
+    expected = str(headers.POLICY.header_factory("subject", value))
     assert one_line(decode_words(value), 998) == one_line(expected, 998)
 
 
 def test_the_shortcuts_are_taken_for_common_values() -> None:
-    assert parse._SIMPLE_SENDER.fullmatch("Bezoeker 12 <visitor12@bench.example>")
-    assert parse._SIMPLE_SENDER.fullmatch('"Anna Test" <anna.test@visitor.example>')
-    assert parse._SIMPLE_SENDER.fullmatch("anna@visitor.example")
-    assert parse._sender("Anna Test <anna@visitor.example>") == (
+    assert headers.SIMPLE_SENDER.fullmatch("Bezoeker 12 <visitor12@bench.example>")
+    assert headers.SIMPLE_SENDER.fullmatch('"Anna Test" <anna.test@visitor.example>')
+    assert headers.SIMPLE_SENDER.fullmatch("anna@visitor.example")
+    assert headers.sender("Anna Test <anna@visitor.example>") == (
         "Anna Test",
         "anna@visitor.example",
         None,

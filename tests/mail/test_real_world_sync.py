@@ -7,8 +7,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from helpline_core.db import session_scope
+from helpline_core.mail.dedup import REUSED_ID_NOTE
 from helpline_core.mail.delete import purge_marked
-from helpline_core.mail.ingest import REUSED_ID_NOTE
 from helpline_core.models import Conversation, EmailMessage
 from helpline_core.services import mail as mail_service
 from helpline_core.services.mail import ThreadEmail

@@ -1,11 +1,8 @@
 """Store one inbound email: dedup by content, thread it, start or restart the answer clock.
 
-Duplicates: a mail is a duplicate, and not stored again, only when an inbound email of the same
-mailbox has its Message-ID AND the same content key (`content_key`: sender, Date, subject, text
-and attachments), as a second delivery of one message has. Senders reuse Message-IDs (broken
-mailers, templates, forwarded copies, a hostile sender who wants a message hidden): a different
-message under a known Message-ID is stored as its own email with a note, and its Message-ID
-does not move the first email's thread to it (E4: nothing lost).
+Duplicates (`mail.dedup`): the same message, i.e. the same Message-ID AND content key, is not
+stored again; a different message under a known Message-ID is stored as its own email with a
+note, and its Message-ID does not move the first email's thread to it (E4: nothing lost).
 
 Threading: a mail joins the team's email conversation that holds one of the Message-IDs in its
 In-Reply-To or References; failing that, the newest conversation of the same sender whose
@@ -20,11 +17,10 @@ earlier, stricter due time.
 from __future__ import annotations
 
 import functools
-import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
 from sqlalchemy import Table, insert
@@ -35,6 +31,7 @@ from sqlmodel import Session, col, func, select
 from helpline_core.calendar import email_due_at
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
+from helpline_core.mail.dedup import REUSED_ID_NOTE, parsed_content_key, stored_content_keys
 from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message, thread_subject
 from helpline_core.mail.store import write_attachment
 from helpline_core.models import (
@@ -99,35 +96,6 @@ class IngestResult:
     new_conversation: bool = False
     reason: str = ""
     parser_error: bool = False  # quarantined because the parser raised: a bug, counted apart
-
-
-REUSED_ID_NOTE = "Message-ID already used by a different email: stored as its own email"
-
-
-def content_key(
-    from_address: str | None,
-    header_date: datetime | None,
-    subject: str | None,
-    body_text: str,
-    attachments: Iterable[tuple[int, str | None]],
-) -> str:
-    """What makes two deliveries under one Message-ID the same message: the sender (case
-    folded), the Date header (as UTC), the subject and text as shown, and the attachments'
-    sizes and declared types. Transport headers (Received, delivery dates) are left out, so a
-    copy delivered twice is one message; anything a reader would see that differs is not.
-    Returns a SHA-256 hex digest."""
-    date = header_date.astimezone(UTC).isoformat() if header_date else ""
-    files = sorted(f"{size}:{kind or ''}" for size, kind in attachments)
-    fields = [(from_address or "").lower(), date, subject or "", body_text, *files]
-    return hashlib.sha256("\x00".join(fields).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def parsed_content_key(parsed: ParsedEmail) -> str:
-    """`content_key` of a parsed email."""
-    return content_key(
-        parsed.from_address, parsed.header_date, parsed.subject, parsed.body_text,
-        ((item.size, item.declared_type) for item in parsed.attachments),
-    )  # fmt: skip
 
 
 def quarantine(
@@ -202,7 +170,7 @@ class ThreadIndex:
             message_id in ids and mailbox == team.code and direction == EmailDirection.INBOUND
             for message_id, mailbox, direction, _, _ in by_id
         ):
-            self.known = _stored_content_keys(session, team.code, ids)
+            self.known = stored_content_keys(session, team.code, ids)
         by_sender: Sequence[Any] = []
         senders = list({p.from_address.lower() for p in batch if p.from_address})
         if senders:
@@ -359,32 +327,6 @@ class ThreadIndex:
             self.by_message_id[parsed.message_id] = conversation
         keys.add(key)
         self._remember_sender(parsed.from_address, parsed.subject, conversation)
-
-
-def _stored_content_keys(session: Session, mailbox: str, ids: set[str]) -> dict[str, set[str]]:
-    """`content_key`s of the mailbox's inbound emails with these Message-IDs, by Message-ID."""
-    rows = session.execute(
-        sa_select(
-            _EMAIL.id, _EMAIL.message_id, _EMAIL.from_address, _EMAIL.header_date,
-            _EMAIL.subject, _EMAIL.body_text,
-        )
-        .where(_EMAIL.message_id.in_(ids))
-        .where(_EMAIL.mailbox == mailbox)
-        .where(_EMAIL.direction == EmailDirection.INBOUND)
-    ).all()  # fmt: skip
-    files: dict[int, list[tuple[int, str | None]]] = {}
-    attachments = _ATTACHMENT_TABLE.c
-    for email_id, size, declared in session.execute(
-        sa_select(attachments.email_id, attachments.size, attachments.declared_type).where(
-            attachments.email_id.in_([row[0] for row in rows])
-        )
-    ):
-        files.setdefault(email_id, []).append((size, declared))
-    known: dict[str, set[str]] = {}
-    for email_id, message_id, sender, date, subject, body in rows:
-        key = content_key(sender, date, subject, body, files.get(email_id, []))
-        known.setdefault(message_id, set()).add(key)
-    return known
 
 
 def ingest_message(

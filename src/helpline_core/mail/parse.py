@@ -1,12 +1,11 @@
 """Turn raw inbound mail into a `ParsedEmail`, or a `Quarantine` reason; never raise (E4).
 
-Standard library `email` with `policy.default`. Header values are read raw, capped, and only then
-decoded (`mail.charsets`: RFC 2047 words, raw 8-bit bytes), so a megabyte-long header cannot
-stall the parser. The body is, in each multipart/alternative, the richest version that has text
-(RFC 2046 section 5.1.4: the last is the richest), HTML flattened to text (`mail.text`); charsets
-are read as `mail.charsets` says and every guess is recorded in `problems`. What a mail client
-would still show is shown: a From without angle brackets, a header block with a malformed line
-(dropped, noted). Attachments keep their declared and detected type; their names are for display
+Standard library `email` with `policy.default`. Header values are read by `mail.headers` (raw,
+capped, then decoded by `mail.charsets`: RFC 2047 words, raw 8-bit bytes). The body is, in each
+multipart/alternative, the richest version that has text (RFC 2046 section 5.1.4: the last is
+the richest), HTML flattened to text (`mail.text`); charsets are read as `mail.charsets` says and
+every guess is recorded in `problems`. What a mail client would still show is shown (see
+`mail.headers`). Attachments keep their declared and detected type; their names are for display
 only (stored files get generated names elsewhere).
 
 An exception inside the parser is a bug: the message is quarantined with a reason that says so
@@ -16,84 +15,37 @@ An exception inside the parser is a bug: the message is quarantined with a reaso
 from __future__ import annotations
 
 import email
-import email.utils
-import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email import policy
-from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 
 import filetype
 
 from helpline_core.config import MailSettings
-from helpline_core.mail.charsets import decode_body, decode_words, unescape_8bit
+from helpline_core.mail.charsets import decode_body, decode_words
+from helpline_core.mail.headers import (
+    POLICY,
+    SENDER_FALLBACKS,
+    addresses,
+    header_block_broken,
+    header_block_end,
+    header_date,
+    raw_headers,
+    repair_header_block,
+    sender,
+)
 from helpline_core.mail.text import html_to_text, one_line, strip_controls
 
 HEADER_BLOCK_LIMIT = 256 * 1024  # a larger header block is hostile or broken: quarantine
-HEADER_VALUE_LIMIT = 8 * 1024  # longer values are cut before parsing
 MAX_DEPTH = 30  # multiparts and forwarded messages inside each other
 MAX_REFERENCES = 50
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
 _REPLY_PREFIX = re.compile(
     r"^\s*((re|fw|fwd|aw|wg|antw|tr|sv|vs|doorst)\s*(\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
 )
-# A From value the header parser would only take apart: an address, or a plain name (letters,
-# digits, spaces, dots, hyphens, apostrophes; quoted or not) and an address in angle brackets. No
-# encoded words, comments, groups or escapes: those go through the header parser.
-_ATOM = r"[A-Za-z0-9_%+-]+"
-_ADDRESS = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-_NAME = r"[A-Za-z0-9 .'-]*"
-_SIMPLE_SENDER = re.compile(
-    rf"""[ \t]*(?:(?:"({_NAME})"|({_NAME}?))[ \t]*<({_ADDRESS})>|({_ADDRESS}))[ \t]*"""
-)
-# An address in a From that the address parser could not take apart ("Name a@b.example").
-_LOOSE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+\.[^\s<>()\[\]\",;:@]+")
-# In a header block: a header line, a continuation line, a name with space before the colon.
-_HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:|[ \t]|From ")
-_SPACED_NAME = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]+:")
-_FOLD = re.compile(r"\r?\n")
-# Where a sender is found when From has none, in order (the delivering server's Return-Path last).
-_SENDER_FALLBACKS = ("sender", "reply-to", "return-path")
-_CACHED_VALUE_CHARS = 2048  # longer header values are parsed every time, not remembered
-_CACHED_VALUES = 4096  # the cache is emptied when it holds this many
-
-
-class _CachingHeaderRegistry(HeaderRegistry):
-    """`policy.default`'s header factory, with the same results, cheaper.
-
-    The standard registry makes a new class on every lookup and parses a header again each time
-    it is read (the feed parser, `get_payload(decode=True)` and our own reads of Content-Type
-    each parse it anew). Header objects are immutable, so a parsed value is remembered by (name,
-    value): Content-Type, To and the like repeat within a message and across a mailbox."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._classes: dict[str, type[BaseHeader]] = {}
-        self._parsed: dict[tuple[str, str], BaseHeader] = {}
-
-    def __getitem__(self, name: str) -> type[BaseHeader]:
-        found = self._classes.get(name)
-        if found is None:
-            found = self._classes[name] = super().__getitem__(name)
-        return found
-
-    def __call__(self, name: str, value: str) -> BaseHeader:
-        if len(value) > _CACHED_VALUE_CHARS:
-            return self[name](name, value)
-        key = (name, value)
-        found = self._parsed.get(key)
-        if found is None:
-            if len(self._parsed) >= _CACHED_VALUES:
-                self._parsed.clear()
-            found = self._parsed[key] = self[name](name, value)
-        return found
-
-
-# policy.default with the caching header factory (everything else is policy.default).
-_POLICY = policy.default.clone(header_factory=_CachingHeaderRegistry())
 
 
 @dataclass(frozen=True)
@@ -168,7 +120,7 @@ def parse_message(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         )
     if not raw.strip():
         return Quarantine("empty message")
-    header_end = _header_block_end(raw)
+    header_end = header_block_end(raw)
     if header_end > HEADER_BLOCK_LIMIT:
         return Quarantine(f"header block of {header_end} bytes exceeds {HEADER_BLOCK_LIMIT}")
     try:
@@ -183,30 +135,25 @@ def parse_message(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         )
 
 
-def _header_block_end(raw: bytes) -> int:
-    ends = [index for index in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if index >= 0]
-    return min(ends) if ends else len(raw)
-
-
 def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
-    message = email.message_from_bytes(raw, policy=_POLICY)
+    message = email.message_from_bytes(raw, policy=POLICY)
     walk = _Walk(limits)
-    repaired = _repair_header_block(raw) if _header_block_broken(message) else None
+    repaired = repair_header_block(raw) if header_block_broken(message) else None
     if repaired is not None:
         raw_fixed, dropped = repaired
-        message = email.message_from_bytes(raw_fixed, policy=_POLICY)
+        message = email.message_from_bytes(raw_fixed, policy=POLICY)
         if dropped:
             walk.problems.append(f"{dropped} malformed header line(s) ignored")
         else:
             walk.problems.append("header name with space before the colon read")
-    headers = _raw_headers(message)
+    headers = raw_headers(message)
     if not headers:
         return Quarantine("no header fields: not an email message")
-    from_name, from_address, sender_note = _sender(headers.get("from", ""))
-    for fallback in _SENDER_FALLBACKS:
+    from_name, from_address, sender_note = sender(headers.get("from", ""))
+    for fallback in SENDER_FALLBACKS:
         if from_address or not headers.get(fallback):
             continue
-        from_name, from_address, _ = _sender(headers[fallback])
+        from_name, from_address, _ = sender(headers[fallback])
         sender_note = f"no usable From: the {fallback.title()} header is shown"
     if not from_address:
         return Quarantine("no usable sender address (From)")
@@ -235,109 +182,12 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         subject=subject,
         from_address=from_address,
         from_name=from_name,
-        to_addresses=_addresses(headers.get("to", "")),
-        header_date=_date(headers.get("date", ""), walk.problems),
+        to_addresses=addresses(headers.get("to", "")),
+        header_date=header_date(headers.get("date", ""), walk.problems),
         body_text=body.strip(),
         problems=tuple(dict.fromkeys(walk.problems))[:20],
         attachments=tuple(walk.attachments),
     )
-
-
-def _raw_headers(message: Message) -> dict[str, str]:
-    """First value of each header, raw (not parsed, 8-bit bytes read), unfolded and capped."""
-    found: dict[str, str] = {}
-    for name, value in message.raw_items():
-        key = name.strip().lower()
-        if key and key not in found:
-            text = unescape_8bit(str(value)[:HEADER_VALUE_LIMIT])
-            found[key] = _FOLD.sub(" ", text) if "\n" in text else text
-    return found
-
-
-def _header_block_broken(message: Message) -> bool:
-    return any(
-        isinstance(defect, email.errors.MissingHeaderBodySeparatorDefect)
-        for defect in message.defects
-    )
-
-
-def _repair_header_block(raw: bytes) -> tuple[bytes, int] | None:
-    """The message with the malformed lines of its header block left out, as mail clients do,
-    and how many were left out; None when there is nothing to repair.
-
-    Only lines followed by a good header line are dropped (a message that has no blank line
-    after its headers keeps its text); "Name :" becomes "Name:" (RFC 5322 section 4.5.3)."""
-    end = _header_block_end(raw)
-    lines = raw[:end].splitlines(keepends=True)
-    good = [bool(_HEADER_LINE.match(line)) for line in lines]
-    last_good = max((index for index, ok in enumerate(good) if ok), default=-1)
-    kept: list[bytes] = []
-    dropped = spaced = 0
-    for index, line in enumerate(lines):
-        spaced_name = _SPACED_NAME.match(line)
-        if spaced_name:
-            line = spaced_name.group(1) + b":" + line[spaced_name.end() :]
-            spaced += 1
-        elif not good[index] and index < last_good:
-            dropped += 1
-            continue
-        elif line[:1] in (b" ", b"\t") and not kept:
-            dropped += 1  # a continuation of nothing
-            continue
-        kept.append(line)
-    if not dropped and not spaced:
-        return None
-    return b"".join(kept) + raw[end:], dropped
-
-
-# Address headers repeat (the team's To, a visitor's From): the parsed result is remembered.
-@functools.lru_cache(maxsize=1024)
-def _sender(value: str) -> tuple[str | None, str | None, str | None]:
-    """(display name, address, note on a recovered address) of a From value."""
-    simple = _SIMPLE_SENDER.fullmatch(value)
-    if simple:
-        # What the header parser would return for it, without its cost (0.1 ms a message).
-        quoted, plain, bracketed, bare = simple.groups()
-        name = one_line(quoted or plain or "", 255) or None
-        return name, one_line(bracketed or bare, 320), None
-    return _parsed_sender(value)
-
-
-def _parsed_sender(value: str) -> tuple[str | None, str | None, str | None]:
-    # Addresses are taken apart before the words are decoded: a decoded name may hold "<", ","
-    # or "@", which would change the structure.
-    for name, address in email.utils.getaddresses([value]):
-        address = one_line(address, 320)
-        if "@" in address and " " not in address:
-            return (one_line(decode_words(name), 255) or None), address, None
-    # What a mail client still shows: "Big Bug bb@example.org", or an address among junk.
-    loose = _LOOSE_ADDRESS.search(value)
-    if loose is None:
-        return None, None, None
-    rest = (value[: loose.start()] + value[loose.end() :]).strip(" \t\"'<>,;")
-    shown = one_line(decode_words(rest), 255) or None
-    return shown, one_line(loose.group(), 320), "malformed From header: the address was recovered"
-
-
-@functools.lru_cache(maxsize=1024)
-def _addresses(value: str) -> tuple[str, ...]:
-    if not value:
-        return ()
-    pairs = email.utils.getaddresses([value])
-    return tuple(one_line(address, 320) for _, address in pairs if "@" in address)[:50]
-
-
-def _date(value: str, problems: list[str]) -> datetime | None:
-    if not value.strip():
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        problems.append("unreadable Date header")
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _defect_note(message: Message) -> str:
@@ -520,7 +370,7 @@ def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> 
     nested = _Walk(walk.limits)
     _collect(inner, nested, depth + 1)
     text = "\n\n".join(piece for piece in nested.body if piece.strip())
-    subject = one_line(decode_words(_raw_headers(inner).get("subject", "")))
+    subject = one_line(decode_words(raw_headers(inner).get("subject", "")))
     walk.body.append(f"---- forwarded message: {subject} ----\n{text}".rstrip())
     walk.problems.extend(nested.problems)
     walk.remote_dropped |= nested.remote_dropped

@@ -39,7 +39,9 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON."
 
 
 async def _sync_team(settings: Settings, engine: Engine, team: TeamSettings) -> dict[str, Any]:
-    row: dict[str, Any] = {"team": team.code, "stored": 0, "duplicates": 0, "quarantined": 0}
+    row: dict[str, Any] = {
+        "team": team.code, "stored": 0, "duplicates": 0, "quarantined": 0, "parser_errors": 0,
+    }  # fmt: skip
     try:
         client = await connect_imap(team.mail)
     except MailServerUnreachable as error:
@@ -57,6 +59,7 @@ async def _sync_team(settings: Settings, engine: Engine, team: TeamSettings) -> 
         "stored": report.stored,
         "duplicates": report.duplicates,
         "quarantined": report.quarantined,
+        "parser_errors": report.parser_errors,
         "error": None,
         "unreachable": False,
     }
@@ -114,6 +117,9 @@ def sync(
     for row in result["teams"]:
         counts = f"{row['stored']} stored, {row['duplicates']} duplicates"
         outcome = row["error"] or f"{counts}, {row['quarantined']} quarantined"
+        if row["parser_errors"]:
+            # Not the mail's fault: a bug to report (the mail itself is kept in quarantine).
+            outcome += f" ({row['parser_errors']} of them by a parser error: please report)"
         say(f"{row['team']}: {outcome}")
     if "outbox" in result:
         _say_outbox(result["outbox"])

@@ -4,15 +4,34 @@ Anything a visitor wrote (message, nickname, intake) passes through `neutralise`
 a rich `Text` built from the plain string, never as markup. Control characters become visible
 Control Pictures, bidi overrides and lone surrogates become U+FFFD, so nothing a visitor types can
 style, click, link, retitle, reorder or break the counsellor's screen.
+
+Characters that draw nothing (zero-width spaces and joiners, word joiners, soft hyphens, Hangul
+fillers, variation selectors, tags) are shown as a marker such as `[U+200B]` (in reverse video
+in a Text), so two nicknames or senders that differ only by one of them never look the same.
+Inside an emoji sequence (a joined family, a skin tone, a keycap, a flag) they are part of the
+picture and stay. Widths are those of Rich, which measures grapheme clusters as a terminal
+draws them (an emoji sequence is two cells), and a limit never cuts a cluster in two.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+from rich.cells import split_graphemes
 from rich.text import Text
 
 REPLACEMENT = "\ufffd"
+MARKER_STYLE = "reverse"
+# Characters that draw nothing. Bidi controls are not here: they are replaced (above).
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064"
+    "\u206a-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f"
+    "\U000e0100-\U000e01ef]"
+)
+_KEYCAP_BASES = frozenset("0123456789#*")
+# Scripts where a zero-width (non-)joiner between two letters is ordinary spelling.
+_JOINING_SCRIPTS = re.compile("[\u0600-\u08ff\u0900-\u0dff\ua8e0-\ua8ff]")
 
 # Bidi embeddings, overrides, isolates and marks: they reorder what follows on screen.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -35,25 +54,101 @@ def _picture(char: str, *, multiline: bool) -> str:
     return REPLACEMENT
 
 
-def neutralise(value: str, *, multiline: bool = True, limit: int | None = None) -> str:
-    """Return `value` with every control, bidi and surrogate character made visible or replaced.
+def marker(char: str) -> str:
+    """The visible stand-in for a character that draws nothing: `[U+200B]`."""
+    return f"[U+{ord(char):04X}]"
 
-    With `multiline` a newline stays a newline (and CR LF / lone CR become one), otherwise every
-    line break becomes a space. `limit` truncates to that many characters with an ellipsis.
-    """
+
+def _drawn(cluster: str, index: int) -> bool:
+    """Whether the invisible character at `index` of a grapheme cluster is part of what is
+    drawn: inside an emoji sequence, or a joiner between two letters of a joining script."""
+    base = cluster[0]
+    if unicodedata.category(base) in ("So", "Sk") and base not in "\u2800":
+        return True
+    if base in _KEYCAP_BASES and "\u20e3" in cluster:
+        return True
+    char = cluster[index]
+    if char in "\u200c\u200d" and index > 0:
+        before = cluster[index - 1]
+        return bool(_JOINING_SCRIPTS.match(before))
+    return False
+
+
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_marker) with the invisible characters replaced by markers."""
+    if not _INVISIBLE.search(text):
+        return [(text, False)]
+    pieces: list[tuple[str, bool]] = []
+    plain: list[str] = []
+    spans, _ = split_graphemes(text)
+    for start, end, _width in spans:
+        cluster = text[start:end]
+        for index, char in enumerate(cluster):
+            if _INVISIBLE.match(char) and not _drawn(cluster, index):
+                if plain:
+                    pieces.append(("".join(plain), False))
+                    plain = []
+                pieces.append((marker(char), True))
+            else:
+                plain.append(char)
+    if plain:
+        pieces.append(("".join(plain), False))
+    return pieces
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in an ellipsis when cut; never inside a cluster."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 1, 0)
+    spans, _ = split_graphemes(text)
+    end = max((stop for _, stop, _ in spans if stop <= keep), default=0)
+    return text[:end] + "…"
+
+
+def _neutral_segments(value: str, *, multiline: bool, limit: int | None) -> list[tuple[str, bool]]:
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if _UNSAFE.search(text):
         text = _UNSAFE.sub(lambda match: _picture(match.group(), multiline=multiline), text)
-    if limit is not None and len(text) > limit:
-        text = text[: max(limit - 1, 0)] + "…"
-    return text
+    segments = _segments(text)
+    if limit is not None and sum(len(piece) for piece, _ in segments) > limit:
+        cut: list[tuple[str, bool]] = []
+        room = limit
+        for piece, is_marker in segments:
+            if len(piece) >= room:
+                cut.append((_cut(piece, room) if not is_marker else "…", is_marker))
+                break
+            cut.append((piece, is_marker))
+            room -= len(piece)
+        segments = [(piece, is_marker and piece != "…") for piece, is_marker in cut]
+    return segments
+
+
+def neutralise(value: str, *, multiline: bool = True, limit: int | None = None) -> str:
+    """Return `value` with every control, bidi and surrogate character made visible or replaced,
+    and every character that draws nothing shown as a `marker`.
+
+    With `multiline` a newline stays a newline (and CR LF / lone CR become one), otherwise every
+    line break becomes a space. `limit` truncates to that many characters with an ellipsis,
+    never inside a grapheme cluster (an emoji sequence) or a marker.
+    """
+    segments = _neutral_segments(value, multiline=multiline, limit=limit)
+    return "".join(piece for piece, _ in segments)
 
 
 def visitor_text(value: str, style: str = "", *, multiline: bool = False) -> Text:
-    """A rich Text holding `value` literally: no markup, no emoji codes, no escapes."""
-    return Text(neutralise(value, multiline=multiline), style=style, end="")
+    """A rich Text holding `value` literally: no markup, no emoji codes, no escapes; markers
+    of invisible characters in reverse video (so typed "[U+200B]" looks different)."""
+    text = Text(style=style, end="")
+    for piece, is_marker in _neutral_segments(value, multiline=multiline, limit=None):
+        text.append(piece, MARKER_STYLE if is_marker else None)
+    return text
 
 
 def is_clean(value: str) -> bool:
     """True when `value` holds no character that `neutralise` would change (multi-line rules)."""
-    return _UNSAFE.search(value.replace("\n", "")) is None and "\r" not in value
+    return (
+        _UNSAFE.search(value.replace("\n", "")) is None
+        and "\r" not in value
+        and _segments(value) == [(value, False)]
+    )

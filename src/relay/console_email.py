@@ -106,17 +106,31 @@ class EmailOps:
         self.peer.send(p.SOk(ref=frame.ref, action=action, conversation=conversation))
 
     async def do_email_list(self, frame: pe.CEmailList) -> None:
-        def run(session: Session) -> list[pe.EmailListItem]:
+        def run(session: Session) -> pe.SEmailList:
+            team_ids = _team_ids(session, self.me)
+            limits = limits_now(self.relay.settings)
             items = mail_service.list_email_conversations(
                 session,
-                team_ids=_team_ids(session, self.me),
+                team_ids=team_ids,
                 include_answered=frame.include_answered,
-                limits=limits_now(self.relay.settings),
+                limit=pe.EMAIL_PAGE,
+                offset=frame.offset,
+                limits=limits,
+            )
+            total = mail_service.count_email_conversations(
+                session,
+                team_ids=team_ids,
+                include_answered=frame.include_answered,
+                limits=limits,
             )
             names = _usernames(session, {i.counsellor_id for i in items if i.counsellor_id})
-            return [_summary_item(item, names) for item in items]
+            return pe.SEmailList(
+                items=[_summary_item(item, names) for item in items],
+                offset=frame.offset,
+                total=total,
+            )
 
-        self.peer.send(pe.SEmailList(items=await self.relay.store.read(run)))
+        self.peer.send(await self.relay.store.read(run))
 
     async def do_email_open(self, frame: pe.CEmailOpen) -> None:
         def run(session: Session) -> pe.SEmailThread:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from helpline_cli.main import main
-from tests.mail import mail_corpus
+from tests.mail import mail_corpus, real_world
 from tests.mail.servers import ImapServer
 
 
@@ -21,7 +21,7 @@ def test_sync_then_quarantine_list(
     assert main(["mail", "sync", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["teams"] == [
-        {"team": "antwerpen", "stored": 1, "duplicates": 0, "quarantined": 1,
+        {"team": "antwerpen", "stored": 1, "duplicates": 0, "quarantined": 1, "parser_errors": 0,
          "error": None, "unreachable": False}
     ]  # fmt: skip
     assert main(["mail", "sync", "--json"]) == 0  # nothing read twice
@@ -69,3 +69,23 @@ def test_forget_plan_refusal_and_deletion(
     assert result["done"] and result["expunged"] == 1
     assert asyncio.run(pymap_server.message_ids(cli_mailbox)) == []
     assert main(["mail", "forget", "no-such-id"]) == 1
+
+
+def test_sync_keeps_what_a_mail_client_shows(
+    cli_mailbox: str, pymap_server: ImapServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17 through `helpline mail sync`: two senders under one Message-ID, a From without
+    angle brackets and a malformed header line are all stored; a second copy is a duplicate."""
+    cases = {case.name: case.raw for case in real_world.cases()}
+    anna = mail_corpus.simple("<same@example.org>", body="Van Anna.")
+    bob = mail_corpus.simple("<same@example.org>", body="Van Bob.", sender="bob@v.example")
+    messages = [anna, bob, anna, cases["From without angle brackets"],
+                cases["a malformed header line before From"]]  # fmt: skip
+    asyncio.run(pymap_server.append(cli_mailbox, *messages))
+    assert main(["mail", "sync", "--no-send", "--json"]) == 0
+    captured = capsys.readouterr()
+    (row,) = json.loads(captured.out)["teams"]
+    assert (row["stored"], row["duplicates"], row["quarantined"], row["parser_errors"]) == (
+        4, 1, 0, 0,
+    )  # fmt: skip
+    assert "antwerpen: 4 stored, 1 duplicates, 0 quarantined" in captured.err

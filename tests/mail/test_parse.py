@@ -148,6 +148,7 @@ def test_never_raises_on_arbitrary_bytes(raw: bytes) -> None:
     assert isinstance(result, ParsedEmail | Quarantine)
     if isinstance(result, Quarantine):
         assert result.reason
+        assert not result.parser_error, result.reason
 
 
 header_names = st.sampled_from(
@@ -183,3 +184,4 @@ def test_never_raises_on_mail_shaped_input(headers: list[tuple[str, str]], body:
             assert "/" not in name and "\x00" not in name
     else:
         assert result.reason
+        assert not result.parser_error, result.reason

@@ -29,18 +29,22 @@ ITEMS = [
 ]  # fmt: skip
 
 
-def email_list() -> Any:
-    before = logged_in()
+async def list_screen(pilot: Pilot[Any]) -> EmailListScreen:
+    """Log in (no relay) and open an email list that shows only what a test gives it."""
+    await logged_in()(pilot)
+    app = pilot.app
+    assert isinstance(app, ConsoleApp) and app.main is not None
+    main = app.main
+    screen = EmailListScreen(main.client, main.timezone, main.canned, main.canned_values)
+    screen.reload = lambda: None  # type: ignore[method-assign]  # fixed items, no relay
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
 
+
+def email_list() -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await before(pilot)
-        app = pilot.app
-        assert isinstance(app, ConsoleApp) and app.main is not None
-        main = app.main
-        screen = EmailListScreen(main.client, main.timezone, main.canned, main.canned_values)
-        screen.reload = lambda: None  # type: ignore[method-assign]  # fixed items, no relay
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await list_screen(pilot)
         screen.show(ITEMS)
         await pilot.pause()
 

@@ -411,3 +411,31 @@ async def test_canned_reply_in_the_email_composer(
         composer = thread.query_one("#reply", TextArea)
         await wait_for(pilot, lambda: "112" in composer.text, "the inserted text")
         assert "{" not in composer.text
+
+
+async def test_list_pages_through_every_conversation(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    """More conversations than one page: the title says how many, F8 shows the rest."""
+    with session_scope(engine) as session:
+        team = session.exec(select(Team).where(Team.code == "antwerpen")).one()
+        for n in range(205):
+            raw = mail_corpus.simple(f"<p{n}@v.ex>", subject=f"vraag {n}",
+                                     sender=f"bezoeker{n}@visitor.example")  # fmt: skip
+            ingest_message(session, mail_settings, team=team, raw=raw,
+                           received_at=utcnow() - timedelta(minutes=300 - n))  # fmt: skip
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: rows(screen) == 200, "the first page")
+        title = screen_text(pilot).splitlines()[0]
+        assert "205 gesprekken" in title and "1-200 getoond" in title
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: rows(screen) == 5, "the second page")
+        assert "201-205 getoond" in screen_text(pilot).splitlines()[0]
+        assert {item.subject for item in screen.items} == {f"vraag {n}" for n in range(200, 205)}
+        await pilot.press("f8")  # no third page: stays
+        await pilot.pause()
+        assert rows(screen) == 5
+        await pilot.press("shift+f8")
+        await wait_for(pilot, lambda: rows(screen) == 200, "the first page again")

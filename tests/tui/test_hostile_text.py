@@ -14,7 +14,7 @@ from tests.support.relay_harness import RunningRelay
 from tests.support.visitor_client import visitor
 from tests.tui.conftest import console_app, screen_text, wait_for
 
-NICKNAME = "[@click=app.quit]Mira[/]\x1b]0;pwned\x07\u202e"
+NICKNAME = "[@click=app.quit]\u200bMira[/]\x1b]0;pwned\x07\u202e"
 # What a visitor sends, and exactly what the counsellor must see: written out by hand, not computed
 # with the function under test, so a change in what reaches the screen fails here.
 HOSTILE = [
@@ -31,8 +31,12 @@ HOSTILE = [
     ("abc\u202edcba \u2066iso\u2069", "abc\ufffddcba \ufffdiso\ufffd"),
     ("bel\x07 back\x08space \x9b31m c1", "bel␇ back␈space \ufffd31m c1"),
     (":warning: [/] [ ] \\[escaped]", ":warning: [/] [ ] \\[escaped]"),
+    (
+        "zero\u200bwidth\u2060 en een gezin 👨\u200d👩\u200d👧 blijft heel",
+        "zero[U+200B]width[U+2060] en een gezin 👨\u200d👩\u200d👧 blijft heel",
+    ),
 ]
-SHOWN_NICKNAME = "[@click=app.quit]Mira[/]␛]0;pwned␇\ufffd"
+SHOWN_NICKNAME = "[@click=app.quit][U+200B]Mira[/]␛]0;pwned␇\ufffd"
 
 
 def styles_on_screen(pilot: Pilot[Any]) -> list[Any]:
@@ -72,5 +76,8 @@ async def test_hostile_visitor_text_is_shown_literally(
                 assert "@click" not in (style.meta or {})
             assert not any(0x00 <= ord(c) < 0x20 and c != "\n" for c in text)
             assert not any(c in text for c in "\u202e\u2066\u2069\x9b\x7f")
+            # Invisible characters are shown as markers (the nickname and a message).
+            assert "[@click=app.quit][U+200" in text  # the nickname, cut to fit the header
+            assert "\u200b" not in text and "👨\u200d👩\u200d👧" in text
             assert app.title == "Helpline console"
             assert app.is_running

@@ -6,7 +6,9 @@ import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
+from helpline_tui import safe
 from helpline_tui.safe import is_clean, neutralise, visitor_text
 
 HOSTILE = [
@@ -44,9 +46,33 @@ def test_single_line_has_no_line_break(value: str) -> None:
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))))
 def test_ordinary_text_is_unchanged(value: str) -> None:
-    if "\ufff9" <= max(value, default="a") <= "\ufffb":
+    if "\ufff9" <= max(value, default="a") <= "\ufffb" or safe._INVISIBLE.search(value):
         return
     assert neutralise(value) == value
+
+
+def test_invisible_characters_are_shown_as_markers() -> None:
+    assert neutralise("Anna\u200b Smit") == "Anna[U+200B] Smit"
+    assert neutralise("\u2060x\u00ad\ufeff") == "[U+2060]x[U+00AD][U+FEFF]"
+    assert neutralise("\u3164") == "[U+3164]"  # a Hangul filler "name"
+    assert neutralise("a\u200db\ufe0f") == "a[U+200D]b[U+FE0F]"
+    text = visitor_text("Anna\u200b")
+    assert text.plain == "Anna[U+200B]" and [s.style for s in text.spans] == ["reverse"]
+    # Typed literally, the marker text is plain: it does not look like a real marker.
+    assert visitor_text("Anna[U+200B]").spans == []
+
+
+def test_emoji_sequences_are_kept_whole() -> None:
+    for emoji in ["👨\u200d👩\u200d👧\u200d👦", "👍🏽", "1\ufe0f\u20e3", "❤\ufe0f", "🇧🇪",
+                  "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"]:  # fmt: skip
+        assert neutralise(f"a {emoji} b") == f"a {emoji} b"
+        assert cell_len(emoji) == 2  # as a terminal draws it: one glyph of two cells
+    # A zero-width non-joiner in Persian spelling is part of the word.
+    assert neutralise("می\u200cخواهم") == "می\u200cخواهم"
+    # A limit never cuts a sequence (or a marker) in two.
+    family = "👨\u200d👩\u200d👧\u200d👦"
+    assert neutralise(family * 2, limit=9) == family + "…"
+    assert neutralise("abc\u200bdef", limit=6) == "abc…"
 
 
 @given(st.text(), st.integers(min_value=1, max_value=50))

@@ -6,6 +6,9 @@ Two steps, so that a person's request survives a mail server that is down:
 2. `purge_marked` flags the thread's messages \\Deleted in the team's folder (and Sent folder)
    and expunges them, found by stored UID (same UIDVALIDITY) and by Message-ID search; only
    then are the emails, attachment files and quarantine-free rows deleted from the database.
+   Only this thread's messages: senders reuse Message-IDs, so a search never takes a UID that
+   another stored or quarantined email holds, and a Message-ID that another thread shares is
+   searched together with this thread's sender address (FROM).
    While the mailbox cannot be reached the request stays pending and is retried.
 
 Expiry after `retention.email_months` is not done here but per email by the retention module
@@ -21,7 +24,7 @@ import asyncio
 import logging
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -44,6 +47,7 @@ from helpline_core.models import (
     ConversationStatus,
     EmailDirection,
     EmailMessage,
+    QuarantinedEmail,
     Team,
 )
 from helpline_core.services import audit
@@ -71,6 +75,10 @@ class _Target:
     team_code: str
     inbound: list[tuple[str, int | None, int | None]]  # message_id, uidvalidity, uid
     outbound: list[str]
+    # Message-IDs this thread shares with other emails of the mailbox, with this thread's
+    # sender of each; and the (uidvalidity, uid) of those other emails and of quarantined mail.
+    shared: dict[str, str | None] = field(default_factory=dict)
+    foreign: set[tuple[int | None, int | None]] = field(default_factory=set)
 
 
 def mark_for_deletion(
@@ -116,20 +124,45 @@ def _targets(engine: Engine, only: str | None) -> list[_Target]:
             if not emails and conversation.subject is None:
                 continue  # already done
             assert conversation.id is not None
+            inbound = [e for e in emails if e.direction == EmailDirection.INBOUND]
+            shared, foreign = _others(session, team.code, conversation.id, inbound)
             targets.append(
                 _Target(
                     conversation.id,
                     conversation.public_id,
                     team.code,
-                    [
-                        (e.message_id, e.imap_uidvalidity, e.imap_uid)
-                        for e in emails
-                        if e.direction == EmailDirection.INBOUND
-                    ],
+                    [(e.message_id, e.imap_uidvalidity, e.imap_uid) for e in inbound],
                     [e.message_id for e in emails if e.direction == EmailDirection.OUTBOUND],
+                    shared,
+                    foreign,
                 )
             )
         return targets
+
+
+def _others(
+    session: Session, mailbox: str, conversation_id: int, inbound: list[EmailMessage]
+) -> tuple[dict[str, str | None], set[tuple[int | None, int | None]]]:
+    """What a Message-ID search must leave alone: the Message-IDs of `inbound` that emails of
+    other threads in the mailbox also have (with this thread's sender of each), and the UIDs
+    of those emails and of the mailbox's quarantined mail."""
+    ids = {email.message_id for email in inbound}
+    others = session.exec(
+        select(EmailMessage)
+        .where(col(EmailMessage.message_id).in_(ids))
+        .where(EmailMessage.mailbox == mailbox)
+        .where(EmailMessage.conversation_id != conversation_id)
+    ).all()
+    senders = {email.message_id: email.from_address for email in inbound}
+    shared = {other.message_id: senders[other.message_id] for other in others}
+    foreign = {(other.imap_uidvalidity, other.imap_uid) for other in others}
+    quarantined = session.exec(
+        select(QuarantinedEmail.imap_uidvalidity, QuarantinedEmail.imap_uid).where(
+            QuarantinedEmail.mailbox == mailbox
+        )
+    ).all()
+    foreign.update((validity, uid) for validity, uid in quarantined)
+    return shared, foreign
 
 
 async def _clean_mailbox(
@@ -142,7 +175,9 @@ async def _clean_mailbox(
     try:
         ids = [message_id for message_id, _, _ in target.inbound]
         known = [(validity, uid) for _, validity, uid in target.inbound]
-        count = await remove_messages(client, mailbox.imap_folder, ids, known)
+        count = await remove_messages(
+            client, mailbox.imap_folder, ids, known, target.shared, target.foreign
+        )
         if mailbox.sent_folder and target.outbound:
             count += await remove_messages(client, mailbox.sent_folder, target.outbound, [])
         return count

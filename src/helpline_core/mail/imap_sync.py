@@ -3,9 +3,10 @@
 `MailboxState` holds the folder's UIDVALIDITY and the last UID stored. Each batch of messages
 and the new last UID are committed in one transaction, so a crash re-reads at most the batch
 that was not committed, and never skips one. When UIDVALIDITY changes (the folder was rebuilt)
-the folder is read again from the start and Message-IDs already stored are recognised as
-duplicates. The server's INTERNALDATE (capped at now) is the receipt time, so the answer clock
-starts when the mail arrived, not when a worker that was down got round to reading it.
+the folder is read again from the start and messages already stored are recognised as
+duplicates (`mail.ingest`). The server's INTERNALDATE (capped at now) is the receipt time, so
+the answer clock starts when the mail arrived, not when a worker that was down got round to
+reading it.
 
 Database work runs in a thread so the relay's event loop keeps serving chats meanwhile.
 """
@@ -53,6 +54,7 @@ class SyncReport:
     stored: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    parser_errors: int = 0  # of those quarantined: the parser raised (a bug, never the mail's)
     last_uid: int = 0
     new_conversations: list[int] = field(default_factory=list)
 
@@ -65,6 +67,7 @@ class SyncReport:
             self.duplicates += 1
         else:
             self.quarantined += 1
+            self.parser_errors += result.parser_error
 
 
 class ImapCommandFailed(Exception):

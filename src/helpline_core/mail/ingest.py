@@ -1,4 +1,8 @@
-"""Store one inbound email: dedup by Message-ID, thread it, start or restart the answer clock.
+"""Store one inbound email: dedup by content, thread it, start or restart the answer clock.
+
+Duplicates (`mail.dedup`): the same message, i.e. the same Message-ID AND content key, is not
+stored again; a different message under a known Message-ID is stored as its own email with a
+note, and its Message-ID does not move the first email's thread to it (E4: nothing lost).
 
 Threading: a mail joins the team's email conversation that holds one of the Message-IDs in its
 In-Reply-To or References; failing that, the newest conversation of the same sender whose
@@ -27,6 +31,7 @@ from sqlmodel import Session, col, func, select
 from helpline_core.calendar import email_due_at
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
+from helpline_core.mail.dedup import REUSED_ID_NOTE, parsed_content_key, stored_content_keys
 from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message, thread_subject
 from helpline_core.mail.store import write_attachment
 from helpline_core.models import (
@@ -90,6 +95,7 @@ class IngestResult:
     conversation_id: int | None = None
     new_conversation: bool = False
     reason: str = ""
+    parser_error: bool = False  # quarantined because the parser raised: a bug, counted apart
 
 
 def quarantine(
@@ -100,6 +106,7 @@ def quarantine(
     reason: str,
     uidvalidity: int | None = None,
     uid: int | None = None,
+    parser_error: bool = False,
 ) -> IngestResult:
     """Keep the raw bytes with the reason, so nothing is lost (E4)."""
     row = QuarantinedEmail(
@@ -107,7 +114,7 @@ def quarantine(
     )
     session.add(row)
     session.flush()
-    return IngestResult("quarantined", email_id=row.id, reason=reason)
+    return IngestResult("quarantined", email_id=row.id, reason=reason, parser_error=parser_error)
 
 
 class ThreadIndex:
@@ -132,7 +139,8 @@ class ThreadIndex:
         self._mailbox = team.code
         # Attachment files written for this batch: removed again if the batch is rolled back.
         self.written: list[str] = []
-        self.known: set[str] = set()
+        # Content keys of the inbound emails of this mailbox, by Message-ID (the batch's ids).
+        self.known: dict[str, set[str]] = {}
         self.by_message_id: dict[str, ConversationRef] = {}
         self.by_sender_subject: dict[tuple[str, str], ConversationRef] = {}
         # Bulk mode: new conversations are inserted together by flush_bulk(), so the rows and
@@ -158,11 +166,11 @@ class ThreadIndex:
                     _EMAIL.received_at,
                 ).where(_EMAIL.message_id.in_(lookup))
             ).all()  # fmt: skip
-        self.known = {
-            message_id
+        if any(
+            message_id in ids and mailbox == team.code and direction == EmailDirection.INBOUND
             for message_id, mailbox, direction, _, _ in by_id
-            if message_id in ids and mailbox == team.code and direction == EmailDirection.INBOUND
-        }
+        ):
+            self.known = stored_content_keys(session, team.code, ids)
         by_sender: Sequence[Any] = []
         senders = list({p.from_address.lower() for p in batch if p.from_address})
         if senders:
@@ -188,10 +196,11 @@ class ThreadIndex:
                 assert conversation.id is not None
                 self.conversations[conversation.id] = conversation
         live = self.conversations
-        # Oldest first, so that the newest email of a Message-ID or sender wins.
+        # Oldest first: a Message-ID leads to the thread of the email that had it first (a reused
+        # one never moves it), a sender and subject to the newest thread.
         for message_id, _, _, conversation_id, _ in sorted(by_id, key=lambda row: row[4]):
             if conversation_id in live:
-                self.by_message_id[message_id] = conversation_id
+                self.by_message_id.setdefault(message_id, conversation_id)
         for address, subject, conversation_id, _ in sorted(by_sender, key=lambda row: row[3]):
             if conversation_id in live:
                 self._remember_sender(address, subject, conversation_id)
@@ -302,6 +311,8 @@ class ThreadIndex:
 
     def conversation_for(self, parsed: ParsedEmail) -> ConversationRef | None:
         for message_id in parsed.thread_ids:
+            if message_id == parsed.message_id:
+                continue  # its own id, maybe another sender's: never a reason to join a thread
             if message_id in self.by_message_id:
                 return self.by_message_id[message_id]
         key = thread_subject(parsed.subject)
@@ -309,9 +320,12 @@ class ThreadIndex:
             return self.by_sender_subject.get((parsed.from_address.lower(), key))
         return None
 
-    def remember(self, parsed: ParsedEmail, conversation: ConversationRef) -> None:
-        self.known.add(parsed.message_id)
-        self.by_message_id[parsed.message_id] = conversation
+    def remember(self, parsed: ParsedEmail, key: str, conversation: ConversationRef) -> None:
+        keys = self.known.setdefault(parsed.message_id, set())
+        if not keys:
+            # A reused Message-ID keeps pointing at the thread of the email that had it first.
+            self.by_message_id[parsed.message_id] = conversation
+        keys.add(key)
         self._remember_sender(parsed.from_address, parsed.subject, conversation)
 
 
@@ -353,11 +367,15 @@ def store_parsed(
     if isinstance(parsed, Quarantine):
         return quarantine(
             session, mailbox=team.code, raw=raw, reason=parsed.reason,
-            uidvalidity=uidvalidity, uid=uid,
+            uidvalidity=uidvalidity, uid=uid, parser_error=parsed.parser_error,
         )  # fmt: skip
     assert index is not None
-    if parsed.message_id in index.known:
-        return IngestResult("duplicate", reason="Message-ID already stored")
+    key = parsed_content_key(parsed)
+    same_id = index.known.get(parsed.message_id)
+    if same_id and key in same_id:
+        return IngestResult("duplicate", reason="the same message is already stored")
+    if same_id:
+        parsed = replace(parsed, problems=(*parsed.problems, REUSED_ID_NOTE))
     received = received_at or utcnow()
     ref = index.conversation_for(parsed)
     conversation = index.conversation(session, ref) if ref is not None else None
@@ -410,10 +428,10 @@ def store_parsed(
         "due_at": due_at,
     }
     if isinstance(conversation, NewConversation) or conversation.id is None:
-        index.remember(parsed, conversation)
+        index.remember(parsed, key, conversation)
     else:
         index.conversations[conversation.id] = conversation
-        index.remember(parsed, conversation.id)
+        index.remember(parsed, key, conversation.id)
     if bulk:
         # Inserted with the rest of the batch in one statement (see ThreadIndex.flush_bulk).
         assert index.bulk is not None

@@ -1,87 +1,51 @@
 """Turn raw inbound mail into a `ParsedEmail`, or a `Quarantine` reason; never raise (E4).
 
-Standard library `email` with `policy.default`. Header values are read raw, capped, and only then
-parsed, so a megabyte-long header cannot stall the parser. The body is text/plain when there is
-one, else HTML flattened to text (`mail.text`); charsets are decoded with fallbacks and every
-guess is recorded in `problems`. Attachments keep their declared and detected type; their names
-are for display only (stored files get generated names elsewhere).
+Standard library `email` with `policy.default`. Header values are read by `mail.headers` (raw,
+capped, then decoded by `mail.charsets`: RFC 2047 words, raw 8-bit bytes). The body is, in each
+multipart/alternative, the richest version that has text (RFC 2046 section 5.1.4: the last is
+the richest), HTML flattened to text (`mail.text`); charsets are read as `mail.charsets` says and
+every guess is recorded in `problems`. What a mail client would still show is shown (see
+`mail.headers`). Attachments keep their declared and detected type; their names are for display
+only (stored files get generated names elsewhere).
+
+An exception inside the parser is a bug: the message is quarantined with a reason that says so
+(`Quarantine.parser_error`), and counted apart by the sync.
 """
 
 from __future__ import annotations
 
 import email
-import email.utils
-import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email import policy
-from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 
 import filetype
 
 from helpline_core.config import MailSettings
+from helpline_core.mail.charsets import decode_body, decode_words
+from helpline_core.mail.headers import (
+    POLICY,
+    SENDER_FALLBACKS,
+    addresses,
+    header_block_broken,
+    header_block_end,
+    header_date,
+    raw_headers,
+    repair_header_block,
+    sender,
+)
 from helpline_core.mail.text import html_to_text, one_line, strip_controls
 
 HEADER_BLOCK_LIMIT = 256 * 1024  # a larger header block is hostile or broken: quarantine
-HEADER_VALUE_LIMIT = 8 * 1024  # longer values are cut before parsing
 MAX_DEPTH = 30  # multiparts and forwarded messages inside each other
 MAX_REFERENCES = 50
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
 _REPLY_PREFIX = re.compile(
     r"^\s*((re|fw|fwd|aw|wg|antw|tr|sv|vs|doorst)\s*(\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
 )
-_FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
-# A From value the header parser would only take apart: an address, or a plain name (letters,
-# digits, spaces, dots, hyphens, apostrophes; quoted or not) and an address in angle brackets. No
-# encoded words, comments, groups or escapes: those go through the header parser.
-_ATOM = r"[A-Za-z0-9_%+-]+"
-_ADDRESS = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-_NAME = r"[A-Za-z0-9 .'-]*"
-_SIMPLE_SENDER = re.compile(
-    rf"""[ \t]*(?:(?:"({_NAME})"|({_NAME}?))[ \t]*<({_ADDRESS})>|({_ADDRESS}))[ \t]*"""
-)
-# A header value that the unstructured header parser returns unchanged (up to whitespace).
-_PLAIN_TEXT = re.compile(r"[\x20-\x7e\t]*")
-_CACHED_VALUE_CHARS = 2048  # longer header values are parsed every time, not remembered
-_CACHED_VALUES = 4096  # the cache is emptied when it holds this many
-
-
-class _CachingHeaderRegistry(HeaderRegistry):
-    """`policy.default`'s header factory, with the same results, cheaper.
-
-    The standard registry makes a new class on every lookup and parses a header again each time
-    it is read (the feed parser, `get_payload(decode=True)` and our own reads of Content-Type
-    each parse it anew). Header objects are immutable, so a parsed value is remembered by (name,
-    value): Content-Type, To and the like repeat within a message and across a mailbox."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._classes: dict[str, type[BaseHeader]] = {}
-        self._parsed: dict[tuple[str, str], BaseHeader] = {}
-
-    def __getitem__(self, name: str) -> type[BaseHeader]:
-        found = self._classes.get(name)
-        if found is None:
-            found = self._classes[name] = super().__getitem__(name)
-        return found
-
-    def __call__(self, name: str, value: str) -> BaseHeader:
-        if len(value) > _CACHED_VALUE_CHARS:
-            return self[name](name, value)
-        key = (name, value)
-        found = self._parsed.get(key)
-        if found is None:
-            if len(self._parsed) >= _CACHED_VALUES:
-                self._parsed.clear()
-            found = self._parsed[key] = self[name](name, value)
-        return found
-
-
-# policy.default with the caching header factory (everything else is policy.default).
-_POLICY = policy.default.clone(header_factory=_CachingHeaderRegistry())
 
 
 @dataclass(frozen=True)
@@ -119,15 +83,21 @@ class ParsedEmail:
 
 @dataclass(frozen=True)
 class Quarantine:
+    """Mail that is kept raw, not shown as an email, with the reason (E4).
+
+    `parser_error`: the parser raised; that is a bug in the helpline, not in the mail."""
+
     reason: str
+    parser_error: bool = False
 
 
 @dataclass
 class _Walk:
     limits: MailSettings
     problems: list[str] = field(default_factory=list)
-    plain: list[str] = field(default_factory=list)
-    html: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)  # text pieces in the order shown
+    html: bool = False  # some piece is HTML flattened to text
+    plain: bool = False  # some piece is plain text
     attachments: list[ParsedAttachment] = field(default_factory=list)
     remote_dropped: bool = False
 
@@ -150,7 +120,7 @@ def parse_message(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         )
     if not raw.strip():
         return Quarantine("empty message")
-    header_end = _header_block_end(raw)
+    header_end = header_block_end(raw)
     if header_end > HEADER_BLOCK_LIMIT:
         return Quarantine(f"header block of {header_end} bytes exceeds {HEADER_BLOCK_LIMIT}")
     try:
@@ -158,29 +128,42 @@ def parse_message(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
     except RecursionError:
         return Quarantine("MIME structure nested too deeply")
     except Exception as error:
-        return Quarantine(f"cannot be parsed: {type(error).__name__}")
-
-
-def _header_block_end(raw: bytes) -> int:
-    ends = [index for index in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if index >= 0]
-    return min(ends) if ends else len(raw)
+        # Every fault of the mail is handled inside; reaching here is a fault of ours.
+        return Quarantine(
+            f"parser error ({type(error).__name__}): a bug in the helpline, not in the mail",
+            parser_error=True,
+        )
 
 
 def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
-    message = email.message_from_bytes(raw, policy=_POLICY)
-    headers = _raw_headers(message)
+    message = email.message_from_bytes(raw, policy=POLICY)
+    walk = _Walk(limits)
+    repaired = repair_header_block(raw) if header_block_broken(message) else None
+    if repaired is not None:
+        raw_fixed, dropped = repaired
+        message = email.message_from_bytes(raw_fixed, policy=POLICY)
+        if dropped:
+            walk.problems.append(f"{dropped} malformed header line(s) ignored")
+        else:
+            walk.problems.append("header name with space before the colon read")
+    headers = raw_headers(message)
     if not headers:
         return Quarantine("no header fields: not an email message")
-    from_name, from_address = _sender(headers.get("from", ""))
+    from_name, from_address, sender_note = sender(headers.get("from", ""))
+    for fallback in SENDER_FALLBACKS:
+        if from_address or not headers.get(fallback):
+            continue
+        from_name, from_address, _ = sender(headers[fallback])
+        sender_note = f"no usable From: the {fallback.title()} header is shown"
     if not from_address:
         return Quarantine("no usable sender address (From)")
-    walk = _Walk(limits)
+    if sender_note:
+        walk.problems.append(sender_note)
     if message.defects:
         walk.problems.append(_defect_note(message))
     _collect(message, walk, depth=0)
-    body = "\n\n".join(part for part in walk.plain if part.strip())
-    if not body and walk.html:
-        body = "\n\n".join(walk.html)
+    body = "\n\n".join(part for part in walk.body if part.strip())
+    if walk.html and not walk.plain:
         walk.problems.append("HTML only: shown as plain text")
     if walk.remote_dropped:
         walk.problems.append("remote images and content were removed, never loaded")
@@ -190,7 +173,7 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         walk.problems.append("no Message-ID: a stable one was made from the content")
     in_reply = _MESSAGE_ID.findall(headers.get("in-reply-to", ""))
     references = tuple(_MESSAGE_ID.findall(headers.get("references", "")))[-MAX_REFERENCES:]
-    subject = one_line(_header_text("subject", headers.get("subject", "")), 998)
+    subject = one_line(decode_words(headers.get("subject", "")), 998)
     return ParsedEmail(
         message_id=message_id,
         message_id_synthetic=not ids,
@@ -199,77 +182,12 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         subject=subject,
         from_address=from_address,
         from_name=from_name,
-        to_addresses=_addresses(headers.get("to", "")),
-        header_date=_date(headers.get("date", ""), walk.problems),
+        to_addresses=addresses(headers.get("to", "")),
+        header_date=header_date(headers.get("date", ""), walk.problems),
         body_text=body.strip(),
         problems=tuple(dict.fromkeys(walk.problems))[:20],
         attachments=tuple(walk.attachments),
     )
-
-
-def _raw_headers(message: Message) -> dict[str, str]:
-    """First value of each header, raw (unparsed) and capped in length."""
-    found: dict[str, str] = {}
-    for name, value in message.raw_items():
-        key = name.strip().lower()
-        if key and key not in found:
-            found[key] = str(value)[:HEADER_VALUE_LIMIT]
-    return found
-
-
-def _header_text(name: str, value: str) -> str:
-    if name == "subject" and "=?" not in value and _PLAIN_TEXT.fullmatch(value):
-        return value  # nothing to decode (callers collapse whitespace)
-    return _parsed_header_text(name, value)
-
-
-def _parsed_header_text(name: str, value: str) -> str:
-    try:
-        return str(_POLICY.header_factory(name, value))
-    except Exception:
-        return value
-
-
-# Address headers repeat (the team's To, a visitor's From): the parsed result is remembered.
-@functools.lru_cache(maxsize=1024)
-def _sender(value: str) -> tuple[str | None, str | None]:
-    simple = _SIMPLE_SENDER.fullmatch(value)
-    if simple:
-        # What the header parser would return for it, without its cost (0.1 ms a message).
-        quoted, plain, bracketed, bare = simple.groups()
-        name = one_line(quoted or plain or "", 255) or None
-        return name, one_line(bracketed or bare, 320)
-    return _parsed_sender(value)
-
-
-def _parsed_sender(value: str) -> tuple[str | None, str | None]:
-    pairs = email.utils.getaddresses([_header_text("from", value)])
-    for name, address in pairs:
-        address = one_line(address, 320)
-        if "@" in address and " " not in address:
-            return (one_line(name, 255) or None), address
-    return None, None
-
-
-@functools.lru_cache(maxsize=1024)
-def _addresses(value: str) -> tuple[str, ...]:
-    if not value:
-        return ()
-    pairs = email.utils.getaddresses([_header_text("to", value)])
-    return tuple(one_line(address, 320) for _, address in pairs if "@" in address)[:50]
-
-
-def _date(value: str, problems: list[str]) -> datetime | None:
-    if not value.strip():
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        problems.append("unreadable Date header")
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _defect_note(message: Message) -> str:
@@ -278,24 +196,10 @@ def _defect_note(message: Message) -> str:
 
 
 def _decode(payload: bytes, charset: str | None, problems: list[str]) -> str:
-    if charset:
-        try:
-            return payload.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    for fallback in _FALLBACK_CHARSETS:
-        try:
-            text = payload.decode(fallback)
-        except UnicodeDecodeError:
-            continue
-        if charset and fallback != charset.lower():
-            problems.append(
-                f"declared charset {one_line(charset, 40)!r} failed; read as {fallback}"
-            )
-        elif not charset and fallback != "utf-8":
-            problems.append(f"no charset declared; read as {fallback}")
-        return text
-    return payload.decode("latin-1")  # unreachable: latin-1 decodes every byte
+    decoded = decode_body(payload, charset)
+    if decoded.note:
+        problems.append(decoded.note)
+    return decoded.text
 
 
 @dataclass(frozen=True)
@@ -306,6 +210,7 @@ class _PartInfo:
     charset: str | None
     filename: str | None
     attachment: bool
+    inline: bool  # Content-Disposition: inline, said explicitly
 
     @property
     def maintype(self) -> str:
@@ -332,7 +237,9 @@ def _info(part: Message) -> _PartInfo:
         content_type=str(content_type).lower(),
         charset=str(charset) if charset else None,
         filename=str(filename) if filename else None,
-        attachment=disposition == "attachment" or bool(filename),
+        # A named part is a file unless it says it is inline (clients show inline text).
+        attachment=disposition == "attachment" or (bool(filename) and disposition != "inline"),
+        inline=disposition == "inline",
     )
 
 
@@ -364,29 +271,49 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
     if info.maintype == "multipart":
         # Multipart without a usable boundary: the parser left the raw text; show it as text.
         text = _decode(_payload(part), info.charset, walk.problems)
-        walk.plain.append(strip_controls(text))
+        walk.body.append(strip_controls(text))
+        walk.plain = True
         walk.problems.append("multipart without a usable boundary: shown as raw text")
         return
-    if info.attachment:
+    if info.attachment or info.maintype != "text":
         _add_attachment(part, info, walk)
         return
     if info.content_type == "text/html":
         text, remote = html_to_text(_decode(_payload(part), info.charset, walk.problems))
-        walk.html.append(text)
+        walk.html = True
         walk.remote_dropped |= remote
-    elif info.maintype == "text":
-        walk.plain.append(strip_controls(_decode(_payload(part), info.charset, walk.problems)))
     else:
-        _add_attachment(part, info, walk)
+        text = strip_controls(_decode(_payload(part), info.charset, walk.problems))
+        walk.plain = True
+    walk.body.append(text)
+    if info.inline and info.filename:
+        _add_attachment(part, info, walk)  # shown, and kept as the file it was sent as
 
 
 def _collect_alternative(parts: list[Message], walk: _Walk, depth: int) -> None:
-    types = [_info(sub).content_type for sub in parts]
-    plain = [sub for sub, kind in zip(parts, types, strict=True) if kind == "text/plain"]
-    html = [sub for sub, kind in zip(parts, types, strict=True) if kind == "text/html"]
-    chosen = plain[:1] or html or parts
-    for sub in chosen:
-        _collect(sub, walk, depth)
+    """The richest version that has text (RFC 2046 section 5.1.4: the last is the richest);
+    an empty text/plain does not hide the HTML. Versions that are not text (a calendar
+    invitation) are kept as attachments."""
+    chosen: _Walk | None = None
+    for sub in reversed(parts):
+        info = _info(sub)
+        if info.maintype not in ("text", "multipart"):
+            _add_attachment(sub, info, walk)
+            continue
+        if chosen is not None:
+            continue
+        version = _Walk(walk.limits, attachments=walk.attachments)
+        _collect(sub, version, depth)
+        if any(piece.strip() for piece in version.body):
+            chosen = version
+    if chosen is None:
+        return  # no version has text: attachments are kept, the body stays empty
+    walk.body.extend(chosen.body)
+    walk.problems.extend(chosen.problems)
+    # The HTML of an alternative is the sender's own choice of version: no "HTML only" note.
+    walk.plain |= chosen.plain or chosen.html
+    walk.html |= chosen.html and not chosen.plain
+    walk.remote_dropped |= chosen.remote_dropped
 
 
 def safe_display_name(name: str | None) -> str | None:
@@ -442,8 +369,8 @@ def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> 
         return
     nested = _Walk(walk.limits)
     _collect(inner, nested, depth + 1)
-    text = "\n\n".join(nested.plain) or "\n\n".join(nested.html)
-    subject = one_line(_header_text("subject", _raw_headers(inner).get("subject", "")))
-    walk.plain.append(f"---- forwarded message: {subject} ----\n{text}".rstrip())
+    text = "\n\n".join(piece for piece in nested.body if piece.strip())
+    subject = one_line(decode_words(raw_headers(inner).get("subject", "")))
+    walk.body.append(f"---- forwarded message: {subject} ----\n{text}".rstrip())
     walk.problems.extend(nested.problems)
     walk.remote_dropped |= nested.remote_dropped

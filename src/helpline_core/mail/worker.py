@@ -79,7 +79,14 @@ async def watch_mailbox(
             client = await connect_imap(team.mail, ssl_context=ssl_context)
             delay = 1.0
             while not stop.is_set():
-                await sync_folder(client, settings, engine, team, on_result=on_result)
+                report = await sync_folder(client, settings, engine, team, on_result=on_result)
+                if report.parser_errors:
+                    # A bug of ours, not the mail's (the mail is kept in quarantine): loud.
+                    log.error(
+                        "team %s: %d message(s) quarantined by a parser error; please report",
+                        team.code,
+                        report.parser_errors,
+                    )
                 if client.has_capability("IDLE"):
                     await _idle(client, stop, settings.mail.poll_seconds)
                 else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from helpline_core.protocol.common import (
     HARD_MAX_TEXT_CHARS,
@@ -39,11 +39,16 @@ class _Request(_Frame):
 # ----- console -> relay -----
 
 
+EMAIL_PAGE = 200  # conversations per `email_list` answer
+
+
 class CEmailList(_Request):
-    """The team's email conversations waiting for an answer (overdue first)."""
+    """The team's email conversations waiting for an answer (overdue first): the page of
+    EMAIL_PAGE from position `offset` (0-based)."""
 
     type: Literal["email_list"]
     include_answered: bool = False
+    offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0
 
 
 class CEmailOpen(_Request):
@@ -140,8 +145,12 @@ class EmailListItem(_Frame):
 
 
 class SEmailList(_Frame):
+    """One page of the list: `items` from position `offset`, of `total` in all."""
+
     type: Literal["email_list"] = "email_list"
     items: list[EmailListItem]
+    offset: int = 0
+    total: int | None = None  # None from an older relay: unknown
 
 
 class EmailAttachmentInfo(_Frame):

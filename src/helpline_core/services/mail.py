@@ -146,23 +146,16 @@ def _summary(
     )
 
 
-def list_email_conversations(
-    session: Session,
-    *,
+def _listed(
+    statement: Any,
     team_ids: Sequence[int] | None,
-    include_answered: bool = False,
-    now: datetime | None = None,
-    limit: int = 200,
+    include_answered: bool,
     limits: Limits | None = None,
-) -> list[EmailConversationSummary]:
-    """Email threads waiting for an answer, overdue first (earliest due time first). With
-    `limits`, a thread all of whose emails are past retention is not listed."""
-    now = now or utcnow()
-    statement = (
-        select(Conversation, Team)
-        .join(Team, col(Team.id) == col(Conversation.team_id))
-        .where(Conversation.channel == Channel.EMAIL)
-        .where(col(Conversation.delete_requested_at).is_(None))
+) -> Any:
+    """`statement` limited to the email threads the list shows (with `limits`, only threads
+    that still hold an email within retention)."""
+    statement = statement.where(Conversation.channel == Channel.EMAIL).where(
+        col(Conversation.delete_requested_at).is_(None)
     )
     if team_ids is not None:
         statement = statement.where(col(Conversation.team_id).in_(list(team_ids)))
@@ -174,11 +167,55 @@ def list_email_conversations(
             .where(col(EmailMessage.conversation_id) == col(Conversation.id))
             .where(_retained(limits))
         )
+    return statement
+
+
+def list_email_conversations(
+    session: Session,
+    *,
+    team_ids: Sequence[int] | None,
+    include_answered: bool = False,
+    now: datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
+    limits: Limits | None = None,
+) -> list[EmailConversationSummary]:
+    """Email threads waiting for an answer, overdue first (earliest due time first): the
+    `limit` threads from position `offset` (0-based). `count_email_conversations` gives how
+    many there are in all. With `limits`, a thread all of whose emails are past retention is
+    not listed."""
+    now = now or utcnow()
+    statement = _listed(
+        select(Conversation, Team).join(Team, col(Team.id) == col(Conversation.team_id)),
+        team_ids,
+        include_answered,
+        limits,
+    )
     # Unanswered before answered; then the earliest due time first, so overdue work leads.
-    statement = statement.order_by(
-        col(Conversation.answered_at).is_not(None), col(Conversation.due_at), col(Conversation.id)
-    ).limit(limit)
+    statement = (
+        statement.order_by(
+            col(Conversation.answered_at).is_not(None),
+            col(Conversation.due_at),
+            col(Conversation.id),
+        )
+        .offset(offset)
+        .limit(limit)
+    )
     return [_summary(session, c, team.code, now, limits) for c, team in session.exec(statement)]
+
+
+def count_email_conversations(
+    session: Session,
+    *,
+    team_ids: Sequence[int] | None,
+    include_answered: bool = False,
+    limits: Limits | None = None,
+) -> int:
+    """How many threads `list_email_conversations` would list without a limit."""
+    statement = _listed(
+        select(func.count(col(Conversation.id))), team_ids, include_answered, limits
+    )
+    return int(session.exec(statement).one())
 
 
 def _conversation(

@@ -1,7 +1,10 @@
 """The email list: the team's email conversations waiting for an answer, overdue first.
 
 Every subject, sender name and address is visitor text: it reaches the screen only through
-`safe.visitor_text`, as a rich Text cell (a plain str cell would be parsed as markup).
+`safe.visitor_text`, as a rich Text cell (a plain str cell would be parsed as markup). The list
+comes in pages of `EMAIL_PAGE` (F8 / shift+F8); the title says how many there are in all. The
+columns are fitted to the screen's width, the subject and sender sharing what the others leave,
+and a cell too long for its column ends in an ellipsis, measured in terminal cells.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from helpline_core.protocol.email import CEmailList, EmailListItem, SEmailList
+from helpline_core.protocol.email import EMAIL_PAGE, CEmailList, EmailListItem, SEmailList
 from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import et, time_left
 from helpline_tui.i18n import localized, t
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from helpline_tui.client import ConsoleClient
 
 REFRESH_SECONDS = 30.0  # the clock on every row moves; new mail also arrives between pushes
+# Columns of a fixed width (in terminal cells); subject and sender share the rest, 3 to 2.
+FIXED_WIDTHS = {"left": 12, "count": 3, "who": 10}
+MIN_SHARED = 24  # below this the subject and sender get it anyway (the table scrolls)
 
 
 def list_bindings() -> list[BindingType]:
@@ -37,19 +43,36 @@ def list_bindings() -> list[BindingType]:
         Binding("f5", "reload", et("key.email_refresh"), priority=True),
         Binding("f6", "toggle_answered", et("key.email_all"), priority=True),
         Binding("f7", "quarantine", et("key.quarantine"), priority=True),
+        Binding("f8", "page(1)", et("key.email_next"), show=False, priority=True),
+        Binding("shift+f8", "page(-1)", et("key.email_previous"), show=False, priority=True),
         Binding("f1", "help", t("key.help"), priority=True),
     ]
 
 
-def sender(item: EmailListItem) -> Text:
+def _fit(text: Text, width: int | None) -> Text:
+    if width is not None:
+        text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def sender(item: EmailListItem, width: int | None = None) -> Text:
     name = item.sender_name or ""
     address = item.sender_address or ""
     both = f"{name} <{address}>" if name and address else name or address
-    return visitor_text(both[:200])
+    return _fit(visitor_text(both[:500]), width)
 
 
-def subject_text(subject: str) -> Text:
-    return visitor_text(subject[:300]) if subject.strip() else Text(et("email.no_subject"))
+def subject_text(subject: str, width: int | None = None) -> Text:
+    if not subject.strip():
+        return Text(et("email.no_subject"))
+    return _fit(visitor_text(subject[:500]), width)
+
+
+def column_widths(available: int) -> dict[str, int]:
+    """Width in cells of each column when the table has `available` cells for its content."""
+    shared = max(available - sum(FIXED_WIDTHS.values()), MIN_SHARED)
+    subject = shared * 3 // 5
+    return {**FIXED_WIDTHS, "subject": subject, "from": shared - subject}
 
 
 async def ask(screen: Screen[Any], request: Awaitable[Any]) -> Any | None:
@@ -107,22 +130,39 @@ class EmailListScreen(Screen[None]):
         self.canned_values = canned_values
         self.include_answered = False
         self.items: list[EmailListItem] = []
+        self.page_start = 0  # position of the page shown
+        self.listed_total: int | None = None  # conversations in the list, all pages
+        self.widths: dict[str, int] = {}
         self.loading = False
         self.dirty = False
         self.loads = 0  # answers shown so far (tests wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(et("email.title")), classes="email-title")
+        yield Static(Text(et("email.title")), classes="email-title", id="email-title")
         yield DataTable(id="email-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(et("email.empty")), id="email-empty")
         yield QuietFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key in ("left", "subject", "from", "count", "who"):
-            table.add_column(et(f"email.col.{key}"), key=key)
         self.reload()
         self.set_interval(REFRESH_SECONDS, self.reload)
+
+    def on_resize(self) -> None:
+        if self.items or self.listed_total is not None:
+            self.show(self.items, total=self.listed_total, offset=self.page_start)
+
+    def _columns(self, table: DataTable[Any]) -> None:
+        """(Re)make the columns for the screen's width; rows are added afterwards."""
+        # Each column has one cell of padding on either side; keep 2 for the scroll bar.
+        available = max(self.size.width, 80) - 2 * 5 - 2
+        widths = column_widths(available)
+        if widths == self.widths and table.columns:
+            table.clear()
+            return
+        self.widths = widths
+        table.clear(columns=True)
+        for key in ("left", "subject", "from", "count", "who"):
+            table.add_column(et(f"email.col.{key}"), key=key, width=widths[key])
 
     def reload(self) -> None:
         # One request at a time: `email_list` answers carry no ref, so two in flight could be
@@ -136,38 +176,64 @@ class EmailListScreen(Screen[None]):
         try:
             while self.dirty:
                 self.dirty = False
-                frame = CEmailList(type="email_list", include_answered=self.include_answered)
+                frame = CEmailList(
+                    type="email_list",
+                    include_answered=self.include_answered,
+                    offset=self.page_start,
+                )
                 answer = await ask(
                     self,
                     self.client.request(frame, lambda f: f.type == "email_list"),  # type: ignore[arg-type]
                 )
                 if isinstance(answer, SEmailList):
-                    self.show(answer.items)
+                    if not answer.items and answer.offset > 0 and (answer.total or 0) > 0:
+                        # The page emptied (threads answered meanwhile): show the last page.
+                        self.page_start = max(
+                            0, ((answer.total or 1) - 1) // EMAIL_PAGE * EMAIL_PAGE
+                        )
+                        self.dirty = True
+                        continue
+                    self.show(answer.items, total=answer.total, offset=answer.offset)
                     self.loads += 1
         finally:
             self.loading = False
 
-    def show(self, items: list[EmailListItem]) -> None:
-        self.items = items
+    def show(
+        self, items: list[EmailListItem], *, total: int | None = None, offset: int = 0
+    ) -> None:
+        self.items, self.listed_total, self.page_start = items, total, offset
+        self._title()
         table = self.query_one(DataTable)
         selected = self.selected()
-        table.clear()
+        self._columns(table)
+        widths = self.widths
         me = getattr(getattr(self.client.state, "me", None), "username", None)
         for item in items:
             style = "bold red" if item.overdue else ""
             who = et("email.me") if item.counsellor and item.counsellor == me else item.counsellor
             table.add_row(
                 Text(time_left(item.seconds_left), style=style),
-                subject_text(item.subject),
-                sender(item),
+                subject_text(item.subject, widths["subject"]),
+                sender(item, widths["from"]),
                 Text(str(item.emails)),
-                visitor_text(who or ""),
+                _fit(visitor_text(who or ""), widths["who"]),
                 key=item.conversation,
             )
         if selected is not None and selected in {item.conversation for item in items}:
             table.move_cursor(row=table.get_row_index(selected))
         self.query_one("#email-empty").display = not items
         table.display = bool(items)
+
+    def _title(self) -> None:
+        """ "The team's email · 437 conversations · 1-200 of 437 (F8 next ...)"."""
+        parts = [et("email.title")]
+        total = self.listed_total
+        if total is not None and total > 0:
+            parts.append(et("email.count_one") if total == 1 else et("email.count", total=total))
+            if total > len(self.items) and self.items:
+                first, last = self.page_start + 1, self.page_start + len(self.items)
+                parts.append(et("email.page", first=first, last=last))
+        self.query_one("#email-title", Static).update(Text(" · ".join(parts)))
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -202,6 +268,16 @@ class EmailListScreen(Screen[None]):
 
     def action_toggle_answered(self) -> None:
         self.include_answered = not self.include_answered
+        self.page_start = 0
+        self.reload()
+
+    def action_page(self, step: int) -> None:
+        """The next (1) or previous (-1) page of EMAIL_PAGE conversations, if there is one."""
+        offset = self.page_start + step * EMAIL_PAGE
+        if offset < 0 or (self.listed_total is not None and offset >= self.listed_total):
+            self.app.bell()
+            return
+        self.page_start = offset
         self.reload()
 
     def action_quarantine(self) -> None:
@@ -210,4 +286,5 @@ class EmailListScreen(Screen[None]):
         self.app.push_screen(localized(QuarantineScreen)(self.client, self.timezone))
 
     def action_help(self) -> None:
-        self.app.push_screen(email_help(self.BINDINGS))
+        pages = ("f8 / shift+f8", f"{et('key.email_next')} / {et('key.email_previous')}")
+        self.app.push_screen(email_help(self.BINDINGS, pages))

@@ -48,22 +48,34 @@ async def remove_messages(
     folder: str,
     message_ids: Sequence[str],
     known: Sequence[tuple[int | None, int | None]],
+    shared: Mapping[str, str | None] | None = None,
+    foreign: set[tuple[int | None, int | None]] | None = None,
 ) -> int:
     """Remove from `folder` the messages with these (UIDVALIDITY, UID) pairs (when the folder's
-    UIDVALIDITY still matches) and those found by these Message-IDs; returns how many."""
+    UIDVALIDITY still matches) and those found by these Message-IDs; returns how many.
+
+    Senders reuse Message-IDs: a Message-ID in `shared` (another email that must stay has it too)
+    is searched together with the sender given for it (IMAP FROM), or not at all when that is
+    None; no UID in `foreign` (other emails' and quarantined mail's) is ever removed."""
     selected = await client.select(folder)
     if selected.result != "OK":
         raise MailServerUnreachable(f"folder {folder} cannot be opened")
     validity = uidvalidity_of(selected.lines)
     uids = {uid for uidvalidity, uid in known if uid is not None and uidvalidity == validity}
+    others = {uid for uidvalidity, uid in foreign or () if uidvalidity == validity}
     for message_id in message_ids:
         if message_id.endswith(MADE_UP_ID):
             continue
-        response = await client.uid_search(
-            "HEADER", "Message-ID", imap_quote(message_id), charset=None
-        )
+        criteria = ["HEADER", "Message-ID", imap_quote(message_id)]
+        if shared is not None and message_id in shared:
+            sender = shared[message_id]
+            if not sender:
+                continue  # another thread has this id and ours cannot be told apart: UID only
+            criteria += ["FROM", imap_quote(sender)]
+        response = await client.uid_search(*criteria, charset=None)
         if response.result == "OK":
-            uids.update(search_numbers(response.lines))
+            uids.update(uid for uid in search_numbers(response.lines) if uid not in others)
+    uids -= others
     if not uids:
         return 0
     ordered = uid_set(sorted(uids))

@@ -1,0 +1,211 @@
+"""Text from mail bytes, read as a careful mail client reads it (E4: nothing lost or garbled).
+
+- A declared charset is read with its usual superset, as the WHATWG Encoding Standard's labels
+  say (`webencodings`): gb2312 as GBK/GB18030, iso-8859-1 and us-ascii as windows-1252,
+  ks_c_5601-1987 as windows-949, and so on. What still cannot be decoded is replaced (U+FFFD)
+  on its own; the rest of the text stays as written.
+- The charset is detected (`charset-normalizer`) only when the label is missing, unknown or
+  clearly wrong: "utf-8" on bytes with no valid UTF-8 sequence beyond ASCII, "us-ascii" on
+  bytes beyond ASCII, or a single-byte label on bytes that are valid UTF-8.
+- Header values: raw 8-bit bytes are read as UTF-8, then windows-1252; RFC 2047 encoded words
+  are decoded with adjacent words joined first (RFC 2047 section 6.2: the white space between
+  them is not part of the text, and a character may be split across two words).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import email.quoprimime
+import functools
+import re
+from dataclasses import dataclass
+
+import webencodings
+
+# Bytes given to the detector: enough to tell a charset, bounded in time.
+DETECT_BYTES = 64 * 1024
+_FALLBACK = "cp1252"  # WHATWG's default for legacy text
+# WHATWG decodes "gbk" (and so gb2312) with the gb18030 decoder, a superset of Python's gbk.
+_SUPERSET_CODECS = {"gbk": "gb18030"}
+_ASCII_LABELS = {"us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us"}
+_MULTIBYTE = {"utf-8", "utf-16-le", "utf-16-be", "gb18030", "big5hkscs", "euc_jp", "cp932",
+              "cp949", "iso2022_jp"}  # fmt: skip
+# A valid UTF-8 sequence beyond ASCII (RFC 3629 section 4).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# An RFC 2047 encoded word; clients also decode words not set off by white space, so do we.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text and, when something was guessed or replaced, a note for `problems`."""
+
+    text: str
+    note: str | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def codec_for(label: str | None) -> str | None:
+    """The Python codec for a charset label by the WHATWG table, or None when unknown."""
+    if not label:
+        return None
+    found = webencodings.lookup(label.strip().strip("\"'"))
+    if found is None or found.name == "replacement":
+        return None
+    name = str(found.codec_info.name)
+    try:
+        codecs.lookup(name)  # x-user-defined exists only inside webencodings
+    except LookupError:
+        return None
+    return _SUPERSET_CODECS.get(name, name)
+
+
+def detect_charset(data: bytes) -> str | None:
+    """The charset `charset-normalizer` finds most likely for `data` (its first DETECT_BYTES),
+    as a Python codec name; None when it finds none. The one place the detector is called."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:DETECT_BYTES]).best()
+    return str(best.encoding) if best is not None else None
+
+
+def _replaced(data: bytes, codec: str) -> tuple[str, int]:
+    """`data` decoded with replacement; the number of replacements made."""
+    text = data.decode(codec, "replace")
+    return text, text.count("\ufffd") - data.decode(codec, "ignore").count("\ufffd")
+
+
+def _utf8_sequences(data: bytes) -> int:
+    return len(_UTF8_MULTIBYTE.findall(data))
+
+
+def decode_body(data: bytes, label: str | None) -> Decoded:
+    """Decode a text part's bytes declared as `label` (None: no charset parameter)."""
+    if not data:
+        return Decoded("")
+    shown = " ".join(str(label or "").split())[:40]
+    codec = codec_for(label)
+    if label and codec is None:
+        return _guess(data, f"unknown charset {shown!r}")
+    if codec is None:
+        return _guess(data, None)
+    if codec == "utf-8":
+        try:
+            return Decoded(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            text, bad = _replaced(data, "utf-8")
+            if _utf8_sequences(data) > bad:
+                return Decoded(text, f"{bad} undecodable byte(s) in UTF-8 text replaced")
+            return _guess(data, "declared charset 'utf-8' is wrong", utf8=False)
+    if label and label.strip().lower() in _ASCII_LABELS and not data.isascii():
+        return _guess(data, f"declared charset {shown!r} is wrong")
+    if codec not in _MULTIBYTE and not data.isascii() and _is_utf8(data):
+        return Decoded(data.decode("utf-8"), f"declared charset {shown!r} is wrong; read as utf-8")
+    try:
+        return Decoded(data.decode(codec))
+    except UnicodeDecodeError:
+        text, bad = _replaced(data, codec)
+        return Decoded(text, f"{bad} undecodable byte(s) in {shown} text replaced")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _guess(data: bytes, why: str | None, *, utf8: bool = True) -> Decoded:
+    """Text whose label is missing (`why` None) or wrong: UTF-8 if it is, else detected."""
+    if data.isascii():
+        return Decoded(data.decode("ascii"))
+    if utf8 and _is_utf8(data):
+        return Decoded(data.decode("utf-8"), f"{why}; read as utf-8" if why else None)
+    detected = detect_charset(data)
+    codec = codec_for(detected) or _FALLBACK
+    if codec == "utf-8" and not utf8:
+        codec = _FALLBACK
+    text, bad = _replaced(data, codec)
+    note = f"{why or 'no charset declared'}; read as {codec}"
+    return Decoded(text, note + (f" ({bad} byte(s) replaced)" if bad else ""))
+
+
+def header_bytes_text(data: bytes) -> str:
+    """Raw 8-bit bytes in a header (no encoded word): UTF-8 if valid, else windows-1252."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode(_FALLBACK, "replace")
+
+
+def unescape_8bit(value: str) -> str:
+    """A header value as the standard parser left it (raw 8-bit bytes as surrogate escapes),
+    with those bytes read by `header_bytes_text`."""
+    if value.isascii() or not any("\udc80" <= char <= "\udcff" for char in value):
+        return value
+    return header_bytes_text(value.encode("utf-8", "surrogateescape"))
+
+
+def _word_bytes(encoding: str, text: str) -> bytes | None:
+    if encoding in "bB":
+        try:
+            return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    return email.quoprimime.header_decode(text).encode("latin-1", "replace")
+
+
+def decode_words(value: str) -> str:
+    """An unstructured header value (or a display name) with its RFC 2047 encoded words decoded.
+
+    The value is unfolded first (RFC 5322 section 2.2.3). White space between two encoded words
+    is dropped, and adjacent words of one charset are decoded together, so a character split
+    between them comes out whole (RFC 2047 sections 5 and 6.2). A word that cannot be decoded is
+    kept as written; a charset label is read by the WHATWG table, unknown ones as UTF-8."""
+    if "=?" not in value:
+        return value
+    value = _FOLD.sub("", value)
+    pieces: list[str] = []
+    run: list[bytes] = []
+    run_charset: str | None = None
+    position = 0
+
+    def flush() -> None:
+        nonlocal run_charset
+        if run:
+            data = b"".join(run)
+            codec = codec_for(run_charset) or "utf-8"
+            text = data.decode(codec, "replace")
+            if codec == "utf-8" and "\ufffd" in text and not _is_utf8(data):
+                text = header_bytes_text(data)
+            pieces.append(text)
+            run.clear()
+        run_charset = None
+
+    for match in _ENCODED_WORD.finditer(value):
+        between = value[position : match.start()]
+        charset = match.group(1).partition("*")[0].lower()  # RFC 2231 language suffix
+        data = _word_bytes(match.group(2), match.group(3))
+        position = match.end()
+        if data is None:
+            flush()
+            pieces.append(between + match.group(0))
+            continue
+        if between and not (between.isspace() and run):
+            flush()
+            pieces.append(between)
+        elif run and charset != run_charset:
+            flush()
+        run.append(data)
+        run_charset = charset
+    flush()
+    pieces.append(value[position:])
+    return "".join(pieces)

@@ -128,6 +128,7 @@ def test_html_page_is_self_contained_and_printable(
         assert page.locator("svg").count() == 2  # per month by channel, forms of violence
         assert page.locator("td.primary").count() > 0
         assert "Protection." in page.inner_text(".note")
+        assert "No chart for: Age group" in page.inner_text("body")
         page.screenshot(path=str(tmp_path / "figures.png"), full_page=True)
         page.pdf(path=str(tmp_path / "figures.pdf"))  # printable
         browser.close()

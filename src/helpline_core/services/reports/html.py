@@ -94,12 +94,18 @@ def to_html(report: Report, language: str = "nl") -> str:
     )
     template = environment.get_template("report.html.j2")
     table = report.table
+    drawn = charts(report, language)
     return template.render(
         report=report,
         nl=language == "nl",
         language=language,
         pivot=pivot(report, language),
-        charts=charts(report, language),
+        charts=drawn,
+        missing_charts=[
+            DIMENSIONS[name].label(language)
+            for name in ("channel", "form", "age")
+            if name not in {chart for chart, _svg in drawn} and name not in table.table.dims
+        ],
         measure=report.request.measure,
         min_cell=table.min_cell,
         percent=table.protection_percent,

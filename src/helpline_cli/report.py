@@ -109,7 +109,7 @@ def report(
         with state.session() as session:
             made = build_report(
                 session, state.key, state.settings, request, now=utcnow(), actor=state.actor,
-                progress=say,
+                progress=say, companions=("age",) if output_format == "html" else (),
             )  # fmt: skip
     except (PeriodError, TableError) as error:
         raise typer.BadParameter(str(error)) from None

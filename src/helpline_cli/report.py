@@ -65,7 +65,8 @@ def report(
         typer.Option(
             "--by",
             help="Comma-separated dimensions: channel, form, subform, age, region, sex, role, "
-            "team, type, relation (victims). At most three with the period.",
+            "team, type, relation (victims). At most three with the period. "
+            "Default for html: channel,form (the charts per month by channel and by form).",
         ),
     ] = "",
     measure: Annotated[
@@ -94,6 +95,8 @@ def report(
             raise typer.BadParameter(
                 f"'{value}' is not one of {', '.join(allowed)}", param_hint=name
             )
+    if output_format == "html" and not by:
+        by = "channel,form"
     request = ReportRequest(
         first=first,
         last=last,
@@ -106,7 +109,7 @@ def report(
         with state.session() as session:
             made = build_report(
                 session, state.key, state.settings, request, now=utcnow(), actor=state.actor,
-                progress=say,
+                progress=say, companions=("age",) if output_format == "html" else (),
             )  # fmt: skip
     except (PeriodError, TableError) as error:
         raise typer.BadParameter(str(error)) from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -69,7 +68,3 @@ def registered(engine: Engine) -> Engine:
                 )
             )
     return engine
-
-
-def html_path(tmp_path: Path) -> Path:
-    return tmp_path / "figures.html"

@@ -107,7 +107,7 @@ def test_html_page_is_self_contained_and_printable(
 
     page_file = tmp_path / "figures.html"
     code, _, err = _run(
-        capsys, "--from", "2026-01", "--to", "2026-03", "--by", "channel,form",
+        capsys, "--from", "2026-01", "--to", "2026-03",
         "--format", "html", "--out", str(page_file), "--language", "en",
     )  # fmt: skip
     assert code == 0, err
@@ -125,7 +125,8 @@ def test_html_page_is_self_contained_and_printable(
         page.on("request", lambda request: requests.append(request.url))
         page.goto(page_file.as_uri())
         page.wait_for_load_state("networkidle")
-        assert page.locator("svg").count() == 2  # per month by channel, forms of violence
+        # per month by channel, forms of violence, and age from a table of its own
+        assert page.locator("svg").count() == 3
         assert page.locator("td.primary").count() > 0
         assert "Protection." in page.inner_text(".note")
         page.screenshot(path=str(tmp_path / "figures.png"), full_page=True)

@@ -13,7 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpline_core.services.reports.suppression import Method, Status, protect
+from helpline_core.services.reports.suppression import (
+    Method,
+    Status,
+    protect,
+    shares_only_published_margins,
+)
 from helpline_core.services.reports.tables import CountTable
 from tests.reports.lp_attack import feasible_ranges, primary_cells
 
@@ -90,3 +95,27 @@ def test_one_small_cell_takes_a_partner_with_it(method: Method) -> None:
     assert protected.status_of(("chat",)) is Status.PRIMARY
     assert sum(s is Status.SECONDARY for s in protected.status.values()) == 1
     assert protected.published(("Total",)) == 68
+
+
+def test_two_tables_go_together_only_where_they_meet_in_published_cells() -> None:
+    months = ("2026-01", "2026-02")
+    by_channel = CountTable(
+        "requests", ("period", "channel"), (months, ("chat", "email")),
+        {("2026-01", "chat"): 30, ("2026-01", "email"): 3, ("2026-02", "chat"): 40,
+         ("2026-02", "email"): 20},
+    )  # fmt: skip
+    by_age = CountTable(
+        "requests", ("period", "age"), (months, ("12-17", "25-44")),
+        {("2026-01", "12-17"): 13, ("2026-01", "25-44"): 20, ("2026-02", "12-17"): 30,
+         ("2026-02", "25-44"): 30},
+    )  # fmt: skip
+    first, second = (protect(t, min_cell=10, protection_percent=30) for t in (by_channel, by_age))
+    assert first.published(("2026-01", "Total")) == 33  # the shared month totals are shown
+    assert shares_only_published_margins(first, second)
+    small = CountTable(
+        "requests", ("period", "age"), (months, ("12-17", "25-44")),
+        {("2026-01", "12-17"): 4, ("2026-02", "25-44"): 5},
+    )  # fmt: skip
+    hidden = protect(small, min_cell=10, protection_percent=30)
+    assert hidden.published(("2026-01", "Total")) is None
+    assert not shares_only_published_margins(first, hidden)

@@ -14,6 +14,7 @@ from pygal.style import Style
 
 from helpline_core.services.reports.render import pivot, value_label
 from helpline_core.services.reports.service import Report
+from helpline_core.services.reports.suppression import ProtectedTable
 from helpline_core.services.reports.tables import DIMENSIONS, PERIOD, TOTAL
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -25,14 +26,14 @@ _STYLE = Style(
 )
 
 
-def _margin(report: Report, wanted: dict[str, str]) -> int | None:
+def _margin(table: ProtectedTable, wanted: dict[str, str]) -> int | None:
     """A published margin: the given dimensions at the given values, the others at the total."""
-    key = tuple(wanted.get(name, TOTAL) for name in report.table.table.dims)
-    return report.table.published(key)
+    key = tuple(wanted.get(name, TOTAL) for name in table.table.dims)
+    return table.published(key)
 
 
-def _values(report: Report, dimension: str) -> tuple[str, ...]:
-    return report.table.table.values[report.table.table.dims.index(dimension)]
+def _values(table: ProtectedTable, dimension: str) -> tuple[str, ...]:
+    return table.table.values[table.table.dims.index(dimension)]
 
 
 def _svg(chart: pygal.graph.graph.Graph) -> Markup:
@@ -63,23 +64,25 @@ def _chart(kind: type[pygal.graph.graph.Graph], title: str) -> pygal.graph.graph
 def charts(report: Report, language: str) -> list[tuple[str, Markup]]:
     """The charts the table's dimensions allow: per period by channel, forms of violence, age
     groups. A suppressed margin is left out of its chart (a gap), never estimated."""
-    dims = report.table.table.dims
+    tables = (report.table, *report.companions)
     found: list[tuple[str, Markup]] = []
-    if PERIOD in dims and "channel" in dims:
+    main = report.table
+    if PERIOD in main.table.dims and "channel" in main.table.dims:
         chart = _chart(pygal.StackedBar, DIMENSIONS["channel"].label(language))
-        periods = _values(report, PERIOD)
+        periods = _values(main, PERIOD)
         chart.x_labels = list(periods)
-        for channel in _values(report, "channel"):
-            series = [_margin(report, {PERIOD: p, "channel": channel}) for p in periods]
+        for channel in _values(main, "channel"):
+            series = [_margin(main, {PERIOD: p, "channel": channel}) for p in periods]
             if any(series):
                 chart.add(value_label(report, "channel", channel, language), series)
         found.append(("channel", _svg(chart)))
     for dimension in ("form", "subform", "age"):
-        if dimension not in dims:
+        table = next((t for t in tables if dimension in t.table.dims), None)
+        if table is None:
             continue
         chart = _chart(pygal.HorizontalBar, DIMENSIONS[dimension].label(language))
-        for value in reversed(_values(report, dimension)):
-            count = _margin(report, {dimension: value})
+        for value in reversed(_values(table, dimension)):
+            count = _margin(table, {dimension: value})
             if count:
                 chart.add(value_label(report, dimension, value, language), count)
         found.append((dimension, _svg(chart)))
@@ -94,12 +97,18 @@ def to_html(report: Report, language: str = "nl") -> str:
     )
     template = environment.get_template("report.html.j2")
     table = report.table
+    drawn = charts(report, language)
     return template.render(
         report=report,
         nl=language == "nl",
         language=language,
         pivot=pivot(report, language),
-        charts=charts(report, language),
+        charts=drawn,
+        missing_charts=[
+            DIMENSIONS[name].label(language)
+            for name in ("channel", "form", "age")
+            if name not in {chart for chart, _svg in drawn}
+        ],
         measure=report.request.measure,
         min_cell=table.min_cell,
         percent=table.protection_percent,

@@ -20,7 +20,11 @@ from helpline_core.models import ReportExtract, ReportExtractEmail
 from helpline_core.services import audit
 from helpline_core.services.reports.extract import FreezeRules, freeze_month, frozen_extract
 from helpline_core.services.reports.periods import Month, PeriodKind, months_between
-from helpline_core.services.reports.suppression import ProtectedTable, protect
+from helpline_core.services.reports.suppression import (
+    ProtectedTable,
+    protect,
+    shares_only_published_margins,
+)
 from helpline_core.services.reports.tables import PERIOD, Measure, check_dimensions, count_table
 
 
@@ -60,6 +64,10 @@ class Report:
     emails: tuple[EmailRow, ...]
     made_at: datetime
     teams: dict[str, str] = field(default_factory=dict)  # code -> name
+    # Further tables for the charts, each protected on its own and kept only when it meets the
+    # main table in published cells alone; `left_out` names the dimensions of those dropped.
+    companions: tuple[ProtectedTable, ...] = ()
+    left_out: tuple[str, ...] = ()
 
     @property
     def contacts(self) -> int:
@@ -106,8 +114,13 @@ def build_report(
     now: datetime,
     actor: str,
     progress: Callable[[str], None] = lambda _message: None,
+    companions: Sequence[str] = (),
 ) -> Report:
     """Freeze the months not frozen yet, count and protect; audits the export (counts only).
+
+    `companions` names dimensions that get a table of their own (by period when the main table
+    has one) for the HTML charts; one that would share a hidden cell with the main table is left
+    out (see `shares_only_published_margins`).
 
     Raises PeriodError (dates), TableError (dimensions), PeriodNotClosed (a month too recent)
     and SuppressionError (the engine); nothing is frozen when an earlier check fails.
@@ -141,6 +154,24 @@ def build_report(
         protection_percent=settings.report.protection_percent,
         method=settings.report.method,
     )
+    kept, left_out = [], []
+    for name in companions:
+        if name in dims:
+            continue
+        companion_dims = [PERIOD, name] if PERIOD in dims else [name]
+        extra = protect(
+            count_table(
+                session, extracts, companion_dims, measure=request.measure,
+                period=request.period, codes=rules.codes, teams=list(teams),
+            ),
+            min_cell=settings.report.min_cell,
+            protection_percent=settings.report.protection_percent,
+            method=settings.report.method,
+        )  # fmt: skip
+        if shares_only_published_margins(protected, extra):
+            kept.append(extra)
+        else:
+            left_out.append(name)
     audit.record(
         session,
         key,
@@ -157,6 +188,7 @@ def build_report(
             "cells": len(protected.counts),
             "suppressed": protected.suppressed(),
             "min_cell": protected.min_cell,
+            "companions": ",".join(table.table.dims[-1] for table in kept),
         },
         at=now,
     )
@@ -168,6 +200,8 @@ def build_report(
         emails=_emails(session, extracts),
         made_at=now,
         teams=teams,
+        companions=tuple(kept),
+        left_out=tuple(left_out),
     )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import product
 from pathlib import Path
 from typing import Literal
 
@@ -65,6 +66,22 @@ class ProtectedTable:
 
     def suppressed(self) -> int:
         return sum(s in (Status.PRIMARY, Status.SECONDARY) for s in self.status.values())
+
+
+def shares_only_published_margins(first: ProtectedTable, second: ProtectedTable) -> bool:
+    """True when every cell the two tables have in common (the margins over the dimensions they
+    share, the grand total included) is published in both. Then publishing both tells no more
+    about either than it tells alone: the two tables meet only in numbers both show, and with
+    those agreeing any two such tables come from one full table (a decomposable pair)."""
+    common = [name for name in first.table.dims if name in second.table.dims]
+    values = [first.table.values[first.table.dims.index(name)] for name in common]
+    for picked in product(*((*column, TOTAL) for column in values)):
+        chosen = dict(zip(common, picked, strict=True))
+        for table in (first, second):
+            key = tuple(chosen.get(name, TOTAL) for name in table.table.dims)
+            if table.published(key) is None:
+                return False
+    return True
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from pathlib import Path
 
@@ -115,3 +116,13 @@ def test_the_canned_replies_stay_as_written(anonymiser: Anonymiser) -> None:
     assert len(texts) > 100
     changed = [t for t in texts if anonymiser.anonymise(t).text != t]
     assert changed == []
+
+
+@pytest.mark.parametrize("unit", ["a.", "a@", "a'", "1-", "1 ", "#1", "Aa ", "x_", "+1", "ab.cd/"])
+def test_long_hostile_text_takes_linear_time(anonymiser: Anonymiser, unit: str) -> None:
+    """20,000 characters of one repeated pattern: a quadratic regular expression took minutes
+    here (and would stall an export); linear work takes about a second on a loaded machine."""
+    text = unit * (20_000 // len(unit))
+    started = time.perf_counter()
+    anonymiser.anonymise(text)
+    assert time.perf_counter() - started < 10

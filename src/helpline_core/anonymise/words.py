@@ -109,7 +109,8 @@ NUMBER = (
 HOUSE_NUMBER = re.compile(rf"\s*,?\s*(?:nr\.?\s*)?{NUMBER}(?![\w:.,/-]*\d)", IC)
 ADDRESSES = [
     re.compile(
-        rf"\b(?-i:[A-ZÀ-Ý][\w'\-]*\.?\s+){{0,2}}[\w'\-]*(?:{STREET_SUFFIX})\s*,?\s*{NUMBER}(?!\w)",
+        rf"(?<![\w'\-])(?-i:[A-ZÀ-Ý][\w'\-]*\.?\s+){{0,2}}[\w'\-]*(?:{STREET_SUFFIX})\s*,?\s*"
+        rf"{NUMBER}(?!\w)",
         IC,
     ),
     re.compile(
@@ -130,7 +131,7 @@ ADDRESSES = [
     ),
 ]
 INSTITUTION_SUFFIX = re.compile(
-    r"\b[\w\-]{3,}(?:college|instituut|atheneum|lyceum|school|ziekenhuis|kliniek)\b", IC
+    r"(?<![\w\-])[\w\-]{3,}(?:college|instituut|atheneum|lyceum|school|ziekenhuis|kliniek)\b", IC
 )
 WORK_TRIGGER = re.compile(
     r"\b(?:werk|werkt|werken|werkte|job|stage|travaille|bosse|work|works|worked)\s+"

@@ -118,7 +118,9 @@ THAT_AGE = re.compile(
 )
 # "kben Kobe van 12," : a name or "ik" and "van" + a number that ends the phrase
 NAME_VAN_AGE = re.compile(
-    r"\b(?:ik|kben|ben|is|\w+)\s+van\s+(\d{1,2})(?=\s*(?:[,.!?;)]|$|\s+(?:en|jaar)\b))", IC
+    r"\b(?:ik|kben|ben|is|\w+)\s+van\s+(\d{1,2})(?=\s*(?:[,.!?;)]|$|\s+(?:en|jaar|heeft|is|was"
+    r"|zit|zegt|woont|wil|kan|moet|gaat|ziet|weet|doet|durft)\b))",
+    IC,
 )
 BRACKET_AGE = re.compile(r"(?<=\w)\s\((\d{1,2})\)", IC)
 FRENCH_EN_A = re.compile(r"\ben\s+a\s+(\d{1,2})\b" + NOT_AGE_AFTER, IC)

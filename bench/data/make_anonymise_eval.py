@@ -563,7 +563,11 @@ def main() -> None:
         for record in records:
             handle_out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"{len(records)} messages written to {OUT}")
-    for source, target in ((HOLDOUT, HOLDOUT_OUT), (HOLDOUT2, HOLDOUT2_OUT), (HOLDOUT3, HOLDOUT3_OUT)):
+    for source, target in (
+        (HOLDOUT, HOLDOUT_OUT),
+        (HOLDOUT2, HOLDOUT2_OUT),
+        (HOLDOUT3, HOLDOUT3_OUT),
+    ):
         write_holdout(source, target)
 
 

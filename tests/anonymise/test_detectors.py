@@ -45,6 +45,10 @@ def found(anonymiser: Anonymiser, text: str) -> list[tuple[str, str]]:
         ("ik woon in gent", "gent", "PLACE"),
         ("ik zit op het sint-jozefscollege", "sint-jozefscollege", "PLACE"),
         ("ze ligt in AZ Groeninge", "AZ Groeninge", "PLACE"),
+        ("mijn leerkracht meneer de smet roept", "de smet", "PERSON"),
+        ("ma prof madame dubois", "dubois", "PERSON"),
+        ("ik ben van 2010", "2010", "DATE_OF_BIRTH"),
+        ("il habite à nivelles", "nivelles", "PLACE"),
     ],
 )
 def test_finds_each_kind(anonymiser: Anonymiser, text: str, value: str, label: str) -> None:
@@ -64,6 +68,8 @@ def test_finds_each_kind(anonymiser: Anonymiser, text: str, value: str, label: s
         "ik heb 3 broers en 2 zussen",
         "kijk op www.awel.be of 1712.be",
         "Madame, Monsieur, mon numéro est secret",
+        "de auto is van 2015 en het is 2019 geweest",
+        "from a game, in a lot of ways, kept for a minimum of 10 years after",
     ],
 )
 def test_leaves_must_stay_text_alone(anonymiser: Anonymiser, text: str) -> None:

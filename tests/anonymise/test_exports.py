@@ -262,3 +262,21 @@ def test_anonymise_text_jsonl_keeps_every_line(
     assert out[1] == {"line": 2, "error": "Expecting value: line 1 column 1 (char 0)"}
     assert out[2]["text"] == "[NAAM-1] en [NAAM-2]"  # same conversation: lisa stays NAAM-1
     assert out[3]["text"] == "[NAAM-1] hier"  # another conversation: its own numbers
+
+
+def test_missing_lists_and_bad_dates_are_clear_errors(
+    env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        _cli("export", "training", "--from", "2026-02-01", "--to", "2026-01-01", "--out", "x.jsonl")
+        == 1
+    )
+    assert (
+        _cli("export", "training", "--from", "yesterday", "--to", "2026-01-01", "--out", "x.jsonl")
+        == 2
+    )
+    monkeypatch.setenv("HELPLINE_ANONYMISER__LEXICON_FILE", str(env.data_path / "none.pickle"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("ik ben lisa"))
+    assert _cli("anonymise", "text") == 2  # not installed: a configuration problem
+    assert "helpline anonymise build" in capsys.readouterr().err
+    assert not (env.exports_path / "x.jsonl").exists()

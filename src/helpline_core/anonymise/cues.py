@@ -31,14 +31,16 @@ SCHOOL_WORD = re.compile(
     r"(?:basis|lagere|kleuter|middelbare|secundaire|hoge|muziek|kunst|sport)?school|atheneum"
     r"|athenee|athénée|college|collège|lyceum|lycée|instituut|institut|academie|kta|bso|tso|école"
     r"|ecole|ziekenhuis|kliniek|hôpital|hopital|clinique|hospital|az|uz|zna|gza|chu|chr|internaat"
-    r"|lycee|college|athenee|institut|universiteit|universite|hogeschool"
+    r"|lycee|college|athenee|institut|universiteit|universite|hogeschool|ka|vti|vbs|gbs|gvbs"
     r"|jeugdhuis|chiro|scouts|ksa|voetbalclub|fc|kfc",
     IC,
 )
 
 # The word(s) after these name a person, unless they are an ordinary word ("ik ben bang").
+# Matched as a look-ahead so that triggers may overlap ("ma prof madame dubois"): group 1 ends
+# where the name begins.
 NAME_TRIGGERS = re.compile(
-    r"\b(?:ik\s+ben|k\s+ben|kben|ik\s+heet|kheet|k\s+heet|ik\s+noem|mijn\s+naam\s+is|men\s+naam"
+    r"(?=(\b(?:ik\s+ben|k\s+ben|kben|ik\s+heet|kheet|k\s+heet|ik\s+noem|mijn\s+naam\s+is|men\s+naam"
     r"\s+is|mn\s+naam\s+is|naam\s*:|heet|heette|noemt|je\s+m'appelle|je\s+m\s+appelle|jm'appelle"
     r"|moi\s+c'est|mon\s+nom\s+est|je\s+suis|s'appelle|i'?m|i\s+am|my\s+name\s+is|my\s+name's"
     r"|call\s+me|named|called|this\s+is|met|groetjes|groeten|groetjes,|vriendelijke\s+groeten"
@@ -56,7 +58,7 @@ NAME_TRIGGERS = re.compile(
     r"|cousin|neighbour|neighbor|teacher|friend|best\s+friend|son|daughter|boss|grandad"
     r"|grandpa|grandma|nan|stepbrother|stepsister)|juf|meester|meneer|mevrouw|mevr\.?|dhr\.?"
     r"|mr\.?|mrs\.?|ms\.?|miss|sir|madame|mme|monsieur|m\.|mademoiselle|mlle|dokter|dr\.?"
-    r"|docteur|doctor)\s*,?\s*",
+    r"|docteur|doctor)\s*,?\s*))",
     IC,
 )
 # The relations and titles of NAME_TRIGGERS: after these a first name counts even where it is

@@ -89,7 +89,9 @@ DATES = [
     re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", IC),
 ]
 BIRTH_YEAR = re.compile(
-    r"\b(?:geboren|geb\.?|born|né|née|nee)\s+(?:in|en|op|le|on)?\s*((?:19|20)\d{2})\b", IC
+    r"\b(?:(?:geboren|geb\.?|born|né|née|nee)\s+(?:in|en|op|le|on)?|(?:ik\s+ben|kben|hij\s+is"
+    r"|zij\s+is|ze\s+is)\s+van)\s*((?:19|20)\d{2})\b(?!\s*(?:euro|€|km|m\b))",
+    IC,
 )
 BIRTH_HINT = re.compile(
     r"(?:geboren|geb\.|geboortedatum|verjaardag|jarig|né|née|naissance|anniversaire|born"

@@ -154,7 +154,7 @@ class WordDetector:
             return len(word.key) > 2
         if group is self.lx.institutions:
             return False  # a one-word institution that is also a word ("Game"): too unsure
-        before = words[i - 1].key if i else ""
+        before = words[i - 1].text.lower() if i else ""  # "à", not its folded "a"
         return (mid_capital or before in PLACE_PREPOSITIONS) and len(word.key) > 2
 
     def _institutions(self, text: str, words: list[Token]) -> Iterator[Span]:
@@ -255,16 +255,21 @@ class WordDetector:
         is an ordinary word (foreign names are in no list)."""
         starts = {word.start: index for index, word in enumerate(words)}
         for m in NAME_TRIGGERS.finditer(text):
-            index = starts.get(m.end())
+            index = starts.get(m.end(1))
             if index is None:
                 continue
             word = words[index]
             key = word.key
+            relation = RELATION_START.match(m.group(1)) is not None
+            if key in self.lx.particles and relation:  # "meneer de smet", "mevrouw Van den B."
+                end = self._surname_end(words, index)
+                if end > index:
+                    yield Span(word.start, words[end - 1].end, Label.PERSON)
+                continue
             if key in self.lx.keep or key in self.lx.stop_words or key.isdigit():
                 continue
             if not word.text.replace("-", "").replace("'", "").isalpha():
                 continue
-            relation = RELATION_START.match(m.group()) is not None
             listed_first = key in self.lx.first_names or key in self.lx.name_words
             capital_name = word.capitalised and key in self._listed_names
             if self.ordinary(key) and not (capital_name or (relation and listed_first)):

@@ -162,8 +162,7 @@ def training_export(
         raise ExportRefused("phone contacts hold no text to export")
     lower = datetime.combine(start, time(), UTC)
     upper = datetime.combine(end + timedelta(days=1), time(), UTC)
-    chat_since = months_before(now, settings.retention.chat_months)
-    email_since = months_before(now, settings.retention.email_months)
+    chat_since, email_since = retention_cutoffs(settings, now)
     restricted = _restricted_case_ids(session)
     summary = ExportSummary(export_path(settings, out), "training", anonymised=True)
     conversations = session.exec(
@@ -178,14 +177,9 @@ def training_export(
             if conversation.case_file_id in restricted:
                 summary.skipped_restricted += 1
                 continue
-            texts = Texts(anonymiser, summary)
-            if conversation.channel == Channel.CHAT:
-                finished = conversation.ended_at or conversation.created_at
-                if finished < chat_since:
-                    continue  # expired: invisible although the purge has not run yet
-                items = chat_messages(session, conversation, texts)
-            else:
-                items = emails(session, conversation, texts, since=email_since)
+            items = retained_items(
+                session, conversation, Texts(anonymiser, summary), chat_since, email_since
+            )
             if not items:
                 continue
             summary.items += 1
@@ -199,6 +193,30 @@ def training_export(
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
         record_export(session, key, summary, actor=actor, now=now, channel=channel or "all")
     return summary
+
+
+def retention_cutoffs(settings: Settings, now: datetime) -> tuple[datetime, datetime]:
+    """Chats that ended, and emails received, before these instants have expired (C5, E3):
+    every read path treats them as gone although the purge may not have run yet."""
+    return (
+        months_before(now, settings.retention.chat_months),
+        months_before(now, settings.retention.email_months),
+    )
+
+
+def retained_items(
+    session: Session,
+    conversation: Conversation,
+    texts: Texts,
+    chat_since: datetime,
+    email_since: datetime,
+) -> list[Any]:
+    """The conversation's messages (chat) or emails that have not expired, texts anonymised."""
+    if conversation.channel == Channel.CHAT:
+        if (conversation.ended_at or conversation.created_at) < chat_since:
+            return []
+        return chat_messages(session, conversation, texts)
+    return emails(session, conversation, texts, since=email_since)
 
 
 def chat_messages(session: Session, conversation: Conversation, texts: Texts) -> list[Any]:

@@ -8,7 +8,7 @@ exported. Written, recorded and audited as every export (services/exports.py).
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,7 +20,6 @@ from helpline_core.models import (
     Assessment,
     CaseFile,
     CaseNote,
-    Channel,
     ClientStatement,
     Complaint,
     Consent,
@@ -32,11 +31,11 @@ from helpline_core.services.exports import (
     ExportRefused,
     ExportSummary,
     Texts,
-    chat_messages,
-    emails,
     export_path,
     owner_only_file,
     record_export,
+    retained_items,
+    retention_cutoffs,
 )
 
 
@@ -68,7 +67,7 @@ def inspection_export(
     anonymise = complaint_id is None
     summary = ExportSummary(export_path(settings, out), "inspection", anonymised=anonymise)
     texts = Texts(anonymiser if anonymise else None, summary)
-    document = _case_document(session, case, texts, summary)
+    document = _case_document(session, case, texts, summary, settings, now)
     summary.items = 1
     with owner_only_file(summary.path) as handle:
         handle.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
@@ -94,7 +93,12 @@ def _find_case(session: Session, case_ref: str) -> CaseFile:
 
 
 def _case_document(
-    session: Session, case: CaseFile, texts: Texts, summary: ExportSummary
+    session: Session,
+    case: CaseFile,
+    texts: Texts,
+    summary: ExportSummary,
+    settings: Settings,
+    now: datetime,
 ) -> dict[str, Any]:
     def rows(model: Any) -> list[Any]:
         statement = select(model).where(model.case_file_id == case.id).order_by(col(model.id))
@@ -118,11 +122,11 @@ def _case_document(
         .where(Conversation.case_file_id == case.id)
         .order_by(col(Conversation.created_at))
     ).all()
+    chat_since, email_since = retention_cutoffs(settings, now)
     for conversation in linked:
-        if conversation.channel == Channel.CHAT:
-            items = chat_messages(session, conversation, texts)
-        else:
-            items = emails(session, conversation, texts, since=datetime.min.replace(tzinfo=UTC))
+        items = retained_items(session, conversation, texts, chat_since, email_since)
+        if not items:
+            continue  # expired transcripts are not part of the file any more
         summary.messages += len(items)
         contacts.append(
             {

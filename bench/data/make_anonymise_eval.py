@@ -22,6 +22,8 @@ HOLDOUT = Path(__file__).with_name("anonymise_holdout.txt")
 HOLDOUT_OUT = Path(__file__).with_name("anonymise_holdout.jsonl")
 HOLDOUT2 = Path(__file__).with_name("anonymise_holdout2.txt")
 HOLDOUT2_OUT = Path(__file__).with_name("anonymise_holdout2.jsonl")
+HOLDOUT3 = Path(__file__).with_name("anonymise_holdout3.txt")
+HOLDOUT3_OUT = Path(__file__).with_name("anonymise_holdout3.jsonl")
 rng = random.Random(1712)
 
 FIRST_NL = [
@@ -561,7 +563,11 @@ def main() -> None:
         for record in records:
             handle_out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"{len(records)} messages written to {OUT}")
-    for source, target in ((HOLDOUT, HOLDOUT_OUT), (HOLDOUT2, HOLDOUT2_OUT)):
+    for source, target in (
+        (HOLDOUT, HOLDOUT_OUT),
+        (HOLDOUT2, HOLDOUT2_OUT),
+        (HOLDOUT3, HOLDOUT3_OUT),
+    ):
         write_holdout(source, target)
 
 

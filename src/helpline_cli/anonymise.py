@@ -13,6 +13,7 @@ from helpline_cli.exitcodes import Refused
 from helpline_cli.output import emit_json, say
 from helpline_cli.state import CliState, state_of
 from helpline_core.anonymise import Anonymiser, LexiconMissing, Pseudonyms, Result
+from helpline_core.anonymise.lexicon import WORD_LISTS
 from helpline_core.anonymise.service import build_lexicon, load_anonymiser
 from helpline_core.config import ConfigError
 
@@ -113,5 +114,9 @@ def build(
     except LexiconMissing as error:
         raise ConfigError(str(error)) from None
     say(f"anonymiser lists built at {path}")
+    for word_list in WORD_LISTS:
+        if not word_list.exists():
+            # Without the ordinary words, many words would be taken for names: say so loudly.
+            say(f"warning: {word_list} is missing (Debian wdutch, wfrench, wamerican): build again")
     if as_json:
         emit_json({"path": str(path), "counts": counts})

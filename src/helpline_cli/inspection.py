@@ -11,6 +11,7 @@ from helpline_cli.exitcodes import Refused
 from helpline_cli.exports import report
 from helpline_cli.state import state_of
 from helpline_core.services import exports as service
+from helpline_core.services import inspection as inspection_service
 
 
 def inspection_export(
@@ -39,7 +40,7 @@ def inspection_export(
     anonymiser = anonymiser_for(state) if complaint is None else None
     try:
         with state.session() as session:
-            summary = service.inspection_export(
+            summary = inspection_service.inspection_export(
                 session,
                 state.key,
                 state.settings,

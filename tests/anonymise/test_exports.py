@@ -183,6 +183,8 @@ def _case_with_note(engine: Engine, *, restricted: bool = False) -> tuple[str, i
             CaseNote(case_file_id=case.id, body="Gesprek met lisa Peeters, tel 0476 12 34 56")
         )
         _chat(session, [(Sender.VISITOR, "ik ben lisa")], case_file_id=case.id)
+        # expired (past retention.chat_months): no longer part of the file, even unanonymised
+        _chat(session, [(Sender.VISITOR, "ik ben jonas")], case_file_id=case.id, age_days=250)
         complaint = Complaint(case_file_id=case.id, summary="klacht")
         other_complaint = Complaint(case_file_id=other.id, summary="andere klacht")
         session.add(complaint)
@@ -225,6 +227,7 @@ def test_inspection_export_is_anonymised_unless_for_its_complaint(
     plain = json.loads((env.exports_path / "c.json").read_text(encoding="utf-8"))
     assert plain["notes"][0]["text"] == "Gesprek met lisa Peeters, tel 0476 12 34 56"
     assert plain["anonymised"] is False and plain["case_file"] == case
+    assert len(plain["contacts"]) == 1 and "jonas" not in json.dumps(plain)
     with session_scope(engine) as session:
         records = session.exec(select(ExportRecord).order_by(ExportRecord.id)).all()
         assert [(r.kind, r.anonymised) for r in records] == [
@@ -262,3 +265,21 @@ def test_anonymise_text_jsonl_keeps_every_line(
     assert out[1] == {"line": 2, "error": "Expecting value: line 1 column 1 (char 0)"}
     assert out[2]["text"] == "[NAAM-1] en [NAAM-2]"  # same conversation: lisa stays NAAM-1
     assert out[3]["text"] == "[NAAM-1] hier"  # another conversation: its own numbers
+
+
+def test_missing_lists_and_bad_dates_are_clear_errors(
+    env: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        _cli("export", "training", "--from", "2026-02-01", "--to", "2026-01-01", "--out", "x.jsonl")
+        == 1
+    )
+    assert (
+        _cli("export", "training", "--from", "yesterday", "--to", "2026-01-01", "--out", "x.jsonl")
+        == 2
+    )
+    monkeypatch.setenv("HELPLINE_ANONYMISER__LEXICON_FILE", str(env.data_path / "none.pickle"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("ik ben lisa"))
+    assert _cli("anonymise", "text") == 2  # not installed: a configuration problem
+    assert "helpline anonymise build" in capsys.readouterr().err
+    assert not (env.exports_path / "x.jsonl").exists()

@@ -9,8 +9,17 @@ WORDS = {
     "nl": frozenset(
         [
             "ik",
+            "k",
             "of",
             "bel",
+            "in",
+            "woon",
+            "zit",
+            "heb",
+            "ga",
+            "mn",
+            "kheb",
+            "kben",
             "je",
             "jij",
             "ge",

@@ -17,11 +17,13 @@ from helpline_core.anonymise.spans import Span
 
 IC = re.IGNORECASE
 
-EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", IC)
+EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", IC)
 TLDS = "be|com|nl|fr|org|net|eu|io|tv|gg|me|ly|app|co|uk|info|lu|de|ch|ca|us"
-URL = re.compile(
-    rf"(?:https?://|www\.)[^\s<>\"]+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:{TLDS})\b(?:/[^\s<>\"]*)?", IC
-)
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", IC)
+# A bare host ("tiktok.com/@x"): one dotted run, matched atomically (no backtracking on long
+# "a.a.a..." runs); its last label must be a top-level domain (checked in code).
+HOST = re.compile(r"(?<![\w.\-@/])[\w\-]++(?:\.[\w\-]++)++(?:/[^\s<>\"]*)?", IC)
+TLD_SET = frozenset(TLDS.split("|"))
 # Sites where a path names a person (a profile); other sites in the keep list stay whole.
 PLATFORMS = frozenset(
     [
@@ -87,7 +89,9 @@ DATES = [
     re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", IC),
 ]
 BIRTH_YEAR = re.compile(
-    r"\b(?:geboren|geb\.?|born|né|née|nee)\s+(?:in|en|op|le|on)?\s*((?:19|20)\d{2})\b", IC
+    r"\b(?:(?:geboren|geb\.?|born|né|née|nee)\s+(?:in|en|op|le|on)?|(?:ik\s+ben|kben|hij\s+is"
+    r"|zij\s+is|ze\s+is)\s+van)\s*((?:19|20)\d{2})\b(?!\s*(?:euro|€|km|m\b))",
+    IC,
 )
 BIRTH_HINT = re.compile(
     r"(?:geboren|geb\.|geboortedatum|verjaardag|jarig|né|née|naissance|anniversaire|born"
@@ -104,7 +108,7 @@ NOT_AGE_AFTER = (
     r"|mois|kinderen|children|enfants|keer|uren|hours|heures|procent|percent))"
 )
 SUBJECT_AGE = re.compile(
-    r"\b(?!(?:het|it|c'|ce|dat|that|er|hier|daar|klok|score|nummer|number|prijs|price|ook|also)\b)"
+    r"(?<![\w'])(?!(?:het|it|c'|ce|dat|that|er|hier|daar|klok|score|nummer|number|prijs|price|ook|also)\b)"
     r"[\w']+\s+(?:is|was|wordt|word|ben|est|a|is\s+now|turned|werd)\s+(?:pas\s+|maar\s+|al\s+"
     r"|only\s+|just\s+|seulement\s+)?(\d{1,2})" + NOT_AGE_AFTER + r"(?=\s*(?:$|[\s.,!?)]))",
     IC,
@@ -116,7 +120,9 @@ THAT_AGE = re.compile(
 )
 # "kben Kobe van 12," : a name or "ik" and "van" + a number that ends the phrase
 NAME_VAN_AGE = re.compile(
-    r"\b(?:ik|kben|ben|is|\w+)\s+van\s+(\d{1,2})(?=\s*(?:[,.!?;)]|$|\s+(?:en|jaar)\b))", IC
+    r"\b(?:ik|kben|ben|is|\w+)\s+van\s+(\d{1,2})(?=\s*(?:[,.!?;)]|$|\s+(?:en|jaar|heeft|is|was"
+    r"|zit|zegt|woont|wil|kan|moet|gaat|ziet|weet|doet|durft)\b))",
+    IC,
 )
 BRACKET_AGE = re.compile(r"(?<=\w)\s\((\d{1,2})\)", IC)
 FRENCH_EN_A = re.compile(r"\ben\s+a\s+(\d{1,2})\b" + NOT_AGE_AFTER, IC)
@@ -175,7 +181,14 @@ def urls(text: str, keep: frozenset[str]) -> tuple[list[Span], list[tuple[int, i
     of organisations in `keep` (a path on their site, like a profile, is replaced)."""
     found: list[Span] = []
     kept: list[tuple[int, int]] = []
-    for m in URL.finditer(text):
+    matches = list(URL.finditer(text))
+    for m in HOST.finditer(text):
+        host = m.group().split("/")[0]
+        if host.rsplit(".", 1)[-1].lower() in TLD_SET and not any(
+            u.start() <= m.start() < u.end() for u in matches
+        ):
+            matches.append(m)
+    for m in matches:
         value = m.group().rstrip(".,;:!?)'\"")
         if "@" in text[max(0, m.start() - 1) : m.start()]:
             continue  # the domain of an e-mail address
@@ -272,7 +285,7 @@ def phones(text: str, keep: frozenset[str] = frozenset()) -> Iterator[Span]:
         parts = [
             (p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"\S+", m.group())
         ]
-        for size in range(len(parts), 0, -1):
+        for size in range(min(len(parts), 7), 0, -1):  # "+32 (0)476 12 34 56" is 6 parts
             for first in range(len(parts) - size + 1):
                 start, end = parts[first][0], parts[first + size - 1][1]
                 if any(text[a:b].strip("().,") in keep for a, b in parts[first : first + size]):

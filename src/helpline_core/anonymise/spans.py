@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from helpline_core.anonymise.labels import Label
@@ -41,10 +42,38 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
-def _trimmed(text: str, span: Span, chosen: list[Span]) -> Span | None:
+class _Taken:
+    """Non-overlapping [start, end) ranges kept sorted: overlap tests in O(log n), so that a
+    long email with thousands of candidates is resolved in time linear-ish in its size."""
+
+    def __init__(self, ranges: list[tuple[int, int]] | None = None) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(ranges or []):
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        self.starts = [r[0] for r in merged]
+        self.ends = [r[1] for r in merged]
+
+    def first_overlap(self, start: int, end: int) -> int | None:
+        """The start of the leftmost kept range overlapping [start, end), or None."""
+        i = bisect.bisect_right(self.starts, start)
+        if i > 0 and self.ends[i - 1] > start:
+            return self.starts[i - 1]
+        if i < len(self.starts) and self.starts[i] < end:
+            return self.starts[i]
+        return None
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+def _trimmed(text: str, span: Span, cut: int, taken: _Taken) -> Span | None:
     """The part of a word-level span before the first chosen span it overlaps ("lisa lisa" of
     "lisa lisa.peeters@gmail.com" -> "lisa"), if a whole word remains; else None."""
-    cut = min(other.start for other in chosen if span.overlaps(other))
     if cut <= span.start:
         return None
     end = cut
@@ -52,10 +81,9 @@ def _trimmed(text: str, span: Span, chosen: list[Span]) -> Span | None:
         end -= 1  # back to the end of the last whole word
     while end > span.start and not text[end - 1].isalnum():
         end -= 1
-    if end <= span.start:
+    if end <= span.start or taken.first_overlap(span.start, end) is not None:
         return None
-    shorter = Span(span.start, end, span.label)
-    return None if any(shorter.overlaps(other) for other in chosen) else shorter
+    return Span(span.start, end, span.label)
 
 
 def resolve(candidates: list[Span], blocked: list[tuple[int, int]], text: str = "") -> list[Span]:
@@ -64,7 +92,6 @@ def resolve(candidates: list[Span], blocked: list[tuple[int, int]], text: str = 
     `blocked` ranges (placeholders, organisations, clock times, prices) stop word-level labels
     (names, places, addresses, ages); structured identifiers (numbers, addresses on the net)
     are checked by their own validators and never blocked."""
-    chosen: list[Span] = []
 
     # Structured identifiers first, by priority; then words and phrases, the longest first
     # ("Atheneum Redingenhof" is one school, not an address in a street of that name).
@@ -73,17 +100,22 @@ def resolve(candidates: list[Span], blocked: list[tuple[int, int]], text: str = 
         tier = PRIORITY[span.label] if structured else len(PRIORITY)
         return (tier, span.start - span.end, PRIORITY[span.label], span.start)
 
-    ordered = sorted(candidates, key=rank)
-    for span in ordered:
+    fences = _Taken(blocked)
+    taken = _Taken()
+    chosen: list[Span] = []
+    for span in sorted(set(candidates), key=rank):
         if span.end <= span.start:
             continue
         protected = PRIORITY[span.label] > PRIORITY[Label.PHONE]
-        if protected and any(span.start < end and start < span.end for start, end in blocked):
+        if protected and fences.first_overlap(span.start, span.end) is not None:
             continue
-        if any(span.overlaps(other) for other in chosen):
-            shorter = _trimmed(text, span, chosen) if text and PRIORITY[span.label] > 8 else None
-            if shorter is not None:
-                chosen.append(shorter)
-            continue
+        cut = taken.first_overlap(span.start, span.end)
+        if cut is not None:
+            word_level = PRIORITY[span.label] > PRIORITY[Label.PHONE]
+            shorter = _trimmed(text, span, cut, taken) if text and word_level else None
+            if shorter is None:
+                continue
+            span = shorter
+        taken.add(span.start, span.end)
         chosen.append(span)
     return sorted(chosen)

@@ -1,10 +1,9 @@
-"""Training exports (G2) and inspection exports (F5): anonymised files, owner-only, recorded.
+"""Training exports (G2), and what every export shares: owner-only files, records, audit.
 
 A training export holds the retained, unrestricted chats and emails of a period, every text run
-through the anonymiser with one set of placeholders per conversation. An inspection export holds
-one case file, anonymised unless it concerns an individual complaint (the policy: "anonymised,
-unless it concerns an individual complaint"). A case file whose processing is restricted (R4,
-GDPR art. 18) is never exported, nor are its conversations. Every export is written with mode
+through the anonymiser with one set of placeholders per conversation (inspection exports of a
+case file: services/inspection.py). A case file whose processing is restricted (R4, GDPR art.
+18) is never exported, nor are its conversations. Every export is written with mode
 0600, recorded in `ExportRecord` for the retention purge (`exports.keep_days`,
 services/retention/exports.py) and audited with counts.
 """
@@ -26,22 +25,16 @@ from helpline_core.anonymise import Anonymiser, Label, Pseudonyms
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.models import (
-    Assessment,
     CaseFile,
-    CaseNote,
     Channel,
-    ClientStatement,
-    Complaint,
-    Consent,
     Conversation,
-    Disclosure,
     EmailDirection,
     EmailMessage,
     ExportRecord,
     Message,
-    Referral,
 )
 from helpline_core.services import audit
+from helpline_core.services.retention.rules import limits_at
 
 
 class ExportRefused(Exception):
@@ -59,19 +52,6 @@ class ExportSummary:
     messages: int = 0
     spans: dict[str, int] = field(default_factory=dict)
     skipped_restricted: int = 0
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` calendar months earlier (clamped to the month's end)."""
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for day in range(moment.day, 0, -1):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError("unreachable")
 
 
 def export_path(settings: Settings, out: str) -> Path:
@@ -96,7 +76,7 @@ def owner_only_file(path: Path) -> Iterator[IO[str]]:
         raise
 
 
-class _Texts:
+class Texts:
     """Anonymises texts of one conversation or file with one set of placeholders and counts."""
 
     def __init__(self, anonymiser: Anonymiser | None, summary: ExportSummary) -> None:
@@ -124,7 +104,7 @@ def _restricted_case_ids(session: Session) -> set[int]:
     return {row for row in rows if row is not None}
 
 
-def _record(
+def record_export(
     session: Session, key: bytes, summary: ExportSummary, *, actor: str, now: datetime, **more: Any
 ) -> None:
     session.add(
@@ -171,8 +151,7 @@ def training_export(
         raise ExportRefused("phone contacts hold no text to export")
     lower = datetime.combine(start, time(), UTC)
     upper = datetime.combine(end + timedelta(days=1), time(), UTC)
-    chat_since = months_before(now, settings.retention.chat_months)
-    email_since = months_before(now, settings.retention.email_months)
+    chat_since, email_since = retention_cutoffs(settings, now)
     restricted = _restricted_case_ids(session)
     summary = ExportSummary(export_path(settings, out), "training", anonymised=True)
     conversations = session.exec(
@@ -187,14 +166,9 @@ def training_export(
             if conversation.case_file_id in restricted:
                 summary.skipped_restricted += 1
                 continue
-            texts = _Texts(anonymiser, summary)
-            if conversation.channel == Channel.CHAT:
-                finished = conversation.ended_at or conversation.created_at
-                if finished < chat_since:
-                    continue  # expired: invisible although the purge has not run yet
-                items = _chat_messages(session, conversation, texts)
-            else:
-                items = _emails(session, conversation, texts, since=email_since)
+            items = retained_items(
+                session, conversation, Texts(anonymiser, summary), chat_since, email_since
+            )
             if not items:
                 continue
             summary.items += 1
@@ -206,25 +180,48 @@ def training_export(
                 "messages": items,
             }
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-        _record(session, key, summary, actor=actor, now=now, channel=channel or "all")
+        record_export(session, key, summary, actor=actor, now=now, channel=channel or "all")
     return summary
 
 
-def _chat_messages(session: Session, conversation: Conversation, texts: _Texts) -> list[Any]:
+def retention_cutoffs(settings: Settings, now: datetime) -> tuple[datetime, datetime]:
+    """Chats that ended, and emails received, at or before these instants have expired (C5,
+    E3): every read path treats them as gone although the purge may not have run yet. The
+    limits are the retention module's (calendar months in the helpline's time zone)."""
+    limits = limits_at(settings, now)
+    return limits.chat, limits.email
+
+
+def retained_items(
+    session: Session,
+    conversation: Conversation,
+    texts: Texts,
+    chat_since: datetime,
+    email_since: datetime,
+) -> list[Any]:
+    """The conversation's messages (chat) or emails that have not expired, texts anonymised."""
+    if conversation.channel == Channel.CHAT:
+        if (conversation.ended_at or conversation.created_at) <= chat_since:
+            return []
+        return chat_messages(session, conversation, texts)
+    return emails(session, conversation, texts, since=email_since)
+
+
+def chat_messages(session: Session, conversation: Conversation, texts: Texts) -> list[Any]:
     rows = session.exec(
         select(Message).where(Message.conversation_id == conversation.id).order_by(col(Message.seq))
     ).all()
     return [{"from": str(row.sender), "text": texts(row.body)} for row in rows]
 
 
-def _emails(
-    session: Session, conversation: Conversation, texts: _Texts, *, since: datetime
+def emails(
+    session: Session, conversation: Conversation, texts: Texts, *, since: datetime
 ) -> list[Any]:
     """Each email on its own clock (E3): only those received since `since`; no addresses."""
     rows = session.exec(
         select(EmailMessage)
         .where(EmailMessage.conversation_id == conversation.id)
-        .where(col(EmailMessage.received_at) >= since)
+        .where(col(EmailMessage.received_at) > since)
         .order_by(col(EmailMessage.received_at), col(EmailMessage.id))
     ).all()
     return [
@@ -235,134 +232,3 @@ def _emails(
         }
         for row in rows
     ]
-
-
-def inspection_export(
-    session: Session,
-    key: bytes,
-    settings: Settings,
-    anonymiser: Anonymiser | None,
-    *,
-    case_ref: str,
-    out: str,
-    actor: str,
-    complaint_id: int | None = None,
-    now: datetime | None = None,
-) -> ExportSummary:
-    """Write one case file as JSON for the care inspectorate (F5): anonymised, or as it is when
-    `complaint_id` names a complaint about this very file. Raises ExportRefused for an unknown
-    file or complaint, a restricted file, or a missing anonymiser."""
-    now = now or utcnow()
-    case = _find_case(session, case_ref)
-    if case.processing_restricted:
-        raise ExportRefused(f"case file {case.public_id} is restricted (R4): it is not exported")
-    if complaint_id is not None:
-        complaint = session.get(Complaint, complaint_id)
-        if complaint is None or complaint.case_file_id != case.id:
-            raise ExportRefused(f"complaint {complaint_id} does not concern case {case.public_id}")
-    elif anonymiser is None:
-        raise ExportRefused("the anonymiser is needed for an export without --complaint")
-    anonymise = complaint_id is None
-    summary = ExportSummary(export_path(settings, out), "inspection", anonymised=anonymise)
-    texts = _Texts(anonymiser if anonymise else None, summary)
-    document = _case_document(session, case, texts, summary)
-    summary.items = 1
-    with owner_only_file(summary.path) as handle:
-        handle.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        _record(
-            session,
-            key,
-            summary,
-            actor=actor,
-            now=now,
-            case=case.public_id,
-            complaint=complaint_id,
-        )
-    return summary
-
-
-def _find_case(session: Session, case_ref: str) -> CaseFile:
-    case = session.exec(select(CaseFile).where(CaseFile.public_id == case_ref)).first()
-    if case is None and case_ref.isdigit():
-        case = session.get(CaseFile, int(case_ref))
-    if case is None:
-        raise ExportRefused(f"no case file {case_ref}")
-    return case
-
-
-def _case_document(
-    session: Session, case: CaseFile, texts: _Texts, summary: ExportSummary
-) -> dict[str, Any]:
-    def rows(model: Any) -> list[Any]:
-        statement = select(model).where(model.case_file_id == case.id).order_by(col(model.id))
-        return list(session.exec(statement).all())
-
-    assessments = []
-    for item in rows(Assessment):
-        statements = session.exec(
-            select(ClientStatement).where(ClientStatement.assessment_id == item.id)
-        ).all()
-        assessments.append(
-            {
-                "at": item.created_at.isoformat(),
-                "text": texts(item.body),
-                "client_statements": [texts(s.body) for s in statements],
-            }
-        )
-    contacts = []
-    linked = session.exec(
-        select(Conversation)
-        .where(Conversation.case_file_id == case.id)
-        .order_by(col(Conversation.created_at))
-    ).all()
-    for conversation in linked:
-        if conversation.channel == Channel.CHAT:
-            items = _chat_messages(session, conversation, texts)
-        else:
-            items = _emails(session, conversation, texts, since=datetime.min.replace(tzinfo=UTC))
-        summary.messages += len(items)
-        contacts.append(
-            {
-                "channel": str(conversation.channel),
-                "started_at": conversation.created_at.isoformat(),
-                "messages": items,
-            }
-        )
-    return {
-        "case_file": case.public_id if not summary.anonymised else None,
-        "anonymised": summary.anonymised,
-        "pseudonym": texts.pseudonym(case.pseudonym, "nl"),
-        "region": case.region,
-        "age_group": case.age_group,
-        "sex": case.sex,
-        "role": str(case.role) if case.role else None,
-        "themes": case.themes.split(",") if case.themes else [],
-        "status": str(case.status),
-        "opened_at": case.opened_at.isoformat(),
-        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-        "notes": [{"at": n.created_at.isoformat(), "text": texts(n.body)} for n in rows(CaseNote)],
-        "assessments": assessments,
-        "referrals": [
-            {"service": texts(r.service), "reason": texts(r.reason)} for r in rows(Referral)
-        ],
-        "consents": [
-            {
-                "third_party": texts(c.third_party),
-                "scope": texts(c.scope),
-                "given_at": c.given_at.isoformat(),
-                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-            }
-            for c in rows(Consent)
-        ],
-        "disclosures": [
-            {
-                "recipient": texts(d.recipient),
-                "basis": str(d.basis),
-                "justification": texts(d.justification),
-                "what": texts(d.what),
-                "at": d.disclosed_at.isoformat(),
-            }
-            for d in rows(Disclosure)
-        ],
-        "contacts": contacts,
-    }

@@ -248,3 +248,23 @@ def test_a_batch_kept_whole_by_a_hold_does_not_stop_the_batches_after_it(
     assert report.rows == 1
     assert count(engine, Message, col(Message.conversation_id) == held) == 3
     assert count(engine, Message, col(Message.conversation_id) == free) == 0
+
+
+def test_the_purge_freezes_closed_months_figures_before_it_deletes(
+    settings: Settings, engine: Engine, secret_key: bytes
+) -> None:
+    from helpline_core.models import ReportExtract
+    from tests.reports.helpers import add_registration
+
+    gone = seed.chat(engine, local(2026, 3, 10, 12))
+    with session_scope(engine) as session:
+        add_registration(session, at=local(2026, 3, 10, 12))
+    purge(settings, engine, secret_key, NOW)
+    with session_scope(engine) as session:
+        frozen = session.exec(select(ReportExtract)).all()
+        march = [extract for extract in frozen if extract.month == "2026-03"]
+        # Both March contacts (the seeded chat's registration and the other) are in the figures,
+        # and the chat itself was stripped after that.
+        assert len(march) == 1 and march[0].contacts == 2
+        stripped = session.get(Conversation, gone)
+        assert stripped is not None and stripped.purged_at is not None

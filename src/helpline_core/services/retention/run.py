@@ -25,6 +25,8 @@ from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.models import CaseFile, Conversation, EmailMessage, PendingDeletion, PurgeRun
 from helpline_core.services import audit
+from helpline_core.services.reports.extract import freeze_closed_months
+from helpline_core.services.reports.service import freeze_rules
 from helpline_core.services.retention import (
     audit_log,
     blocks,
@@ -124,6 +126,13 @@ def _apply(
     return reports
 
 
+def _freeze_figures(
+    settings: Settings, engine: Engine, key: bytes, actor: str, now: datetime
+) -> None:
+    with session_scope(engine) as session:
+        freeze_closed_months(session, key, freeze_rules(settings), now=now, actor=actor)
+
+
 def _note_holds(engine: Engine, limits: Limits, classes: dict[str, ClassReport]) -> None:
     """After applying: what a legal hold kept, per class (counted, never listed)."""
     rules = {
@@ -205,6 +214,9 @@ async def purge(
             if dry_run:
                 result.classes = await asyncio.to_thread(plan, settings, engine, limits, classes)
             else:
+                # The figures of every closed month are frozen from the registrations first, so
+                # that no deletion below can change a published number (G1).
+                await asyncio.to_thread(_freeze_figures, settings, engine, key, actor, moment)
                 result.classes = await asyncio.to_thread(
                     _apply, settings, engine, key, limits, classes, size
                 )

@@ -40,6 +40,7 @@ assert _spec is not None and _spec.loader is not None
 bench_relay: Any = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_relay)
 
+SCHEMA = "helpline_purge_bench"
 BODY = "Ik wil graag even praten over iets dat thuis gebeurt, het is moeilijk."
 RAW_SQL = (
     "DELETE FROM message WHERE conversation_id IN "
@@ -125,10 +126,10 @@ def copy_database(url: str, engine: Engine, data: Path, conversations: int, mess
 
     admin = make_engine(url.split("?")[0])
     with admin.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS helpline_bench_raw CASCADE"))
-        connection.execute(text("CREATE SCHEMA helpline_bench_raw"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA}_raw CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {SCHEMA}_raw"))
     admin.dispose()
-    raw_url = url.replace("helpline_bench", "helpline_bench_raw")
+    raw_url = url.replace(SCHEMA, f"{SCHEMA}_raw")
     raw = make_engine(raw_url)
     schema.upgrade(raw)
     seed(raw, conversations, messages, now)
@@ -190,7 +191,13 @@ async def chat_load(port: int, pairs: int, stop: asyncio.Event, waits: list[floa
 
 
 async def under_load(
-    env: dict[str, str], port: int, pairs: int, now: datetime, raw_url: str, limit: datetime
+    env: dict[str, str],
+    port: int,
+    pairs: int,
+    now: datetime,
+    raw_url: str,
+    limit: datetime,
+    batch: int | None,
 ) -> dict[str, Any]:
     """Under the same chat load: baseline ack waits (20 per pair), then the raw statements on
     the copy, then the purge (a cron-like subprocess) on the relay's own database."""
@@ -205,6 +212,8 @@ async def under_load(
     during_raw = len(waits)
     command = [str(Path(sys.executable).parent / "helpline"), "purge", "--yes", "--json",
                "--now", now.isoformat()]  # fmt: skip
+    if batch:
+        command += ["--batch", str(batch)]
     process = await asyncio.create_subprocess_exec(
         *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
@@ -243,6 +252,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, help="conversations (default 50,000)")
     parser.add_argument("--pairs", type=int, default=5, help="chatting pairs during the purge")
     parser.add_argument("--database", help="PostgreSQL URL (default: SQLite in a temp dir)")
+    parser.add_argument("--batch", type=int, help="rows per transaction (default: the purge's)")
     args = parser.parse_args()
     messages = args.messages or (100_000 if args.quick else 1_000_000)
     conversations = args.conversations or messages // 20
@@ -250,7 +260,8 @@ def main() -> None:
     from helpline_core.db import make_engine
     from helpline_core.services.retention.rules import limits_at
 
-    data, env = bench_relay.prepare_relay(args.pairs, args.database)
+    # Schemas of its own: bench/relay.py (maybe run by someone else) uses helpline_bench.
+    data, env = bench_relay.prepare_relay(args.pairs, args.database, SCHEMA)
     settings = load_settings(env["HELPLINE_CONFIG"], environ={})
     url = settings.database_url
     engine = make_engine(url)
@@ -266,7 +277,7 @@ def main() -> None:
         [str(Path(sys.executable).parent / "helpline-relay"), "--port", "0"], env
     )
     try:
-        run = asyncio.run(under_load(env, port, args.pairs, now, raw_url, limit))
+        run = asyncio.run(under_load(env, port, args.pairs, now, raw_url, limit, args.batch))
     finally:
         relay.terminate()
         relay.wait(timeout=30)
@@ -297,6 +308,7 @@ def main() -> None:
         "purge_chats_s": chats["seconds"],
         "ratio": round(ratio, 3),
         "pairs": args.pairs,
+        "batch": args.batch,
         "acks_during": len(during),
         "ack_max_ms_during": round(worst, 1),
         "ack_max_ms_during_raw": round(worst_raw, 1),
@@ -304,6 +316,12 @@ def main() -> None:
     }
     if os.environ.get("BENCH_KEEP") is None:
         shutil.rmtree(data, ignore_errors=True)
+        if args.database:
+            admin = make_engine(args.database)
+            with admin.begin() as connection:
+                for name in (SCHEMA, f"{SCHEMA}_raw"):
+                    connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+            admin.dispose()
     print(json.dumps(summary))
 
 

@@ -115,8 +115,11 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def prepare_relay(pairs: int, database: str | None) -> tuple[Path, dict[str, str]]:
-    """A data dir, a migrated database with one counsellor per pair, and a config file."""
+def prepare_relay(
+    pairs: int, database: str | None, schema_name: str = "helpline_bench"
+) -> tuple[Path, dict[str, str]]:
+    """A data dir, a migrated database with one counsellor per pair, and a config file
+    (on PostgreSQL in schema `schema_name`, made afresh)."""
     from sqlalchemy import text
     from sqlmodel import select
 
@@ -132,11 +135,11 @@ def prepare_relay(pairs: int, database: str | None) -> tuple[Path, dict[str, str
         # A fresh schema of its own, so that the bench never touches other data.
         admin = make_engine(database)
         with admin.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS helpline_bench CASCADE"))
-            connection.execute(text("CREATE SCHEMA helpline_bench"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema_name}"))
         admin.dispose()
         separator = "&" if "?" in database else "?"
-        url = f"{database}{separator}options=-csearch_path%3Dhelpline_bench"
+        url = f"{database}{separator}options=-csearch_path%3D{schema_name}"
     config = data / "helpline.toml"
     config.write_text(
         f'data_dir = "{data}"\n[database]\nurl = "{url}"\n[chat_hours]\nalways_open = true\n'

@@ -105,10 +105,42 @@ def test_zero_days_is_when_the_clock_starts() -> None:
 
 
 def test_rejects_naive_and_negative() -> None:
-    with pytest.raises(ValueError, match="aware"):
+    with pytest.raises(ValueError, match=r"^start must be an aware datetime$"):
         add_working_days(datetime(2026, 3, 2), 2, CAL, BRUSSELS)
-    with pytest.raises(ValueError, match="negative"):
+    with pytest.raises(ValueError, match=r"^days must not be negative$"):
         add_working_days(local(2026, 3, 2), -1, CAL, BRUSSELS)
+
+
+def test_results_are_in_utc() -> None:
+    # Inside working hours with zero days, and from a weekend: both answers are UTC instants.
+    for start in (local(2026, 3, 2, 9, 0), local(2026, 3, 7, 9, 0)):
+        assert add_working_days(start, 0, CAL, BRUSSELS).tzinfo is UTC
+
+
+def test_a_moment_counts_as_its_own_day() -> None:
+    # A datetime is read as the day it falls on (Christmas morning, a Monday afternoon).
+    assert is_public_holiday(datetime(2026, 12, 25, 10, 0), CAL)
+    assert not is_working_day(datetime(2026, 12, 25, 10, 0), CAL)
+    assert is_working_day(datetime(2026, 3, 2, 15, 0), CAL)
+    assert not is_public_holiday(datetime(2026, 3, 2, 15, 0), CAL)
+
+
+def test_a_calendar_without_working_days_is_a_clear_error() -> None:
+    every_day = [f"{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 32)]
+    closed = CalendarSettings(extra_holidays=[day for day in every_day if _valid(day)])
+    with pytest.raises(
+        CalendarError,
+        match=r"^no working day found within two years; check calendar\.extra_holidays$",
+    ):
+        next_working_day(date(2026, 3, 2), closed)
+
+
+def _valid(month_day: str) -> bool:
+    try:
+        date.fromisoformat(f"2028-{month_day}")
+    except ValueError:
+        return False
+    return True
 
 
 moments = st.datetimes(

@@ -119,6 +119,10 @@ def make_counsellor(engine: Engine, secret_key: bytes) -> MakeCounsellor:
             )
             if totp:
                 accounts.enable_totp(session, secret_key, username, issuer="test", actor="test")
-            return accounts.get_counsellor(session, username)
+            counsellor = accounts.get_counsellor(session, username)
+        if counsellor.totp_secret:
+            # Detached: the clear secret is for the test's authenticator, never stored.
+            counsellor.totp_secret = accounts.totp_secret(secret_key, counsellor)
+        return counsellor
 
     return make

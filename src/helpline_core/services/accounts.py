@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from helpline_core.clock import utcnow
 from helpline_core.models import Counsellor, Role, Team
@@ -183,8 +183,12 @@ def _failed(
     session: Session, counsellor: Counsellor | None, reason: str, public: str = "bad_credentials"
 ) -> AuthError:
     if counsellor is not None:
-        counsellor.failed_logins += 1
-        session.add(counsellor)
+        # In SQL, not in Python: parallel failed logins must each count.
+        session.execute(
+            update(Counsellor)
+            .where(col(Counsellor.id) == counsellor.id)
+            .values(failed_logins=col(Counsellor.failed_logins) + 1)
+        )
     return AuthError(reason, public)
 
 

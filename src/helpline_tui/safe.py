@@ -1,59 +1,19 @@
-"""Visitor text made harmless for a terminal: the only way data reaches the screen.
+"""Visitor text made harmless for the console: the only way data reaches the screen.
 
-Anything a visitor wrote (message, nickname, intake) passes through `neutralise` and is shown as
-a rich `Text` built from the plain string, never as markup. Control characters become visible
-Control Pictures, bidi overrides and lone surrogates become U+FFFD, so nothing a visitor types can
-style, click, link, retitle, reorder or break the counsellor's screen.
+Anything a visitor wrote (message, nickname, intake) passes through `neutralise` (shared with the
+admin CLI, helpline_core.terminal) and is shown as a rich `Text` built from the plain string,
+never as markup.
 """
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-REPLACEMENT = "\ufffd"
+from helpline_core.terminal import REPLACEMENT, is_clean, neutralise
 
-# Bidi embeddings, overrides, isolates and marks: they reorder what follows on screen.
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_UNSAFE = re.compile("[\x00-\x1f\x7f\x80-\x9f\u2028\u2029" + _BIDI + "\ud800-\udfff\ufff9-\ufffb]")
-
-
-def _picture(char: str, *, multiline: bool) -> str:
-    code = ord(char)
-    if char == "\n":
-        return "\n" if multiline else " "
-    if char == "\t":
-        return "    " if multiline else " "
-    if char in "\u2028\u2029":
-        return "\n" if multiline else " "
-    if code < 0x20:
-        # U+2400..U+241F are printable pictures of C0 controls: ESC shows as "␛".
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return REPLACEMENT
-
-
-def neutralise(value: str, *, multiline: bool = True, limit: int | None = None) -> str:
-    """Return `value` with every control, bidi and surrogate character made visible or replaced.
-
-    With `multiline` a newline stays a newline (and CR LF / lone CR become one), otherwise every
-    line break becomes a space. `limit` truncates to that many characters with an ellipsis.
-    """
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if _UNSAFE.search(text):
-        text = _UNSAFE.sub(lambda match: _picture(match.group(), multiline=multiline), text)
-    if limit is not None and len(text) > limit:
-        text = text[: max(limit - 1, 0)] + "…"
-    return text
+__all__ = ["REPLACEMENT", "is_clean", "neutralise", "visitor_text"]
 
 
 def visitor_text(value: str, style: str = "", *, multiline: bool = False) -> Text:
     """A rich Text holding `value` literally: no markup, no emoji codes, no escapes."""
     return Text(neutralise(value, multiline=multiline), style=style, end="")
-
-
-def is_clean(value: str) -> bool:
-    """True when `value` holds no character that `neutralise` would change (multi-line rules)."""
-    return _UNSAFE.search(value.replace("\n", "")) is None and "\r" not in value

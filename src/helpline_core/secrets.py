@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from helpline_core.config import ConfigError, Settings
+from helpline_core.permissions import private_dir
 
 KEY_BYTES = 32
 
@@ -38,7 +39,7 @@ def load_key(settings: Settings, *, create: bool = True) -> bytes:
 
 
 def _create_key(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     key = random_source.token_bytes(KEY_BYTES)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -30,6 +30,7 @@ from websockets.http11 import Request, Response
 from helpline_core import protocol as p
 from helpline_core.config import ConfigError, Settings, load_settings
 from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
+from helpline_core.permissions import private_paths, wider_than_private
 from helpline_core.secrets import load_key
 from relay import actions, headers, static
 from relay.console import ConsoleSession
@@ -68,6 +69,8 @@ class RelayServer:
         # the busy event loop; with the default 5 ms switch interval a batch of a handful of
         # statements waits tens of milliseconds (a GIL convoy). Switch more often.
         sys.setswitchinterval(SWITCH_INTERVAL)
+        for problem in wider_than_private(private_paths(self.settings)):
+            log.warning("%s", problem)
         await asyncio.to_thread(check_database, self.engine)
         await asyncio.to_thread(self._sync_teams)
         self.relay.store.start()

@@ -233,12 +233,17 @@ class SConsoleTyping(Frame):
     name: str  # visitor nickname or colleague display name
 
 
+ReleaseReason = Literal["handover", "take_over", "left", "ended"]
+
+
 class SReleased(Frame):
-    """The conversation left this counsellor (handed over, taken over, or they left)."""
+    """The conversation left this counsellor: handed over or taken over (sent to the old owner
+    and to every colleague consulting or observing: shares end when the owner changes), or
+    they left."""
 
     type: Literal["released"] = "released"
     conversation: ConversationId
-    reason: Literal["handover", "take_over", "left", "ended"]
+    reason: ReleaseReason
     to: str | None = None
 
 

@@ -135,6 +135,9 @@ class ConsoleSession:
         if self.me is None:
             raise p.ProtocolError("not_logged_in")
         if isinstance(frame, p.CLogout):
+            # A logged-out console's session token must not log anyone in again.
+            username = self.me.username
+            await self.relay.store.write(lambda s: accounts.end_session(s, username))
             self.peer.close(1000, "logged out")
             return
         if frame.type in EMAIL_REQUEST_TYPES:

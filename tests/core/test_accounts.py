@@ -209,3 +209,20 @@ def test_timestamps_come_back_aware_utc(engine: Engine, make_counsellor: MakeCou
         loaded = accounts.get_counsellor(session, counsellor.username)
         assert loaded.created_at.tzinfo is not None
         assert loaded.created_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+
+
+def test_db_upgrade_seals_every_clear_totp_secret(
+    engine: Engine, secret_key: bytes, make_counsellor: MakeCounsellor
+) -> None:
+    make_counsellor("test-ine")
+    clear = pyotp.random_base32()
+    with session_scope(engine) as session:
+        row = accounts.get_counsellor(session, "test-ine")
+        row.totp_secret = clear
+        session.add(row)
+    with session_scope(engine) as session:
+        assert accounts.seal_clear_totp_secrets(session, secret_key) == 1
+    with session_scope(engine) as session:
+        assert accounts.seal_clear_totp_secrets(session, secret_key) == 0
+        stored = accounts.get_counsellor(session, "test-ine").totp_secret
+    assert stored and unseal(secret_key, accounts.TOTP_PURPOSE, stored) == clear

@@ -144,3 +144,16 @@ async def test_a_failed_login_keeps_no_typed_text_of_an_unknown_account(
     # Repeated attempts on one unknown name stay recognisable; a known account is named.
     assert failed[0].object_id == failed[1].object_id and failed[0].object_id.startswith("?")
     assert failed[2].object_id == "ann"
+
+
+async def test_a_session_token_stops_working_at_logout(
+    relay: RunningRelay, make_counsellor: MakeCounsellor
+) -> None:
+    make_counsellor("ann", team="limburg")
+    async with console(relay.ws_url) as c:
+        token = (await c.login("ann", TEST_PASSWORD)).session
+        assert token
+        await c.send(type="logout")
+    async with console(relay.ws_url) as c:
+        await c.send(type="login", version=1, username="ann", session=token)
+        assert (await c.expect(p.SLoginFailed)).reason == "bad_credentials"

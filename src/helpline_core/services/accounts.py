@@ -234,6 +234,18 @@ def totp_secret(key: bytes, counsellor: Counsellor) -> str:
     return unseal(key, TOTP_PURPOSE, counsellor.totp_secret)
 
 
+def seal_clear_totp_secrets(session: Session, key: bytes) -> int:
+    """Seal every TOTP secret still stored in clear (written before secrets were sealed);
+    how many. Idempotent: `helpline db upgrade` runs it."""
+    rows = session.exec(select(Counsellor).where(col(Counsellor.totp_secret).is_not(None))).all()
+    clear = [row for row in rows if row.totp_secret and not is_sealed(row.totp_secret)]
+    for row in clear:
+        assert row.totp_secret is not None
+        row.totp_secret = seal(key, TOTP_PURPOSE, row.totp_secret)
+        session.add(row)
+    return len(clear)
+
+
 def end_session(session: Session, username: str) -> None:
     """Void the account's console session token (logout, disabled account)."""
     counsellor = session.exec(select(Counsellor).where(Counsellor.username == username)).first()

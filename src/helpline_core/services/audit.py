@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from helpline_core.clock import utcnow
@@ -70,11 +71,16 @@ def _head(session: Session) -> AuditHead:
         # Writing first takes the database's write lock (others wait, busy_timeout) and makes
         # the read below see the newest head.
         session.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(id=1))
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    locked = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.exec(locked).first()
     if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+        # The very first append: two may race to create the head; the loser reads the winner's.
+        try:
+            with session.begin_nested():
+                session.add(AuditHead(id=1, last_id=0, last_hash=GENESIS))
+        except IntegrityError:
+            pass
+        head = session.exec(locked).one()
     return head
 
 

@@ -9,7 +9,7 @@ import typer
 from helpline_cli.output import emit_json, say
 from helpline_cli.state import state_of
 from helpline_core.db import check_database, describe_url, make_engine, session_scope
-from helpline_core.services import accounts, schema
+from helpline_core.services import login, schema
 
 app = typer.Typer(help="Database schema: status and upgrades.", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ def upgrade(ctx: typer.Context) -> None:
     check_database(engine)
     schema.upgrade(engine)
     with session_scope(engine) as session:
-        sealed = accounts.seal_clear_totp_secrets(session, state.key)
+        sealed = login.seal_clear_totp_secrets(session, state.key)
     say(f"schema at {schema.current_revision(engine)} in {describe_url(engine)}")
     if sealed:
         say(f"{sealed} TOTP secret(s) stored in clear are now sealed with the key")

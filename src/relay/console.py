@@ -18,8 +18,8 @@ from helpline_core import protocol as p
 from helpline_core.db import session_scope
 from helpline_core.models import Team
 from helpline_core.protocol.email import EMAIL_REQUEST_TYPES
-from helpline_core.services import accounts, audit
-from helpline_core.services.accounts import AuthError
+from helpline_core.services import audit, login
+from helpline_core.services.login import AuthError
 from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps
 from relay.context import Relay
@@ -28,7 +28,7 @@ from relay.login_guard import LoginGuard, audit_name
 from relay.peers import WsPeer
 
 
-def _login(relay: Relay, frame: p.CLogin) -> tuple[Presence, accounts.Login] | AuthError:
+def _login(relay: Relay, frame: p.CLogin) -> tuple[Presence, login.Login] | AuthError:
     """Check the password and TOTP (or the session token) in a worker thread; audit the outcome.
 
     A failed login for an account that does not exist keeps a keyed hash of what was typed,
@@ -37,11 +37,11 @@ def _login(relay: Relay, frame: p.CLogin) -> tuple[Presence, accounts.Login] | A
     with session_scope(relay.engine) as session:
         try:
             if frame.session is not None:
-                login = accounts.authenticate_session(
+                done = login.authenticate_session(
                     session, relay.key, frame.username, frame.session, session_hours=hours
                 )
             else:
-                login = accounts.authenticate(
+                done = login.authenticate(
                     session,
                     relay.key,
                     frame.username,
@@ -61,7 +61,7 @@ def _login(relay: Relay, frame: p.CLogin) -> tuple[Presence, accounts.Login] | A
                 detail={"reason": error.reason},
             )
             return error
-        counsellor = login.counsellor
+        counsellor = done.counsellor
         team = session.get(Team, counsellor.team_id) if counsellor.team_id else None
         audit.record(
             session,
@@ -80,7 +80,7 @@ def _login(relay: Relay, frame: p.CLogin) -> tuple[Presence, accounts.Login] | A
             team=team.code if team else None,
             role=_role(str(counsellor.role)),
         )
-        return presence, login
+        return presence, done
 
 
 def _role(value: str) -> p.Role:
@@ -137,7 +137,7 @@ class ConsoleSession:
         if isinstance(frame, p.CLogout):
             # A logged-out console's session token must not log anyone in again.
             username = self.me.username
-            await self.relay.store.write(lambda s: accounts.end_session(s, username))
+            await self.relay.store.write(lambda s: login.end_session(s, username))
             self.peer.close(1000, "logged out")
             return
         if frame.type in EMAIL_REQUEST_TYPES:
@@ -169,7 +169,7 @@ class ConsoleSession:
             self.peer.send(p.SLoginFailed(reason=reason))
             return
         guard.succeeded()
-        presence, login = outcome
+        presence, done = outcome
         self.me = self.take_presence(presence)
         mine = [c for c in self.hub.chats.values() if self.hub.participation(self.me, c)]
         max_chats = self.relay.settings.relay.max_chats_per_counsellor
@@ -182,8 +182,8 @@ class ConsoleSession:
                 status=self.me.status,
                 max_chats=max_chats,
                 conversations=[self.hub.info(c, self.me) for c in mine],
-                session=login.session_token,
-                failed_logins=login.failed_before,
+                session=done.session_token,
+                failed_logins=done.failed_before,
             )
         )
         for chat in mine:

@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 from helpline_core.db import session_scope
 from helpline_core.models import Role
 from helpline_core.secrets import unseal
-from helpline_core.services import accounts
-from helpline_core.services.accounts import AccountError, AuthError
+from helpline_core.services import accounts, login
+from helpline_core.services.accounts import AccountError
+from helpline_core.services.login import AuthError
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
 
 KEY = b"k" * 32
@@ -28,8 +29,8 @@ def _login(
     now: datetime | None = None,
 ) -> str:
     with session_scope(engine) as session:
-        login = accounts.authenticate(session, key, username, password, totp, now=now)
-        return login.counsellor.username
+        done = login.authenticate(session, key, username, password, totp, now=now)
+        return done.counsellor.username
 
 
 def test_password_is_hashed_with_argon2(make_counsellor: MakeCounsellor) -> None:
@@ -142,14 +143,14 @@ def test_session_token_logs_in_until_it_expires_or_a_new_login_replaces_it(
     make_counsellor("test-gust")
     at = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     with session_scope(engine) as session:
-        first = accounts.authenticate(
+        first = login.authenticate(
             session, secret_key, "test-gust", TEST_PASSWORD, None, session_hours=12, now=at
         ).session_token
 
     def resume(token: str, now: datetime) -> str:
         with session_scope(engine) as session:
-            login = accounts.authenticate_session(session, secret_key, "test-gust", token, now=now)
-            return login.session_token
+            done = login.authenticate_session(session, secret_key, "test-gust", token, now=now)
+            return done.session_token
 
     second = resume(first, at + timedelta(hours=1))
     for stale, when in [(first, at + timedelta(hours=2)), (second, at + timedelta(hours=14))]:
@@ -165,11 +166,11 @@ def test_failed_logins_are_counted_and_told_at_the_next_login(
     for _ in range(3):
         # The count is kept when the caller commits after the failure, as the relay does.
         with session_scope(engine) as session, pytest.raises(AuthError):
-            accounts.authenticate(session, secret_key, "test-hans", "not the password", None)
+            login.authenticate(session, secret_key, "test-hans", "not the password", None)
     with session_scope(engine) as session:
-        login = accounts.authenticate(session, secret_key, "test-hans", TEST_PASSWORD, None)
-        assert login.failed_before == 3
-        again = accounts.authenticate(session, secret_key, "test-hans", TEST_PASSWORD, None)
+        done = login.authenticate(session, secret_key, "test-hans", TEST_PASSWORD, None)
+        assert done.failed_before == 3
+        again = login.authenticate(session, secret_key, "test-hans", TEST_PASSWORD, None)
         assert again.failed_before == 0
 
 
@@ -221,8 +222,8 @@ def test_db_upgrade_seals_every_clear_totp_secret(
         row.totp_secret = clear
         session.add(row)
     with session_scope(engine) as session:
-        assert accounts.seal_clear_totp_secrets(session, secret_key) == 1
+        assert login.seal_clear_totp_secrets(session, secret_key) == 1
     with session_scope(engine) as session:
-        assert accounts.seal_clear_totp_secrets(session, secret_key) == 0
+        assert login.seal_clear_totp_secrets(session, secret_key) == 0
         stored = accounts.get_counsellor(session, "test-ine").totp_secret
     assert stored and unseal(secret_key, accounts.TOTP_PURPOSE, stored) == clear

@@ -12,8 +12,10 @@ from helpline_tui.app import ConsoleApp
 from helpline_tui.screens.login import LoginScreen
 from helpline_tui.screens.main import MainScreen
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
+from tests.relay.test_login_attacks import attempt
 from tests.support.relay_harness import RunningRelay, running_relay
 from tests.tui.conftest import console_app, keys, log_in, wait_for
+from tests.tui.test_console_flow import notices
 
 
 def message(app: ConsoleApp) -> str:
@@ -94,3 +96,19 @@ async def test_english_console(settings: Settings, relay: RunningRelay, kim: str
         from helpline_tui.i18n import set_language
 
         set_language("nl")
+
+
+async def test_the_counsellor_is_told_about_failed_logins_since_the_last_one(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    for _ in range(2):
+        assert await attempt(relay, "127.0.0.1", kim, "someone guessing") == "bad_credentials"
+    app = console_app(settings, relay)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, kim)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await wait_for(
+            pilot,
+            lambda: any("2 mislukte aanmeldpogingen" in n for n in notices(app)),
+            "the warning about failed logins",
+        )

@@ -228,6 +228,8 @@ class RelayServer:
         try:
             headers.check_single(request.headers)
         except headers.AmbiguousHeader as error:
+            # Counted like any handshake: a flood of malformed requests meets the same limit.
+            self.relay.connections.allow(self.client_address(connection, request))
             message = f"{error.name} sent more than once\n".encode()
             return static.response(HTTPStatus.BAD_REQUEST, message, "text/plain")
         path = request.path.split("?", 1)[0]

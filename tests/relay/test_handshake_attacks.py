@@ -82,6 +82,15 @@ async def test_a_header_that_must_be_single_sent_twice_is_refused_with_400(
     no_traceback(caplog)
 
 
+async def test_a_refused_ambiguous_request_counts_against_the_connection_limit(
+    settings: Settings, engine: Engine
+) -> None:
+    async with running_relay(with_relay(settings, connections_per_minute=1)) as relay:
+        host = f"127.0.0.1:{relay.port}"
+        assert (await raw_request(relay, "/chat", [("Host", host), ("Host", host)]))[0] == 400
+        assert (await raw_request(relay, "/chat", []))[0] == 429
+
+
 async def test_forwarding_headers_sent_twice_are_combined_behind_a_proxy(
     settings: Settings, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:

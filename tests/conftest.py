@@ -18,7 +18,7 @@ from helpline_core.config import Settings, load_settings
 from helpline_core.db import make_engine, session_scope
 from helpline_core.models import Counsellor, Role
 from helpline_core.secrets import load_key
-from helpline_core.services import accounts, schema
+from helpline_core.services import accounts, login, schema
 from helpline_core.services.teams import sync_teams
 
 POSTGRES_URL = os.environ.get("HELPLINE_TEST_DATABASE_URL", "")
@@ -119,6 +119,10 @@ def make_counsellor(engine: Engine, secret_key: bytes) -> MakeCounsellor:
             )
             if totp:
                 accounts.enable_totp(session, secret_key, username, issuer="test", actor="test")
-            return accounts.get_counsellor(session, username)
+            counsellor = accounts.get_counsellor(session, username)
+        if counsellor.totp_secret:
+            # Detached: the clear secret is for the test's authenticator, never stored.
+            counsellor.totp_secret = login.totp_secret(secret_key, counsellor)
+        return counsellor
 
     return make

@@ -8,20 +8,25 @@ import typer
 
 from helpline_cli.output import emit_json, say
 from helpline_cli.state import state_of
-from helpline_core.db import check_database, describe_url, make_engine
-from helpline_core.services import schema
+from helpline_core.db import check_database, describe_url, make_engine, session_scope
+from helpline_core.services import login, schema
 
 app = typer.Typer(help="Database schema: status and upgrades.", no_args_is_help=True)
 
 
 @app.command()
 def upgrade(ctx: typer.Context) -> None:
-    """Upgrade the database schema to the newest version (safe to repeat)."""
+    """Upgrade the database schema to the newest version and seal TOTP secrets stored in
+    clear (safe to repeat)."""
     state = state_of(ctx)
     engine = make_engine(state.settings.database_url)
     check_database(engine)
     schema.upgrade(engine)
+    with session_scope(engine) as session:
+        sealed = login.seal_clear_totp_secrets(session, state.key)
     say(f"schema at {schema.current_revision(engine)} in {describe_url(engine)}")
+    if sealed:
+        say(f"{sealed} TOTP secret(s) stored in clear are now sealed with the key")
 
 
 @app.command()

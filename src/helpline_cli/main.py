@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.exit_code
     except typer.TyperException as error:
         # Typer's usage errors (bad option, missing argument, BadParameter) carry exit code 2.
-        say(error.format_message())
+        say(error.format_message(), multiline=True)
         return ExitCode.USAGE
     except Exception as error:  # every failure becomes one readable line and a documented code
         code = exit_code_for(error)

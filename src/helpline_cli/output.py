@@ -1,8 +1,12 @@
-"""Output conventions: stdout carries data only; people and progress read stderr."""
+"""Output conventions: stdout carries data only; people and progress read stderr.
+
+Every line goes through helpline_core.terminal: text from outside (a username typed at a failed
+login, nicknames, subjects, file names) can hold escape sequences or CR/LF that would colour,
+retitle or forge rows on the admin's terminal; they are shown as visible pictures instead.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -12,13 +16,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from helpline_core.terminal import neutralise, safe_json
+
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
 
 
-def say(message: str) -> None:
-    """A line for the person at the terminal, on stderr; never interpreted as markup."""
-    stderr.print(Text(message))
+def say(message: str, *, multiline: bool = False) -> None:
+    """A line for the person at the terminal, on stderr; never markup, never a control. A line
+    break inside (from a name, say) is shown as a space unless the message is our own
+    multi-line text (`multiline`)."""
+    stderr.print(Text(neutralise(message, multiline=multiline)))
 
 
 def _plain(value: Any) -> Any:
@@ -28,7 +36,12 @@ def _plain(value: Any) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, default=_plain, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(safe_json(data, default=_plain, indent=2) + "\n")
+
+
+def _cell(value: Any) -> Text:
+    # One line per row: a CR or LF in a cell would start what looks like another row.
+    return Text("" if value is None else neutralise(str(value), multiline=False))
 
 
 def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_json: bool) -> None:
@@ -41,5 +54,5 @@ def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_jso
         return
     table = Table(*columns, box=None, pad_edge=False)
     for row in rows:
-        table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
+        table.add_row(*(_cell(row.get(column)) for column in columns))
     stdout.print(table)

@@ -12,8 +12,10 @@ import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from helpline_cli.output import say
 from helpline_core.config import Settings, load_settings
 from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
+from helpline_core.permissions import private_paths, wider_than_private
 from helpline_core.secrets import load_key
 from helpline_core.services import schema
 
@@ -43,6 +45,8 @@ class CliState:
     def engine(self, *, require_schema: bool = True) -> Engine:
         if self._engine is None:
             self._engine = make_engine(self.settings.database_url, echo=self.settings.database.echo)
+            for problem in wider_than_private(private_paths(self.settings)):
+                say(f"warning: {problem}")
             check_database(self._engine)
             if require_schema and not schema.is_up_to_date(self._engine):
                 raise DatabaseUnavailable(

@@ -12,6 +12,7 @@ import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import (
@@ -173,13 +174,20 @@ def default_teams() -> list[TeamSettings]:
     return teams
 
 
+def _absolute_url(value: str) -> None:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{value}' is not an address like https://chat.example.org")
+    parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+
+
 class RelaySettings(Section):
     host: str = Field("127.0.0.1", description="Address to listen on.")
     port: int = Field(8080, ge=0, le=65535, description="Port to listen on (0: any free port).")
     allowed_origins: list[str] = Field(
         [],
         description="Origins allowed to open /chat and /console, e.g. https://chat.example.org. "
-        "Empty: the relay's own address only.",
+        "Empty: public_url only.",
     )
     tls_cert: str = Field("", description="PEM certificate chain; with tls_key serves https/wss.")
     tls_key: str = Field("", description="PEM private key for tls_cert.")
@@ -195,12 +203,52 @@ class RelaySettings(Section):
     connections_per_minute: int = Field(30, ge=1, description="New connections per address.")
     messages_per_minute: int = Field(60, ge=1, description="Visitor messages per connection.")
     login_attempts_per_15_minutes: int = Field(
-        10, ge=1, description="Failed console logins allowed per account and per address."
+        10,
+        ge=1,
+        description="Console login attempts per address, and per account from one address "
+        "(a successful login gives its attempt back). Past the limit: rate_limited.",
+    )
+    login_slowdown_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=60,
+        description="Once an account had login_attempts_per_15_minutes failed attempts from all "
+        "addresses together, each further attempt on it waits this long (slowed, never refused: "
+        "nobody can lock a counsellor out), and the attack is audited.",
+    )
+    console_session_hours: float = Field(
+        12.0, gt=0, le=24, description="A console reconnects without its password this long."
+    )
+    public_url: str = Field(
+        "",
+        description="The address visitors open, e.g. https://chat.example.org: a browser's "
+        "Origin must be it (or one of allowed_origins). Empty: http(s)://host:port of the relay.",
+    )
+    max_chats_per_address: int = Field(
+        3,
+        ge=1,
+        description="Chats queued or open at once from one address (a shared network counts "
+        "as one); the visitor past it is asked to wait until one ends.",
     )
     max_chats_per_counsellor: int = Field(
         3, ge=1, description="Concurrent chats a counsellor takes."
     )
     block_default_hours: int = Field(24, ge=1, description="Length of a block unless chosen.")
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins_are_urls(cls, values: list[str]) -> list[str]:
+        for value in values:
+            _absolute_url(value)
+        return values
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_url(cls, value: str) -> str:
+        if value:
+            _absolute_url(value)
+        return value
+
     redis_url: str = Field(
         "", description="Redis URL for fan-out across relays; empty: one process."
     )

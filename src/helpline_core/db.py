@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -12,6 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine, text
+
+from helpline_core.permissions import private_dir, private_file, sqlite_path
 
 
 class DatabaseUnavailable(Exception):
@@ -30,10 +31,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, *, echo: bool = False, create_dirs: bool = True) -> Engine:
+    """An engine for `url`. A new SQLite database is made private first: its directory 0700,
+    the file 0600 (SQLite gives its -wal and -shm files the database's mode)."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if create_dirs and path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if create_dirs and path is not None:
+            private_dir(path.parent)
+            private_file(path)
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 5}
         )

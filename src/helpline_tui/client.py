@@ -1,9 +1,10 @@
 """The console's one authenticated websocket to the relay: login, commands, reconnect, resync.
 
 Pure asyncio, no Textual: the app gives a `listener` callback and reads `client.state`. After a
-dropped connection the client reconnects with back-off, logs in again with the credentials it
-holds in memory, asks each open conversation for what came after its last known seq, and resends
-lines the relay never acknowledged (same client id, so the relay stores each line once).
+dropped connection the client reconnects with back-off, logs in again with the session token of
+its last login (never the password or a TOTP code again), asks each open conversation for what
+came after its last known seq, and resends lines the relay never acknowledged (same client id, so
+the relay stores each line once).
 """
 
 from __future__ import annotations
@@ -108,8 +109,9 @@ class ConsoleClient:
             type="login",
             version=PROTOCOL_VERSION,
             username=credentials.username,
-            password=credentials.password,
-            totp=credentials.totp or None,
+            password="" if credentials.session else credentials.password,
+            totp=None if credentials.session else credentials.totp or None,
+            session=credentials.session,
         )
         try:
             await ws.send(dump(login))
@@ -137,7 +139,7 @@ class ConsoleClient:
         """Log in; on success the client keeps the connection alive until `close()`."""
         credentials = Credentials(username, password, totp)
         ws, welcome = await self._handshake(credentials)
-        self._credentials = credentials
+        self._credentials = Credentials(username, "", None, welcome.session)
         self._closing = False
         await self._start(ws, welcome)
         self._runner = asyncio.create_task(self._run(), name="console-client")
@@ -146,6 +148,8 @@ class ConsoleClient:
     async def _start(self, ws: ClientConnection, welcome: SLoginOk) -> None:
         """A fresh connection: adopt the login state, resync conversations, resend pending lines."""
         self._ws = ws
+        if self._credentials is not None and welcome.session:
+            self._credentials.session = welcome.session  # each login_ok brings a fresh token
         known = dict(self.state.conversations)
         self.state.me = welcome
         self.state.status = welcome.status
@@ -188,7 +192,7 @@ class ConsoleClient:
                     new_ws, welcome = await self._handshake(self._credentials)
                 except LoginError as error:
                     if error.reason != "unreachable":
-                        # The relay is back but refuses the stored credentials (TOTP, disabled).
+                        # The relay is back but refuses the session (expired, disabled).
                         self._set_connection("offline")
                         self._emit(ev.LoginLost(error.reason))
                         return

@@ -70,6 +70,10 @@ def frame_about(kind: str, conversation_id: str) -> Answer:
 
 @dataclass
 class Credentials:
+    """What the client logs in with. After the first login only the username and the relay's
+    session token are kept: a TOTP code is good once, and the password is not needed again."""
+
     username: str
     password: str
     totp: str | None
+    session: str | None = None

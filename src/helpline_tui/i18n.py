@@ -19,8 +19,16 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "login.submit": ("Aanmelden", "Log in"),
     "login.busy": ("Bezig met aanmelden…", "Logging in…"),
     "login.bad_credentials": (
-        "Gebruikersnaam of wachtwoord is niet juist.",
-        "Wrong username or password.",
+        "Gebruikersnaam, wachtwoord of code is niet juist. Heeft je account een tweede factor, "
+        "geef dan ook de code uit je app.",
+        "Wrong username, password or code. If your account has a second factor, also enter "
+        "the code from your app.",
+    ),
+    "login.failed_before": (
+        "Sinds je vorige aanmelding waren er {count} mislukte aanmeldpogingen op je account. "
+        "Was jij dat niet, meld het dan aan een beheerder.",
+        "There were {count} failed login attempts on your account since your last login. "
+        "If that was not you, tell an administrator.",
     ),
     "login.totp_required": (
         "Dit account gebruikt een tweede factor: geef de code uit je app.",

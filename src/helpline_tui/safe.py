@@ -2,8 +2,9 @@
 
 Anything a visitor wrote (message, nickname, intake) passes through `neutralise` and is shown as
 a rich `Text` built from the plain string, never as markup. Control characters become visible
-Control Pictures, bidi overrides and lone surrogates become U+FFFD, so nothing a visitor types can
-style, click, link, retitle, reorder or break the counsellor's screen.
+Control Pictures, bidi overrides and lone surrogates become U+FFFD (helpline_core.terminal, which
+the admin CLI uses too), so nothing a visitor types can style, click, link, retitle, reorder or
+break the counsellor's screen.
 
 Characters that draw nothing (zero-width spaces and joiners, word joiners, soft hyphens, Hangul
 fillers, variation selectors, tags) are shown as a marker such as `[U+200B]` (in reverse video
@@ -21,7 +22,8 @@ import unicodedata
 from rich.cells import split_graphemes
 from rich.text import Text
 
-REPLACEMENT = "\ufffd"
+from helpline_core import terminal
+
 MARKER_STYLE = "reverse"
 # Characters that draw nothing. Bidi controls are not here: they are replaced (above).
 _INVISIBLE = re.compile(
@@ -32,27 +34,6 @@ _INVISIBLE = re.compile(
 _KEYCAP_BASES = frozenset("0123456789#*")
 # Scripts where a zero-width (non-)joiner between two letters is ordinary spelling.
 _JOINING_SCRIPTS = re.compile("[\u0600-\u08ff\u0900-\u0dff\ua8e0-\ua8ff]")
-
-# Bidi embeddings, overrides, isolates and marks: they reorder what follows on screen.
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_UNSAFE = re.compile("[\x00-\x1f\x7f\x80-\x9f\u2028\u2029" + _BIDI + "\ud800-\udfff\ufff9-\ufffb]")
-
-
-def _picture(char: str, *, multiline: bool) -> str:
-    code = ord(char)
-    if char == "\n":
-        return "\n" if multiline else " "
-    if char == "\t":
-        return "    " if multiline else " "
-    if char in "\u2028\u2029":
-        return "\n" if multiline else " "
-    if code < 0x20:
-        # U+2400..U+241F are printable pictures of C0 controls: ESC shows as "␛".
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return REPLACEMENT
-
 
 def marker(char: str) -> str:
     """The visible stand-in for a character that draws nothing: `[U+200B]`."""
@@ -107,9 +88,7 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _neutral_segments(value: str, *, multiline: bool, limit: int | None) -> list[tuple[str, bool]]:
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if _UNSAFE.search(text):
-        text = _UNSAFE.sub(lambda match: _picture(match.group(), multiline=multiline), text)
+    text = terminal.control_pictures(value, multiline=multiline)
     segments = _segments(text)
     if limit is not None and sum(len(piece) for piece, _ in segments) > limit:
         cut: list[tuple[str, bool]] = []
@@ -147,8 +126,4 @@ def visitor_text(value: str, style: str = "", *, multiline: bool = False) -> Tex
 
 def is_clean(value: str) -> bool:
     """True when `value` holds no character that `neutralise` would change (multi-line rules)."""
-    return (
-        _UNSAFE.search(value.replace("\n", "")) is None
-        and "\r" not in value
-        and _segments(value) == [(value, False)]
-    )
+    return terminal.is_clean(value) and _segments(value) == [(value, False)]

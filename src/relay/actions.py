@@ -38,8 +38,20 @@ async def finish(relay: Relay, chat: LiveChat, reason: p.EndReason, actor: str) 
         relay.hub.overview_changed()
 
 
+def release_shares(relay: Relay, chat: LiveChat, reason: p.ReleaseReason) -> None:
+    """The owner changed: every consulted or observing colleague leaves the conversation and is
+    told so (the database side: chats.end_shares). The new owner sees no stranger in it, and
+    no stranger goes on reading or writing."""
+    for username in list(chat.shares):
+        presence = relay.hub.presence.get(username)
+        if presence is not None and presence.peer is not None:
+            presence.peer.send(p.SReleased(conversation=chat.public_id, reason=reason))
+    chat.shares.clear()
+
+
 async def return_to_queue(relay: Relay, chat: LiveChat) -> None:
     """The counsellor did not come back within the resume time: the chat waits again."""
+    release_shares(relay, chat, "handover")
     chat.state = "queued"
     chat.owner = None
     chat.owner_name = None

@@ -19,31 +19,51 @@ from helpline_core.db import session_scope
 from helpline_core.models import Team
 from helpline_core.protocol.cases import CASE_REQUEST_TYPES
 from helpline_core.protocol.email import EMAIL_REQUEST_TYPES
-from helpline_core.services import accounts, audit
+from helpline_core.services import accounts, audit, login
+from helpline_core.services.login import AuthError
 from relay.console_cases import CaseOps
 from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps
 from relay.context import Relay
 from relay.hub import Presence
+from relay.login_guard import LoginGuard, audit_name
 from relay.peers import WsPeer
 
 
-def _login(relay: Relay, frame: p.CLogin) -> Presence | str:
-    """Check the password (and TOTP) in a worker thread; audit the outcome."""
+def _login(relay: Relay, frame: p.CLogin) -> tuple[Presence, login.Login] | AuthError:
+    """Check the password and TOTP (or the session token) in a worker thread; audit the outcome.
+
+    A failed login for an account that does not exist keeps a keyed hash of what was typed,
+    never the text (login_guard.audit_name)."""
+    hours = relay.settings.relay.console_session_hours
     with session_scope(relay.engine) as session:
         try:
-            counsellor = accounts.authenticate(session, frame.username, frame.password, frame.totp)
-        except accounts.AuthError as error:
+            if frame.session is not None:
+                done = login.authenticate_session(
+                    session, relay.key, frame.username, frame.session, session_hours=hours
+                )
+            else:
+                done = login.authenticate(
+                    session,
+                    relay.key,
+                    frame.username,
+                    frame.password,
+                    frame.totp,
+                    session_hours=hours,
+                )
+        except AuthError as error:
+            who = audit_name(relay.key, frame.username, known=error.reason != "unknown_account")
             audit.record(
                 session,
                 relay.key,
-                actor=f"counsellor:{frame.username}"[:64],
+                actor=f"counsellor:{who}",
                 action="console.login_failed",
                 object_type="counsellor",
-                object_id=frame.username[:64],
+                object_id=who,
                 detail={"reason": error.reason},
             )
-            return error.reason
+            return error
+        counsellor = done.counsellor
         team = session.get(Team, counsellor.team_id) if counsellor.team_id else None
         audit.record(
             session,
@@ -52,15 +72,17 @@ def _login(relay: Relay, frame: p.CLogin) -> Presence | str:
             action="console.login",
             object_type="counsellor",
             object_id=counsellor.username,
+            detail={"with": "session" if frame.session else "password"},
         )
         assert counsellor.id is not None
-        return Presence(
+        presence = Presence(
             username=counsellor.username,
             counsellor_id=counsellor.id,
             display_name=counsellor.display_name,
             team=team.code if team else None,
             role=_role(str(counsellor.role)),
         )
+        return presence, done
 
 
 def _role(value: str) -> p.Role:
@@ -115,6 +137,9 @@ class ConsoleSession:
         if self.me is None:
             raise p.ProtocolError("not_logged_in")
         if isinstance(frame, p.CLogout):
+            # A logged-out console's session token must not log anyone in again.
+            username = self.me.username
+            await self.relay.store.write(lambda s: login.end_session(s, username))
             self.peer.close(1000, "logged out")
             return
         if frame.type in EMAIL_REQUEST_TYPES:
@@ -134,20 +159,23 @@ class ConsoleSession:
             self.peer.send(p.SLoginFailed(reason="version_mismatch"))
             self.peer.close(1008, "version mismatch")
             return
-        limiter = self.relay.logins
-        keys = (f"user:{frame.username}", f"addr:{self.address}")
-        if not all(limiter.has_token(key) for key in keys):
-            wait = max(limiter.retry_after(key) for key in keys)
+        guard = LoginGuard(self.relay, frame.username, self.address)
+        wait = guard.begin()
+        if wait is not None:
             self.peer.send(p.SLoginFailed(reason="rate_limited", retry_after=wait))
             return
+        if guard.under_attack:
+            await asyncio.sleep(self.relay.settings.relay.login_slowdown_seconds)
         outcome = await asyncio.to_thread(_login, self.relay, frame)
-        if isinstance(outcome, str):
-            for key in keys:
-                limiter.charge(key)
-            reason: p.LoginFailure = outcome  # type: ignore[assignment]
+        if isinstance(outcome, AuthError):
+            if guard.attack_began:
+                await self.relay.store.write(lambda s: guard.audit_attack(s, outcome.reason))
+            reason: p.LoginFailure = outcome.public  # type: ignore[assignment]
             self.peer.send(p.SLoginFailed(reason=reason))
             return
-        self.me = self.take_presence(outcome)
+        guard.succeeded()
+        presence, done = outcome
+        self.me = self.take_presence(presence)
         mine = [c for c in self.hub.chats.values() if self.hub.participation(self.me, c)]
         max_chats = self.relay.settings.relay.max_chats_per_counsellor
         self.peer.send(
@@ -159,6 +187,8 @@ class ConsoleSession:
                 status=self.me.status,
                 max_chats=max_chats,
                 conversations=[self.hub.info(c, self.me) for c in mine],
+                session=done.session_token,
+                failed_logins=done.failed_before,
             )
         )
         for chat in mine:

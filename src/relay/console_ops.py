@@ -109,6 +109,10 @@ class ConsoleOps:
     async def assign(self, chat: LiveChat, who: Presence, action: str, why: Why) -> None:
         """Make `who` the owner: hub first (race-free), then the database, then everyone."""
         previous = chat.owner
+        if previous and previous != who.username:
+            actions.release_shares(
+                self.relay, chat, "take_over" if action == "chat.take_over" else "handover"
+            )
         chat.state = "active"
         chat.owner = who.username
         chat.owner_name = who.display_name
@@ -202,6 +206,7 @@ class ConsoleOps:
         else:
             if self.relay.settings.team(frame.to_team or "") is None:
                 raise p.ProtocolError("unavailable", "no such team")
+            actions.release_shares(self.relay, chat, "handover")
             chat.state = "queued"
             chat.owner = None
             chat.owner_name = None

@@ -36,9 +36,15 @@ class TokenBucket:
         return self._level(key, self.clock()) >= 1.0
 
     def charge(self, key: str) -> None:
-        """Take a token even if that goes below zero (a failed login, say)."""
+        """Take a token even if that goes below zero (a login attempt, say)."""
         now = self.clock()
         self._buckets[key] = (self._level(key, now) - 1.0, now)
+        self._forget_full(now)
+
+    def refund(self, key: str) -> None:
+        """Give back a token taken for an attempt that turned out fine (a successful login)."""
+        now = self.clock()
+        self._buckets[key] = (min(self.limit, self._level(key, now) + 1.0), now)
 
     def retry_after(self, key: str) -> int:
         missing = 1.0 - self._level(key, self.clock())

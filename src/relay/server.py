@@ -31,8 +31,9 @@ from helpline_core import protocol as p
 from helpline_core.codes import CodeListError
 from helpline_core.config import ConfigError, Settings, load_settings
 from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
+from helpline_core.permissions import private_paths, wider_than_private
 from helpline_core.secrets import load_key
-from relay import actions, static
+from relay import actions, headers, static
 from relay.console import ConsoleSession
 from relay.console_cases import code_list
 from relay.context import Relay
@@ -41,6 +42,7 @@ from relay.visitor import VisitorHandshake, VisitorSession, prepare
 
 log = logging.getLogger("relay")
 TICK_SECONDS = 1.0
+HSTS = "max-age=31536000"  # one year; no includeSubDomains: the relay cannot speak for those
 SWITCH_INTERVAL = 0.0002
 
 
@@ -59,6 +61,7 @@ class RelayServer:
         self.stop_event = asyncio.Event()
         self.tasks: list[asyncio.Task[Any]] = []
         self.secure = bool(settings.relay.tls_cert and settings.relay.tls_key)
+        self.origins: set[str] = set()
         # At DEBUG the websockets library logs frame payloads (visitor text): never below WARNING.
         logging.getLogger("relay.websockets").setLevel(logging.WARNING)
 
@@ -69,6 +72,8 @@ class RelayServer:
         # the busy event loop; with the default 5 ms switch interval a batch of a handful of
         # statements waits tens of milliseconds (a GIL convoy). Switch more often.
         sys.setswitchinterval(SWITCH_INTERVAL)
+        for problem in wider_than_private(private_paths(self.settings)):
+            log.warning("%s", problem)
         await asyncio.to_thread(check_database, self.engine)
         await asyncio.to_thread(self._sync_teams)
         self.relay.store.start()
@@ -90,9 +95,23 @@ class RelayServer:
             # A client that does not answer the closing handshake holds up a shutdown this long.
             close_timeout=3,
         )
+        self.origins = self._origins(host if host is not None else limits.host)
         self.tasks.append(asyncio.create_task(self._ticker(), name="relay-ticker"))
         self._start_mail_worker()
         log.info("relay listening on port %d; %d open chats restored", self.port, restored)
+
+    def _origins(self, host: str) -> set[str]:
+        """Origins a browser may open /chat and /console from (S2): allowed_origins and
+        public_url; with neither, the relay's own listening address."""
+        limits = self.settings.relay
+        origins = {headers.origin_of(url).lower() for url in limits.allowed_origins}
+        if limits.public_url:
+            origins.add(headers.origin_of(limits.public_url).lower())
+        if not origins:
+            origins = headers.default_origins(host, self.port, self.secure)
+        if not origins:
+            log.warning("relay.public_url is not set: browsers cannot open /chat")
+        return origins
 
     def _sync_teams(self) -> None:
         from helpline_core.services.teams import sync_teams
@@ -186,34 +205,36 @@ class RelayServer:
 
     def client_address(self, connection: ServerConnection, request: Request) -> str:
         if self.settings.relay.behind_proxy:
-            forwarded = request.headers.get("X-Forwarded-For", "")
+            forwarded = headers.forwarded_for(request.headers)
             if forwarded:
-                # The proxy appends the address it saw: the right-most entry is trustworthy.
-                return forwarded.split(",")[-1].strip()[:64]
+                return forwarded
         remote = connection.remote_address
         return str(remote[0]) if remote else "unknown"
 
     def is_secure(self, request: Request) -> bool:
         if self.secure:
             return True
-        proto = request.headers.get("X-Forwarded-Proto", "")
-        return self.settings.relay.behind_proxy and proto.lower() == "https"
+        return self.settings.relay.behind_proxy and headers.forwarded_https(request.headers)
 
     def origin_allowed(self, request: Request) -> bool:
-        origin = request.headers.get("Origin")
+        """A browser's Origin must be the configured public address (or allowed_origins); the
+        Host header is never trusted for this, since the client chooses it."""
+        origin = headers.single(request.headers, "Origin")
         if origin is None:
             # Browsers always send Origin on websockets; other clients (the console) don't.
             return True
-        allowed = self.settings.relay.allowed_origins
-        if allowed:
-            return origin in allowed
-        scheme = "https" if self.is_secure(request) else "http"
-        host = request.headers.get("Host", "")
-        return bool(host) and origin == f"{scheme}://{host}"
+        return origin.lower() in self.origins
 
     async def process_request(
         self, connection: ServerConnection, request: Request
     ) -> Response | None:
+        try:
+            headers.check_single(request.headers)
+        except headers.AmbiguousHeader as error:
+            # Counted like any handshake: a flood of malformed requests meets the same limit.
+            self.relay.connections.allow(self.client_address(connection, request))
+            message = f"{error.name} sent more than once\n".encode()
+            return static.response(HTTPStatus.BAD_REQUEST, message, "text/plain")
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
             return await self._health()
@@ -231,13 +252,16 @@ class RelayServer:
             return static.response(HTTPStatus.TOO_MANY_REQUESTS, b"slow down\n", "text/plain")
         if path == "/chat":
             secure = self.is_secure(request)
-            cookie = request.headers.get("Cookie")
+            cookie = headers.single(request.headers, "Cookie")
             self.handshakes[connection] = await prepare(self.relay, cookie, address, secure)
         return None
 
     def process_response(
         self, connection: ServerConnection, request: Request, response: Response
     ) -> Response | None:
+        if self.secure:
+            # Served over TLS by the relay itself: browsers keep to https from now on (RFC 6797).
+            response.headers["Strict-Transport-Security"] = HSTS
         handshake = self.handshakes.get(connection)
         if handshake is not None and response.status_code == HTTPStatus.SWITCHING_PROTOCOLS:
             response.headers["Set-Cookie"] = set_cookie_value(handshake.token, handshake.secure)

@@ -195,6 +195,7 @@ class VisitorSession:
         settings = self.relay.settings
         if not chat_hours(settings, utcnow()).open:
             raise p.ProtocolError("closed")
+        self.check_cap()
         intake = frame.intake
         team = self.hub.team_for_region(intake.region)
         expires = utcnow() + timedelta(seconds=self.relay.resume_seconds)
@@ -236,6 +237,19 @@ class VisitorSession:
         self.chat = chat
         self.hub.chats[public_id] = chat
         self.hub.queue_changed()
+
+    def check_cap(self) -> None:
+        """One address (and one browser session, which resumes rather than starts) may not keep
+        more than max_chats_per_address chats queued or open: otherwise one sender can push real
+        visitors back in the queue. Counted from live state, so a chat that ends frees a place."""
+        cap = self.relay.settings.relay.max_chats_per_address
+        session = self.hs.presented_hash
+        live = [c for c in self.hub.chats.values() if c.state != "ended"]
+        from_here = sum(1 for c in live if c.ip_hash == self.hs.ip_hash)
+        if from_here >= cap or (
+            session is not None and any(c.session_hash == session for c in live)
+        ):
+            raise p.ProtocolError("too_many_chats")
 
     async def message(self, frame: p.VMessage) -> None:
         chat = self.need_chat()

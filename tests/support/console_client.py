@@ -126,13 +126,16 @@ async def console(
     password: str | None = None,
     available: bool = True,
     ssl: SSLContext | None = None,
+    headers: dict[str, str] | None = None,
 ) -> AsyncIterator[ConsoleClient]:
-    """Open /console; with a username, log in (and become available unless told otherwise)."""
+    """Open /console; with a username, log in (and become available unless told otherwise).
+    `headers` are sent with the handshake (X-Forwarded-For behind a proxy, say)."""
     async with connect(
         f"{ws_url.rstrip('/')}/console",
         origin=Origin(origin) if origin else None,
         max_size=None,
         ssl=ssl,
+        additional_headers=headers,
     ) as socket:
         client = ConsoleClient(socket)
         try:

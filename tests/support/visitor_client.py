@@ -115,13 +115,15 @@ async def visitor(
     origin: str | None = None,
     jar: CookieJar | None = None,
     hello: bool = True,
+    headers: dict[str, str] | None = None,
 ) -> AsyncIterator[VisitorClient]:
-    """Open /chat with the jar's cookie (a new jar: a new browser); say hello unless told not."""
+    """Open /chat with the jar's cookie (a new jar: a new browser); say hello unless told not.
+    `headers` are added to the handshake (X-Forwarded-For behind a proxy, say)."""
     jar = jar if jar is not None else CookieJar()
     async with connect(
         f"{ws_url.rstrip('/')}/chat",
         origin=Origin(origin) if origin else None,
-        additional_headers=jar.header(),
+        additional_headers={**jar.header(), **(headers or {})},
         max_size=None,
     ) as socket:
         response = socket.response

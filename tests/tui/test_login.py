@@ -11,9 +11,11 @@ from helpline_tui import client as client_module
 from helpline_tui.app import ConsoleApp
 from helpline_tui.screens.login import LoginScreen
 from helpline_tui.screens.main import MainScreen
-from tests.conftest import MakeCounsellor
+from tests.conftest import TEST_PASSWORD, MakeCounsellor
+from tests.relay.test_login_attacks import attempt
 from tests.support.relay_harness import RunningRelay, running_relay
-from tests.tui.conftest import console_app, log_in, wait_for
+from tests.tui.conftest import console_app, keys, log_in, wait_for
+from tests.tui.test_console_flow import notices
 
 
 def message(app: ConsoleApp) -> str:
@@ -29,7 +31,9 @@ async def failed_login(app: ConsoleApp, username: str, password: str, expected: 
 
 async def test_wrong_password(settings: Settings, relay: RunningRelay, kim: str) -> None:
     app = console_app(settings, relay)
-    await failed_login(app, kim, "not the password", "Gebruikersnaam of wachtwoord is niet juist")
+    await failed_login(
+        app, kim, "not the password", "Gebruikersnaam, wachtwoord of code is niet juist"
+    )
 
 
 async def test_unreachable_server(settings: Settings, kim: str) -> None:
@@ -68,9 +72,13 @@ async def test_totp_is_asked_when_the_account_has_one(
     app = console_app(settings, relay, theme="textual-light")
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, "tia")
+        # The relay does not say the password was right: the code field appears, and the
+        # password is asked again with the code.
         await wait_for(pilot, lambda: "tweede factor" in message(app))
+        assert app.screen.query_one("#password", Input).has_focus
+        await pilot.press(*keys(TEST_PASSWORD))
         totp_input = app.screen.query_one("#totp", Input)
-        assert totp_input.has_focus
+        totp_input.focus()
         assert account.totp_secret is not None
         await pilot.press(*pyotp.TOTP(account.totp_secret).now())
         await pilot.press("enter")
@@ -83,8 +91,24 @@ async def test_english_console(settings: Settings, relay: RunningRelay, kim: str
     )
     app = console_app(english, relay)
     try:
-        await failed_login(app, kim, "nope", "Wrong username or password")
+        await failed_login(app, kim, "nope", "Wrong username, password or code")
     finally:
         from helpline_tui.i18n import set_language
 
         set_language("nl")
+
+
+async def test_the_counsellor_is_told_about_failed_logins_since_the_last_one(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    for _ in range(2):
+        assert await attempt(relay, "127.0.0.1", kim, "someone guessing") == "bad_credentials"
+    app = console_app(settings, relay)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, kim)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await wait_for(
+            pilot,
+            lambda: any("2 mislukte aanmeldpogingen" in n for n in notices(app)),
+            "the warning about failed logins",
+        )

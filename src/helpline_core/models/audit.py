@@ -29,3 +29,6 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_id: int = Field(default=0)
     last_hash: str = Field(default="0" * 64, max_length=64)
+    # A keyed tag over the head (and the chain's start): without the key nobody can set the
+    # head back to an older event, or empty the log, unnoticed (services.audit.head_tag).
+    tag: str = Field(default="", max_length=64)

@@ -36,13 +36,20 @@ def _check_size(raw: str | bytes, max_bytes: int) -> None:
 def _error_for(error: ValidationError) -> ProtocolError:
     first = error.errors()[0]
     kind = first["type"]
-    where = ".".join(str(part) for part in first["loc"])
     if kind in ("json_invalid", "json_type", "dict_type", "model_type", "model_attributes_type"):
         return ProtocolError("bad_json", "expected one JSON object")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return ProtocolError("unknown_type", "missing or unknown type")
-    # Never echo the input back: it may be visitor text.
-    return ProtocolError("invalid", f"{where}: {kind}"[:200])
+    # Never echo the input back, not even a field's name: an unknown field is named by the
+    # client and may be the visitor's own words. Only names from the schema are told.
+    if kind == "extra_forbidden":
+        return ProtocolError("invalid", f"{_path(first['loc'][:-1])}: unknown field"[:200])
+    return ProtocolError("invalid", f"{_path(first['loc'])}: {kind}"[:200])
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """A validation error's place: field names of the schema and list positions only."""
+    return ".".join(str(part) for part in loc if isinstance(part, int) or part.isidentifier())
 
 
 def _check_text(frame: BaseModel, max_chars: int) -> None:

@@ -39,6 +39,7 @@ ErrorCode = Literal[
     "at_capacity",  # counsellor already has max_chats_per_counsellor chats
     "unavailable",  # handover/invite target is not online or does not exist
     "superseded",  # another tab/login took over this connection
+    "too_many_chats",  # relay.max_chats_per_address chats already queued or open from here
     "internal",  # the relay failed; the client may retry
 ]
 

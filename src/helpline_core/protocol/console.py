@@ -30,11 +30,15 @@ from helpline_core.protocol.common import (
 
 
 class CLogin(CFrame):
+    """Log in with the password (and TOTP code), or, after a dropped connection, with the
+    `session` token of an earlier `login_ok` instead (a TOTP code is accepted only once)."""
+
     type: Literal["login"]
     version: int
     username: Username
-    password: Annotated[str, StringConstraints(max_length=1024)]
+    password: Annotated[str, StringConstraints(max_length=1024)] = ""
     totp: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,8}$")] | None = None
+    session: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{20,100}$")] | None = None
 
 
 class CSetStatus(CFrame):
@@ -131,6 +135,10 @@ class CLogout(CFrame):
 
 Role = Literal["counsellor", "team_lead", "admin"]
 Participation = Literal["owner", "consult", "observer"]
+# One generic `bad_credentials` for a wrong password, a missing, wrong or reused TOTP code, an
+# unknown account or an expired session token: the answer never tells which factor was right.
+# `disabled` only to someone who gave every factor. (totp_required and bad_totp are no longer
+# sent; kept so that an older console still understands the frame.)
 LoginFailure = Literal[
     "bad_credentials", "totp_required", "bad_totp", "disabled", "rate_limited", "version_mismatch"
 ]
@@ -172,6 +180,8 @@ class SLoginOk(Frame):
     status: Availability
     max_chats: int
     conversations: list[ConversationInfo]  # still open: sync each after a reconnect
+    session: str | None = None  # token for `login` after a dropped connection (12 hours)
+    failed_logins: int = 0  # failed logins on this account since its last login
 
 
 class SLoginFailed(Frame):
@@ -223,12 +233,17 @@ class SConsoleTyping(Frame):
     name: str  # visitor nickname or colleague display name
 
 
+ReleaseReason = Literal["handover", "take_over", "left", "ended"]
+
+
 class SReleased(Frame):
-    """The conversation left this counsellor (handed over, taken over, or they left)."""
+    """The conversation left this counsellor: handed over or taken over (sent to the old owner
+    and to every colleague consulting or observing: shares end when the owner changes), or
+    they left."""
 
     type: Literal["released"] = "released"
     conversation: ConversationId
-    reason: Literal["handover", "take_over", "left", "ended"]
+    reason: ReleaseReason
     to: str | None = None
 
 

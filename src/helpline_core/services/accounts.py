@@ -7,35 +7,31 @@ from dataclasses import dataclass
 
 import pyotp
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, col, select
 
 from helpline_core.clock import utcnow
 from helpline_core.models import Counsellor, Role, Team
+from helpline_core.secrets import seal
 from helpline_core.services import audit
 
-_hasher = PasswordHasher()
+hasher = PasswordHasher()
 # A hash of a throwaway password, verified against when the user doesn't exist, so that the
 # time taken does not tell which usernames exist.
-_DUMMY_HASH = _hasher.hash("not a real password")
+DUMMY_HASH = hasher.hash("not a real password")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+# Sub-key purpose of the sealed TOTP secrets (helpline_core.secrets.seal).
+TOTP_PURPOSE = "totp-secret"
 
 
 class AccountError(Exception):
     """A request on accounts that a rule refuses; the message is for a person."""
 
 
-class AuthError(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # bad_credentials | totp_required | bad_totp | disabled
-
-
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"password too short: at least {MIN_PASSWORD} characters")
-    return _hasher.hash(password)
+    return hasher.hash(password)
 
 
 def get_team(session: Session, code: str) -> Team:
@@ -92,29 +88,6 @@ def create_counsellor(
         object_id=username,
         detail={"role": str(role), "team": team_code},
     )
-    return counsellor
-
-
-def authenticate(session: Session, username: str, password: str, totp: str | None) -> Counsellor:
-    counsellor = session.exec(select(Counsellor).where(Counsellor.username == username)).first()
-    stored = counsellor.password_hash if counsellor else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise AuthError("bad_credentials") from None
-    if counsellor is None:
-        raise AuthError("bad_credentials")
-    if not counsellor.active:
-        raise AuthError("disabled")
-    if counsellor.totp_secret:
-        if not totp:
-            raise AuthError("totp_required")
-        if not pyotp.TOTP(counsellor.totp_secret).verify(totp.strip(), valid_window=1):
-            raise AuthError("bad_totp")
-    if _hasher.check_needs_rehash(counsellor.password_hash):
-        counsellor.password_hash = _hasher.hash(password)
-    counsellor.last_login_at = utcnow()
-    session.add(counsellor)
     return counsellor
 
 
@@ -179,7 +152,8 @@ def enable_totp(session: Session, key: bytes, username: str, *, issuer: str, act
     """Give the account a new TOTP secret; returns the provisioning URI, shown once."""
     counsellor = get_counsellor(session, username)
     secret = pyotp.random_base32()
-    counsellor.totp_secret = secret
+    counsellor.totp_secret = seal(key, TOTP_PURPOSE, secret)
+    counsellor.totp_last_step = None
     session.add(counsellor)
     audit.record(
         session,

@@ -1,8 +1,11 @@
 """The audit log: append-only events chained by keyed hashes (S1).
 
 Each event's hash covers its content and the previous event's hash, keyed with a sub-key of the
-installation secret. Changing, inserting or removing a row breaks the chain at that row; the
-head row catches removal of the newest events. `verify` names the first bad event.
+installation secret. Changing, inserting or removing a row breaks the chain at that row. The head
+row (last position and hash) carries a keyed tag of its own, so that cutting off the newest
+events, or emptying the log, and setting the head back is caught too: only the key can make a
+tag. `verify` names the first bad event. What the tag cannot catch (the whole database put back
+to an older copy) a copy of the head kept elsewhere can: see docs/audit.md.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select, update
 
 from helpline_core.clock import utcnow
 from helpline_core.models import AuditEvent, AuditHead
@@ -43,13 +47,41 @@ def compute_hash(key: bytes, event: AuditEvent) -> str:
     return hmac.new(derive(key, "audit"), _canonical(event), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """Where the kept chain starts: its first position and the hash before it. (1, GENESIS)
+    while no event was ever deleted; a retention that deletes the oldest events moves it, and the
+    head tag covers it, so that the start cannot be moved unnoticed either."""
+
+    first_id: int = 1
+    prev_hash: str = GENESIS
+
+
+def head_tag(key: bytes, last_id: int, last_hash: str, anchor: Anchor = Anchor()) -> str:
+    """The keyed tag of a head: binds the last position and hash (and the anchor) to the key."""
+    fields = [anchor.first_id, anchor.prev_hash, last_id, last_hash]
+    message = json.dumps(fields, separators=(",", ":")).encode()
+    return hmac.new(derive(key, "audit-head"), message, hashlib.sha256).hexdigest()
+
+
 def _head(session: Session) -> AuditHead:
-    # FOR UPDATE serialises appenders on PostgreSQL; SQLite serialises writers by itself.
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    """The head row, locked for this transaction: appenders take turns (on both databases)."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite has no FOR UPDATE, and its driver starts a transaction only at the first write:
+        # a plain read would let two appenders read the same head and collide on the next id.
+        # Writing first takes the database's write lock (others wait, busy_timeout) and makes
+        # the read below see the newest head.
+        session.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(id=1))
+    locked = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.exec(locked).first()
     if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+        # The very first append: two may race to create the head; the loser reads the winner's.
+        try:
+            with session.begin_nested():
+                session.add(AuditHead(id=1, last_id=0, last_hash=GENESIS))
+        except IntegrityError:
+            pass
+        head = session.exec(locked).one()
     return head
 
 
@@ -81,6 +113,7 @@ def record(
     event.hash = compute_hash(key, event)
     head.last_id = event.id
     head.last_hash = event.hash
+    head.tag = head_tag(key, event.id, event.hash)
     session.add(event)
     session.add(head)
     session.flush()
@@ -97,8 +130,10 @@ class VerifyResult:
 
 
 def verify(session: Session, key: bytes) -> VerifyResult:
-    """Walk the chain from the start; report the first event that does not fit."""
-    # After a retention purge the chain starts at the anchor it left (services.retention).
+    """Walk the chain from its start; report the first event that does not fit, a head that the
+    key did not tag (newest events cut off, log emptied), or a log that has no head at all."""
+    # After a retention purge the chain starts at the anchor it left (services.retention), which
+    # carries its own keyed tag.
     start = chain_start(session, key)
     if not start.intact:
         return VerifyResult(False, 0, start.first_id, "retention anchor altered")
@@ -121,8 +156,13 @@ def verify(session: Session, key: bytes) -> VerifyResult:
         expected_id += 1
         checked += 1
     head = session.get(AuditHead, 1)
-    last_id = head.last_id if head else 0
-    if last_id != expected_id - 1 or (head and head.last_hash != prev_hash):
+    if head is None:
+        # Every installation writes its first event at `helpline init`: no head means the log
+        # (or its head) was removed.
+        return VerifyResult(False, checked, expected_id, "no head: the log was emptied", prev_hash)
+    if not hmac.compare_digest(head.tag, head_tag(key, head.last_id, head.last_hash)):
+        return VerifyResult(False, checked, expected_id, "head changed or forged", prev_hash)
+    if head.last_id != expected_id - 1 or head.last_hash != prev_hash:
         return VerifyResult(False, checked, expected_id, "newest events removed", prev_hash)
     return VerifyResult(True, checked, head_hash=prev_hash)
 

@@ -350,6 +350,10 @@ def assign(
     if conversation is None:
         raise LookupError("no such conversation")
     counsellor = session.get(Counsellor, counsellor_id)
+    ended = 0
+    if conversation.counsellor_id is not None and conversation.counsellor_id != counsellor_id:
+        # A new owner: the colleagues the old one consulted leave with them (C6).
+        ended = end_shares(session, conversation_id)
     conversation.counsellor_id = counsellor_id
     if counsellor is not None and counsellor.team_id is not None:
         conversation.team_id = counsellor.team_id
@@ -363,9 +367,20 @@ def assign(
         action=action,
         object_type="conversation",
         object_id=conversation.public_id,
-        detail=detail,
+        detail={**(detail or {}), **({"shares_ended": ended} if ended else {})},
     )
     return conversation
+
+
+def end_shares(session: Session, conversation_id: int) -> int:
+    """End every open share (consult, observe) of a conversation; how many were open."""
+    result = session.execute(
+        update(ConversationShare)
+        .where(col(ConversationShare.conversation_id) == conversation_id)
+        .where(col(ConversationShare.ended_at).is_(None))
+        .values(ended_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def requeue(
@@ -380,6 +395,7 @@ def requeue(
     conversation.counsellor_id = None
     conversation.status = ConversationStatus.QUEUED
     session.add(conversation)
+    ended = end_shares(session, conversation_id)
     audit.record(
         session,
         key,
@@ -387,7 +403,7 @@ def requeue(
         action="chat.handover",
         object_type="conversation",
         object_id=conversation.public_id,
-        detail={"to_team": team_code},
+        detail={"to_team": team_code, **({"shares_ended": ended} if ended else {})},
     )
 
 
@@ -448,12 +464,7 @@ def end(
         .where(col(ChatSession.revoked_at).is_(None))
         .values(revoked_at=now)
     )
-    session.execute(
-        update(ConversationShare)
-        .where(col(ConversationShare.conversation_id) == conversation_id)
-        .where(col(ConversationShare.ended_at).is_(None))
-        .values(ended_at=now)
-    )
+    end_shares(session, conversation_id)
     audit.record(
         session,
         key,

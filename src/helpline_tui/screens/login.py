@@ -1,7 +1,8 @@
 """The login screen: server, username, password and (when the account has one) a TOTP code.
 
-Each way a login can fail gets its own sentence: wrong credentials, unreachable server, protocol
-version mismatch, locked (rate-limited) or disabled account, missing or wrong TOTP.
+Each way a login can fail gets its own sentence: wrong credentials (the relay does not tell a wrong
+password from a missing or wrong TOTP code, so the code field is offered then), unreachable
+server, protocol version mismatch, locked (rate-limited) or disabled account.
 """
 
 from __future__ import annotations
@@ -143,11 +144,10 @@ class LoginScreen(Screen["ConsoleClient"]):
         except LoginError as error:
             self.query_one("#submit", Button).disabled = False
             self._say(failure_text(error, server))
-            if error.reason in ("totp_required", "bad_totp"):
+            if error.reason in ("bad_credentials", "totp_required", "bad_totp"):
+                # The relay does not say which factor was wrong: offer the code field too.
                 self.query_one("#totp-row").remove_class("-hidden")
                 self.query_one("#totp", Input).value = ""
-                self.query_one("#totp", Input).focus()
-            elif error.reason in ("bad_credentials",):
                 self.query_one("#password", Input).value = ""
                 self.query_one("#password", Input).focus()
             return

@@ -114,6 +114,11 @@ class MainScreen(Screen[None]):
             self._open_buffer(conversation.id, focus=False)
         self.refresh_all()
         self.set_interval(1.0, self._tick)
+        me = self.client.state.me
+        if me is not None and me.failed_logins:
+            # Someone may be guessing this counsellor's password (the relay audited it too).
+            text = t("login.failed_before", count=me.failed_logins)
+            self.notify(text, severity="warning", markup=False, timeout=30)
 
     # ----- redraw -----
 

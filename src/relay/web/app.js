@@ -24,7 +24,7 @@ document.documentElement.classList.replace("no-js", "js");
 const state = {
   language: initialLanguage(),
   welcome: null, // last welcome frame
-  // intro | starting | closed | blocked | queued | active | ended
+  // intro | starting | closed | blocked | busy | queued | active | ended | elsewhere | outdated
   phase: "intro",
   counsellor: null,
   position: null,
@@ -172,6 +172,10 @@ function onError(frame) {
       break;
     case "closed":
       state.phase = "closed";
+      break;
+    case "too_many_chats":
+      // Several chats from this network already: a calm word, no retry loop.
+      state.phase = "busy";
       break;
     case "superseded":
       // Another tab or window took this chat over; retrying here would take it back and forth.

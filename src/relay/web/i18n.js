@@ -95,6 +95,7 @@ export const TEXTS = {
     elsewhere: "Je chat gaat verder in een ander venster of tabblad.",
     continue_here: "Hier verder chatten",
     outdated: "Deze pagina is verouderd. Laad de pagina opnieuw.",
+    busy: "Vanaf dit netwerk lopen al enkele chats. Probeer het iets later opnieuw, of mail of bel ons: we helpen je graag.",
     noscript: "Deze chat heeft JavaScript nodig.",
   },
   fr: {
@@ -186,6 +187,7 @@ export const TEXTS = {
     elsewhere: "Votre chat continue dans une autre fenêtre ou un autre onglet.",
     continue_here: "Continuer ici",
     outdated: "Cette page est périmée. Rechargez la page.",
+    busy: "Plusieurs chats sont déjà en cours depuis ce réseau. Réessayez un peu plus tard, ou écrivez-nous ou appelez-nous : nous vous aidons volontiers.",
     noscript: "Ce chat a besoin de JavaScript.",
   },
   en: {
@@ -275,6 +277,7 @@ export const TEXTS = {
     elsewhere: "Your chat continues in another window or tab.",
     continue_here: "Continue here",
     outdated: "This page is out of date. Please reload it.",
+    busy: "Several chats are already open from this network. Please try again a little later, or email or call us: we are glad to help.",
     noscript: "This chat needs JavaScript.",
   },
 };

@@ -61,8 +61,10 @@ function renderViews(state, text, welcome) {
   $("view-blocked").hidden = phase !== "blocked";
   $("view-chat").hidden = !inChat;
   $("view-ended").hidden = phase !== "ended";
-  $("view-elsewhere").hidden = phase !== "elsewhere" && phase !== "outdated";
-  $("elsewhere-text").textContent = text(phase === "outdated" ? "outdated" : "elsewhere");
+  $("view-elsewhere").hidden = !["elsewhere", "outdated", "busy"].includes(phase);
+  $("elsewhere-text").textContent = text(
+    phase === "outdated" ? "outdated" : phase === "busy" ? "busy" : "elsewhere",
+  );
   $("continue-here").hidden = phase !== "elsewhere";
 
   $("closed-next").textContent = welcome.next_opening

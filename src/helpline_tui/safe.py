@@ -35,6 +35,7 @@ _KEYCAP_BASES = frozenset("0123456789#*")
 # Scripts where a zero-width (non-)joiner between two letters is ordinary spelling.
 _JOINING_SCRIPTS = re.compile("[\u0600-\u08ff\u0900-\u0dff\ua8e0-\ua8ff]")
 
+
 def marker(char: str) -> str:
     """The visible stand-in for a character that draws nothing: `[U+200B]`."""
     return f"[U+{ord(char):04X}]"

@@ -19,7 +19,7 @@ from helpline_core.db import session_scope
 from helpline_core.models import Team
 from helpline_core.protocol.cases import CASE_REQUEST_TYPES
 from helpline_core.protocol.email import EMAIL_REQUEST_TYPES
-from helpline_core.services import accounts, audit, login
+from helpline_core.services import audit, login
 from helpline_core.services.login import AuthError
 from relay.console_cases import CaseOps
 from relay.console_email import EmailOps

@@ -121,7 +121,12 @@ class ConsoleApp(App[None]):
 
         event = message.event
         if isinstance(event, ev.LoginLost) and self.client is not None:
-            self.notify(t("login.again", reason=event.reason), severity="warning", markup=False)
+            known = {"superseded": "login.superseded", "disabled": "login.disabled"}
+            if event.reason in known:
+                text = t(known[event.reason])
+            else:
+                text = t("login.again", reason=event.reason)
+            self.notify(text, severity="warning", markup=False, timeout=30)
             self.push_screen(LoginScreen(self.server, self.make_client, client=self.client))
             return
         if self.main is not None:

@@ -182,6 +182,10 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "done.handover": ("Overgedragen.", "Handed over."),
     "done.invite": ("Collega uitgenodigd.", "Colleague invited."),
     "done.block": ("Bezoeker geblokkeerd.", "Visitor blocked."),
+    "login.superseded": (
+        "Je account is op een andere console aangemeld; deze console is gestopt.",
+        "Your account logged in on another console; this console stopped.",
+    ),
     "login.again": ("Opnieuw aanmelden nodig: {reason}", "Please log in again: {reason}"),
     "unknown": ("onbekend", "unknown"),
 }

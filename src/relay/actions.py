@@ -37,15 +37,18 @@ async def finish(relay: Relay, chat: LiveChat, reason: p.EndReason, actor: str) 
         relay.hub.overview_changed()
 
 
-async def return_to_queue(relay: Relay, chat: LiveChat) -> None:
-    """The counsellor did not come back within the resume time: the chat waits again."""
+async def return_to_queue(relay: Relay, chat: LiveChat, actor: str = "system") -> None:
+    """The chat waits again: its counsellor did not come back within the resume time, logged
+    out, or lost the account. The visitor is told calmly that the counsellor left (no name)."""
+    relay.hub.to_visitor(chat, p.STyping(typing=False))
+    relay.hub.to_visitor(chat, p.SLeft(reason="away"))
     chat.state = "queued"
     chat.owner = None
     chat.owner_name = None
     chat.last_position = None
     await relay.store.write(
         lambda s: chats.requeue(
-            s, relay.key, conversation_id=chat.id, team_code=chat.team, actor="system"
+            s, relay.key, conversation_id=chat.id, team_code=chat.team, actor=actor
         )
     )
     relay.hub.queue_changed()

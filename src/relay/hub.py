@@ -11,13 +11,16 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
 from helpline_core import protocol as p
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
+
+if TYPE_CHECKING:
+    from helpline_core.services.accounts import AccountState
 
 
 class Peer(Protocol):
@@ -61,6 +64,7 @@ class Presence:
     peer: Peer | None = None
     watching_overview: bool = False
     gone_deadline: float | None = None  # monotonic; logged out: their chats return after it
+    account: AccountState | None = None  # the account as it was at login (relay/accounts_watch)
 
     @property
     def is_lead(self) -> bool:

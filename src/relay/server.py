@@ -31,7 +31,7 @@ from helpline_core import protocol as p
 from helpline_core.config import ConfigError, Settings, load_settings
 from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
 from helpline_core.secrets import load_key
-from relay import actions, static
+from relay import accounts_watch, actions, static
 from relay.console import ConsoleSession
 from relay.context import Relay
 from relay.cookies import set_cookie_value
@@ -164,12 +164,20 @@ class RelayServer:
 
     async def _ticker(self) -> None:
         """End chats whose visitor did not come back, requeue those whose counsellor did not,
-        and re-offer chats that waited long to every team."""
+        re-offer chats that waited long to every team, and make console sessions follow their
+        accounts (relay/accounts_watch.py)."""
         offered: set[str] = set()
+        accounts_checked = 0.0
         while True:
             await asyncio.sleep(TICK_SECONDS)
             hub = self.relay.hub
             now = time.monotonic()
+            if now - accounts_checked >= accounts_watch.CHECK_SECONDS:
+                accounts_checked = now
+                try:
+                    await accounts_watch.enforce(self.relay)
+                except Exception as error:  # a database hiccup must not stop the ticker
+                    log.warning("account check failed: %s", type(error).__name__)
             for chat in hub.expired(now):
                 await actions.finish(self.relay, chat, "expired", "system")
             for chat in hub.orphaned(now, self.relay.started, self.relay.resume_seconds):

@@ -284,6 +284,10 @@ class VisitorSession:
             return
         chat.visitor = None
         chat.gone_deadline = time.monotonic() + self.relay.resume_seconds
+        # Whatever the visitor was typing when the connection went, they type no more.
+        self.hub.to_console(
+            chat, p.SConsoleTyping(conversation=chat.public_id, typing=False, name=chat.nickname)
+        )
         self.hub.to_console(chat, p.SVisitorState(conversation=chat.public_id, state="holding"))
         if self.relay.stopping:
             return  # restore() restarts the resume clock after the restart

@@ -128,6 +128,18 @@ class SResumed(Frame):
     name: str | None = None
 
 
+class SLeft(Frame):
+    """The counsellor left the conversation; `joined` (another counsellor) or `queued` follows.
+
+    `handover`: passed on to a colleague or a team; `away`: the counsellor had to stop (logged
+    out, did not come back, or the account was closed). No name: the visitor is told only that
+    someone left, never who (the account may be gone).
+    """
+
+    type: Literal["left"] = "left"
+    reason: Literal["handover", "away"]
+
+
 class SBlocked(Frame):
     type: Literal["blocked"] = "blocked"
     until: datetime | None  # None: permanent
@@ -143,6 +155,7 @@ VisitorServerFrame = Annotated[
     | SSynced
     | SHolding
     | SResumed
+    | SLeft
     | SEnded
     | SBlocked
     | SError

@@ -1,0 +1,115 @@
+"""Console sessions as a visitor notices them (issue 15): a session that moves to another console
+is no drop, a disabled account is cut off at once, and typing ends with the connection."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from helpline_core import protocol as p
+from helpline_core.db import session_scope
+from helpline_core.models import Role
+from helpline_core.services import accounts
+from tests.conftest import TEST_PASSWORD
+from tests.support.console_client import ConsoleClient, console
+from tests.support.relay_harness import RunningRelay
+from tests.support.visitor_client import VisitorClient, visitor
+
+DROP_NOTICES = (p.SHolding, p.SResumed, p.SLeft)
+
+
+async def closed(client: ConsoleClient) -> int | None:
+    """Wait until the relay closed this console; its close code."""
+    await client._reader
+    return client.socket.close_code
+
+
+def notices(v: VisitorClient) -> list[str]:
+    return [type(frame).__name__ for frame in v.buffer if isinstance(frame, DROP_NOTICES)]
+
+
+async def test_second_console_takes_the_session_without_a_drop_for_the_visitor(
+    relay: RunningRelay, ann: str
+) -> None:
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as first:
+        async with visitor(relay.ws_url) as mira:
+            await mira.start("Mira", region="limburg")
+            conversation = (await first.take_next()).conversation.id
+            await mira.expect(p.SJoined)
+            async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as second:
+                assert (await first.expect(p.SError)).code == "superseded"
+                assert await closed(first) == 4000
+                await second.say(conversation, "ik ben er nog")
+                await mira.expect(p.ChatMessage, lambda m: m.text == "ik ben er nog")
+                assert notices(mira) == []
+                # The chat is the second console's, and stays so.
+                hub = relay.server.relay.hub
+                assert hub.presence[ann].peer is not None
+                assert hub.chats[conversation].owner == ann
+
+
+async def test_disabled_account_is_cut_off_and_its_chat_goes_back_to_the_queue(
+    relay: RunningRelay, ann: str, bert: str, engine: Engine, secret_key: bytes
+) -> None:
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+        async with visitor(relay.ws_url) as mira:
+            await mira.start("Mira", region="limburg")
+            conversation = (await c.take_next()).conversation.id
+            await mira.expect(p.SJoined)
+            with session_scope(engine) as session:  # what `helpline counsellor disable` does
+                accounts.set_active(session, secret_key, ann, False, actor="cli")
+            assert await closed(c) == 4003
+            left = await mira.expect(p.SLeft)
+            assert left.reason == "away"
+            queued = await mira.expect(p.SQueued)
+            assert queued.position == 1
+            assert "Ann" not in str(left) + str(queued)
+            assert p.SHolding not in {type(f) for f in mira.buffer}
+            async with console(relay.ws_url, username=bert, password=TEST_PASSWORD) as b:
+                taken = await b.take_next()
+                assert taken.conversation.id == conversation
+                joined = await mira.expect(p.SJoined)
+                assert joined.name == "Bert"
+        async with console(relay.ws_url) as again:
+            await again.send(
+                type="login", version=p.PROTOCOL_VERSION, username=ann, password=TEST_PASSWORD
+            )
+            assert (await again.expect(p.SLoginFailed)).reason == "disabled"
+
+
+async def test_role_change_closes_the_console_so_it_logs_in_with_the_new_rights(
+    relay: RunningRelay, ann: str, engine: Engine, secret_key: bytes
+) -> None:
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+        with session_scope(engine) as session:
+            accounts.set_role(session, secret_key, ann, Role.TEAM_LEAD, actor="cli")
+        assert await closed(c) == 4001
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+        await c.send(type="overview")
+        overview = await c.expect(p.STeamOverview)
+        assert overview.team == "limburg"
+
+
+async def test_a_visitor_who_drops_while_typing_is_typing_no_more(
+    relay: RunningRelay, ann: str
+) -> None:
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+        async with visitor(relay.ws_url) as mira:
+            await mira.start("Mira", region="limburg")
+            conversation = (await c.take_next()).conversation.id
+            await mira.send(type="typing", typing=True)
+            assert (await c.expect(p.SConsoleTyping)).typing is True
+        stopped = await c.expect(p.SConsoleTyping)
+        assert (stopped.conversation, stopped.typing) == (conversation, False)
+
+
+async def test_a_console_that_drops_while_typing_is_typing_no_more(
+    relay: RunningRelay, ann: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="limburg")
+        async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+            conversation = (await c.take_next()).conversation.id
+            await c.typing(conversation, True)
+            assert (await mira.expect(p.STyping)).typing is True
+        assert (await mira.expect(p.STyping)).typing is False
+        await mira.expect(p.SHolding)

@@ -30,21 +30,23 @@ def notices(v: VisitorClient) -> list[str]:
 async def test_second_console_takes_the_session_without_a_drop_for_the_visitor(
     relay: RunningRelay, ann: str
 ) -> None:
-    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as first:
-        async with visitor(relay.ws_url) as mira:
-            await mira.start("Mira", region="limburg")
-            conversation = (await first.take_next()).conversation.id
-            await mira.expect(p.SJoined)
-            async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as second:
-                assert (await first.expect(p.SError)).code == "superseded"
-                assert await closed(first) == 4000
-                await second.say(conversation, "ik ben er nog")
-                await mira.expect(p.ChatMessage, lambda m: m.text == "ik ben er nog")
-                assert notices(mira) == []
-                # The chat is the second console's, and stays so.
-                hub = relay.server.relay.hub
-                assert hub.presence[ann].peer is not None
-                assert hub.chats[conversation].owner == ann
+    async with (
+        console(relay.ws_url, username=ann, password=TEST_PASSWORD) as first,
+        visitor(relay.ws_url) as mira,
+    ):
+        await mira.start("Mira", region="limburg")
+        conversation = (await first.take_next()).conversation.id
+        await mira.expect(p.SJoined)
+        async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as second:
+            assert (await first.expect(p.SError)).code == "superseded"
+            assert await closed(first) == 4000
+            await second.say(conversation, "ik ben er nog")
+            await mira.expect(p.ChatMessage, lambda m: m.text == "ik ben er nog")
+            assert notices(mira) == []
+            # The chat is the second console's, and stays so.
+            hub = relay.server.relay.hub
+            assert hub.presence[ann].peer is not None
+            assert hub.chats[conversation].owner == ann
 
 
 async def test_disabled_account_is_cut_off_and_its_chat_goes_back_to_the_queue(

@@ -166,9 +166,9 @@ class ConsoleClient:
         self._emit(ev.LoggedIn(welcome))
         for info in welcome.conversations:
             conversation = self.state.conversations[info.id]
-            conversation.sync_requested_after = conversation.last_seq
+            conversation.sync_requested_after = conversation.synced_seq
             await self._raw_send(
-                CSync(type="sync", conversation=info.id, after=conversation.last_seq)
+                CSync(type="sync", conversation=info.id, after=conversation.synced_seq)
             )
             for pending in list(conversation.pending.values()):
                 await self._send_pending(info.id, pending)

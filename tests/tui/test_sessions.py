@@ -4,11 +4,14 @@ a "typing" that the relay never ends times out."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 
 import pytest
+from websockets.asyncio.server import ServerConnection, serve
 
 from helpline_core import protocol as p
+from helpline_core.clock import utcnow
 from helpline_tui import client as client_module
 from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient
@@ -83,4 +86,93 @@ async def test_typing_shown_in_the_console_times_out(
             await heard.wait(lambda e: conversation.typing == "Mira")
             await heard.wait(lambda e: conversation.typing is None)
     finally:
+        await console.close()
+
+
+class ScriptedRelay:
+    """A websocket server that plays the relay's side of the console protocol step by step,
+    so that a test can drop the connection at exactly the moment it means."""
+
+    def __init__(self) -> None:
+        self.connections: asyncio.Queue[ServerConnection] = asyncio.Queue()
+
+    async def handler(self, ws: ServerConnection) -> None:
+        await self.connections.put(ws)
+        await ws.wait_closed()
+
+    @staticmethod
+    async def receive(ws: ServerConnection, kind: str) -> dict[str, object]:
+        while True:
+            frame: dict[str, object] = json.loads(await ws.recv())
+            if frame["type"] == kind:
+                return frame
+
+
+def chat_line(conversation: str, seq: int, text: str) -> p.ChatMessage:
+    return p.ChatMessage(
+        conversation=conversation, seq=seq, sender="visitor", name="Mira", text=text, at=utcnow()
+    )
+
+
+async def test_two_drops_with_a_sync_pending_lose_no_line() -> None:
+    """Lines 3 and 4 came while the console was away; its sync is unanswered when its own
+    line (5) is acknowledged, and then the connection drops again. The next sync must still
+    ask from 2, or 3 and 4 are gone for good."""
+    conversation = "c" * 22
+    info = p.ConversationInfo(
+        id=conversation,
+        state="active",
+        nickname="Mira",
+        intake=p.Intake(),
+        language="nl",
+        team="antwerpen",
+        counsellor="kim",
+        counsellor_name="Kim",
+        visitor="connected",
+        started_at=utcnow(),
+        last_seq=2,
+        participation="owner",
+    )
+    welcome = p.SLoginOk(
+        username="kim",
+        display_name="Kim",
+        team="antwerpen",
+        role="counsellor",
+        status="available",
+        max_chats=3,
+        conversations=[info],
+    )
+    script = ScriptedRelay()
+    async with serve(script.handler, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        fast = client_module.Backoff(first=0.01, most=0.05)
+        heard = Heard()
+        console = ConsoleClient(f"ws://127.0.0.1:{port}/console", heard, backoff=fast)
+        login = asyncio.create_task(console.login("kim", TEST_PASSWORD))
+        ws = await script.connections.get()
+        await script.receive(ws, "login")
+        await ws.send(p.dump(welcome))
+        await login
+        assert (await script.receive(ws, "sync"))["after"] == 0
+        first = [chat_line(conversation, 1, "een"), chat_line(conversation, 2, "twee")]
+        await ws.send(p.dump(p.SConversation(conversation=info, messages=first)))
+        await ws.close()  # drop 1; lines 3 and 4 are stored meanwhile
+
+        ws = await script.connections.get()
+        await script.receive(ws, "login")
+        await ws.send(p.dump(welcome))
+        assert (await script.receive(ws, "sync"))["after"] == 2  # left unanswered
+        client_id = await console.send(conversation, "mijn regel")
+        sent = await script.receive(ws, "send")
+        assert sent["client_id"] == client_id
+        await ws.send(p.dump(p.SAck(conversation=conversation, client_id=client_id, seq=5)))
+        await heard.wait(
+            lambda e: isinstance(e, ev.NewMessages) and any(m.seq == 5 for m in e.messages)
+        )
+        await ws.close()  # drop 2, the sync still unanswered
+
+        ws = await script.connections.get()
+        await script.receive(ws, "login")
+        await ws.send(p.dump(welcome))
+        assert (await script.receive(ws, "sync"))["after"] == 2
         await console.close()

@@ -109,6 +109,7 @@ async def restore(relay: Relay) -> int:
             assert row.id is not None
             chats.extend_sessions(session, row.id, deadline)
             owner = people.get(row.counsellor_id) if row.counsellor_id else None
+            tokens = hashes.get(row.id, [])
             chat = LiveChat(
                 id=row.id,
                 public_id=row.public_id,
@@ -125,7 +126,8 @@ async def restore(relay: Relay) -> int:
                 taken_at=row.taken_at,
                 last_seq=row.last_seq,
                 ip_hash=row.ip_hash,
-                session_hash=hashes.get(row.id),
+                session_hash=tokens[-1] if tokens else None,
+                previous_hash=tokens[0] if len(tokens) > 1 else None,
                 gone_deadline=time.monotonic() + relay.resume_seconds,
             )
             for share in shares:

@@ -49,8 +49,12 @@ class LiveChat:
     gone_deadline: float | None = None  # monotonic; visitor away: chat ends after it
     last_seq: int = 0
     ip_hash: str | None = None
-    session_hash: str | None = None
+    session_hash: str | None = None  # the newest resume token issued
+    previous_hash: str | None = None  # the one presented before it, good until that is confirmed
     last_position: int | None = None
+
+    def holds_token(self, token_hash: str) -> bool:
+        return token_hash in (self.session_hash, self.previous_hash)
 
 
 @dataclass(eq=False)

@@ -48,13 +48,16 @@ async def prepare(
     fresh_hash = chats.token_hash(relay.key, token)
     resume = None
     if presented_hash is not None:
-        chat = next((c for c in relay.hub.chats.values() if c.session_hash == presented_hash), None)
+        chat = next((c for c in relay.hub.chats.values() if c.holds_token(presented_hash)), None)
         if chat is not None and chat.state != "ended":
             expires = utcnow() + timedelta(seconds=relay.resume_seconds)
+            kept, chat_id = presented_hash, chat.id
             await relay.store.write(
-                lambda s: chats.rotate_token(s, presented_hash, fresh_hash, expires)
+                lambda s: chats.rotate_token(s, chat_id, kept, fresh_hash, expires)
             )
-            chat.session_hash = fresh_hash
+            # The presented token stays good until this client shows it got the new one
+            # (its first frame on this connection: see VisitorSession.hello).
+            chat.previous_hash, chat.session_hash = kept, fresh_hash
             resume = chat
     return VisitorHandshake(
         token=token,
@@ -142,6 +145,12 @@ class VisitorSession:
         )
         resume = None
         chat = self.hs.resume
+        if chat is not None and chat.session_hash == self.hs.token_hash and chat.previous_hash:
+            # A frame on this connection: the browser processed the handshake's response, so
+            # it holds the new cookie. Only now is the one it presented void.
+            chat.previous_hash = None
+            chat_id, fresh = chat.id, self.hs.token_hash
+            await self.relay.store.write(lambda s: chats.confirm_token(s, chat_id, fresh))
         if block is None and chat is not None and chat.state != "ended":
             resume = p.Resume(
                 state=chat.state,

@@ -1,18 +1,24 @@
 """Console sessions as a visitor notices them (issue 15): a session that moves to another console
-is no drop, a disabled account is cut off at once, and typing ends with the connection."""
+is no drop, a disabled account is cut off at once, typing ends with the connection, and a
+resume whose answer never arrived keeps the visitor's cookie good."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import os
+
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from helpline_core import protocol as p
 from helpline_core.db import session_scope
-from helpline_core.models import Role
+from helpline_core.models import ChatSession, Role
 from helpline_core.services import accounts
 from tests.conftest import TEST_PASSWORD
 from tests.support.console_client import ConsoleClient, console
 from tests.support.relay_harness import RunningRelay
-from tests.support.visitor_client import VisitorClient, visitor
+from tests.support.visitor_client import CookieJar, VisitorClient, visitor
 
 DROP_NOTICES = (p.SHolding, p.SResumed, p.SLeft)
 
@@ -115,3 +121,62 @@ async def test_a_console_that_drops_while_typing_is_typing_no_more(
             assert (await mira.expect(p.STyping)).typing is True
         assert (await mira.expect(p.STyping)).typing is False
         await mira.expect(p.SHolding)
+
+
+async def handshake_never_read(relay: RunningRelay, cookie: str) -> None:
+    """Open /chat with this cookie and close the socket without reading the response, as when
+    the relay dies or the network drops mid-handshake."""
+    _reader, writer = await asyncio.open_connection("127.0.0.1", relay.port)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        (
+            "GET /chat HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{relay.port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Cookie: helpline_chat={cookie}\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    writer.transport.abort()  # gone before a byte of the answer is read
+
+
+def valid_tokens(engine: Engine) -> int:
+    with Session(engine) as session:
+        rows = session.exec(select(ChatSession).where(col(ChatSession.revoked_at).is_(None)))
+        return len(rows.all())
+
+
+async def test_a_resume_whose_answer_never_arrived_keeps_the_old_cookie_good(
+    relay: RunningRelay, ann: str, engine: Engine
+) -> None:
+    jar = CookieJar()
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+        async with visitor(relay.ws_url, jar=jar) as v:
+            await v.start("Mira", region="limburg")
+            conversation = (await c.take_next()).conversation.id
+            await v.say("een")
+        await c.expect(p.SVisitorState, lambda f: f.state == "holding")
+        held = jar.value
+        assert held is not None and valid_tokens(engine) == 1
+
+        await handshake_never_read(relay, held)
+        async with asyncio.timeout(10):
+            while valid_tokens(engine) < 2:  # the relay rotated: a new token, never delivered
+                await asyncio.sleep(0.02)
+
+        # The browser still holds the old cookie, and it still brings the visitor back.
+        async with visitor(relay.ws_url, jar=jar) as back:
+            assert back.welcome is not None and back.welcome.resume is not None
+            assert back.welcome.resume.counsellor == "Ann"
+            assert [m.text for m in await back.sync(after=0)] == ["een"]
+            assert jar.value != held
+            # This connection spoke (hello), so its browser holds the new cookie: the old one
+            # is void now, and only the new one is valid.
+            assert valid_tokens(engine) == 1
+            await c.expect(p.SVisitorState, lambda f: f.state == "connected")
+        stale = CookieJar()
+        stale.name, stale.value = jar.name, held
+        async with visitor(relay.ws_url, jar=stale) as old:
+            assert old.welcome is not None and old.welcome.resume is None
+        assert relay.server.relay.hub.chats[conversation].owner == ann

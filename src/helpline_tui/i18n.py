@@ -186,6 +186,13 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Je account is op een andere console aangemeld; deze console is gestopt.",
         "Your account logged in on another console; this console stopped.",
     ),
+    "quit.title": ("Console afsluiten?", "Quit the console?"),
+    "quit.body": (
+        "Je hebt {count} open gesprek(ken). Afsluiten geeft ze terug aan de wachtrij; de "
+        "bezoeker krijgt te horen dat een collega het overneemt.",
+        "You have {count} open chat(s). Quitting hands them back to the queue; the visitor is "
+        "told that a colleague will take over.",
+    ),
     "login.again": ("Opnieuw aanmelden nodig: {reason}", "Please log in again: {reason}"),
     "unknown": ("onbekend", "unknown"),
 }

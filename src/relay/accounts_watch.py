@@ -36,20 +36,25 @@ async def enforce(relay: Relay) -> None:
         if hub.presence.get(presence.username) is not presence or now == presence.account:
             continue  # logged in again meanwhile, or unchanged
         if now is None or not now.active:
-            await cut_off(relay, presence)
+            await end_session(relay, presence, CLOSE_DISABLED, "account disabled")
         elif presence.peer is not None:
             presence.account = now  # one close per change
             presence.peer.close(CLOSE_CHANGED, "account changed")
 
 
-async def cut_off(relay: Relay, presence: Presence) -> None:
-    """End a session for good: close its console and free every chat it had."""
+async def end_session(
+    relay: Relay, presence: Presence, code: int, reason: str, actor: str = "system"
+) -> None:
+    """End a session for good (disabled account, or a deliberate logout): close its console
+    and free every chat it had. Its chats go back to the queue at once, the visitor told
+    calmly that the counsellor left (`left`, then `queued`), never that the counsellor dropped.
+    """
     hub = relay.hub
-    hub.presence.pop(presence.username, None)  # the old connection's frames are refused now
+    if hub.presence.get(presence.username) is presence:
+        hub.presence.pop(presence.username)  # the old connection's frames are refused now
     peer, presence.peer = presence.peer, None  # its close is no drop: no `holding`
     if peer is not None:
-        peer.close(CLOSE_DISABLED, "account disabled")
-    actor = "system"
+        peer.close(code, reason)
     for chat in list(hub.chats.values()):
         if chat.owner == presence.username:
             await actions.return_to_queue(relay, chat, actor)

@@ -19,6 +19,7 @@ from helpline_core.db import session_scope
 from helpline_core.models import Team
 from helpline_core.protocol.email import EMAIL_REQUEST_TYPES
 from helpline_core.services import accounts, audit
+from relay import accounts_watch
 from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps
 from relay.context import Relay
@@ -128,7 +129,11 @@ class ConsoleSession:
             # Superseded by a newer login of the same account: this connection acts no more.
             raise p.ProtocolError("superseded")
         if isinstance(frame, p.CLogout):
-            self.peer.close(1000, "logged out")
+            # A deliberate quit: the chats go back to the queue now, with a calm line for the
+            # visitor, instead of the drop (`holding`) a lost connection would be.
+            stop_typing(self.hub, self.me)
+            actor = f"counsellor:{self.me.username}"
+            await accounts_watch.end_session(self.relay, self.me, 1000, "logged out", actor)
             return
         if frame.type in EMAIL_REQUEST_TYPES:
             await EmailOps(self.relay, self.me, self.peer).handle(frame)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 """The console's client and its session (issue 15): a superseded console says so and stays off,
-a "typing" that the relay never ends times out."""
+a "typing" that the relay never ends times out, a resync never skips lines, and a quit with
+chats open asks first and hands them back to the queue."""
 
 from __future__ import annotations
 
@@ -12,12 +13,17 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from helpline_core import protocol as p
 from helpline_core.clock import utcnow
+from helpline_core.config import Settings
 from helpline_tui import client as client_module
 from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient
+from helpline_tui.screens.dialogs import ConfirmDialog
+from helpline_tui.screens.main import MainScreen
 from tests.conftest import TEST_PASSWORD
 from tests.support.relay_harness import RunningRelay
 from tests.support.visitor_client import visitor
+from tests.tui.conftest import console_app, screen_text, wait_for
+from tests.tui.test_console_flow import take_the_waiting_chat
 
 
 class Heard:
@@ -176,3 +182,28 @@ async def test_two_drops_with_a_sync_pending_lose_no_line() -> None:
         await ws.send(p.dump(welcome))
         assert (await script.receive(ws, "sync"))["after"] == 2
         await console.close()
+
+
+async def test_quit_with_open_chats_asks_then_hands_them_back(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="antwerpen")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await take_the_waiting_chat(pilot, kim)
+            await mira.expect(p.SJoined)
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+            assert "1 open" in screen_text(pilot)
+            await pilot.press("escape")  # no: the console stays, the chat too
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "back")
+            assert app.client is not None and app.client.connection == "online"
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+            await pilot.press("enter")
+            left = await mira.expect(p.SLeft)
+            assert left.reason == "away"
+            assert (await mira.expect(p.SQueued)).position == 1
+            assert not any(isinstance(f, p.SHolding | p.SResumed) for f in mira.buffer)
+        assert relay.server.relay.hub.queue()  # waiting for a colleague

@@ -382,7 +382,12 @@ class ConsoleClient:
         return await self.request(frame, frame_about("ended", conversation_id))
 
     async def block(
-        self, conversation_id: str, reason: str, hours: int | None, permanent: bool = False
+        self,
+        conversation_id: str,
+        reason: str,
+        hours: int | None,
+        permanent: bool = False,
+        scope: str = "session",
     ) -> ConsoleServerFrame:
         frame = CBlock(
             type="block",
@@ -390,6 +395,7 @@ class ConsoleClient:
             reason=reason,
             hours=hours,
             permanent=permanent,
+            scope="address" if scope == "address" else "session",
         )
         return await self.request(frame, frame_about("ended", conversation_id))
 

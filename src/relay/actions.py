@@ -45,7 +45,7 @@ async def return_to_queue(relay: Relay, chat: LiveChat, actor: str = "system") -
     chat.state = "queued"
     chat.owner = None
     chat.owner_name = None
-    chat.last_position = None
+    chat.told = None
     await relay.store.write(
         lambda s: chats.requeue(
             s, relay.key, conversation_id=chat.id, team_code=chat.team, actor=actor

@@ -47,18 +47,14 @@ async def prepare(
     token = new_token()
     fresh_hash = chats.token_hash(relay.key, token)
     resume = None
-    if presented_hash is not None:
-        chat = next((c for c in relay.hub.chats.values() if c.holds_token(presented_hash)), None)
-        if chat is not None and chat.state != "ended":
-            expires = utcnow() + timedelta(seconds=relay.resume_seconds)
-            kept, chat_id = presented_hash, chat.id
-            await relay.store.write(
-                lambda s: chats.rotate_token(s, chat_id, kept, fresh_hash, expires)
-            )
-            # The presented token stays good until this client shows it got the new one
-            # (its first frame on this connection: see VisitorSession.hello).
-            chat.previous_hash, chat.session_hash = kept, fresh_hash
-            resume = chat
+    if presented is not None and presented_hash is not None:
+        held = presented_hash
+        if await relay.store.read(lambda s: blocks.blocks_session(s, held)):
+            # A blocked chat session keeps its cookie (a fresh one would end the block) and
+            # resumes nothing; hello tells it so.
+            token, fresh_hash = presented, presented_hash
+        else:
+            resume = await _resume(relay, presented_hash, fresh_hash)
     return VisitorHandshake(
         token=token,
         token_hash=fresh_hash,
@@ -68,6 +64,22 @@ async def prepare(
         ip_hash=chats.ip_hash(relay.key, address),
         secure=secure,
     )
+
+
+async def _resume(relay: Relay, presented_hash: str, fresh_hash: str) -> LiveChat | None:
+    """The live chat this token belongs to, with the token rotated (C4); None if none."""
+    chat = next((c for c in relay.hub.chats.values() if c.holds_token(presented_hash)), None)
+    if chat is None or chat.state == "ended":
+        return None
+    expires = utcnow() + timedelta(seconds=relay.resume_seconds)
+    chat_id = chat.id
+    await relay.store.write(
+        lambda s: chats.rotate_token(s, chat_id, presented_hash, fresh_hash, expires)
+    )
+    # The presented token stays good until this client shows it got the new one (its first
+    # frame on this connection: see VisitorSession.hello).
+    chat.previous_hash, chat.session_hash = presented_hash, fresh_hash
+    return chat
 
 
 class VisitorSession:
@@ -158,6 +170,7 @@ class VisitorSession:
                 counsellor=chat.owner_name,
                 position=self.hub.position(chat) if chat.state == "queued" else None,
                 last_seq=chat.last_seq,
+                language=chat.language,
             )
         self.peer.send(
             p.SWelcome(
@@ -175,7 +188,8 @@ class VisitorSession:
             )
         )
         if block is not None:
-            self.blocked = p.SBlocked(until=block.expires_at)
+            scope: p.BlockScope = "address" if block.ip_hash else "session"
+            self.blocked = p.SBlocked(until=block.expires_at, scope=scope)
             self.peer.send(self.blocked)
             return
         if resume is not None and chat is not None:
@@ -192,7 +206,7 @@ class VisitorSession:
         self.chat = chat
         self.hub.to_console(chat, p.SVisitorState(conversation=chat.public_id, state="connected"))
         if chat.state == "queued":
-            chat.last_position = None
+            chat.told = None
             self.hub.queue_changed()
 
     async def start(self, frame: p.VStart) -> None:

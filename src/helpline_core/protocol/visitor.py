@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from helpline_core.protocol.common import (
     PROTOCOL_VERSION,
+    BlockScope,
     ChatMessage,
     ClientId,
     ConversationState,
@@ -75,6 +76,7 @@ class Resume(Frame):
     counsellor: str | None  # display name once taken
     position: int | None  # queue position while queued
     last_seq: Seq
+    language: Language = "nl"  # the chat's language: a reload keeps the page in it
 
 
 class SWelcome(Frame):
@@ -94,9 +96,13 @@ class SWelcome(Frame):
 
 
 class SQueued(Frame):
+    """Sent after `start` and whenever anything a waiting visitor should know changes."""
+
     type: Literal["queued"] = "queued"
     position: int  # 1 = next
     counsellors_online: bool
+    open: bool = True  # False: opening hours ended while waiting (they may still wait)
+    next_opening: datetime | None = None  # when closed: the next opening, UTC
 
 
 class SJoined(Frame):
@@ -143,6 +149,9 @@ class SLeft(Frame):
 class SBlocked(Frame):
     type: Literal["blocked"] = "blocked"
     until: datetime | None  # None: permanent
+    # address: the block is on the network, so the page tells whoever else is behind it how
+    # to reach the helpline by phone and email (welcome's `phone` and `email`)
+    scope: BlockScope = "session"
 
 
 VisitorServerFrame = Annotated[

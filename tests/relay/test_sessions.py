@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from helpline_core import protocol as p
+from helpline_core.config import WEEKDAYS
 from helpline_core.db import session_scope
 from helpline_core.models import ChatSession, Role
 from helpline_core.services import accounts
@@ -180,3 +181,41 @@ async def test_a_resume_whose_answer_never_arrived_keeps_the_old_cookie_good(
         async with visitor(relay.ws_url, jar=stale) as old:
             assert old.welcome is not None and old.welcome.resume is None
         assert relay.server.relay.hub.chats[conversation].owner == ann
+
+
+async def test_a_waiting_visitor_hears_of_every_change_that_matters(
+    relay: RunningRelay, ann: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        first = await mira.start("Mira", region="limburg")
+        assert (first.position, first.counsellors_online, first.open) == (1, False, True)
+        async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+            came = await mira.expect(p.SQueued)  # same position, but someone is there now
+            assert (came.position, came.counsellors_online) == (1, True)
+            await c.send(type="set_status", status="away")
+            gone = await mira.expect(p.SQueued)
+            assert (gone.position, gone.counsellors_online) == (1, False)
+        # Opening hours end while the visitor waits.
+        hub = relay.server.relay.hub
+        days = {day: [] for day in WEEKDAYS}
+        closed = hub.settings.chat_hours.model_copy(update={"always_open": False, **days})
+        hub.settings = hub.settings.model_copy(update={"chat_hours": closed})
+        shut = await mira.expect(p.SQueued)
+        assert (shut.position, shut.open) == (1, False)
+
+
+async def test_after_a_hand_over_the_visitor_reads_that_the_first_counsellor_left(
+    relay: RunningRelay, ann: str, bert: str
+) -> None:
+    async with (
+        console(relay.ws_url, username=ann, password=TEST_PASSWORD) as a,
+        console(relay.ws_url, username=bert, password=TEST_PASSWORD),
+        visitor(relay.ws_url) as mira,
+    ):
+        await mira.start("Mira", region="limburg")
+        conversation = (await a.take_next()).conversation.id
+        await mira.expect(p.SJoined, lambda f: f.name == "Ann")
+        await a.send(type="handover", conversation=conversation, to_user=bert)
+        left = await mira.expect(p.SLeft | p.SJoined)  # type: ignore[arg-type]
+        assert isinstance(left, p.SLeft) and left.reason == "handover"  # first: who left
+        assert (await mira.expect(p.SJoined)).name == "Bert"

@@ -18,12 +18,14 @@ from helpline_tui import client as client_module
 from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient
 from helpline_tui.screens.dialogs import ConfirmDialog
+from helpline_tui.screens.login import LoginScreen
 from helpline_tui.screens.main import MainScreen
 from tests.conftest import TEST_PASSWORD
+from tests.support.console_client import console
 from tests.support.relay_harness import RunningRelay
 from tests.support.visitor_client import visitor
-from tests.tui.conftest import console_app, screen_text, wait_for
-from tests.tui.test_console_flow import take_the_waiting_chat
+from tests.tui.conftest import console_app, log_in, screen_text, wait_for
+from tests.tui.test_console_flow import notices, take_the_waiting_chat
 
 
 class Heard:
@@ -207,3 +209,22 @@ async def test_quit_with_open_chats_asks_then_hands_them_back(
             assert (await mira.expect(p.SQueued)).position == 1
             assert not any(isinstance(f, p.SHolding | p.SResumed) for f in mira.buffer)
         assert relay.server.relay.hub.queue()  # waiting for a colleague
+
+
+async def test_the_superseded_console_says_so_on_screen(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    app = console_app(settings, relay)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, kim)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        async with console(relay.ws_url, username=kim, password=TEST_PASSWORD):
+            await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "the login")
+            await wait_for(
+                pilot,
+                lambda: any("op een andere console aangemeld" in n for n in notices(app)),
+                "the reason",
+            )
+            assert app.client is not None and app.client.connection == "offline"
+            hub = relay.server.relay.hub
+            assert hub.presence[kim].peer is not None  # the other console keeps it

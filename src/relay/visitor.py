@@ -48,13 +48,12 @@ async def prepare(
     fresh_hash = chats.token_hash(relay.key, token)
     resume = None
     if presented is not None and presented_hash is not None:
+        resume = await _resume(relay, presented_hash, fresh_hash)
         held = presented_hash
-        if await relay.store.read(lambda s: blocks.blocks_session(s, held)):
-            # A blocked chat session keeps its cookie (a fresh one would end the block) and
-            # resumes nothing; hello tells it so.
+        if resume is None and await relay.store.read(lambda s: blocks.blocks_session(s, held)):
+            # A blocked chat session keeps its cookie (a fresh one would end the block); hello
+            # tells it so. (A live chat that is blocked is recognised by its conversation.)
             token, fresh_hash = presented, presented_hash
-        else:
-            resume = await _resume(relay, presented_hash, fresh_hash)
     return VisitorHandshake(
         token=token,
         token_hash=fresh_hash,
@@ -152,7 +151,10 @@ class VisitorSession:
         hours = chat_hours(settings, utcnow())
         block = await self.relay.store.read(
             lambda s: blocks.active_block(
-                s, ip_hash=self.hs.ip_hash, session_hash=self.hs.presented_hash
+                s,
+                ip_hash=self.hs.ip_hash,
+                session_hash=self.hs.presented_hash,
+                conversation_id=self.hs.resume.id if self.hs.resume else None,
             )
         )
         resume = None

@@ -97,15 +97,23 @@ def add_block(
 
 
 def active_block(
-    session: Session, *, ip_hash: str | None, session_hash: str | None, now: datetime | None = None
+    session: Session,
+    *,
+    ip_hash: str | None,
+    session_hash: str | None,
+    now: datetime | None = None,
+    conversation_id: int | None = None,
 ) -> Block | None:
-    """The block in force for this address or session, if any (the longest one)."""
+    """The block in force for this address, session or (resumed) conversation, if any (the
+    longest one)."""
     now = now or utcnow()
     conditions = []
     if ip_hash:
         conditions.append(col(Block.ip_hash) == ip_hash)
     if session_hash:
         conditions.append(col(Block.session_hash) == session_hash)
+    if conversation_id is not None:
+        conditions.append(col(Block.conversation_id) == conversation_id)
     if not conditions:
         return None
     blocks = session.exec(

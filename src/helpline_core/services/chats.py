@@ -173,11 +173,8 @@ def rotate_token(
         .where(col(ChatSession.token_hash) != kept_hash)
         .values(revoked_at=now)
     )
-    session.execute(
-        update(ChatSession)
-        .where(col(ChatSession.token_hash) == kept_hash)
-        .values(expires_at=expires_at)
-    )
+    # The kept token's expiry needs no update: it was set at the visitor's last drop (or at
+    # the start) and is set again for every valid token at the next one (extend_sessions).
     session.add(
         ChatSession(conversation_id=conversation_id, token_hash=new_hash, expires_at=expires_at)
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from helpline_core.config import Settings
+from helpline_core.config import WEEKDAYS, Settings
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
 from tests.e2e.page_helpers import (
     Factory,
@@ -110,8 +110,8 @@ async def test_a_counsellor_who_quits_hands_the_chat_back_calmly(
         assert_clean(visitor)
 
 
-async def test_a_waiting_visitor_sees_a_counsellor_come_online(
-    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+async def test_a_waiting_visitor_sees_a_counsellor_come_online_and_hours_end(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str, settings: Settings
 ) -> None:
     visitor = await visitor_factory(relay.http_url)
     page = await visitor.open()
@@ -121,6 +121,15 @@ async def test_a_waiting_visitor_sees_a_counsellor_come_online(
         await expect(page.locator("#nobody")).to_be_hidden()
         await expect(page.locator("#queue-position")).to_have_text("Je bent de volgende.")
     await expect(page.locator("#nobody")).to_be_visible()  # and gone again
+    # Opening hours end while the visitor waits: said, with email; waiting stays possible.
+    hub = relay.server.relay.hub
+    days = {day: [] for day in WEEKDAYS}
+    closed = hub.settings.chat_hours.model_copy(update={"always_open": False, **days})
+    hub.settings = hub.settings.model_copy(update={"chat_hours": closed})
+    await expect(page.locator("#closed-waiting")).to_be_visible()
+    await expect(page.locator("#closed-waiting")).to_contain_text("De chat is nu gesloten")
+    await expect(page.locator("#closed-waiting")).to_contain_text(settings.helpline.email)
+    await expect(page.locator("#queue-position")).to_have_text("Je bent de volgende.")
     assert_clean(visitor)
 
 

@@ -58,9 +58,18 @@ def add(
     permanent: Annotated[
         bool, typer.Option("--permanent", help="Never expires (lift it by hand).")
     ] = False,
+    address: Annotated[
+        bool,
+        typer.Option(
+            "--address",
+            help="Block the address too: refuses everyone behind it (a shared home, school or "
+            "shelter network); default length relay.block_address_default_hours.",
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Block the visitor of a chat: by the keyed hashes of its address and session."""
+    """Block the visitor of a chat: their chat session (browser), or with --address also the
+    keyed hash of their address."""
     state = state_of(ctx)
     if permanent and hours is not None:
         raise typer.BadParameter("give --hours or --permanent, not both")
@@ -76,8 +85,11 @@ def add(
             conversation_id=row.id,
             reason=reason,
             hours=hours,
-            default_hours=state.settings.relay.block_default_hours,
+            default_hours=state.settings.relay.block_address_default_hours
+            if address
+            else state.settings.relay.block_default_hours,
             permanent=permanent,
+            scope="address" if address else "session",
             may_block_permanently=True,  # admins act through the CLI
             set_by_id=None,
             set_by_name=state.actor,

@@ -233,7 +233,19 @@ class RelaySettings(Section):
     max_chats_per_counsellor: int = Field(
         3, ge=1, description="Concurrent chats a counsellor takes."
     )
-    block_default_hours: int = Field(24, ge=1, description="Length of a block unless chosen.")
+    block_default_hours: int = Field(
+        24,
+        ge=1,
+        description="Length of a block of a visitor's chat session (browser) unless chosen.",
+    )
+    block_address_default_hours: int = Field(
+        2,
+        ge=1,
+        description=(
+            "Length of a block of an address unless chosen. Shorter: everyone behind that "
+            "address (a home, school or shelter network) is refused while it lasts."
+        ),
+    )
 
     @field_validator("allowed_origins")
     @classmethod

@@ -26,6 +26,7 @@ from helpline_core.config import ConfigError, Settings, load_settings
 from helpline_tui import collector
 from helpline_tui.i18n import localized, set_language, t
 from helpline_tui.messages import ClientEvent
+from helpline_tui.screens.dialogs import ConfirmDialog
 from helpline_tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
@@ -121,7 +122,12 @@ class ConsoleApp(App[None]):
 
         event = message.event
         if isinstance(event, ev.LoginLost) and self.client is not None:
-            self.notify(t("login.again", reason=event.reason), severity="warning", markup=False)
+            known = {"superseded": "login.superseded", "disabled": "login.disabled"}
+            if event.reason in known:
+                text = t(known[event.reason])
+            else:
+                text = t("login.again", reason=event.reason)
+            self.notify(text, severity="warning", markup=False, timeout=30)
             self.push_screen(LoginScreen(self.server, self.make_client, client=self.client))
             return
         if self.main is not None:
@@ -134,6 +140,27 @@ class ConsoleApp(App[None]):
             if isinstance(binding, Binding) and binding.description and binding.action:
                 callback = partial(screen.run_action, binding.action)
                 yield SystemCommand(binding.description, binding.key, callback)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q. With chats open, ask first; a confirmed quit logs out, which hands the
+        chats back to the queue with a calm line for the visitor (not a dropped counsellor)."""
+        client = self.client
+        if client is None or client.connection == "offline" or not client.state.open_count:
+            await self._quit()
+            return
+        if isinstance(self.screen, ConfirmDialog):
+            return  # already asking
+        body = t("quit.body", count=client.state.open_count)
+        self.push_screen(ConfirmDialog(t("quit.title"), body), self._quit_confirmed)
+
+    async def _quit_confirmed(self, answer: bool | None) -> None:
+        if answer:
+            await self._quit()
+
+    async def _quit(self) -> None:
+        if self.client is not None:
+            await self.client.close()  # `logout`: the relay hands my chats back to the queue
+        self.exit()
 
     async def on_unmount(self) -> None:
         collector.release()

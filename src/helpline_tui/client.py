@@ -61,6 +61,9 @@ __all__ = ["Backoff", "ConsoleClient", "LoginError", "RequestError"]
 
 Listener = Callable[[ev.Event], None]
 MAX_INCOMING_BYTES = 32 * 1024 * 1024  # a long transcript arrives in one frame
+TYPING_TIMEOUT_SECONDS = 8.0  # a "typing" shown longer without news is stale (a lost frame)
+# Close codes after which the console must not reconnect on its own (docs/protocol.md).
+CUT_OFF = {4000: "superseded", 4003: "disabled"}
 
 
 class ConsoleClient:
@@ -87,6 +90,7 @@ class ConsoleClient:
         self._waiting: dict[str, Waiter] = {}
         self._wanted_status: str | None = None
         self._closing = False
+        self._typing_timers: dict[str, asyncio.TimerHandle] = {}
         self.connection: ev.ConnectionState = "offline"
 
     # ----- connection -----
@@ -151,6 +155,8 @@ class ConsoleClient:
         if self._credentials is not None and welcome.session:
             self._credentials.session = welcome.session  # each login_ok brings a fresh token
         known = dict(self.state.conversations)
+        for conversation in known.values():
+            conversation.typing = None  # whoever typed before the drop is told again if still so
         self.state.me = welcome
         self.state.status = welcome.status
         self.state.max_chats = welcome.max_chats
@@ -164,9 +170,9 @@ class ConsoleClient:
         self._emit(ev.LoggedIn(welcome))
         for info in welcome.conversations:
             conversation = self.state.conversations[info.id]
-            conversation.sync_requested_after = conversation.last_seq
+            conversation.sync_requested_after = conversation.synced_seq
             await self._raw_send(
-                CSync(type="sync", conversation=info.id, after=conversation.last_seq)
+                CSync(type="sync", conversation=info.id, after=conversation.synced_seq)
             )
             for pending in list(conversation.pending.values()):
                 await self._send_pending(info.id, pending)
@@ -181,6 +187,14 @@ class ConsoleClient:
                 await self._read(ws)
             if self._closing:
                 break
+            if ws is not None and ws.close_code in CUT_OFF:
+                # Another console took this account's session, or the account was disabled:
+                # say so and stay off. Reconnecting would take the session back, and so on.
+                self._ws = None
+                self._fail_waiting("offline")
+                self._set_connection("offline")
+                self._emit(ev.LoginLost(CUT_OFF[ws.close_code]))
+                return
             self._ws = None
             self._fail_waiting("offline")
             self._set_connection("reconnecting")
@@ -220,6 +234,8 @@ class ConsoleClient:
                     refusal = RequestError(frame.code, frame.detail)
                     self._waiting.pop(frame.ref).future.set_exception(refusal)
                     continue
+                if frame.type == "typing" and frame.typing:
+                    self._expire_typing(frame.conversation, frame.name)
                 for event in apply_frame(self.state, frame):
                     if isinstance(event, ev.NeedSync):
                         await self._raw_send(
@@ -252,6 +268,21 @@ class ConsoleClient:
             await self._ws.close()
 
     # ----- helpers -----
+
+    def _expire_typing(self, conversation_id: str, name: str) -> None:
+        """Typing times out: without a word from the relay, the indicator goes after a while."""
+
+        def expire() -> None:
+            conversation = self.state.conversations.get(conversation_id)
+            if conversation is not None and conversation.typing == name:
+                conversation.typing = None
+                self._emit(ev.ConversationChanged(conversation_id))
+
+        previous = self._typing_timers.pop(conversation_id, None)
+        if previous is not None:
+            previous.cancel()
+        loop = asyncio.get_running_loop()
+        self._typing_timers[conversation_id] = loop.call_later(TYPING_TIMEOUT_SECONDS, expire)
 
     def _emit(self, event: ev.Event) -> None:
         self._listener(event)
@@ -355,7 +386,12 @@ class ConsoleClient:
         return await self.request(frame, frame_about("ended", conversation_id))
 
     async def block(
-        self, conversation_id: str, reason: str, hours: int | None, permanent: bool = False
+        self,
+        conversation_id: str,
+        reason: str,
+        hours: int | None,
+        permanent: bool = False,
+        scope: str = "session",
     ) -> ConsoleServerFrame:
         frame = CBlock(
             type="block",
@@ -363,6 +399,7 @@ class ConsoleClient:
             reason=reason,
             hours=hours,
             permanent=permanent,
+            scope="address" if scope == "address" else "session",
         )
         return await self.request(frame, frame_about("ended", conversation_id))
 

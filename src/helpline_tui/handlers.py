@@ -36,7 +36,7 @@ def _conversation(state: ClientState, frame: SConversation) -> list[ev.Event]:
         events.append(ev.ConversationOpened(conversation.id, frame.why))
     events.append(ev.NewMessages(conversation.id, added, resynced=True))
     if not frame.complete and frame.messages:
-        events.append(ev.NeedSync(conversation.id, conversation.last_seq))
+        events.append(ev.NeedSync(conversation.id, conversation.synced_seq))
     return events
 
 
@@ -77,8 +77,8 @@ def apply_frame(state: ClientState, frame: ConsoleServerFrame) -> list[ev.Event]
         return []
     if frame.type == "message":
         if conversation.has_gap_before(frame.seq) and conversation.sync_requested_after is None:
-            conversation.sync_requested_after = conversation.last_seq
-            return [ev.NeedSync(conversation.id, conversation.last_seq)]
+            conversation.sync_requested_after = conversation.synced_seq
+            return [ev.NeedSync(conversation.id, conversation.synced_seq)]
         if conversation.sync_requested_after is not None and frame.seq > conversation.last_seq + 1:
             return []  # the sync answer will bring it, in order
         fresh = _incoming(state, conversation, frame)
@@ -111,8 +111,8 @@ def _ack(
         return []
     if conversation.has_gap_before(seq) and conversation.sync_requested_after is None:
         # Lines came before mine that I have not seen: fetch them (mine comes along).
-        conversation.sync_requested_after = conversation.last_seq
-        return [ev.NeedSync(conversation.id, conversation.last_seq)]
+        conversation.sync_requested_after = conversation.synced_seq
+        return [ev.NeedSync(conversation.id, conversation.synced_seq)]
     name = state.me.display_name if state.me else ""
     message = ChatMessage(
         conversation=conversation.id,

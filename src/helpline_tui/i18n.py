@@ -125,6 +125,18 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Duur in uren (0 = permanent, enkel teamverantwoordelijke)",
         "Duration in hours (0 = permanent, team lead only)",
     ),
+    "block.address": (
+        "Ook het adres blokkeren (iedereen op dat netwerk)",
+        "Also block the address (everyone on that network)",
+    ),
+    "block.address_help": (
+        "Standaard blokkeer je enkel deze bezoeker (hun browser). Een adresblokkade weigert "
+        "ook iedereen op hetzelfde netwerk: een gezin, een school, een opvanghuis. Kies het "
+        "enkel bewust, en kort; wie geweigerd wordt, ziet ons telefoonnummer en e-mailadres.",
+        "By default you block only this visitor (their browser). An address block also "
+        "refuses everyone on the same network: a family, a school, a shelter. Choose it only "
+        "on purpose, and short; whoever is refused sees our phone number and email address.",
+    ),
     "block.invalid": (
         "Geef een reden en een geldig aantal uren.",
         "Give a reason and a valid number of hours.",
@@ -190,6 +202,17 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "done.handover": ("Overgedragen.", "Handed over."),
     "done.invite": ("Collega uitgenodigd.", "Colleague invited."),
     "done.block": ("Bezoeker geblokkeerd.", "Visitor blocked."),
+    "login.superseded": (
+        "Je account is op een andere console aangemeld; deze console is gestopt.",
+        "Your account logged in on another console; this console stopped.",
+    ),
+    "quit.title": ("Console afsluiten?", "Quit the console?"),
+    "quit.body": (
+        "Je hebt {count} open gesprek(ken). Afsluiten geeft ze terug aan de wachtrij; de "
+        "bezoeker krijgt te horen dat een collega het overneemt.",
+        "You have {count} open chat(s). Quitting hands them back to the queue; the visitor is "
+        "told that a colleague will take over.",
+    ),
     "login.again": ("Opnieuw aanmelden nodig: {reason}", "Please log in again: {reason}"),
     "unknown": ("onbekend", "unknown"),
     # ----- registration, phone calls and case files (issue 9) -----

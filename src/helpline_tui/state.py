@@ -50,6 +50,21 @@ class Conversation:
     def last_seq(self) -> int:
         return self.messages[-1].seq if self.messages else 0
 
+    @property
+    def synced_seq(self) -> int:
+        """The highest seq up to which I hold every line, without a gap: what a sync asks after.
+
+        Not the highest seq seen: a line can arrive (my own, acknowledged) while an earlier
+        sync is unanswered, and a sync after it would skip the lines between for good when the
+        connection drops again (docs/protocol.md, "Resync").
+        """
+        known = 0
+        for message in self.messages:
+            if message.seq > known + 1:
+                break
+            known = max(known, message.seq)
+        return known
+
     def add(self, message: ChatMessage) -> bool:
         """Insert in seq order; False when this seq is already known (a duplicate)."""
         if message.seq in self.seqs:

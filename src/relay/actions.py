@@ -49,16 +49,19 @@ def release_shares(relay: Relay, chat: LiveChat, reason: p.ReleaseReason) -> Non
     chat.shares.clear()
 
 
-async def return_to_queue(relay: Relay, chat: LiveChat) -> None:
-    """The counsellor did not come back within the resume time: the chat waits again."""
+async def return_to_queue(relay: Relay, chat: LiveChat, actor: str = "system") -> None:
+    """The chat waits again: its counsellor did not come back within the resume time, logged
+    out, or lost the account. The visitor is told calmly that the counsellor left (no name)."""
+    relay.hub.to_visitor(chat, p.STyping(typing=False))
+    relay.hub.to_visitor(chat, p.SLeft(reason="away"))
     release_shares(relay, chat, "handover")
     chat.state = "queued"
     chat.owner = None
     chat.owner_name = None
-    chat.last_position = None
+    chat.told = None
     await relay.store.write(
         lambda s: chats.requeue(
-            s, relay.key, conversation_id=chat.id, team_code=chat.team, actor="system"
+            s, relay.key, conversation_id=chat.id, team_code=chat.team, actor=actor
         )
     )
     relay.hub.queue_changed()
@@ -123,6 +126,7 @@ async def restore(relay: Relay) -> int:
             assert row.id is not None
             chats.extend_sessions(session, row.id, deadline)
             owner = people.get(row.counsellor_id) if row.counsellor_id else None
+            tokens = hashes.get(row.id, [])
             chat = LiveChat(
                 id=row.id,
                 public_id=row.public_id,
@@ -139,7 +143,8 @@ async def restore(relay: Relay) -> int:
                 taken_at=row.taken_at,
                 last_seq=row.last_seq,
                 ip_hash=row.ip_hash,
-                session_hash=hashes.get(row.id),
+                session_hash=tokens[-1] if tokens else None,
+                previous_hash=tokens[0] if len(tokens) > 1 else None,
                 gone_deadline=time.monotonic() + relay.resume_seconds,
             )
             for share in shares:

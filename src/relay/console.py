@@ -19,13 +19,14 @@ from helpline_core.db import session_scope
 from helpline_core.models import Team
 from helpline_core.protocol.cases import CASE_REQUEST_TYPES
 from helpline_core.protocol.email import EMAIL_REQUEST_TYPES
-from helpline_core.services import audit, login
+from helpline_core.services import accounts, audit, login
 from helpline_core.services.login import AuthError
+from relay import accounts_watch
 from relay.console_cases import CaseOps
 from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps
 from relay.context import Relay
-from relay.hub import Presence
+from relay.hub import Hub, Presence
 from relay.login_guard import LoginGuard, audit_name
 from relay.peers import WsPeer
 
@@ -81,6 +82,7 @@ def _login(relay: Relay, frame: p.CLogin) -> tuple[Presence, login.Login] | Auth
             display_name=counsellor.display_name,
             team=team.code if team else None,
             role=_role(str(counsellor.role)),
+            account=accounts.account_state(counsellor),
         )
         return presence, done
 
@@ -91,6 +93,17 @@ def _role(value: str) -> p.Role:
     if value == "admin":
         return "admin"
     return "counsellor"
+
+
+def stop_typing(hub: Hub, me: Presence) -> None:
+    """A console that went away types no more: end its typing state everywhere it was shown."""
+    for chat in hub.chats.values():
+        if hub.participation(me, chat) in ("owner", "consult"):
+            hub.to_visitor(chat, p.STyping(typing=False, name=me.display_name))
+            typing = p.SConsoleTyping(
+                conversation=chat.public_id, typing=False, name=me.display_name
+            )
+            hub.to_console(chat, typing, skip=me.username)
 
 
 class ConsoleSession:
@@ -136,11 +149,18 @@ class ConsoleSession:
             return
         if self.me is None:
             raise p.ProtocolError("not_logged_in")
+        if self.hub.presence.get(self.me.username) is not self.me:
+            # Superseded by a newer login of the same account: this connection acts no more.
+            raise p.ProtocolError("superseded")
         if isinstance(frame, p.CLogout):
             # A logged-out console's session token must not log anyone in again.
             username = self.me.username
             await self.relay.store.write(lambda s: login.end_session(s, username))
-            self.peer.close(1000, "logged out")
+            # A deliberate quit: the chats go back to the queue now, with a calm line for the
+            # visitor, instead of the drop (`holding`) a lost connection would be.
+            stop_typing(self.hub, self.me)
+            actor = f"counsellor:{username}"
+            await accounts_watch.end_session(self.relay, self.me, 1000, "logged out", actor)
             return
         if frame.type in EMAIL_REQUEST_TYPES:
             await EmailOps(self.relay, self.me, self.peer).handle(frame)  # type: ignore[arg-type]
@@ -175,7 +195,7 @@ class ConsoleSession:
             return
         guard.succeeded()
         presence, done = outcome
-        self.me = self.take_presence(presence)
+        self.me, moved = self.take_presence(presence)
         mine = [c for c in self.hub.chats.values() if self.hub.participation(self.me, c)]
         max_chats = self.relay.settings.relay.max_chats_per_counsellor
         self.peer.send(
@@ -191,23 +211,32 @@ class ConsoleSession:
                 failed_logins=done.failed_before,
             )
         )
-        for chat in mine:
-            if chat.owner == self.me.username:
-                self.hub.to_visitor(chat, p.SResumed(name=self.me.display_name))
+        if not moved:
+            # Back after a drop. A session that moved from one console to another never
+            # dropped, so the visitor hears nothing of it.
+            for chat in mine:
+                if chat.owner == self.me.username:
+                    self.hub.to_visitor(chat, p.SResumed(name=self.me.display_name))
         self.hub.queue_changed()
 
-    def take_presence(self, fresh: Presence) -> Presence:
-        """Log in; a second login of the same account supersedes the first connection."""
+    def take_presence(self, fresh: Presence) -> tuple[Presence, bool]:
+        """Log in; a second login of the same account supersedes the first connection.
+
+        Returns the presence and whether the session moved from a live connection (the old
+        one is told `superseded`, closed with 4000, and its close is no drop: no `holding`).
+        """
         existing = self.hub.presence.get(fresh.username)
+        moved = existing is not None and existing.peer is not None
         if existing is not None and existing.peer is not None:
-            existing.peer.send(p.SError(code="superseded"))
-            existing.peer.close(4000, "superseded")
+            old, existing.peer = existing.peer, None
+            old.send(p.SError(code="superseded"))
+            old.close(4000, "superseded")
         if existing is not None:
             fresh.status = existing.status if existing.status != "offline" else "available"
         fresh.peer = self.peer
         fresh.gone_deadline = None
         self.hub.presence[fresh.username] = fresh
-        return fresh
+        return fresh, moved
 
     def detach(self) -> None:
         me = self.me
@@ -218,5 +247,6 @@ class ConsoleSession:
         me.gone_deadline = time.monotonic() + self.relay.resume_seconds
         for chat in self.hub.chats_of(me.username):
             self.hub.to_visitor(chat, p.SHolding())
+        stop_typing(self.hub, me)
         if not self.relay.stopping:
             self.hub.queue_changed()

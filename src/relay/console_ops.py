@@ -202,16 +202,18 @@ class ConsoleOps:
                 raise p.ProtocolError("unavailable")
             if self.hub.load(target.username) >= self.max_chats:
                 raise p.ProtocolError("at_capacity")
+            self.left_for_handover(chat)
             await self.assign(chat, target, "chat.handover", "handover")
         else:
             if self.relay.settings.team(frame.to_team or "") is None:
                 raise p.ProtocolError("unavailable", "no such team")
             actions.release_shares(self.relay, chat, "handover")
+            self.left_for_handover(chat)
             chat.state = "queued"
             chat.owner = None
             chat.owner_name = None
             chat.team = frame.to_team
-            chat.last_position = None
+            chat.told = None
             await self.relay.store.write(
                 lambda s: chats.requeue(
                     s,
@@ -227,6 +229,11 @@ class ConsoleOps:
             self.hub.queue_changed()
         self.ok(frame, "handover", chat)
         self.status()
+
+    def left_for_handover(self, chat: LiveChat) -> None:
+        """The visitor reads that their counsellor passed the chat on, before who joins next."""
+        self.hub.to_visitor(chat, p.STyping(typing=False))
+        self.hub.to_visitor(chat, p.SLeft(reason="handover"))
 
     async def do_invite(self, frame: p.CInvite) -> None:
         chat = self.chat(frame.conversation, "owner")
@@ -281,12 +288,15 @@ class ConsoleOps:
                 conversation_id=chat.id,
                 reason=frame.reason,
                 hours=frame.hours,
-                default_hours=settings.block_default_hours,
+                default_hours=settings.block_address_default_hours
+                if frame.scope == "address"
+                else settings.block_default_hours,
                 permanent=frame.permanent,
                 may_block_permanently=self.me.is_lead,
                 set_by_id=self.me.counsellor_id,
                 set_by_name=self.actor,
                 session_hash=chat.session_hash,
+                scope=frame.scope,
             )
             assert block.id is not None
             return block.id, block.expires_at
@@ -295,7 +305,8 @@ class ConsoleOps:
             _, until = await self.relay.store.write(add)
         except blocks.BlockError as error:
             raise p.ProtocolError("invalid", BLOCK_MESSAGE_DETAIL) from error
-        self.hub.to_visitor(chat, p.SBlocked.model_validate({"until": until}))
+        blocked = p.SBlocked.model_validate({"until": until, "scope": frame.scope})
+        self.hub.to_visitor(chat, blocked)
         await actions.finish(self.relay, chat, "blocked", self.actor)
         self.ok(frame, "block", chat)
         self.status()
@@ -317,4 +328,6 @@ class ConsoleOps:
         chat = self.lead_chat(frame.conversation)
         if chat.owner == self.me.username:
             raise p.ProtocolError("invalid", "already yours")
+        if chat.owner is not None:
+            self.left_for_handover(chat)
         await self.assign(chat, self.me, "chat.take_over", "take_over")

@@ -11,13 +11,17 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
 from helpline_core import protocol as p
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
+from helpline_core.services.hours import chat_hours
+
+if TYPE_CHECKING:
+    from helpline_core.services.accounts import AccountState
 
 
 class Peer(Protocol):
@@ -46,8 +50,12 @@ class LiveChat:
     gone_deadline: float | None = None  # monotonic; visitor away: chat ends after it
     last_seq: int = 0
     ip_hash: str | None = None
-    session_hash: str | None = None
-    last_position: int | None = None
+    session_hash: str | None = None  # the newest resume token issued
+    previous_hash: str | None = None  # the one presented before it, good until that is confirmed
+    told: p.SQueued | None = None  # the last `queued` the waiting visitor got
+
+    def holds_token(self, token_hash: str) -> bool:
+        return token_hash in (self.session_hash, self.previous_hash)
 
 
 @dataclass(eq=False)
@@ -61,6 +69,7 @@ class Presence:
     peer: Peer | None = None
     watching_overview: bool = False
     gone_deadline: float | None = None  # monotonic; logged out: their chats return after it
+    account: AccountState | None = None  # the account as it was at login (relay/accounts_watch)
 
     @property
     def is_lead(self) -> bool:
@@ -213,12 +222,20 @@ class Hub:
             chat.visitor.send(frame)
 
     def queue_changed(self) -> None:
-        """Tell waiting visitors their (new) position and consoles the queue they may take."""
+        """Tell waiting visitors what changed for them (their position, whether a counsellor
+        is online, whether chat is still open) and consoles the queue they may take."""
         online = self.counsellors_online()
+        hours = chat_hours(self.settings, utcnow())
         for position, chat in enumerate(self.queue(), 1):
-            if chat.visitor is not None and chat.last_position != position:
-                chat.last_position = position
-                chat.visitor.send(p.SQueued(position=position, counsellors_online=online))
+            news = p.SQueued(
+                position=position,
+                counsellors_online=online,
+                open=hours.open,
+                next_opening=hours.next_opening,
+            )
+            if chat.visitor is not None and chat.told != news:
+                chat.told = news
+                chat.visitor.send(news)
         for presence in self.online():
             if presence.peer is not None:
                 presence.peer.send(self.queue_frame(presence))

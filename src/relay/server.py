@@ -28,12 +28,14 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from helpline_core import protocol as p
+from helpline_core.clock import utcnow
 from helpline_core.codes import CodeListError
 from helpline_core.config import ConfigError, Settings, load_settings
 from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
 from helpline_core.permissions import private_paths, wider_than_private
 from helpline_core.secrets import load_key
-from relay import actions, headers, static
+from helpline_core.services.hours import chat_hours
+from relay import accounts_watch, actions, headers, static
 from relay.console import ConsoleSession
 from relay.console_cases import code_list
 from relay.context import Relay
@@ -186,20 +188,30 @@ class RelayServer:
 
     async def _ticker(self) -> None:
         """End chats whose visitor did not come back, requeue those whose counsellor did not,
-        and re-offer chats that waited long to every team."""
+        re-offer chats that waited long to every team, and make console sessions follow their
+        accounts (relay/accounts_watch.py)."""
         offered: set[str] = set()
+        was_open = True
+        accounts_checked = 0.0
         while True:
             await asyncio.sleep(TICK_SECONDS)
             hub = self.relay.hub
             now = time.monotonic()
+            if now - accounts_checked >= accounts_watch.CHECK_SECONDS:
+                accounts_checked = now
+                try:
+                    await accounts_watch.enforce(self.relay)
+                except Exception as error:  # a database hiccup must not stop the ticker
+                    log.warning("account check failed: %s", type(error).__name__)
             for chat in hub.expired(now):
                 await actions.finish(self.relay, chat, "expired", "system")
             for chat in hub.orphaned(now, self.relay.started, self.relay.resume_seconds):
                 await actions.return_to_queue(self.relay, chat)
             now_any = {c.public_id for c in hub.queue() if hub.any_team(c)}
-            if now_any - offered:
-                hub.queue_changed()
-            offered = now_any
+            is_open = chat_hours(hub.settings, utcnow()).open
+            if now_any - offered or is_open != was_open:
+                hub.queue_changed()  # also tells waiting visitors that opening hours ended
+            offered, was_open = now_any, is_open
 
     # ----- HTTP side -----
 

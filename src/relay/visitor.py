@@ -47,15 +47,13 @@ async def prepare(
     token = new_token()
     fresh_hash = chats.token_hash(relay.key, token)
     resume = None
-    if presented_hash is not None:
-        chat = next((c for c in relay.hub.chats.values() if c.session_hash == presented_hash), None)
-        if chat is not None and chat.state != "ended":
-            expires = utcnow() + timedelta(seconds=relay.resume_seconds)
-            await relay.store.write(
-                lambda s: chats.rotate_token(s, presented_hash, fresh_hash, expires)
-            )
-            chat.session_hash = fresh_hash
-            resume = chat
+    if presented is not None and presented_hash is not None:
+        resume = await _resume(relay, presented_hash, fresh_hash)
+        held = presented_hash
+        if resume is None and await relay.store.read(lambda s: blocks.blocks_session(s, held)):
+            # A blocked chat session keeps its cookie (a fresh one would end the block); hello
+            # tells it so. (A live chat that is blocked is recognised by its conversation.)
+            token, fresh_hash = presented, presented_hash
     return VisitorHandshake(
         token=token,
         token_hash=fresh_hash,
@@ -65,6 +63,22 @@ async def prepare(
         ip_hash=chats.ip_hash(relay.key, address),
         secure=secure,
     )
+
+
+async def _resume(relay: Relay, presented_hash: str, fresh_hash: str) -> LiveChat | None:
+    """The live chat this token belongs to, with the token rotated (C4); None if none."""
+    chat = next((c for c in relay.hub.chats.values() if c.holds_token(presented_hash)), None)
+    if chat is None or chat.state == "ended":
+        return None
+    expires = utcnow() + timedelta(seconds=relay.resume_seconds)
+    chat_id = chat.id
+    await relay.store.write(
+        lambda s: chats.rotate_token(s, chat_id, presented_hash, fresh_hash, expires)
+    )
+    # The presented token stays good until this client shows it got the new one (its first
+    # frame on this connection: see VisitorSession.hello).
+    chat.previous_hash, chat.session_hash = presented_hash, fresh_hash
+    return chat
 
 
 class VisitorSession:
@@ -137,11 +151,20 @@ class VisitorSession:
         hours = chat_hours(settings, utcnow())
         block = await self.relay.store.read(
             lambda s: blocks.active_block(
-                s, ip_hash=self.hs.ip_hash, session_hash=self.hs.presented_hash
+                s,
+                ip_hash=self.hs.ip_hash,
+                session_hash=self.hs.presented_hash,
+                conversation_id=self.hs.resume.id if self.hs.resume else None,
             )
         )
         resume = None
         chat = self.hs.resume
+        if chat is not None and chat.session_hash == self.hs.token_hash and chat.previous_hash:
+            # A frame on this connection: the browser processed the handshake's response, so
+            # it holds the new cookie. Only now is the one it presented void.
+            chat.previous_hash = None
+            chat_id, fresh = chat.id, self.hs.token_hash
+            await self.relay.store.write(lambda s: chats.confirm_token(s, chat_id, fresh))
         if block is None and chat is not None and chat.state != "ended":
             resume = p.Resume(
                 state=chat.state,
@@ -149,6 +172,7 @@ class VisitorSession:
                 counsellor=chat.owner_name,
                 position=self.hub.position(chat) if chat.state == "queued" else None,
                 last_seq=chat.last_seq,
+                language=chat.language,
             )
         self.peer.send(
             p.SWelcome(
@@ -166,7 +190,8 @@ class VisitorSession:
             )
         )
         if block is not None:
-            self.blocked = p.SBlocked(until=block.expires_at)
+            scope: p.BlockScope = "address" if block.ip_hash else "session"
+            self.blocked = p.SBlocked(until=block.expires_at, scope=scope)
             self.peer.send(self.blocked)
             return
         if resume is not None and chat is not None:
@@ -183,7 +208,7 @@ class VisitorSession:
         self.chat = chat
         self.hub.to_console(chat, p.SVisitorState(conversation=chat.public_id, state="connected"))
         if chat.state == "queued":
-            chat.last_position = None
+            chat.told = None
             self.hub.queue_changed()
 
     async def start(self, frame: p.VStart) -> None:
@@ -298,6 +323,10 @@ class VisitorSession:
             return
         chat.visitor = None
         chat.gone_deadline = time.monotonic() + self.relay.resume_seconds
+        # Whatever the visitor was typing when the connection went, they type no more.
+        self.hub.to_console(
+            chat, p.SConsoleTyping(conversation=chat.public_id, typing=False, name=chat.nickname)
+        )
         self.hub.to_console(chat, p.SVisitorState(conversation=chat.public_id, state="holding"))
         if self.relay.stopping:
             return  # restore() restarts the resume clock after the restart

@@ -167,3 +167,27 @@ async def test_log_in_and_answer_in_tmux(
         assert answer.text == "Dag Mira, ik ben er."
         shown = await tmux.wait_for(lambda s: "Kim: Dag Mira, ik ben er." in s, "my line")
         assert "wachtrij 0" in shown
+
+
+async def test_login_typed_ahead_in_one_burst(
+    tmux: Tmux,
+    config_file: tuple[Path, int],
+    relay_process: int,
+    make_counsellor: MakeCounsellor,
+) -> None:
+    """A password manager's auto-type: username, Tab, password, Enter in one send-keys call,
+    as soon as the login form shows. Each key must reach the field it was meant for."""
+    make_counsellor("kim", display_name="Kim")
+    path, _port = config_file
+    command = f"TERM=xterm-256color {BIN / 'helpline-console'} --config {path}"
+    tmux.run("new-session", "-d", "-s", "console", "-x", "100", "-y", "30", command)
+    await tmux.wait_for(lambda s: "Gebruikersnaam" in s, "login screen")
+    words = TEST_PASSWORD.split(" ")
+    password = [k for word in words for k in (word, "Space")][:-1]
+    keys = ["kim", "Tab", *password, "Enter"]
+    tmux.key(*keys)  # one send-keys call: one burst
+    shown = await tmux.wait_for(
+        lambda s: "Mijn gesprekken" in s or "Vul" in s or "niet juist" in s, "the login outcome"
+    )
+    assert "correct horse" not in shown  # never in plain view
+    assert "Mijn gesprekken" in shown, shown

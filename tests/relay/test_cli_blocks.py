@@ -28,6 +28,7 @@ async def test_block_add_list_lift_and_the_relay_follows(
     async with visitor(relay.ws_url) as v:
         await v.start("Mira")
         conversation = next(iter(relay.server.relay.hub.chats))
+        jar = v.jar
 
     assert main(["block", "add", "--conversation", "no-such-id", "--reason", "x"]) == 1
     code = main(
@@ -47,8 +48,18 @@ async def test_block_add_list_lift_and_the_relay_follows(
     ]
     assert rows[0]["set_by"].startswith("cli:")
 
-    async with visitor(relay.ws_url, jar=CookieJar()) as again:
+    async with visitor(relay.ws_url, jar=jar) as again:  # that visitor's browser
         await again.expect(p.SBlocked)
+    async with visitor(relay.ws_url, jar=CookieJar()) as other:  # another, same address
+        assert (await other.start("Noor")).position >= 1
+    code = main(
+        ["block", "add", "--conversation", conversation, "--reason", "x", "--address", "--json"]
+    )
+    assert code == ExitCode.OK
+    by_address = json.loads(capsys.readouterr().out)
+    async with visitor(relay.ws_url, jar=CookieJar()) as other:
+        assert (await other.expect(p.SBlocked)).scope == "address"
+    assert main(["block", "lift", str(by_address["id"])]) == ExitCode.OK
 
     assert main(["block", "lift", str(added["id"])]) == ExitCode.OK
     assert main(["block", "lift", str(added["id"])]) == 1  # already lifted

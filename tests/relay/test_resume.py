@@ -156,6 +156,8 @@ async def test_counsellor_drop_holds_then_returns_the_chat_to_the_queue(
         await v.expect(p.SHolding)
         ann_presence = relay.server.relay.hub.presence[ann]
         ann_presence.gone_deadline = time.monotonic() - 1  # as if five minutes passed
+        assert (await v.expect(p.SLeft)).reason == "away"  # said calmly, without a name
+        v.buffer.clear()  # earlier `queued` news (counsellors coming and going)
         queued = await v.expect(p.SQueued)
         assert queued.position == 1
         async with console(relay.ws_url, username="nina", password=TEST_PASSWORD) as n:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import urllib.request
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from helpline_core import protocol as p
+from helpline_core.clock import utcnow
 from helpline_core.config import WEEKDAYS, Settings
 from helpline_core.db import make_engine
 from helpline_core.models import Conversation, Message
@@ -105,18 +106,45 @@ async def test_nobody_online_is_told_and_routing_prefers_the_region(
 async def test_blocked_visitor_sees_a_calm_message_and_cannot_start(
     relay: RunningRelay, ann: str
 ) -> None:
+    """A block hits the visitor's chat session by default: their browser stays blocked from one
+    connection to the next, another browser behind the same address is not."""
     async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as a:
         async with visitor(relay.ws_url) as v:
             await v.start("Mira", region="limburg")
             conversation = (await a.take_next()).conversation.id
             await a.send(type="block", conversation=conversation, reason="scheldwoorden", hours=2)
-            await v.expect(p.SBlocked)
-        # Same address, fresh browser: still blocked (the keyed IP hash matches).
-        async with visitor(relay.ws_url, jar=CookieJar()) as again:
-            blocked = await again.expect(p.SBlocked)
-            assert blocked.until is not None
-            await again.send(type="start", nickname="Mira", intake={}, language="nl")
-            await again.expect(p.SBlocked)
+            assert (await v.expect(p.SBlocked)).scope == "session"
+            jar = v.jar
+        for _ in range(2):  # the same browser, twice: its cookie keeps the block
+            async with visitor(relay.ws_url, jar=jar) as again:
+                blocked = await again.expect(p.SBlocked)
+                assert blocked.until is not None and blocked.scope == "session"
+                await again.send(type="start", nickname="Mira", intake={}, language="nl")
+                await again.expect(p.SBlocked)
+        # Another browser on the same network (a sister, a classmate, a shelter resident).
+        async with visitor(relay.ws_url, jar=CookieJar()) as other:
+            assert (await other.start("Noor")).position == 1
+
+
+async def test_an_address_block_is_deliberate_shorter_and_says_how_else_to_reach_us(
+    relay: RunningRelay, ann: str
+) -> None:
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as a:
+        async with visitor(relay.ws_url) as v:
+            await v.start("Mira", region="limburg")
+            conversation = (await a.take_next()).conversation.id
+            await a.send(
+                type="block", conversation=conversation, reason="dreigementen", scope="address"
+            )
+            blocked = await v.expect(p.SBlocked)
+            assert blocked.scope == "address" and blocked.until is not None
+            left = blocked.until - utcnow()
+            hours = relay.settings.relay.block_address_default_hours
+            assert timedelta(hours=hours - 1) < left <= timedelta(hours=hours)
+        async with visitor(relay.ws_url, jar=CookieJar()) as other:
+            assert other.welcome is not None
+            assert other.welcome.phone and other.welcome.email  # the page shows both
+            assert (await other.expect(p.SBlocked)).scope == "address"
 
 
 async def test_logs_hold_no_address_cookie_nickname_or_text(

@@ -8,6 +8,7 @@ from typing import Any
 
 from textual.command import CommandList
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from helpline_core import protocol as p
 from helpline_core.clock import utcnow
@@ -272,11 +273,11 @@ async def test_block_with_reason_and_duration(
             await pilot.press("f7")
             await wait_for(pilot, lambda: app.screen.query("#reason"), "the block dialog")
             await pilot.press(*keys("herhaald misbruik"))
-            await pilot.press("tab")
+            await pilot.press("tab", "tab")  # past "also block the address", left unticked
             await pilot.press("backspace", "backspace", "2")
             await pilot.press("enter")
             blocked = await mira.expect(p.SBlocked)
-            assert blocked.until is not None
+            assert blocked.until is not None and blocked.scope == "session"
             # The 2 hours typed in the dialog, not the 24-hour default.
             left = blocked.until - utcnow()
             assert timedelta(hours=1, minutes=55) < left <= timedelta(hours=2)
@@ -286,6 +287,28 @@ async def test_block_with_reason_and_duration(
                 lambda: app.client.state.conversations[conversation_id].closed_reason is not None,
                 "the chat to end",
             )
+
+
+async def test_block_the_address_on_purpose_with_its_shorter_default(
+    settings: Settings, relay: RunningRelay, kim: str
+) -> None:
+    async with visitor(relay.ws_url) as mira:
+        await mira.start("Mira", region="antwerpen")
+        app = console_app(settings, relay)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await take_the_waiting_chat(pilot, kim)
+            await pilot.press("f7")
+            await wait_for(pilot, lambda: app.screen.query("#reason"), "the block dialog")
+            assert "opvanghuis" in screen_text(pilot)  # what an address block does, explained
+            await pilot.press(*keys("dreigementen"))
+            await pilot.press("tab", "space")  # tick "also block the address"
+            hours = settings.relay.block_address_default_hours
+            await wait_for(pilot, lambda: app.screen.query_one("#hours", Input).value == str(hours))
+            await pilot.press("tab", "enter")
+            blocked = await mira.expect(p.SBlocked)
+            assert blocked.scope == "address" and blocked.until is not None
+            left = blocked.until - utcnow()
+            assert timedelta(hours=hours - 1) < left <= timedelta(hours=hours)
 
 
 async def test_consult_a_colleague(

@@ -75,6 +75,7 @@ Nickname = Annotated[
 ]
 # At most 40: the relay stores it with a short sender prefix in a 64-character column.
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,40}$")]
+BlockScope = Literal["session", "address"]
 ConversationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,36}$")]
 Username = Annotated[
     str, StringConstraints(min_length=1, max_length=64), AfterValidator(clean_text)

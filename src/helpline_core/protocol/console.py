@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 from helpline_core.protocol.common import (
     PROTOCOL_VERSION,
     Availability,
+    BlockScope,
     CFrame,
     ChatMessage,
     ClientId,
@@ -103,8 +104,11 @@ class CBlock(CFrame):
     type: Literal["block"]
     conversation: ConversationId
     reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
-    hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None  # None: block_default_hours
+    hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None  # None: the scope's default
     permanent: bool = False  # team leads only
+    # session: this visitor's browser (default); address: everyone behind the address, a
+    # deliberate choice (relay.block_address_default_hours)
+    scope: BlockScope = "session"
 
 
 class COverview(CFrame):

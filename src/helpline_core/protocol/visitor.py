@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from helpline_core.protocol.common import (
     PROTOCOL_VERSION,
+    BlockScope,
     ChatMessage,
     ClientId,
     ConversationState,
@@ -75,6 +76,7 @@ class Resume(Frame):
     counsellor: str | None  # display name once taken
     position: int | None  # queue position while queued
     last_seq: Seq
+    language: Language = "nl"  # the chat's language: a reload keeps the page in it
 
 
 class SWelcome(Frame):
@@ -94,9 +96,13 @@ class SWelcome(Frame):
 
 
 class SQueued(Frame):
+    """Sent after `start` and whenever anything a waiting visitor should know changes."""
+
     type: Literal["queued"] = "queued"
     position: int  # 1 = next
     counsellors_online: bool
+    open: bool = True  # False: opening hours ended while waiting (they may still wait)
+    next_opening: datetime | None = None  # when closed: the next opening, UTC
 
 
 class SJoined(Frame):
@@ -128,9 +134,24 @@ class SResumed(Frame):
     name: str | None = None
 
 
+class SLeft(Frame):
+    """The counsellor left the conversation; `joined` (another counsellor) or `queued` follows.
+
+    `handover`: passed on to a colleague or a team; `away`: the counsellor had to stop (logged
+    out, did not come back, or the account was closed). No name: the visitor is told only that
+    someone left, never who (the account may be gone).
+    """
+
+    type: Literal["left"] = "left"
+    reason: Literal["handover", "away"]
+
+
 class SBlocked(Frame):
     type: Literal["blocked"] = "blocked"
     until: datetime | None  # None: permanent
+    # address: the block is on the network, so the page tells whoever else is behind it how
+    # to reach the helpline by phone and email (welcome's `phone` and `email`)
+    scope: BlockScope = "session"
 
 
 VisitorServerFrame = Annotated[
@@ -143,6 +164,7 @@ VisitorServerFrame = Annotated[
     | SSynced
     | SHolding
     | SResumed
+    | SLeft
     | SEnded
     | SBlocked
     | SError

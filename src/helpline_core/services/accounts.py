@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyotp
 from argon2 import PasswordHasher
@@ -192,3 +193,34 @@ def list_accounts(session: Session) -> list[AccountView]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What a live console session's rights rest on. When it changes (the CLI disabled the
+    account, changed its role or team, or set a new password), the relay ends the session."""
+
+    active: bool
+    role: str
+    team_id: int | None
+    password_changed_at: datetime | None
+
+
+def account_state(counsellor: Counsellor) -> AccountState:
+    return AccountState(
+        active=counsellor.active,
+        role=str(counsellor.role),
+        team_id=counsellor.team_id,
+        password_changed_at=counsellor.password_changed_at,
+    )
+
+
+def account_states(session: Session, usernames: list[str]) -> dict[str, AccountState]:
+    """The current state of these accounts, by username (a deleted account is absent).
+
+    One indexed query; the relay runs it every few seconds for the accounts it has online.
+    """
+    if not usernames:
+        return {}
+    rows = session.exec(select(Counsellor).where(col(Counsellor.username).in_(usernames))).all()
+    return {row.username: account_state(row) for row in rows}

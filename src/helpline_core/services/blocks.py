@@ -43,8 +43,19 @@ def add_block(
     set_by_id: int | None,
     set_by_name: str,
     session_hash: str | None = None,
+    scope: str = "session",
 ) -> Block:
-    """Block the visitor of a conversation by its IP hash and its (latest) session hash."""
+    """Block the visitor of a conversation (C7).
+
+    scope "session" (the default) blocks their chat session, i.e. their browser's cookie (its
+    latest hash), and nobody else. scope "address" also blocks the keyed hash of their IP
+    address: everyone behind it (a shared home, school or shelter network) is refused while it
+    lasts, so it is a deliberate choice, with a shorter default (the caller's default_hours).
+    Raises BlockError without a reason, for a permanent block without the right, or an unknown
+    conversation or scope.
+    """
+    if scope not in ("session", "address"):
+        raise BlockError("scope is session or address")
     reason = reason.strip()
     if not reason:
         raise BlockError("a block needs a reason")
@@ -62,7 +73,7 @@ def add_block(
         session_hash = latest.token_hash if latest else None
     now = utcnow()
     block = Block(
-        ip_hash=conversation.ip_hash,
+        ip_hash=conversation.ip_hash if scope == "address" else None,
         session_hash=session_hash,
         conversation_id=conversation_id,
         reason=reason[:500],
@@ -80,21 +91,29 @@ def add_block(
         action="block.add",
         object_type="block",
         object_id=str(block.id),
-        detail={"conversation": conversation.public_id, "permanent": permanent},
+        detail={"conversation": conversation.public_id, "permanent": permanent, "scope": scope},
     )
     return block
 
 
 def active_block(
-    session: Session, *, ip_hash: str | None, session_hash: str | None, now: datetime | None = None
+    session: Session,
+    *,
+    ip_hash: str | None,
+    session_hash: str | None,
+    now: datetime | None = None,
+    conversation_id: int | None = None,
 ) -> Block | None:
-    """The block in force for this address or session, if any (the longest one)."""
+    """The block in force for this address, session or (resumed) conversation, if any (the
+    longest one)."""
     now = now or utcnow()
     conditions = []
     if ip_hash:
         conditions.append(col(Block.ip_hash) == ip_hash)
     if session_hash:
         conditions.append(col(Block.session_hash) == session_hash)
+    if conversation_id is not None:
+        conditions.append(col(Block.conversation_id) == conversation_id)
     if not conditions:
         return None
     blocks = session.exec(
@@ -106,6 +125,12 @@ def active_block(
     if not blocks:
         return None
     return max(blocks, key=lambda b: b.expires_at or datetime.max.replace(tzinfo=now.tzinfo))
+
+
+def blocks_session(session: Session, session_hash: str, now: datetime | None = None) -> bool:
+    """Whether a block in force names this chat session (its cookie is then kept as it is, so
+    the block follows the browser from one connection to the next)."""
+    return active_block(session, ip_hash=None, session_hash=session_hash, now=now) is not None
 
 
 def list_blocks(session: Session, *, include_inactive: bool = False) -> list[BlockView]:

@@ -155,18 +155,45 @@ def rotate_session(
         session.add(chat)
 
 
-def rotate_token(session: Session, old_hash: str, new_hash: str, expires_at: datetime) -> None:
-    """Replace a resume token by a new one (each resume rotates the cookie)."""
+def rotate_token(
+    session: Session, conversation_id: int, kept_hash: str, new_hash: str, expires_at: datetime
+) -> None:
+    """Issue a new resume token on a resume, and keep the one the visitor presented valid.
+
+    The new token reaches the browser only in the handshake's response; if that never arrives
+    (the relay died, the network dropped mid-handshake) the browser still holds the presented
+    one. So that one stays good until the client shows it holds the new one
+    (`confirm_token`), and every other token of the conversation is void (C4).
+    """
+    now = utcnow()
     session.execute(
         update(ChatSession)
-        .where(col(ChatSession.token_hash) == old_hash)
+        .where(col(ChatSession.conversation_id) == conversation_id)
         .where(col(ChatSession.revoked_at).is_(None))
-        .values(token_hash=new_hash, expires_at=expires_at)
+        .where(col(ChatSession.token_hash) != kept_hash)
+        .values(revoked_at=now)
+    )
+    # The kept token's expiry needs no update: it was set at the visitor's last drop (or at
+    # the start) and is set again for every valid token at the next one (extend_sessions).
+    session.add(
+        ChatSession(conversation_id=conversation_id, token_hash=new_hash, expires_at=expires_at)
     )
 
 
-def live_token_hashes(session: Session, conversation_ids: list[int]) -> dict[int, str]:
-    """The current (newest unrevoked) token hash of each conversation."""
+def confirm_token(session: Session, conversation_id: int, new_hash: str) -> None:
+    """The client holds `new_hash` (it spoke on the connection that set it): void the others."""
+    session.execute(
+        update(ChatSession)
+        .where(col(ChatSession.conversation_id) == conversation_id)
+        .where(col(ChatSession.revoked_at).is_(None))
+        .where(col(ChatSession.token_hash) != new_hash)
+        .values(revoked_at=utcnow())
+    )
+
+
+def live_token_hashes(session: Session, conversation_ids: list[int]) -> dict[int, list[str]]:
+    """The valid token hashes of each conversation, oldest first (at most two: the one the
+    visitor last presented, and the newest issued if not yet confirmed)."""
     if not conversation_ids:
         return {}
     rows = session.exec(
@@ -175,7 +202,10 @@ def live_token_hashes(session: Session, conversation_ids: list[int]) -> dict[int
         .where(col(ChatSession.revoked_at).is_(None))
         .order_by(col(ChatSession.id))
     ).all()
-    return {row.conversation_id: row.token_hash for row in rows}
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        found.setdefault(row.conversation_id, []).append(row.token_hash)
+    return found
 
 
 def extend_sessions(session: Session, conversation_id: int, expires_at: datetime) -> None:

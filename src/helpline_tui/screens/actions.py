@@ -62,11 +62,13 @@ def block(screen: MainScreen) -> None:
     def done(answer: BlockAnswer | None) -> None:
         if answer is not None:
             call = screen.client.block(
-                conversation_id, answer.reason, answer.hours, answer.permanent
+                conversation_id, answer.reason, answer.hours, answer.permanent, answer.scope
             )
             screen.run_request(t("done.block"), call)
 
-    screen.app.push_screen(BlockDialog(screen.default_block_hours), done)
+    settings = getattr(screen.app, "settings", None)
+    address_hours = settings.relay.block_address_default_hours if settings else None
+    screen.app.push_screen(BlockDialog(screen.default_block_hours, address_hours), done)
 
 
 def end(screen: MainScreen) -> None:

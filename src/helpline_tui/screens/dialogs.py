@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from helpline_tui.i18n import t
 
@@ -21,6 +21,7 @@ DIALOG_CSS = """
 .dialog Input { margin-bottom: 1; }
 .dialog > Horizontal { height: auto; align-horizontal: right; }
 .dialog .dialog-error { color: $error; }
+.dialog .dialog-help { color: $text-muted; margin-bottom: 1; }
 """
 
 
@@ -78,24 +79,37 @@ class BlockAnswer:
     reason: str
     hours: int | None
     permanent: bool
+    scope: str = "session"  # session: this visitor's browser; address: everyone behind it
 
 
 class BlockDialog(_Dialog[BlockAnswer]):
-    """Reason (required) and duration in hours; 0 asks for a permanent block (team leads)."""
+    """Reason (required), whether to block the address too (off: the session only, explained),
+    and duration in hours; 0 asks for a permanent block (team leads). Ticking the address box
+    puts the shorter address default into the hours field, unless hours were typed."""
 
-    def __init__(self, default_hours: int) -> None:
+    def __init__(self, default_hours: int, address_hours: int | None = None) -> None:
         super().__init__()
         self._default_hours = default_hours
+        self._address_hours = address_hours or default_hours
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(t("block.title")), classes="dialog-title")
             yield Label(Text(t("block.reason")))
             yield Input(id="reason", max_length=500)
+            yield Checkbox(t("block.address"), id="address", compact=True)
+            yield Static(Text(t("block.address_help")), classes="dialog-help")
             yield Label(Text(t("block.hours")))
             yield Input(str(self._default_hours), id="hours", restrict=r"[0-9]*", max_length=4)
             yield Static("", classes="dialog-error")
             yield from self.buttons()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        hours = self.query_one("#hours", Input)
+        defaults = {str(self._default_hours), str(self._address_hours)}
+        if hours.value in defaults:
+            chosen = self._address_hours if event.value else self._default_hours
+            hours.value = str(chosen)
 
     def submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
@@ -104,7 +118,8 @@ class BlockDialog(_Dialog[BlockAnswer]):
             self.query_one(".dialog-error", Static).update(Text(t("block.invalid")))
             return
         hours = int(hours_text)
-        self.dismiss(BlockAnswer(reason, None if hours == 0 else hours, hours == 0))
+        scope = "address" if self.query_one("#address", Checkbox).value else "session"
+        self.dismiss(BlockAnswer(reason, None if hours == 0 else hours, hours == 0, scope))
 
 
 class ConfirmDialog(_Dialog[bool]):

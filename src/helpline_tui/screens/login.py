@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -41,6 +41,39 @@ def failure_text(error: LoginError, server: str) -> str:
     if reason in ("bad_credentials", "totp_required", "bad_totp", "disabled"):
         return t(f"login.{reason}")
     return t("login.refused", reason=error.detail or reason)
+
+
+class TypeAheadInput(Input):
+    """An input that keeps keys typed ahead in the field they were meant for.
+
+    A terminal delivers a burst (a password manager's auto-type, a fast typist: username, Tab,
+    password, Enter) into the focused widget's queue before a Tab or Enter there has moved the
+    focus, since bindings run only after the key bubbled up. So Tab, and Enter in a field that
+    moves on, change the focus here at once, and a key that arrives after the focus left is
+    passed on to the field that has it now, in order.
+    """
+
+    def __init__(self, value: str | None = None, *, advance: bool = False, **kwargs: object):
+        super().__init__(value, **kwargs)  # type: ignore[arg-type]
+        self.advance = advance  # Enter moves to the next field instead of submitting
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not self:
+            event.stop()
+            event.prevent_default()
+            if focused is not None:
+                focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in ("tab", "shift+tab") or (event.key == "enter" and self.advance):
+            event.stop()
+            event.prevent_default()
+            if event.key == "shift+tab":
+                self.screen.focus_previous()
+            else:
+                self.screen.focus_next(Input if event.key == "enter" else "*")
+            return
+        await super()._on_key(event)
 
 
 class LoginScreen(Screen["ConsoleClient"]):
@@ -76,16 +109,16 @@ class LoginScreen(Screen["ConsoleClient"]):
             yield Static(Text(t("app.title") + " · " + t("login.title")), classes="login-title")
             with Horizontal():
                 yield Label("  " + t("login.server"))
-                yield Input(self._server, id="server", compact=True)
+                yield TypeAheadInput(self._server, id="server", compact=True, advance=True)
             with Horizontal():
                 yield Label("  " + t("login.username"))
-                yield Input(id="username", compact=True, max_length=64)
+                yield TypeAheadInput(id="username", compact=True, max_length=64, advance=True)
             with Horizontal():
                 yield Label("  " + t("login.password"))
-                yield Input(id="password", password=True, compact=True, max_length=1024)
+                yield TypeAheadInput(id="password", password=True, compact=True, max_length=1024)
             with Horizontal(id="totp-row", classes="-hidden"):
                 yield Label("  TOTP")
-                yield Input(id="totp", compact=True, restrict=r"[0-9]*", max_length=8)
+                yield TypeAheadInput(id="totp", compact=True, restrict=r"[0-9]*", max_length=8)
             yield Button(t("login.submit"), id="submit", variant="primary", compact=True)
             yield Static("", id="login-message")
         yield QuietFooter()
@@ -98,13 +131,6 @@ class LoginScreen(Screen["ConsoleClient"]):
         widget = self.query_one("#login-message", Static)
         widget.update(Text(message))
         widget.set_class(busy, "-busy")
-
-    @on(Input.Submitted, "#server,#username")
-    def next_field(self, event: Input.Submitted) -> None:
-        """Enter in server or username moves on, as people expect from a login form."""
-        event.stop()
-        target = "#username" if event.input.id == "server" else "#password"
-        self.query_one(target, Input).focus()
 
     def on_descendant_focus(self) -> None:
         self._mark_focus()

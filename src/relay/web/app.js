@@ -35,6 +35,8 @@ const state = {
   composerError: null, // [key, values]
   typingName: null,
   counsellorAway: false, // the counsellor's connection dropped ("holding")
+  chatOpen: true, // false: opening hours ended while waiting
+  blockScope: "session", // session | address
 };
 
 const text = (key, values) => format(state.language, key, values);
@@ -54,10 +56,15 @@ const connection = new Connection(chatUrl(), {
   },
 });
 
-function initialLanguage() {
-  // A link from the French or English site may say ?lang=fr; nothing is remembered.
+function askedLanguage() {
+  // A link from the French or English site may say ?lang=fr, and a choice on the page is kept
+  // in the address (not in storage), so a reload stays in the visitor's language.
   const asked = new URLSearchParams(location.search).get("lang");
-  return LANGUAGES.includes(asked) ? asked : DEFAULT_LANGUAGE;
+  return LANGUAGES.includes(asked) ? asked : null;
+}
+
+function initialLanguage() {
+  return askedLanguage() || DEFAULT_LANGUAGE;
 }
 
 function chatUrl() {
@@ -75,6 +82,8 @@ function handleFrame(frame) {
       state.phase = "queued";
       state.position = frame.position;
       state.counsellorsOnline = frame.counsellors_online;
+      state.chatOpen = frame.open !== false;
+      state.counsellor = null;
       return render();
     case "joined":
       state.phase = "active";
@@ -113,10 +122,22 @@ function handleFrame(frame) {
       }
       state.counsellorAway = false;
       return render();
+    case "left":
+      // The counsellor passed the chat on, or had to stop: said calmly, never as a drop.
+      showTyping(null);
+      transcript.addNotice(
+        frame.reason === "handover"
+          ? text("left_handover", { name: state.counsellor || text("counsellor") })
+          : text("left_away"),
+      );
+      state.counsellor = null;
+      state.counsellorAway = false;
+      return render();
     case "ended":
       return onEnded(frame.reason);
     case "blocked":
       state.phase = "blocked";
+      state.blockScope = frame.scope === "address" ? "address" : "session";
       connection.stop();
       return render();
     case "error":
@@ -139,6 +160,15 @@ function onWelcome(frame) {
     // A "holding" chat without a counsellor was still waiting when the visitor dropped.
     state.phase = resume.state === "queued" || !resume.counsellor ? "queued" : "active";
     state.counsellor = resume.counsellor;
+    if (!askedLanguage() && LANGUAGES.includes(resume.language)) {
+      // A reload: the page comes back in the language the chat was started in.
+      state.language = resume.language;
+      transcript.relabel();
+    }
+    if (state.phase === "active" && transcript.isEmpty()) {
+      // A reload lost the page's own lines; say again who the visitor is talking with.
+      transcript.addNotice(text("joined", { name: resume.counsellor }));
+    }
     state.position = resume.position;
     state.counsellorsOnline = frame.counsellors_online;
     // Fetch what we missed; the pending messages are resent after "synced".
@@ -312,6 +342,9 @@ function onKey(event) {
 function setLanguage(lang) {
   if (!LANGUAGES.includes(lang) || lang === state.language) return;
   state.language = lang;
+  const url = new URL(location.href);
+  url.searchParams.set("lang", lang);
+  history.replaceState(null, "", url); // a reload keeps it; no new history entry
   transcript.relabel();
   render();
 }

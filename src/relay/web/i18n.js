@@ -76,6 +76,14 @@ export const TEXTS = {
     joined: "{name} neemt deel aan het gesprek.",
     holding: "De verbinding van je hulpverlener viel even weg. Je gesprek blijft bewaard.",
     resumed: "{name} is er weer.",
+    left_handover: "{name} heeft je gesprek doorgegeven aan een collega. Alles wat je schreef blijft bewaard.",
+    left_away:
+      "Je hulpverlener moest het gesprek verlaten. Een collega neemt het over; je gesprek blijft bewaard.",
+    closed_waiting_heading: "De chat is nu gesloten",
+    closed_waiting_text:
+      "Je kan blijven wachten tot een hulpverlener vrij is, of ons mailen op {email}. We antwoorden binnen twee werkdagen.",
+    blocked_address_text:
+      "Chatten lukt nu niet vanaf dit netwerk. Ben je iemand anders die hulp zoekt? Bel of mail ons, dan helpen we je verder.",
     default_nickname: "Anoniem",
     ended_expired: "Het gesprek werd afgesloten terwijl je verbinding weg was.",
     conn_down_note: "Je berichten worden verstuurd zodra de verbinding terug is.",
@@ -168,6 +176,14 @@ export const TEXTS = {
     joined: "{name} rejoint la conversation.",
     holding: "La connexion de votre intervenant a été coupée un instant. Votre conversation est conservée.",
     resumed: "{name} est de retour.",
+    left_handover: "{name} a transmis votre conversation à un collègue. Tout ce que vous avez écrit est conservé.",
+    left_away:
+      "Votre intervenant a dû quitter la conversation. Un collègue va la reprendre ; votre conversation est conservée.",
+    closed_waiting_heading: "Le chat est maintenant fermé",
+    closed_waiting_text:
+      "Vous pouvez continuer à attendre qu'un intervenant soit libre, ou nous écrire à {email}. Nous répondons dans les deux jours ouvrables.",
+    blocked_address_text:
+      "Le chat n'est pas disponible depuis ce réseau pour le moment. Vous êtes quelqu'un d'autre qui cherche de l'aide ? Appelez-nous ou écrivez-nous.",
     default_nickname: "Anonyme",
     ended_expired: "La conversation a été fermée pendant que votre connexion était coupée.",
     conn_down_note: "Vos messages seront envoyés dès que la connexion sera rétablie.",
@@ -259,6 +275,14 @@ export const TEXTS = {
     joined: "{name} joined the conversation.",
     holding: "Your counsellor's connection dropped for a moment. Your conversation is kept.",
     resumed: "{name} is back.",
+    left_handover: "{name} has passed your conversation on to a colleague. Everything you wrote is kept.",
+    left_away:
+      "Your counsellor had to leave the conversation. A colleague will take over; your conversation is kept.",
+    closed_waiting_heading: "The chat is now closed",
+    closed_waiting_text:
+      "You can keep waiting until a counsellor is free, or email us at {email}. We answer within two working days.",
+    blocked_address_text:
+      "The chat is not available from this network right now. Are you someone else looking for help? Call or email us and we will help you.",
     default_nickname: "Anonymous",
     ended_expired: "The conversation was closed while your connection was down.",
     conn_down_note: "Your messages will be sent as soon as the connection is back.",

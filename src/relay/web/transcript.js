@@ -99,6 +99,11 @@ export class Transcript {
     this.scroll();
   }
 
+  /** Nothing on screen yet (a fresh page, e.g. after a reload). */
+  isEmpty() {
+    return this.list.children.length === 0;
+  }
+
   clear() {
     this.list.replaceChildren();
     this.bySeq.clear();

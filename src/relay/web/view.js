@@ -20,7 +20,7 @@ export function render(state, text, transcript) {
   // During a chat the notice shrinks to one sentence, so the conversation fits a phone screen.
   document.body.dataset.phase = state.phase;
   $("emergency").classList.toggle("compact", inChat);
-  $("emergency-text").textContent = text(inChat ? "emergency_short" : "emergency_text", {
+  setTextWithNumbers($("emergency-text"), text, inChat ? "emergency_short" : "emergency_text", {
     police: welcome.police_number || "101",
     medical: welcome.medical_number || "112",
   });
@@ -59,7 +59,9 @@ function renderViews(state, text, welcome) {
   $("view-intro").hidden = phase !== "intro";
   $("view-closed").hidden = phase !== "closed";
   $("view-blocked").hidden = phase !== "blocked";
-  $("view-chat").hidden = !inChat;
+  // After the end the conversation stays readable (advice, numbers, a referral) until the
+  // visitor starts anew or leaves quickly.
+  $("view-chat").hidden = !inChat && phase !== "ended";
   $("view-ended").hidden = phase !== "ended";
   $("view-elsewhere").hidden = !["elsewhere", "outdated", "busy"].includes(phase);
   $("elsewhere-text").textContent = text(
@@ -71,7 +73,14 @@ function renderViews(state, text, welcome) {
     ? text("closed_next", { when: formatOpening(welcome.next_opening, state.language) })
     : text("closed_unknown");
 
-  const nobody = !state.counsellorsOnline && (phase === "intro" || phase === "queued");
+  const closedWhileWaiting = phase === "queued" && !state.chatOpen;
+  $("closed-waiting").hidden = !closedWhileWaiting;
+  $("closed-waiting-text").textContent = text("closed_waiting_text", { email: welcome.email || "" });
+  $("blocked-text").textContent = text(
+    state.blockScope === "address" ? "blocked_address_text" : "blocked_text",
+  );
+  const nobody =
+    !state.counsellorsOnline && !closedWhileWaiting && (phase === "intro" || phase === "queued");
   const nobodyBox = $("nobody");
   nobodyBox.hidden = !nobody;
   if (phase === "intro") $("intro-heading").after(nobodyBox);
@@ -88,7 +97,9 @@ function renderViews(state, text, welcome) {
   $("chat-heading").textContent =
     phase === "active" && state.counsellor
       ? text("chat_with", { name: state.counsellor })
-      : text("chat_waiting");
+      : phase === "ended"
+        ? text("chat_heading")
+        : text("chat_waiting");
   $("composer").hidden = phase !== "active";
   $("end").hidden = !inChat;
   const error = $("composer-error");
@@ -107,6 +118,27 @@ function renderViews(state, text, welcome) {
   $("alternatives").hidden = !(showAlternatives && welcome.email);
   setLink($("alt-email"), text("alt_email", { email: welcome.email || "" }), `mailto:${welcome.email}`);
   setLink($("alt-phone"), text("alt_phone", { phone: welcome.phone || "" }), `tel:${welcome.phone}`);
+}
+
+/**
+ * Fill an element with a translated text whose phone numbers are tappable links (tel:).
+ * The text is split around the numbers and set as text nodes: nothing is read as markup.
+ */
+function setTextWithNumbers(element, text, key, numbers) {
+  const mark = "\u0001";
+  const marked = {};
+  for (const name of Object.keys(numbers)) marked[name] = `${mark}${name}${mark}`;
+  const parts = text(key, marked).split(mark);
+  const nodes = parts.map((part, index) => {
+    if (index % 2 === 0) return document.createTextNode(part);
+    const number = String(numbers[part] || "");
+    const link = document.createElement("a");
+    link.href = `tel:${number.replace(/[^0-9+]/g, "")}`;
+    link.className = "tel";
+    link.textContent = number;
+    return link;
+  });
+  element.replaceChildren(...nodes);
 }
 
 function setLink(item, label, href) {

@@ -23,6 +23,8 @@ from email.message import Message
 import filetype
 
 from helpline_core.config import MailSettings
+from helpline_core.mail.bounce import BounceReport
+from helpline_core.mail.classify import Kind, classify, reply_addresses
 from helpline_core.mail.text import html_to_text, one_line, strip_controls
 
 HEADER_BLOCK_LIMIT = 256 * 1024  # a larger header block is hostile or broken: quarantine
@@ -108,6 +110,10 @@ class ParsedEmail:
     body_text: str
     problems: tuple[str, ...] = ()
     attachments: tuple[ParsedAttachment, ...] = ()
+    # mail.classify: a person's mail, automatic mail or a bounce; who a reply goes to.
+    kind: Kind = "person"
+    reply_to: tuple[str, ...] = ()
+    bounce: BounceReport | None = None
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -191,6 +197,7 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
     in_reply = _MESSAGE_ID.findall(headers.get("in-reply-to", ""))
     references = tuple(_MESSAGE_ID.findall(headers.get("references", "")))[-MAX_REFERENCES:]
     subject = one_line(_header_text("subject", headers.get("subject", "")), 998)
+    sort = classify(message, headers, body)
     return ParsedEmail(
         message_id=message_id,
         message_id_synthetic=not ids,
@@ -204,6 +211,9 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         body_text=body.strip(),
         problems=tuple(dict.fromkeys(walk.problems))[:20],
         attachments=tuple(walk.attachments),
+        kind=sort.kind,
+        reply_to=reply_addresses(headers) or (from_address,),
+        bounce=sort.bounce,
     )
 
 

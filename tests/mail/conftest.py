@@ -84,6 +84,8 @@ def mailbox_for(server: ImapServer, settings: Settings, tmp_path: Path, **extra:
         "imap_folder": folder,
         "from_address": "antwerpen@helpline.example",
         "from_name": "Hulplijn Antwerpen",
+        # Tests deliver first and read after; the first-read rule has its own tests.
+        "first_sync": "all",
     }
     configured = with_mailbox(settings, **{**fields, **extra})
     return Mailbox(server, folder, configured)

@@ -39,6 +39,7 @@ def cli_mailbox(
             "imap_user": pymap_server.user,
             "imap_password_file": str(password_file),
             "imap_folder": folder,
+            "first_sync": "all",
         },
     }
     monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)

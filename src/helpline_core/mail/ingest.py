@@ -363,8 +363,10 @@ def store_parsed(
     uidvalidity: int | None = None,
     uid: int | None = None,
     received_at: datetime | None = None,
+    clock_from: datetime | None = None,
 ) -> IngestResult:
-    """Store an already parsed message; `index` must cover it (see ThreadIndex)."""
+    """Store an already parsed message; `index` must cover it (see ThreadIndex). Its answer
+    clock starts at its receipt, or at `clock_from` if later (mail imported by a first read)."""
     assert team.id is not None
     if isinstance(parsed, Quarantine):
         return quarantine(
@@ -407,7 +409,8 @@ def store_parsed(
                 channel=Channel.EMAIL, status=ConversationStatus.QUEUED, **fields
             )
     # Only a person's mail is owed an answer: automatic mail and bounces run no clock.
-    due_at = index.due_at(received) if kind == MailKind.PERSON else None
+    clock_start = max(received, clock_from) if clock_from else received
+    due_at = index.due_at(clock_start) if kind == MailKind.PERSON else None
     if due_at is not None:
         _run_clock(conversation, due_at)
     if kind == MailKind.PERSON and not conversation.correspondent:

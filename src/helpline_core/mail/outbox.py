@@ -257,7 +257,9 @@ def mark_failed_attempt(
         reply.outbox_state = OutboxState.QUEUED
         reply.next_attempt_at = now + backoff(reply.attempts)
     session.add(reply)
-    return OutboxState(reply.outbox_state)
+    state = reply.outbox_state
+    assert state is not None
+    return state
 
 
 def needs_person(

@@ -184,9 +184,7 @@ async def sync_folder(
     if first:
         # Recorded after the batches: a crash before this reads the first batch's range again.
         report.last_uid = max(report.last_uid, start_after)
-        await asyncio.to_thread(
-            save_state, engine, team.code, folder, uidvalidity, report.last_uid
-        )
+        await asyncio.to_thread(save_state, engine, team.code, folder, uidvalidity, report.last_uid)
     return report
 
 

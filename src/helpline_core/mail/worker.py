@@ -1,9 +1,10 @@
 """Long-running loops of the mail worker: one per team mailbox, one for outbox and deletions.
 
 A mailbox loop keeps one IMAP connection: read what is new, then wait in IDLE (when the server
-offers it) or sleep `mail.poll_seconds`, and again. On any failure it logs one line (team and
-error type, never credentials or mail content), backs off and reconnects. All loops end soon
-after `stop` is set.
+offers it) or sleep `mail.poll_seconds`, and again. A connection the server closes during IDLE
+is noticed at once (not at the IDLE timeout). On any failure it logs one line (team and error
+type, never credentials or mail content), records the error in words for the team
+(`mail.status`), backs off and reconnects. All loops end soon after `stop` is set.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from helpline_core.mail.delete import mark_expired, purge_marked, purge_old_quar
 from helpline_core.mail.imap import connect_imap, logout_quietly
 from helpline_core.mail.imap_sync import OnResult, sync_folder
 from helpline_core.mail.sender import SYSTEM_TLS, TlsContexts, process_outbox
+from helpline_core.mail.status import record_error, record_ok
 
 log = logging.getLogger("helpline.mail")
 OUTBOX_SECONDS = 10.0
@@ -53,17 +55,33 @@ async def wait_or_stop(
 
 
 async def _idle(client: aioimaplib.IMAP4, stop: asyncio.Event, seconds: float) -> None:
-    """Wait in IDLE until the server reports a change, `seconds` pass, or `stop` is set."""
+    """Wait in IDLE until the server reports a change, `seconds` pass, or `stop` is set.
+
+    Raises ConnectionError as soon as the server closes the connection: aioimaplib would
+    otherwise wait on the dead connection until the IDLE timeout."""
+    lost = asyncio.Event()
+    protocol = client.protocol
+    protocol.conn_lost_cb = lambda error: lost.set()
+    transport = protocol.transport
+    if transport is None or transport.is_closing():
+        raise ConnectionError("the mail server closed the connection")
     idle = await client.idle_start(timeout=min(seconds, MAX_IDLE_SECONDS))
     push = asyncio.ensure_future(client.wait_server_push())
     stopper = asyncio.ensure_future(stop.wait())
+    dropped = asyncio.ensure_future(lost.wait())
     try:
-        await asyncio.wait({push, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({push, stopper, dropped}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         push.cancel()
         stopper.cancel()
-        client.idle_done()
-        await asyncio.wait_for(idle, 30)
+        dropped.cancel()
+    if lost.is_set():
+        idle.cancel()
+        with contextlib.suppress(BaseException):
+            await idle
+        raise ConnectionError("the mail server closed the connection")
+    client.idle_done()
+    await asyncio.wait_for(idle, 30)
 
 
 async def watch_mailbox(
@@ -84,6 +102,7 @@ async def watch_mailbox(
             delay = 1.0
             while not stop.is_set():
                 await sync_folder(client, settings, engine, team, on_result=on_result)
+                await asyncio.to_thread(record_ok, engine, team.code)
                 if client.has_capability("IDLE"):
                     await _idle(client, stop, settings.mail.poll_seconds)
                 else:
@@ -92,6 +111,8 @@ async def watch_mailbox(
             raise
         except Exception as error:
             log.warning("team %s: mailbox paused (%s)", team.code, type(error).__name__)
+            with contextlib.suppress(Exception):  # the database may be what failed
+                await asyncio.to_thread(record_error, engine, team.code, error, delay)
             await wait_or_stop(stop, delay)
             delay = min(delay * 2, MAX_RECONNECT_SECONDS)
         finally:

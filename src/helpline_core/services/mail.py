@@ -25,6 +25,7 @@ from helpline_core.models import (
     Conversation,
     EmailDirection,
     EmailMessage,
+    MailKind,
     QuarantinedEmail,
     Team,
 )
@@ -50,6 +51,7 @@ class EmailConversationSummary:
     answered_in_time: bool | None
     counsellor_id: int | None
     emails: int
+    attention: str | None = None  # why a person must look again (a reply not delivered)
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,19 @@ class ThreadEmail:
     attachments: tuple[AttachmentInfo, ...]
     outbox_state: str | None
     last_error: str | None
+    kind: str = "person"  # person, automatic or bounce (models.MailKind)
+    other_sender: bool = False  # not the conversation's correspondent
+    reply_to: tuple[str, ...] = ()  # who a reply to this email goes to
 
 
 @dataclass(frozen=True)
 class EmailThread:
     summary: EmailConversationSummary
     emails: tuple[ThreadEmail, ...]
+    # Who the next reply goes to by default (the correspondent), and the email it answers;
+    # empty when nothing here may be answered (only bounces or automatic mail).
+    recipients: tuple[str, ...] = ()
+    answers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,12 @@ def _summary(
         select(EmailMessage)
         .where(EmailMessage.conversation_id == conversation.id)
         .where(EmailMessage.direction == EmailDirection.INBOUND)
-        .order_by(col(EmailMessage.received_at).desc())
+        # The correspondent's mail names the conversation, not a forward's or a daemon's.
+        .order_by(
+            col(EmailMessage.kind) != MailKind.PERSON,
+            col(EmailMessage.other_sender),
+            col(EmailMessage.received_at).desc(),
+        )
         .limit(1)
     ).first()
     count = session.exec(
@@ -127,6 +141,7 @@ def _summary(
         answered_in_time=conversation.answered_in_time,
         counsellor_id=conversation.counsellor_id,
         emails=int(count),
+        attention=conversation.attention,
     )
 
 
@@ -138,7 +153,9 @@ def list_email_conversations(
     now: datetime | None = None,
     limit: int = 200,
 ) -> list[EmailConversationSummary]:
-    """Email threads waiting for an answer, overdue first (earliest due time first)."""
+    """Email threads waiting for an answer, overdue first (earliest due time first); a thread
+    that needs a person again (`attention`: a reply not delivered) is waiting too. Threads of
+    automatic mail only run no clock and are listed only with `include_answered`."""
     now = now or utcnow()
     statement = (
         select(Conversation, Team)
@@ -148,11 +165,18 @@ def list_email_conversations(
     )
     if team_ids is not None:
         statement = statement.where(col(Conversation.team_id).in_(list(team_ids)))
+    waiting = col(Conversation.answered_at).is_(None) & (
+        col(Conversation.due_at).is_not(None) | col(Conversation.attention).is_not(None)
+    )
     if not include_answered:
-        statement = statement.where(col(Conversation.answered_at).is_(None))
-    # Unanswered before answered; then the earliest due time first, so overdue work leads.
+        statement = statement.where(waiting)
+    # Waiting before the rest; then the earliest due time first (none last on every
+    # database), so overdue work leads.
     statement = statement.order_by(
-        col(Conversation.answered_at).is_not(None), col(Conversation.due_at), col(Conversation.id)
+        ~waiting,
+        col(Conversation.due_at).is_(None),
+        col(Conversation.due_at),
+        col(Conversation.id),
     ).limit(limit)
     return [_summary(session, c, team.code, now) for c, team in session.exec(statement)]
 
@@ -215,6 +239,9 @@ def read_thread(
                 attachments=attachments,
                 outbox_state=str(email.outbox_state) if email.outbox_state else None,
                 last_error=email.last_error,
+                kind=str(email.kind),
+                other_sender=email.other_sender,
+                reply_to=tuple(outbox.recipients(email)),
             )
         )
     audit.record(
@@ -226,7 +253,17 @@ def read_thread(
         object_id=conversation.public_id,
         detail={"emails": len(emails)},
     )
-    return EmailThread(_summary(session, conversation, team.code, now or utcnow()), tuple(emails))
+    try:
+        answers = outbox.answered_email(session, conversation)
+        recipients, answer_id = tuple(outbox.recipients(answers)), answers.id
+    except outbox.OutboxError:
+        recipients, answer_id = (), None
+    return EmailThread(
+        _summary(session, conversation, team.code, now or utcnow()),
+        tuple(emails),
+        recipients,
+        answer_id,
+    )
 
 
 def reply(
@@ -239,12 +276,15 @@ def reply(
     team_ids: Sequence[int] | None,
     counsellor_id: int | None,
     actor: str,
+    answer: int | None = None,
 ) -> int:
-    """Queue a reply (the worker sends it); returns the outgoing email's id. Stops the clock."""
+    """Queue a reply (the worker sends it); returns the outgoing email's id. Stops the clock.
+    `answer`: the email a counsellor chose to answer (its sender gets the reply); by default
+    the correspondent's newest mail (outbox.answered_email)."""
     conversation, _ = _conversation(session, public_id, team_ids)
     row = outbox.queue_reply(
         session, key, settings, conversation=conversation, body=body,
-        counsellor_id=counsellor_id, actor=actor,
+        counsellor_id=counsellor_id, actor=actor, answer=answer,
     )  # fmt: skip
     assert row.id is not None
     return row.id

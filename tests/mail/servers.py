@@ -109,8 +109,10 @@ class ImapServer:
             await client.logout()
 
 
-def start_pymap(cert: Path | None = None, key: Path | None = None) -> ImapServer:
-    port = free_port()
+def start_pymap(
+    cert: Path | None = None, key: Path | None = None, port: int | None = None
+) -> ImapServer:
+    port = port or free_port()
     command = [PYMAP, "--host", "127.0.0.1", "--port", str(port)]
     if cert and key:
         command += ["--cert", str(cert), "--key", str(key)]

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import ssl
 import time
+from typing import Any
 
 import aioimaplib
 from sqlalchemy.engine import Engine
@@ -58,27 +59,29 @@ async def _idle(client: aioimaplib.IMAP4, stop: asyncio.Event, seconds: float) -
     """Wait in IDLE until the server reports a change, `seconds` pass, or `stop` is set.
 
     Raises ConnectionError as soon as the server closes the connection: aioimaplib would
-    otherwise wait on the dead connection until the IDLE timeout."""
+    otherwise wait on the dead connection until the IDLE (or command) timeout."""
     lost = asyncio.Event()
     protocol = client.protocol
     protocol.conn_lost_cb = lambda error: lost.set()
     transport = protocol.transport
     if transport is None or transport.is_closing():
         raise ConnectionError("the mail server closed the connection")
-    idle = await client.idle_start(timeout=min(seconds, MAX_IDLE_SECONDS))
-    push = asyncio.ensure_future(client.wait_server_push())
-    stopper = asyncio.ensure_future(stop.wait())
     dropped = asyncio.ensure_future(lost.wait())
+    starting = asyncio.ensure_future(client.idle_start(timeout=min(seconds, MAX_IDLE_SECONDS)))
+    waiting: set[asyncio.Future[Any]] = set()
     try:
-        await asyncio.wait({push, stopper, dropped}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({starting, dropped}, return_when=asyncio.FIRST_COMPLETED)
+        if not lost.is_set():
+            idle = starting.result()
+            waiting = {asyncio.ensure_future(client.wait_server_push())}
+            waiting.add(asyncio.ensure_future(stop.wait()))
+            await asyncio.wait({*waiting, dropped}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        push.cancel()
-        stopper.cancel()
-        dropped.cancel()
+        for task in (*waiting, dropped):
+            task.cancel()
     if lost.is_set():
-        idle.cancel()
-        with contextlib.suppress(BaseException):
-            await idle
+        for task in (starting, *client.tasks):
+            task.cancel()
         raise ConnectionError("the mail server closed the connection")
     client.idle_done()
     await asyncio.wait_for(idle, 30)

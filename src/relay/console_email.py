@@ -161,6 +161,7 @@ class EmailOps:
                         kind=_kind(email.kind),
                         other_sender=email.other_sender,
                         reply_to=list(email.reply_to) if email.direction == "in" else [],
+                        to=_addresses(email.to) if email.direction == "out" else [],
                         problem=email.last_error
                         if email.outbox_state in ("failed", "undelivered")
                         else None,
@@ -319,6 +320,10 @@ class EmailOps:
             ]
 
         self.peer.send(pe.SMailboxStatus(items=await self.relay.store.read(run)))
+
+
+def _addresses(value: str | None) -> list[str]:
+    return [address.strip() for address in (value or "").split(",") if address.strip()]
 
 
 def _kind(value: str) -> Literal["person", "automatic", "bounce"]:

@@ -177,6 +177,7 @@ class ThreadEmailItem(_Frame):
     other_sender: bool = False  # incoming from someone who is not the correspondent
     reply_to: list[str] = []  # incoming: who a reply to this email would go to
     problem: str | None = None  # outgoing failed or undelivered: why
+    to: list[str] = []  # outgoing: who it went to
 
 
 class SEmailThread(_Frame):

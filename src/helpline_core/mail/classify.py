@@ -45,7 +45,16 @@ class Classification:
 
 
 def classify(message: Message, headers: Mapping[str, str], body_text: str) -> Classification:
-    """Sort a parsed message; `headers` are its raw header values by lower-case name."""
+    """Sort a parsed message; `headers` are its raw header values by lower-case name. Never
+    raises: a message that cannot be sorted is a person's (it gets a clock and a person's look,
+    which errs on the safe side for a helpline)."""
+    try:
+        return _classify(message, headers, body_text)
+    except Exception:
+        return Classification("person", "not classified")
+
+
+def _classify(message: Message, headers: Mapping[str, str], body_text: str) -> Classification:
     from_address = _first_address(headers.get("from", ""))
     report_type = _report_type(message)
     returned = _has_returned_message(message)

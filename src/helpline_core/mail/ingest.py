@@ -498,7 +498,14 @@ def _bounced_reply(
             .order_by(col(EmailMessage.id).desc())
             .limit(1)
         ).first()
-    if reply is None or report is None:
+    conversation = session.get(Conversation, reply.conversation_id) if reply else None
+    if (
+        reply is None
+        or report is None
+        or conversation is None
+        or conversation.team_id != team.id
+        or conversation.delete_requested_at is not None
+    ):
         return None, UNMATCHED_BOUNCE
     if report.final and reply.outbox_state != OutboxState.UNDELIVERED:
         needs_person(

@@ -312,11 +312,13 @@ def requeue(session: Session, key: bytes, email_id: int, *, actor: str) -> Email
 
 
 def _mark_emails_answered(session: Session, conversation_id: int | None, now: datetime) -> None:
-    """A reply answers every inbound email of the thread still waiting; each keeps its verdict."""
+    """A reply answers every person's inbound email of the thread still waiting; each keeps its
+    verdict (automatic mail and bounces were never owed an answer)."""
     waiting = session.exec(
         select(EmailMessage).where(
             EmailMessage.conversation_id == conversation_id,
             EmailMessage.direction == EmailDirection.INBOUND,
+            EmailMessage.kind == MailKind.PERSON,
             col(EmailMessage.answered_at).is_(None),
         )
     ).all()

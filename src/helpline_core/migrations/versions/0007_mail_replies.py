@@ -10,6 +10,7 @@ Revises: 0004
 Create Date: 2026-11-30 10:40:00
 """
 
+import warnings
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -46,6 +47,15 @@ def upgrade() -> None:
     )
     op.add_column("conversation", sa.Column("correspondent", sa.Text(), nullable=True))
     op.add_column("conversation", sa.Column("attention", sa.Text(), nullable=True))
+    # Existing email conversations belong to the sender of their first mail: without this, the
+    # first mail after the upgrade (perhaps a forward's answer) would become the correspondent.
+    op.execute(
+        "UPDATE conversation SET correspondent = ("
+        " SELECT lower(e.from_address) FROM emailmessage e"
+        " WHERE e.conversation_id = conversation.id AND e.direction = 'in'"
+        " AND e.from_address IS NOT NULL ORDER BY e.received_at, e.id LIMIT 1"
+        ") WHERE channel = 'email'"
+    )
     op.create_table(
         "mailboxstatus",
         sa.Column("mailbox", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -59,13 +69,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("mailboxstatus")
-    with op.batch_alter_table("conversation", schema=None) as batch_op:
-        batch_op.drop_column("attention")
-        batch_op.drop_column("correspondent")
-    with op.batch_alter_table("emailmessage", schema=None) as batch_op:
-        batch_op.drop_column("other_sender")
-        batch_op.drop_column("reply_to")
-        batch_op.drop_column("kind")
+    with warnings.catch_warnings():
+        # SQLite's batch skips 0002's expression index (re-created below), and says so.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", sa.exc.SAWarning)
+        with op.batch_alter_table("conversation", schema=None) as batch_op:
+            batch_op.drop_column("attention")
+            batch_op.drop_column("correspondent")
+        with op.batch_alter_table("emailmessage", schema=None) as batch_op:
+            batch_op.drop_column("other_sender")
+            batch_op.drop_column("reply_to")
+            batch_op.drop_column("kind")
     op.execute(
         "CREATE INDEX IF NOT EXISTS ix_emailmessage_from_address_lower "
         "ON emailmessage (lower(from_address))"

@@ -180,6 +180,7 @@ namespace inbox {{
 
 
 DROP = "drop"  # a script entry: close the connection instead of answering
+DELAY = "delay:"  # "delay:SECONDS": take the message, answer 250 that much later
 
 
 @dataclass
@@ -212,11 +213,16 @@ class SmtpRecorder:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         code = self.script.pop(0) if self.script else None
-        if code is not None and code != DROP:
+        if code is not None and code != DROP and not code.startswith(DELAY):
             return code
         self.messages.append(envelope)
         if self.on_accept is not None:
             self.on_accept(bytes(envelope.content or b""))  # type: ignore[arg-type]
+        if code is not None and code.startswith(DELAY):
+            # Taken (a real server goes on delivering when the client gives up), then slow.
+            if self.received is not None and self.loop is not None:
+                self.loop.call_soon_threadsafe(self.received.set)
+            await asyncio.sleep(float(code.removeprefix(DELAY)))
         if code == DROP:
             assert server.transport is not None
             server.transport.close()

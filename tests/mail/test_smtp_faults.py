@@ -3,17 +3,20 @@ and drops the connection before its answer, or drops before the data, or refuses
 
 from __future__ import annotations
 
+import asyncio
 import imaplib
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
+from helpline_core.mail import smtp as smtp_module
 from helpline_core.mail.sender import process_outbox
 from helpline_core.models import OutboxState
 from tests.mail.conftest import Mailbox
-from tests.mail.servers import DROP, SmtpRecorder
+from tests.mail.servers import DELAY, DROP, SmtpRecorder
 from tests.mail.test_bounces import waiting
 from tests.mail.test_outbox import receive, reply, replying, row, smtp  # noqa: F401
 
@@ -82,3 +85,22 @@ async def test_connection_lost_before_the_data_is_retried_and_sent_once(
     assert row(engine, email_id).outbox_state == OutboxState.QUEUED
     later = await process_outbox(replying, engine, now=utcnow() + timedelta(minutes=2))
     assert later.sent == 1 and len(smtp[0].messages) == 1
+
+
+async def test_a_server_slower_than_our_timeout_after_the_data_is_not_retried(
+    replying: Settings,  # noqa: F811
+    engine: Engine,
+    secret_key: bytes,
+    smtp: tuple[SmtpRecorder, int],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(smtp_module, "TIMEOUT_SECONDS", 0.5)
+    smtp[0].script.append(f"{DELAY}2")
+    smtp[0].received, smtp[0].loop = asyncio.Event(), asyncio.get_running_loop()
+    email_id = reply(replying, engine, secret_key, receive(replying, engine))
+    report = await process_outbox(replying, engine)
+    assert report.unknown == 1 and report.retried == 0
+    assert row(engine, email_id).outbox_state == OutboxState.FAILED
+    await asyncio.wait_for(smtp[0].received.wait(), 10)  # the slow server took it
+    await process_outbox(replying, engine, now=utcnow() + timedelta(hours=2))
+    assert len(smtp[0].messages) == 1  # and the visitor gets it once

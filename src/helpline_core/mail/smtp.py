@@ -64,10 +64,11 @@ async def send_message(
     message: EmailMessage,
     *,
     tls_context: ssl.SSLContext | None = None,
-    timeout: float = TIMEOUT_SECONDS,
+    timeout: float | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> None:
-    """Deliver `message` to the team's SMTP server or raise `SendFailed`."""
+    """Deliver `message` to the team's SMTP server or raise `SendFailed`; `timeout` (seconds
+    per command, default TIMEOUT_SECONDS)."""
     if not mailbox.smtp_host:
         raise SendFailed("no SMTP server configured for this team", temporary=True)
     try:
@@ -82,7 +83,7 @@ async def send_message(
         use_tls=mailbox.smtp_tls == "implicit",
         start_tls=mailbox.smtp_tls == "starttls",
         tls_context=tls_context,
-        timeout=timeout,
+        timeout=timeout or TIMEOUT_SECONDS,
     )
     try:
         async with client:

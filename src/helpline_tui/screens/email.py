@@ -141,6 +141,16 @@ class EmailListScreen(Screen[None]):
         if not self.loading:
             self.loading = True
             self.run_worker(self._reload(), group="email-list")
+        self.run_worker(self._mailboxes(), group="mailbox-status", exclusive=True)
+
+    async def _mailboxes(self) -> None:
+        frame = CMailboxStatus(type="mailbox_status")
+        health = await ask(
+            self,
+            self.client.request(frame, lambda f: f.type == "mailbox_status"),  # type: ignore[arg-type]
+        )
+        if isinstance(health, SMailboxStatus):
+            self.show_mailboxes(health)
 
     async def _reload(self) -> None:
         try:
@@ -154,13 +164,7 @@ class EmailListScreen(Screen[None]):
                 if isinstance(answer, SEmailList):
                     self.show(answer.items)
                     self.loads += 1
-                status = CMailboxStatus(type="mailbox_status")
-                health = await ask(
-                    self,
-                    self.client.request(status, lambda f: f.type == "mailbox_status"),  # type: ignore[arg-type]
-                )
-                if isinstance(health, SMailboxStatus):
-                    self.show_mailboxes(health)
+
         finally:
             self.loading = False
 

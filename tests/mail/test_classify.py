@@ -1,5 +1,6 @@
 """Sorting inbound mail (mail.classify, mail.bounce): examples, and properties over arbitrary
-headers and bodies (never raises; automatic headers always win over a person's)."""
+headers and bodies (never raises; automatic headers always win over a person's); and the
+References of a reply (RFC 5322 3.6.4) as a property."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 
 from helpline_core.config import MailSettings
 from helpline_core.mail.classify import reply_addresses
+from helpline_core.mail.outbox import MAX_REFERENCES, reply_references
 from helpline_core.mail.parse import ParsedEmail, parse_message
+from helpline_core.models import EmailMessage as EmailRow
 from tests.mail import bounce_corpus, mail_corpus
 
 LIMITS = MailSettings()
@@ -92,3 +95,29 @@ def test_any_report_body_never_raises(data: bytes) -> None:
     result = parse_message(head + data + b"\r\n--B--\r\n", LIMITS)
     if isinstance(result, ParsedEmail):
         assert result.kind == "bounce" and result.bounce is not None
+
+
+message_ids = st.from_regex(r"<[a-z0-9]{1,8}@[a-z]{1,6}\.example>", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    own=message_ids,
+    references=st.lists(message_ids, max_size=30),
+    in_reply_to=st.one_of(st.none(), message_ids),
+)
+def test_references_follow_rfc_5322(
+    own: str, references: list[str], in_reply_to: str | None
+) -> None:
+    """RFC 5322 3.6.4: the parent's References (else its In-Reply-To), then its Message-ID."""
+    parent = EmailRow(
+        message_id=own,
+        references=" ".join(references) or None,
+        in_reply_to=in_reply_to,
+        conversation_id=1,
+    )
+    result = reply_references(parent)
+    earlier = references or ([in_reply_to] if in_reply_to else [])
+    expected = [*[i for i in earlier if i != own], own][-MAX_REFERENCES:]
+    assert result == expected
+    assert result[-1] == own and result.count(own) == 1 and len(result) <= MAX_REFERENCES

@@ -3,6 +3,8 @@ choose a person's email of this conversation, and sees only their team's mailbox
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -15,12 +17,14 @@ from tests.conftest import TEST_PASSWORD
 from tests.mail import bounce_corpus, mail_corpus
 from tests.mail.conftest import with_mailbox
 from tests.mail.servers import free_port
+from tests.mail.test_mailbox_health import until
 from tests.relay.test_console_email import (  # noqa: F401  (fixtures)
     deliver,
     mail_relay,
     mail_settings,
     people,
 )
+from tests.relay.test_service import http_get
 from tests.support.console_client import console
 from tests.support.relay_harness import RunningRelay, running_relay
 
@@ -58,6 +62,26 @@ async def test_answer_must_be_a_persons_email_of_this_conversation(
             assert error.code == "invalid"
     with session_scope(engine) as session:
         assert session.exec(select(EmailMessage).where(EmailMessage.direction == "out")).all() == []
+
+
+async def test_healthz_says_degraded_while_a_mailbox_fails(
+    settings: Settings, engine: Engine
+) -> None:
+    gone = with_mailbox(
+        settings, "antwerpen", imap_host="127.0.0.1", imap_port=free_port(), imap_tls="none"
+    )
+    async with running_relay(gone) as relay:
+        url = f"{relay.http_url}/healthz"
+
+        def degraded() -> bool:
+            status, _, body = http_get(url)
+            assert status == 200  # chat still works
+            return body.startswith(b"degraded\n")
+
+        await until(lambda: degraded())
+        _, _, body = await asyncio.to_thread(http_get, url)
+        assert b"mailbox antwerpen: failing since" in body
+        assert b"mail server not reachable" in body
 
 
 async def test_mailbox_status_is_team_scoped(

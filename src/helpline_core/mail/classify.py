@@ -12,6 +12,7 @@ otherwise to every From address.
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,10 @@ from helpline_core.mail.bounce import BounceReport, read_bounce
 from helpline_core.mail.text import one_line
 
 MAX_REPLY_ADDRESSES = 10
-_DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.IGNORECASE)
+# In a raw From value: "Mail Delivery System <MAILER-DAEMON@mx.example>" or the bare address.
+_DAEMON = re.compile(
+    r"(^|[<\s,])(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.IGNORECASE
+)
 _BOUNCE_SUBJECT = re.compile(
     r"^\s*(undeliver(ed|able)|undelivered mail returned to sender|returned mail|"
     r"delivery status notification \(failure\)|mail delivery (failed|failure)|failure notice|"
@@ -55,22 +59,24 @@ def classify(message: Message, headers: Mapping[str, str], body_text: str) -> Cl
 
 
 def _classify(message: Message, headers: Mapping[str, str], body_text: str) -> Classification:
-    from_address = _first_address(headers.get("from", ""))
-    report_type = _report_type(message)
-    returned = _has_returned_message(message)
-    daemon = bool(_DAEMON.match(from_address))
-    standard = report_type == "delivery-status"
+    # Raw header values first: most mail is a person's, and parsing Content-Type or walking
+    # the parts costs more than the rest of the sorting (cheap checks before dear ones).
+    content_type = headers.get("content-type", "").lower()
+    report_type = _report_type(message) if "multipart/report" in content_type else ""
+    daemon = bool(_DAEMON.search(headers.get("from", "")))
     bounce_subject = bool(_BOUNCE_SUBJECT.match(headers.get("subject", "")))
-    if (
-        standard
-        or "x-failed-recipients" in headers
-        or (daemon and (returned or bounce_subject))
-        or (bounce_subject and returned and _automatic_header(headers))
-    ):
+    automatic = _automatic_header(headers)
+    if report_type == "delivery-status" or "x-failed-recipients" in headers:
+        bounce = True  # RFC 3464, or Exim's header
+    elif daemon:
+        bounce = bounce_subject or _has_returned_message(message)
+    else:
+        # A person may write "Undeliverable: my parcel"; a bounce also returns the message.
+        bounce = bool(bounce_subject and automatic) and _has_returned_message(message)
+    if bounce:
         return Classification("bounce", "bounce", read_bounce(message, body_text))
     if report_type == "disposition-notification":
         return Classification("automatic", "read receipt")
-    automatic = _automatic_header(headers)
     if automatic:
         return Classification("automatic", automatic)
     return Classification("person")
@@ -104,11 +110,7 @@ def _has_returned_message(message: Message) -> bool:
     )
 
 
-def _first_address(value: str) -> str:
-    addresses = addresses_of(value)
-    return addresses[0] if addresses else ""
-
-
+@functools.lru_cache(maxsize=1024)  # a visitor's From and Reply-To repeat across a mailbox
 def addresses_of(value: str) -> tuple[str, ...]:
     """The addresses of an address header (display names left out), as written, deduplicated
     case-insensitively."""
@@ -120,6 +122,14 @@ def addresses_of(value: str) -> tuple[str, ...]:
     return tuple(found.values())[:MAX_REPLY_ADDRESSES]
 
 
-def reply_addresses(headers: Mapping[str, str]) -> tuple[str, ...]:
-    """Who a reply goes to: Reply-To when it holds an address, else every From address."""
-    return addresses_of(headers.get("reply-to", "")) or addresses_of(headers.get("from", ""))
+def reply_addresses(headers: Mapping[str, str], sender: str | None = None) -> tuple[str, ...]:
+    """Who a reply goes to: Reply-To when it holds an address, else every From address.
+    `sender`: the From address already parsed, used as is when From names only one."""
+    reply_to = headers.get("reply-to", "")
+    found = addresses_of(reply_to) if reply_to.strip() else ()
+    if found:
+        return found
+    from_value = headers.get("from", "")
+    if sender and "," not in from_value:
+        return (sender,)
+    return addresses_of(from_value) or ((sender,) if sender else ())

@@ -212,7 +212,7 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         problems=tuple(dict.fromkeys(walk.problems))[:20],
         attachments=tuple(walk.attachments),
         kind=sort.kind,
-        reply_to=reply_addresses(headers) or (from_address,),
+        reply_to=reply_addresses(headers, from_address),
         bounce=sort.bounce,
     )
 

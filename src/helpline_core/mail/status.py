@@ -57,16 +57,21 @@ def record_ok(engine: Engine, team: str, now: datetime | None = None) -> None:
 
 
 def record_error(
-    engine: Engine, team: str, error: BaseException, retry_in: float, now: datetime | None = None
+    engine: Engine,
+    team: str,
+    error: BaseException,
+    retry_in: float | None,
+    now: datetime | None = None,
 ) -> str:
-    """A failed read; the worker tries again after `retry_in` seconds. Returns the words."""
+    """A failed read; the worker tries again after `retry_in` seconds (None: not known, e.g.
+    a cron run). Returns the words."""
     now = now or utcnow()
     words = describe(error)
     with session_scope(engine) as session:
         status = session.get(MailboxStatus, team) or MailboxStatus(mailbox=team)
         status.last_error = words
         status.last_error_at = now
-        status.paused_until = now + timedelta(seconds=retry_in)
+        status.paused_until = None if retry_in is None else now + timedelta(seconds=retry_in)
         session.add(status)
     return words
 

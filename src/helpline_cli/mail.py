@@ -25,6 +25,7 @@ from helpline_core.mail.imap import (
 )
 from helpline_core.mail.imap_sync import ImapCommandFailed, sync_folder
 from helpline_core.mail.sender import process_outbox
+from helpline_core.mail.status import record_error, record_ok
 from helpline_core.models import Channel, Conversation, EmailDirection, EmailMessage, OutboxState
 from helpline_core.services import mail as service
 from helpline_core.services.retention import run as retention
@@ -39,21 +40,26 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON."
 
 
 async def _sync_team(settings: Settings, engine: Engine, team: TeamSettings) -> dict[str, Any]:
+    """One team's read; its outcome is also the mailbox status the console and /healthz show."""
     row: dict[str, Any] = {
         "team": team.code, "stored": 0, "duplicates": 0, "quarantined": 0, "parser_errors": 0,
     }  # fmt: skip
     try:
         client = await connect_imap(team.mail)
     except MailServerUnreachable as error:
+        record_error(engine, team.code, error, None)
         return {**row, "error": str(error), "unreachable": True}
     except MailLoginFailed as error:
+        record_error(engine, team.code, error, None)
         return {**row, "error": str(error), "unreachable": False}
     try:
         report = await sync_folder(client, settings, engine, team)
     except (ImapCommandFailed, OSError, TimeoutError) as error:
+        record_error(engine, team.code, error, None)
         return {**row, "error": f"{type(error).__name__}: {error}", "unreachable": True}
     finally:
         await logout_quietly(client)
+    record_ok(engine, team.code)
     return {
         **row,
         "stored": report.stored,

@@ -138,6 +138,12 @@ class MailboxSettings(Section):
     imap_password_file: str = Field("", description="File holding the IMAP password.")
     imap_password_env: str = Field("", description="Environment variable holding the password.")
     imap_folder: str = Field("INBOX", description="Folder to read.")
+    first_sync: Literal["new", "unseen", "all"] = Field(
+        "new",
+        description="The first read of a mailbox: 'new' reads only mail arriving from then on, "
+        "'unseen' also the unread mail already there, 'all' imports every mail. Mail already "
+        "there gets its answer time counted from the first read, not from its arrival.",
+    )
     sent_folder: str = Field("", description="Folder for copies of replies; empty: no copy.")
     smtp_host: str = Field("", description="SMTP server for replies.")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")

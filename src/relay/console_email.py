@@ -12,6 +12,7 @@ import asyncio
 import unicodedata
 import weakref
 from collections.abc import Sequence
+from typing import Literal
 
 from sqlmodel import Session, select
 
@@ -19,6 +20,7 @@ from helpline_core import protocol as p
 from helpline_core.mail.imap_sync import OnResult
 from helpline_core.mail.ingest import IngestResult
 from helpline_core.mail.outbox import OutboxError
+from helpline_core.mail.status import mailbox_health
 from helpline_core.models import Channel, Conversation, Counsellor, Team
 from helpline_core.protocol import email as pe
 from helpline_core.services import audit
@@ -70,6 +72,7 @@ def _summary_item(
         emails=item.emails,
         counsellor=names.get(item.counsellor_id) if item.counsellor_id else None,
         answered_at=item.answered_at,
+        attention=item.attention,
     )
 
 
@@ -150,6 +153,9 @@ class EmailOps:
                 counsellor=names.get(summary.counsellor_id) if summary.counsellor_id else None,
                 due_at=summary.due_at,
                 seconds_left=summary.seconds_left,
+                recipients=list(thread.recipients),
+                answers=thread.answers,
+                attention=summary.attention,
                 emails=[
                     pe.ThreadEmailItem(
                         direction="out" if email.direction == "out" else "in",
@@ -168,6 +174,14 @@ class EmailOps:
                             for a in email.attachments
                         ],
                         outbox_state=email.outbox_state,
+                        id=email.id,
+                        kind=_kind(email.kind),
+                        other_sender=email.other_sender,
+                        reply_to=list(email.reply_to) if email.direction == "in" else [],
+                        to=_addresses(email.to) if email.direction == "out" else [],
+                        problem=email.last_error
+                        if email.outbox_state in ("failed", "undelivered")
+                        else None,
                     )
                     for email in thread.emails
                 ],
@@ -187,6 +201,7 @@ class EmailOps:
                 team_ids=_team_ids(session, self.me),
                 counsellor_id=self.me.counsellor_id,
                 actor=self.actor,
+                answer=frame.answer,
             )
 
         await self.relay.store.write(run)
@@ -309,6 +324,32 @@ class EmailOps:
             )
 
         self.peer.send(await self.relay.store.write(run))
+
+    async def do_mailbox_status(self, frame: pe.CMailboxStatus) -> None:
+        teams = None if self.me.role == "admin" else [self.me.team or ""]
+
+        def run(session: Session) -> list[pe.MailboxStatusItem]:
+            return [
+                pe.MailboxStatusItem(
+                    team=item.team,
+                    ok=item.ok,
+                    last_ok_at=item.last_ok_at,
+                    last_error=item.last_error,
+                    last_error_at=item.last_error_at,
+                    paused_until=item.paused_until,
+                )
+                for item in mailbox_health(session, self.relay.settings, teams)
+            ]
+
+        self.peer.send(pe.SMailboxStatus(items=await self.relay.store.read(run)))
+
+
+def _addresses(value: str | None) -> list[str]:
+    return [address.strip() for address in (value or "").split(",") if address.strip()]
+
+
+def _kind(value: str) -> Literal["person", "automatic", "bounce"]:
+    return "bounce" if value == "bounce" else "automatic" if value == "automatic" else "person"
 
 
 def new_mail_notifier(relay: Relay) -> OnResult:

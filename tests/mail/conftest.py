@@ -87,6 +87,8 @@ def mailbox_for(server: ImapServer, settings: Settings, tmp_path: Path, **extra:
         "imap_folder": folder,
         "from_address": "antwerpen@helpline.example",
         "from_name": "Hulplijn Antwerpen",
+        # Tests deliver first and read after; the first-read rule has its own tests.
+        "first_sync": "all",
     }
     configured = with_mailbox(settings, **{**fields, **extra})
     return Mailbox(server, folder, configured)
@@ -122,6 +124,9 @@ def cli_mailbox(
             "imap_user": pymap_server.user,
             "imap_password_file": str(password_file),
             "imap_folder": folder,
+            # The tests deliver mail before the first read: take it (a new mailbox would
+            # otherwise start from now).
+            "first_sync": "all",
         },
     }
     monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)

@@ -79,11 +79,11 @@ class ImapServer:
         finally:
             await client.logout()
 
-    async def append(self, folder: str, *messages: bytes) -> None:
+    async def append(self, folder: str, *messages: bytes, flags: str | None = None) -> None:
         client = await self.client()
         try:
             for raw in messages:
-                response = await client.append(raw, mailbox=folder)
+                response = await client.append(raw, mailbox=folder, flags=flags)
                 assert response.result == "OK", response
         finally:
             await client.logout()
@@ -109,8 +109,10 @@ class ImapServer:
             await client.logout()
 
 
-def start_pymap(cert: Path | None = None, key: Path | None = None) -> ImapServer:
-    port = free_port()
+def start_pymap(
+    cert: Path | None = None, key: Path | None = None, port: int | None = None
+) -> ImapServer:
+    port = port or free_port()
     command = [PYMAP, "--host", "127.0.0.1", "--port", str(port)]
     if cert and key:
         command += ["--cert", str(cert), "--key", str(key)]
@@ -177,20 +179,53 @@ namespace inbox {{
 # --- SMTP -----------------------------------------------------------------------------------
 
 
+DROP = "drop"  # a script entry: close the connection instead of answering
+DELAY = "delay:"  # "delay:SECONDS": take the message, answer 250 that much later
+
+
 @dataclass
 class SmtpRecorder:
-    """aiosmtpd handler: keeps what it accepts; can answer with a scripted code instead."""
+    """aiosmtpd handler: keeps what it accepts; can answer with a scripted code instead, or
+    drop the connection (`DROP`): at RCPT before any data, or at DATA after taking the message
+    (it is kept, as a real server would deliver it, and the client never hears so)."""
 
     messages: list[Envelope] = field(default_factory=list)
     # Codes to answer DATA with, one per transaction, before accepting normally.
     script: list[str] = field(default_factory=list)
+    # Codes to answer RCPT with, one per recipient, before accepting normally.
+    rcpt_script: list[str] = field(default_factory=list)
     received: asyncio.Event | None = None
     loop: asyncio.AbstractEventLoop | None = None
+    # Called with each accepted message's bytes (e.g. a server that files a Sent copy itself).
+    on_accept: Callable[[bytes], None] | None = None
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.rcpt_script:
+            code = self.rcpt_script.pop(0)
+            if code == DROP:
+                assert server.transport is not None
+                server.transport.close()
+            return code if code != DROP else "250 OK"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.script:
-            return self.script.pop(0)
+        code = self.script.pop(0) if self.script else None
+        if code is not None and code != DROP and not code.startswith(DELAY):
+            return code
         self.messages.append(envelope)
+        if self.on_accept is not None:
+            self.on_accept(bytes(envelope.content or b""))  # type: ignore[arg-type]
+        if code is not None and code.startswith(DELAY):
+            # Taken (a real server goes on delivering when the client gives up), then slow.
+            if self.received is not None and self.loop is not None:
+                self.loop.call_soon_threadsafe(self.received.set)
+            await asyncio.sleep(float(code.removeprefix(DELAY)))
+        if code == DROP:
+            assert server.transport is not None
+            server.transport.close()
         if self.received is not None and self.loop is not None:
             self.loop.call_soon_threadsafe(self.received.set)
         return "250 OK"

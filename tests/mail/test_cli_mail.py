@@ -43,6 +43,18 @@ def test_sync_exit_3_when_unreachable(
     )  # fmt: skip
     assert main(["mail", "sync"]) == 3
     assert "unreachable" in capsys.readouterr().err
+    # The team sees it too (mailbox status: console and /healthz).
+    from helpline_core.config import load_settings
+    from helpline_core.db import make_engine
+    from helpline_core.mail.status import health_text
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        body = health_text(engine, settings)
+    finally:
+        engine.dispose()
+    assert body.startswith("degraded\n") and "mail server not reachable" in body
 
 
 def test_forget_plan_refusal_and_deletion(

@@ -8,6 +8,11 @@ duplicates (`mail.ingest`). The server's INTERNALDATE (capped at now) is the rec
 the answer clock starts when the mail arrived, not when a worker that was down got round to
 reading it.
 
+The first read of a folder (no state yet) follows `first_sync` (issue 21): by default it starts
+from now and leaves the mail already there alone ('unseen' takes the unread mail, 'all' every
+mail); mail taken in that first read is due counted from the read, so an imported mailbox is
+not overdue at once.
+
 Database work runs in a thread so the relay's event loop keeps serving chats meanwhile.
 """
 
@@ -105,6 +110,7 @@ async def sync_folder(
     selected = _check(await client.select(folder), f"SELECT {folder}")
     uidvalidity = uidvalidity_of(selected.lines)
     known_validity, last_uid = await asyncio.to_thread(load_state, engine, team.code, folder)
+    first = not known_validity
     if known_validity and known_validity != uidvalidity:
         log.warning(
             "team %s: UIDVALIDITY of %s changed; reading the folder again", team.code, folder
@@ -117,6 +123,17 @@ async def sync_folder(
     found = _check(await client.uid_search("UID", f"{last_uid + 1}:*", charset=None), "SEARCH")
     # "n:*" always includes the highest UID, even when it is below n: filter.
     pending = sorted({uid for uid in search_numbers(found.lines) if uid > last_uid})
+    clock_from: datetime | None = None
+    start_after = 0
+    if first and team.mail.first_sync != "all":
+        start_after = pending[-1] if pending else 0
+        pending = []
+        if team.mail.first_sync == "unseen":
+            unseen = _check(await client.uid_search("UNSEEN", charset=None), "SEARCH UNSEEN")
+            pending = sorted(set(search_numbers(unseen.lines)))
+        log.info("team %s: first read of %s; mail already there left alone", team.code, folder)
+    if first:
+        clock_from = utcnow()
     chunks = [pending[start : start + batch_size] for start in range(0, len(pending), batch_size)]
     if parse_processes is None:
         parse_processes = len(chunks) >= POOL_MIN_BATCHES and parse_pool.available()
@@ -148,7 +165,7 @@ async def sync_folder(
             parsed = await parsing if parsing is not None else None
             results = await asyncio.to_thread(
                 store_batch, settings, engine, team.code, folder, uidvalidity, sized, fetched,
-                parsed,
+                parsed, clock_from,
             )  # fmt: skip
             for result in results:
                 report.add(result)
@@ -167,7 +184,24 @@ async def sync_folder(
                 task.cancel()
             with contextlib.suppress(BaseException):
                 await task
+    if first:
+        # Recorded after the batches: a crash before this reads the first batch's range again.
+        report.last_uid = max(report.last_uid, start_after)
+        await asyncio.to_thread(save_state, engine, team.code, folder, uidvalidity, report.last_uid)
     return report
+
+
+def save_state(engine: Engine, mailbox: str, folder: str, uidvalidity: int, last_uid: int) -> None:
+    """The folder is read up to `last_uid` (never moved back within one UIDVALIDITY)."""
+    with session_scope(engine) as session:
+        state = session.get(MailboxState, (mailbox, folder)) or MailboxState(
+            mailbox=mailbox, folder=folder
+        )
+        kept = state.last_uid if state.uidvalidity == uidvalidity else 0
+        state.uidvalidity = uidvalidity
+        state.last_uid = max(kept, last_uid)
+        state.updated_at = utcnow()
+        session.add(state)
 
 
 async def _next_ready(ready: asyncio.Queue[Prepared], fetcher: asyncio.Future[None]) -> Prepared:
@@ -235,9 +269,11 @@ def store_batch(
     chunk: Sequence[tuple[int, int]],
     fetched: Sequence[Fetched],
     parsed: Parsed = None,
+    clock_from: datetime | None = None,
 ) -> list[IngestResult]:
     """Store a batch and advance the folder state in one transaction (`parsed`: the batch
-    already parsed, in the order of `wanted_items`).
+    already parsed, in the order of `wanted_items`; `clock_from`: answer clocks start no
+    earlier than this, for mail of a first read).
 
     Fast path: the whole batch in one transaction. If anything fails, the batch is rolled back
     and stored again one message per savepoint, so that only the message that fails is
@@ -252,8 +288,9 @@ def store_batch(
     written: list[str] = []
     try:
         return _store(
-            settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, written
-        )
+            settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, written,
+            clock_from=clock_from,
+        )  # fmt: skip
     except Exception as error:
         log.warning(
             "team %s: batch store failed (%s); storing one by one", mailbox, type(error).__name__
@@ -262,7 +299,7 @@ def store_batch(
     try:
         return _store(
             settings, engine, mailbox, folder, uidvalidity, chunk, wanted, parsed, now, written,
-            careful=True,
+            careful=True, clock_from=clock_from,
         )  # fmt: skip
     except BaseException:
         _remove(settings, written)
@@ -298,6 +335,7 @@ def _store(
     written: list[str],
     *,
     careful: bool = False,
+    clock_from: datetime | None = None,
 ) -> list[IngestResult]:
     results: list[IngestResult] = []
     with session_scope(engine) as session:
@@ -311,6 +349,7 @@ def _store(
             store = partial(
                 store_parsed, session, settings, team=team, raw=item.body, parsed=result,
                 index=index, uidvalidity=uidvalidity, uid=item.uid, received_at=received,
+                clock_from=clock_from,
             )  # fmt: skip
             if not careful:
                 results.append(store())
@@ -340,10 +379,10 @@ def _store(
         state = session.get(MailboxState, (mailbox, folder)) or MailboxState(
             mailbox=mailbox, folder=folder
         )
-        state.uidvalidity = uidvalidity
         state.last_uid = max(
             state.last_uid if state.uidvalidity == uidvalidity else 0, chunk[-1][0]
         )
+        state.uidvalidity = uidvalidity
         state.updated_at = now
         session.add(state)
     return results

@@ -12,6 +12,13 @@ opens a new conversation, due `calendar.working_days_to_answer` working days aft
 The clock: a new mail in a conversation that was already answered restarts it (the visitor wrote
 again and is owed a new answer); a mail in a conversation still waiting for an answer keeps the
 earlier, stricter due time.
+
+Who and what (issue 21, mail.classify): a conversation belongs to its correspondent, the reply
+addresses of its first person's mail. Mail from anyone else that refers to it (a forward that
+was answered) joins it marked `other_sender`, and replies still go to the correspondent; mail
+from anyone else that only shares the subject starts its own conversation. Automatic mail joins
+its thread (or starts one) without a clock; a bounce is put beside the reply it returns, which
+is marked not delivered (mail.outbox.needs_person), and never starts a clock.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from helpline_core.calendar import email_due_at
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.mail.dedup import REUSED_ID_NOTE, parsed_content_key, stored_content_keys
+from helpline_core.mail.outbox import needs_person
 from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message, thread_subject
 from helpline_core.mail.store import write_attachment
 from helpline_core.models import (
@@ -41,9 +49,13 @@ from helpline_core.models import (
     ConversationStatus,
     EmailDirection,
     EmailMessage,
+    MailKind,
+    OutboxState,
     QuarantinedEmail,
     Team,
 )
+
+UNMATCHED_BOUNCE = "a returned mail that matches none of our replies: check it; never answered"
 
 _EMAIL_TABLE = cast(Table, EmailMessage.__table__)  # type: ignore[attr-defined]
 _EMAIL = _EMAIL_TABLE.c
@@ -68,6 +80,8 @@ class NewConversation:
     answered_in_time: bool | None = None
     ended_at: datetime | None = None
     last_activity_at: datetime | None = None
+    correspondent: str | None = None
+    attention: str | None = None
 
     def row(self) -> dict[str, Any]:
         values = {**_conversation_defaults(), **vars(self)}
@@ -309,16 +323,18 @@ class ThreadIndex:
             for result in results
         ]
 
-    def conversation_for(self, parsed: ParsedEmail) -> ConversationRef | None:
+    def conversation_for(self, parsed: ParsedEmail) -> tuple[ConversationRef | None, bool]:
+        """The conversation this mail joins, and whether it was found by its references (else
+        by sender and subject)."""
         for message_id in parsed.thread_ids:
             if message_id == parsed.message_id:
                 continue  # its own id, maybe another sender's: never a reason to join a thread
             if message_id in self.by_message_id:
-                return self.by_message_id[message_id]
+                return self.by_message_id[message_id], True
         key = thread_subject(parsed.subject)
         if parsed.from_address and key:
-            return self.by_sender_subject.get((parsed.from_address.lower(), key))
-        return None
+            return self.by_sender_subject.get((parsed.from_address.lower(), key)), False
+        return None, False
 
     def remember(self, parsed: ParsedEmail, key: str, conversation: ConversationRef) -> None:
         keys = self.known.setdefault(parsed.message_id, set())
@@ -361,8 +377,10 @@ def store_parsed(
     uidvalidity: int | None = None,
     uid: int | None = None,
     received_at: datetime | None = None,
+    clock_from: datetime | None = None,
 ) -> IngestResult:
-    """Store an already parsed message; `index` must cover it (see ThreadIndex)."""
+    """Store an already parsed message; `index` must cover it (see ThreadIndex). Its answer
+    clock starts at its receipt, or at `clock_from` if later (mail imported by a first read)."""
     assert team.id is not None
     if isinstance(parsed, Quarantine):
         return quarantine(
@@ -377,8 +395,16 @@ def store_parsed(
     if same_id:
         parsed = replace(parsed, problems=(*parsed.problems, REUSED_ID_NOTE))
     received = received_at or utcnow()
-    ref = index.conversation_for(parsed)
+    kind = MailKind(parsed.kind)
+    ref, by_reference = index.conversation_for(parsed)
+    attention: str | None = None
+    if kind == MailKind.BOUNCE:
+        ref, attention = _bounced_reply(session, parsed, team, received)
     conversation = index.conversation(session, ref) if ref is not None else None
+    other_sender = conversation is not None and _other_sender(conversation, parsed, kind)
+    if other_sender and not by_reference and kind != MailKind.BOUNCE:
+        # Same subject, another sender: not this conversation (it would be read as theirs).
+        conversation, other_sender = None, False
     new = conversation is None
     # Bulk mode (a batch from IMAP): the email and a new conversation go in with the batch's
     # others; its attachments are matched to it by its UID.
@@ -391,6 +417,7 @@ def store_parsed(
             "team_id": team.id,
             "subject": parsed.subject or None,
             "created_at": received,
+            "attention": attention or None,
         }
         if bulk:
             conversation = NewConversation(**fields)
@@ -399,8 +426,13 @@ def store_parsed(
             conversation = Conversation(
                 channel=Channel.EMAIL, status=ConversationStatus.QUEUED, **fields
             )
-    due_at = index.due_at(received)
-    _run_clock(conversation, due_at)
+    # Only a person's mail is owed an answer: automatic mail and bounces run no clock.
+    clock_start = max(received, clock_from) if clock_from else received
+    due_at = index.due_at(clock_start) if kind == MailKind.PERSON else None
+    if due_at is not None:
+        _run_clock(conversation, due_at)
+    if kind == MailKind.PERSON and not conversation.correspondent:
+        conversation.correspondent = ",".join(a.lower() for a in parsed.reply_to) or None
     conversation.last_activity_at = max(received, conversation.last_activity_at or received)
     if isinstance(conversation, Conversation):
         session.add(conversation)
@@ -426,6 +458,9 @@ def store_parsed(
         "raw_size": len(raw),
         "attempts": 0,
         "due_at": due_at,
+        "kind": kind.value,
+        "reply_to": ", ".join(parsed.reply_to) or None,
+        "other_sender": other_sender,
     }
     if isinstance(conversation, NewConversation) or conversation.id is None:
         index.remember(parsed, key, conversation)
@@ -454,6 +489,48 @@ def store_parsed(
     if rows:
         session.execute(insert(_ATTACHMENT_TABLE), [{**row, "email_id": email.id} for row in rows])
     return IngestResult("stored", email.id, conversation.id, new)
+
+
+def _other_sender(conversation: AnyConversation, parsed: ParsedEmail, kind: MailKind) -> bool:
+    """A person's mail none of whose reply addresses is the conversation's correspondent."""
+    if kind != MailKind.PERSON or not conversation.correspondent:
+        return False
+    own = set(conversation.correspondent.split(","))
+    return not any(address.lower() in own for address in parsed.reply_to)
+
+
+def _bounced_reply(
+    session: Session, parsed: ParsedEmail, team: Team, now: datetime
+) -> tuple[int | None, str]:
+    """The conversation of the reply a bounce returns (marked not delivered when the bounce
+    is final), or None with the reason a person must look at the bounce."""
+    report = parsed.bounce
+    ids = list(report.message_ids) if report else []
+    reply = None
+    if ids:
+        reply = session.exec(
+            select(EmailMessage)
+            .where(col(EmailMessage.message_id).in_(ids))
+            .where(EmailMessage.direction == EmailDirection.OUTBOUND)
+            .where(EmailMessage.mailbox == team.code)
+            .order_by(col(EmailMessage.id).desc())
+            .limit(1)
+        ).first()
+    conversation = session.get(Conversation, reply.conversation_id) if reply else None
+    if (
+        reply is None
+        or report is None
+        or conversation is None
+        or conversation.team_id != team.id
+        or conversation.delete_requested_at is not None
+    ):
+        return None, UNMATCHED_BOUNCE
+    if report.final and reply.outbox_state != OutboxState.UNDELIVERED:
+        needs_person(
+            session, reply, f"not delivered: {report.reason}", now,
+            state=OutboxState.UNDELIVERED,
+        )  # fmt: skip
+    return reply.conversation_id, ""
 
 
 def _run_clock(conversation: AnyConversation, due_at: datetime) -> None:

@@ -1,7 +1,10 @@
 """The outbox: queue a reply, build its MIME message, and move it through its states.
 
-States: QUEUED -> SENDING -> SENT, or back to QUEUED (temporary failure, with back-off), or
-FAILED (final failure, attempts used up, or delivery unknown after a crash). A row is claimed
+States: QUEUED -> SENDING -> SENT, or back to QUEUED (a temporary failure before the message
+data was sent, with back-off), or FAILED (final refusal, attempts used up, or delivery unknown
+after a crash or a connection lost after the data was sent); SENT -> UNDELIVERED when a bounce
+returns it. FAILED and UNDELIVERED put the conversation back in front of a person
+(`needs_person`: the conversation's `attention` and its answer clock). A row is claimed
 by a conditional UPDATE (QUEUED -> SENDING), so two workers never send the same reply, and the
 claim is committed before the SMTP transaction starts: a crash leaves the row in SENDING, never
 in QUEUED, so it is never sent a second time. `next_attempt_at` of a SENDING row is its lease;
@@ -25,6 +28,7 @@ from helpline_core.models import (
     ConversationStatus,
     EmailDirection,
     EmailMessage,
+    MailKind,
     OutboxState,
     Team,
 )
@@ -61,6 +65,46 @@ def reply_subject(subject: str) -> str:
     return subject if subject[:3].casefold() == "re:" else f"Re: {subject}"
 
 
+def answered_email(
+    session: Session, conversation: Conversation, email_id: int | None = None
+) -> EmailMessage:
+    """The email a reply answers: `email_id` when a counsellor chose one (an inbound email of
+    this conversation from a person), else the correspondent's newest; never a bounce or
+    automatic mail, so that a reply never goes to a mailer daemon or a newsletter."""
+    statement = (
+        select(EmailMessage)
+        .where(EmailMessage.conversation_id == conversation.id)
+        .where(EmailMessage.direction == EmailDirection.INBOUND)
+        .where(EmailMessage.kind == MailKind.PERSON)
+        .order_by(
+            col(EmailMessage.other_sender),  # the correspondent's mail before any other's
+            col(EmailMessage.received_at).desc(),
+            col(EmailMessage.id).desc(),
+        )
+    )
+    if email_id is not None:
+        statement = statement.where(EmailMessage.id == email_id)
+    found = session.exec(statement.limit(1)).first()
+    if found is None or not found.from_address:
+        if email_id is not None:
+            raise OutboxError("that email cannot be answered (not a person's mail here)")
+        raise OutboxError("there is no email from a person to answer in this conversation")
+    return found
+
+
+def recipients(email: EmailMessage) -> list[str]:
+    """Who a reply to `email` goes to: its Reply-To, else its From addresses (mail.classify)."""
+    stored = [a.strip() for a in (email.reply_to or "").split(",") if a.strip()]
+    return stored or [email.from_address or ""]
+
+
+def reply_references(parent: EmailMessage) -> list[str]:
+    """RFC 5322 3.6.4: the parent's References (or, without them, its In-Reply-To), then the
+    parent's Message-ID; the oldest trimmed when long."""
+    earlier = (parent.references or "").split() or (parent.in_reply_to or "").split()
+    return [*[i for i in earlier if i != parent.message_id], parent.message_id][-MAX_REFERENCES:]
+
+
 def queue_reply(
     session: Session,
     key: bytes,
@@ -71,8 +115,10 @@ def queue_reply(
     counsellor_id: int | None,
     actor: str,
     now: datetime | None = None,
+    answer: int | None = None,
 ) -> EmailMessage:
-    """Put a reply in the outbox and stop the conversation's answer clock (E2)."""
+    """Put a reply in the outbox and stop the conversation's answer clock (E2). It answers
+    `answered_email(answer)`: by default the correspondent's newest mail."""
     now = now or utcnow()
     if conversation.channel != Channel.EMAIL or conversation.id is None:
         raise OutboxError("not an email conversation")
@@ -84,17 +130,8 @@ def queue_reply(
     team_settings = settings.team(team.code) if team else None
     if team is None or team_settings is None or not team_settings.mail.from_address:
         raise OutboxError("this team has no From address for email configured")
-    last = session.exec(
-        select(EmailMessage)
-        .where(EmailMessage.conversation_id == conversation.id)
-        .where(EmailMessage.direction == EmailDirection.INBOUND)
-        .order_by(col(EmailMessage.received_at).desc(), col(EmailMessage.id).desc())
-        .limit(1)
-    ).first()
-    if last is None or not last.from_address:
-        raise OutboxError("there is no email to answer in this conversation")
-    references = (last.references or "").split()
-    references = [*references, last.message_id][-MAX_REFERENCES:]
+    last = answered_email(session, conversation, answer)
+    references = reply_references(last)
     domain = team_settings.mail.from_address.rpartition("@")[2] or "helpline.invalid"
     reply = EmailMessage(
         conversation_id=conversation.id,
@@ -105,7 +142,7 @@ def queue_reply(
         subject=check_header("Subject", reply_subject(last.subject or conversation.subject or "")),
         from_address=check_header("From", team_settings.mail.from_address),
         from_name=check_header("From", team_settings.mail.from_name) or None,
-        to_addresses=check_header("To", last.from_address),
+        to_addresses=check_header("To", ", ".join(recipients(last))),
         received_at=now,  # for an outbound row: when it was written; also its Date header
         body_text=body.replace("\r\n", "\n"),
         mailbox=team.code,
@@ -119,6 +156,7 @@ def queue_reply(
         conversation.answered_at = now
         conversation.answered_in_time = conversation.due_at is None or now <= conversation.due_at
     conversation.last_activity_at = now
+    conversation.attention = None  # a person has acted on it
     if conversation.status == ConversationStatus.QUEUED:
         conversation.status = ConversationStatus.ACTIVE
     session.add(conversation)
@@ -130,7 +168,12 @@ def queue_reply(
         action="email.reply_queued",
         object_type="conversation",
         object_id=conversation.public_id,
-        detail={"email_id": reply.id, "in_time": conversation.answered_in_time},
+        detail={
+            "email_id": reply.id,
+            "in_time": conversation.answered_in_time,
+            "recipients": len(recipients(last)),
+            "answers": last.id,
+        },
     )
     return reply
 
@@ -202,18 +245,53 @@ def mark_sent(session: Session, email_id: int, now: datetime, note: str | None =
 def mark_failed_attempt(
     session: Session, email_id: int, now: datetime, error: str, *, final: bool, max_attempts: int
 ) -> OutboxState:
-    """Back to QUEUED after a back-off, or FAILED when final or out of attempts."""
+    """Back to QUEUED after a back-off, or FAILED (for a person) when final or out of attempts."""
     reply = session.get(EmailMessage, email_id)
     assert reply is not None
     reply.last_error = error
     if final or reply.attempts >= max_attempts:
-        reply.outbox_state = OutboxState.FAILED
-        reply.next_attempt_at = None
+        reason = error if error.startswith("delivery unknown") else f"reply not sent: {error}"
+        needs_person(session, reply, reason, now, state=OutboxState.FAILED)
+        reply.last_error = error  # the server's words; the conversation says what it means
     else:
         reply.outbox_state = OutboxState.QUEUED
         reply.next_attempt_at = now + backoff(reply.attempts)
     session.add(reply)
-    return reply.outbox_state
+    state = reply.outbox_state
+    assert state is not None
+    return state
+
+
+def needs_person(
+    session: Session, reply: EmailMessage, reason: str, now: datetime, *, state: OutboxState
+) -> None:
+    """A reply that did not (or may not have) reach(ed) its recipient: the reply gets `state`
+    and the reason, and its conversation is unanswered again, with the reason, so that it is
+    back in the team's list (E2: the visitor has no answer). The emails it answered are
+    unanswered again too; their due times stay, so lateness shows."""
+    reply.outbox_state = state
+    reply.next_attempt_at = None
+    reply.last_error = reason
+    session.add(reply)
+    conversation = session.get(Conversation, reply.conversation_id)
+    if conversation is None:
+        return
+    conversation.attention = reason
+    conversation.answered_at = None
+    conversation.answered_in_time = None
+    conversation.last_activity_at = max(now, conversation.last_activity_at or now)
+    session.add(conversation)
+    answered = session.exec(
+        select(EmailMessage).where(
+            EmailMessage.conversation_id == conversation.id,
+            EmailMessage.direction == EmailDirection.INBOUND,
+            col(EmailMessage.answered_at) >= reply.received_at,
+        )
+    ).all()
+    for email in answered:
+        email.answered_at = None
+        email.answered_in_time = None
+        session.add(email)
 
 
 def requeue(session: Session, key: bytes, email_id: int, *, actor: str) -> EmailMessage:
@@ -234,11 +312,13 @@ def requeue(session: Session, key: bytes, email_id: int, *, actor: str) -> Email
 
 
 def _mark_emails_answered(session: Session, conversation_id: int | None, now: datetime) -> None:
-    """A reply answers every inbound email of the thread still waiting; each keeps its verdict."""
+    """A reply answers every person's inbound email of the thread still waiting; each keeps its
+    verdict (automatic mail and bounces were never owed an answer)."""
     waiting = session.exec(
         select(EmailMessage).where(
             EmailMessage.conversation_id == conversation_id,
             EmailMessage.direction == EmailDirection.INBOUND,
+            EmailMessage.kind == MailKind.PERSON,
             col(EmailMessage.answered_at).is_(None),
         )
     ).all()

@@ -25,7 +25,9 @@ from email.message import Message
 import filetype
 
 from helpline_core.config import MailSettings
+from helpline_core.mail.bounce import BounceReport
 from helpline_core.mail.charsets import decode_body, decode_words
+from helpline_core.mail.classify import Kind, classify, reply_addresses
 from helpline_core.mail.headers import (
     POLICY,
     SENDER_FALLBACKS,
@@ -72,6 +74,10 @@ class ParsedEmail:
     body_text: str
     problems: tuple[str, ...] = ()
     attachments: tuple[ParsedAttachment, ...] = ()
+    # mail.classify: a person's mail, automatic mail or a bounce; who a reply goes to.
+    kind: Kind = "person"
+    reply_to: tuple[str, ...] = ()
+    bounce: BounceReport | None = None
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -174,6 +180,7 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
     in_reply = _MESSAGE_ID.findall(headers.get("in-reply-to", ""))
     references = tuple(_MESSAGE_ID.findall(headers.get("references", "")))[-MAX_REFERENCES:]
     subject = one_line(decode_words(headers.get("subject", "")), 998)
+    sort = classify(message, headers, body)
     return ParsedEmail(
         message_id=message_id,
         message_id_synthetic=not ids,
@@ -187,6 +194,9 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         body_text=body.strip(),
         problems=tuple(dict.fromkeys(walk.problems))[:20],
         attachments=tuple(walk.attachments),
+        kind=sort.kind,
+        reply_to=reply_addresses(headers, from_address),
+        bounce=sort.bounce,
     )
 
 

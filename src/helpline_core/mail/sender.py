@@ -7,7 +7,11 @@ Order per reply: claim (commit SENDING) -> SMTP -> copy to the Sent folder -> ma
   Found: it was sent, mark SENT. Not found, or no Sent folder configured: delivery is unknown,
   so the row becomes FAILED with that reason and is NOT retried by itself (never sent twice); a
   person can check and requeue it (`helpline mail outbox --requeue ID`).
-* a temporary SMTP failure returns the row to QUEUED with back-off; a final one marks it FAILED.
+* the connection is lost after the DATA command started (the server may have accepted the
+  message and dropped before its answer): the same as a crash, settled at once by
+  `recover_interrupted` instead of after the lease; never retried by itself.
+* a temporary SMTP failure before the data returns the row to QUEUED with back-off; a final one
+  (550) marks it FAILED. FAILED puts the conversation back in front of a person (outbox).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import ssl
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage as MimeMessage
 
@@ -41,12 +45,12 @@ from helpline_core.models import EmailMessage, OutboxState
 
 log = logging.getLogger("helpline.mail")
 UNKNOWN_DELIVERY = (
-    "interrupted while sending and not found in the Sent folder: delivery unknown; not retried "
-    "automatically so that it is never sent twice"
+    "delivery unknown: interrupted while sending and not found in the Sent folder; not retried "
+    "automatically so that it is never sent twice: check with the visitor or send it again"
 )
 NO_SENT_FOLDER = (
-    "interrupted while sending; no Sent folder to check: delivery unknown; not retried "
-    "automatically so that it is never sent twice"
+    "delivery unknown: interrupted while sending, no Sent folder to check; not retried "
+    "automatically so that it is never sent twice: check with the visitor or send it again"
 )
 
 
@@ -57,6 +61,7 @@ class OutboxReport:
     failed: int = 0
     recovered_sent: int = 0
     recovered_unknown: int = 0
+    unknown: int = 0  # connection lost after the data was sent: settled like a crash
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,16 @@ def _fail(engine: Engine, email_id: int, error: SendFailed, max_attempts: int) -
         )
 
 
+def _interrupted(engine: Engine, email_id: int, error: SendFailed, now: datetime) -> None:
+    """Leave the row SENDING with its lease run out: `recover_interrupted` settles it."""
+    with session_scope(engine) as session:
+        reply = session.get(EmailMessage, email_id)
+        assert reply is not None
+        reply.last_error = str(error)
+        reply.next_attempt_at = now
+        session.add(reply)
+
+
 def _sent(engine: Engine, email_id: int, note: str | None) -> None:
     with session_scope(engine) as session:
         outbox.mark_sent(session, email_id, utcnow(), note)
@@ -150,6 +165,11 @@ async def send_one(
             failure = None
         except SendFailed as error:
             failure = error
+    if failure is not None and failure.delivery_unknown:
+        await asyncio.to_thread(_interrupted, engine, email_id, failure, now or utcnow())
+        log.warning("reply %s: connection lost after the data; delivery unknown", email_id)
+        report.unknown += 1
+        return
     if failure is not None:
         state = await asyncio.to_thread(
             _fail, engine, email_id, failure, settings.mail.send_attempts
@@ -265,4 +285,8 @@ async def process_outbox(
     await recover_interrupted(settings, engine, report, now=now, tls=tls, environ=environ)
     for email_id in await asyncio.to_thread(_due, engine, now or utcnow()):
         await send_one(settings, engine, email_id, report, now=now, tls=tls, environ=environ)
+    if report.unknown:
+        # Settled now rather than after the lease: the counsellor learns of it at once.
+        later = (now or utcnow()) + timedelta(seconds=1)
+        await recover_interrupted(settings, engine, report, now=later, tls=tls, environ=environ)
     return report

@@ -4,7 +4,9 @@ TLS: "implicit" (port 465), "starttls" (587; required, never skipped), "none" (t
 on localhost). AUTH when `smtp_user` is set; the password comes from a file or the environment.
 A 4xx reply, a dropped connection or a timeout is temporary; a 5xx reply is final, except a
 refused login, which is treated as temporary because it is fixed in the configuration, not in
-the message.
+the message. A connection lost or timed out once the DATA command has started is neither:
+the server may have taken the message, so delivery is unknown (`delivery_unknown`), and the
+caller must not send it again by itself (issue 21: a visitor got the same reply twice).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
+from typing import Any
 
 import aiosmtplib
 
@@ -22,12 +25,32 @@ TIMEOUT_SECONDS = 60.0
 
 
 class SendFailed(Exception):
-    """Sending failed; `temporary` says whether trying again later can help."""
+    """Sending failed; `temporary` says whether trying again later can help, and
+    `delivery_unknown` that the message may have been delivered (never retry it by itself)."""
 
-    def __init__(self, message: str, *, temporary: bool, code: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        temporary: bool,
+        code: int | None = None,
+        delivery_unknown: bool = False,
+    ) -> None:
         super().__init__(message)
-        self.temporary = temporary
+        self.temporary = temporary and not delivery_unknown
         self.code = code
+        self.delivery_unknown = delivery_unknown
+
+
+class _Client(aiosmtplib.SMTP):
+    """aiosmtplib's client, noting when the DATA command starts: from then on a lost
+    connection leaves delivery unknown."""
+
+    data_started = False
+
+    async def data(self, message: str | bytes, /, **kwargs: Any) -> aiosmtplib.SMTPResponse:
+        self.data_started = True
+        return await super().data(message, **kwargs)
 
 
 def _response_failure(error: aiosmtplib.SMTPResponseException) -> SendFailed:
@@ -41,28 +64,30 @@ async def send_message(
     message: EmailMessage,
     *,
     tls_context: ssl.SSLContext | None = None,
-    timeout: float = TIMEOUT_SECONDS,
+    timeout: float | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> None:
-    """Deliver `message` to the team's SMTP server or raise `SendFailed`."""
+    """Deliver `message` to the team's SMTP server or raise `SendFailed`; `timeout` (seconds
+    per command, default TIMEOUT_SECONDS)."""
     if not mailbox.smtp_host:
         raise SendFailed("no SMTP server configured for this team", temporary=True)
     try:
         password = read_secret(mailbox.smtp_password_file, mailbox.smtp_password_env, environ)
     except MailLoginFailed as error:
         raise SendFailed(str(error), temporary=True) from None
+    client = _Client(
+        hostname=mailbox.smtp_host,
+        port=mailbox.smtp_port,
+        username=mailbox.smtp_user or None,
+        password=password if mailbox.smtp_user else None,
+        use_tls=mailbox.smtp_tls == "implicit",
+        start_tls=mailbox.smtp_tls == "starttls",
+        tls_context=tls_context,
+        timeout=timeout or TIMEOUT_SECONDS,
+    )
     try:
-        await aiosmtplib.send(
-            message,
-            hostname=mailbox.smtp_host,
-            port=mailbox.smtp_port,
-            username=mailbox.smtp_user or None,
-            password=password if mailbox.smtp_user else None,
-            use_tls=mailbox.smtp_tls == "implicit",
-            start_tls=mailbox.smtp_tls == "starttls",
-            tls_context=tls_context,
-            timeout=timeout,
-        )
+        async with client:
+            await client.send_message(message)
     except aiosmtplib.SMTPAuthenticationError as error:
         raise SendFailed(
             f"SMTP login refused ({error.code})", temporary=True, code=error.code
@@ -78,6 +103,13 @@ async def send_message(
     except aiosmtplib.SMTPResponseException as error:
         raise _response_failure(error) from None
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+        if client.data_started:
+            raise SendFailed(
+                f"delivery unknown: the connection was lost after the message was sent "
+                f"({type(error).__name__})",
+                temporary=False,
+                delivery_unknown=True,
+            ) from None
         raise SendFailed(
             f"SMTP server unreachable ({type(error).__name__})", temporary=True
         ) from None

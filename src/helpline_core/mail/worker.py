@@ -1,9 +1,10 @@
 """Long-running loops of the mail worker: one per team mailbox, one for outbox and deletions.
 
 A mailbox loop keeps one IMAP connection: read what is new, then wait in IDLE (when the server
-offers it) or sleep `mail.poll_seconds`, and again. On any failure it logs one line (team and
-error type, never credentials or mail content), backs off and reconnects. All loops end soon
-after `stop` is set.
+offers it) or sleep `mail.poll_seconds`, and again. A connection the server closes during IDLE
+is noticed at once (not at the IDLE timeout). On any failure it logs one line (team and error
+type, never credentials or mail content), records the error in words for the team
+(`mail.status`), backs off and reconnects. All loops end soon after `stop` is set.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import logging
 import ssl
 import time
+from typing import Any
 
 import aioimaplib
 from sqlalchemy.engine import Engine
@@ -22,6 +24,7 @@ from helpline_core.mail.delete import purge_marked
 from helpline_core.mail.imap import connect_imap, logout_quietly
 from helpline_core.mail.imap_sync import OnResult, sync_folder
 from helpline_core.mail.sender import SYSTEM_TLS, TlsContexts, process_outbox
+from helpline_core.mail.status import record_error, record_ok
 from helpline_core.services.retention import run as retention
 from helpline_core.services.retention.lock import PurgeBusy
 
@@ -49,17 +52,35 @@ async def wait_or_stop(
 
 
 async def _idle(client: aioimaplib.IMAP4, stop: asyncio.Event, seconds: float) -> None:
-    """Wait in IDLE until the server reports a change, `seconds` pass, or `stop` is set."""
-    idle = await client.idle_start(timeout=min(seconds, MAX_IDLE_SECONDS))
-    push = asyncio.ensure_future(client.wait_server_push())
-    stopper = asyncio.ensure_future(stop.wait())
+    """Wait in IDLE until the server reports a change, `seconds` pass, or `stop` is set.
+
+    Raises ConnectionError as soon as the server closes the connection: aioimaplib would
+    otherwise wait on the dead connection until the IDLE (or command) timeout."""
+    lost = asyncio.Event()
+    protocol = client.protocol
+    protocol.conn_lost_cb = lambda error: lost.set()
+    transport = protocol.transport
+    if transport is None or transport.is_closing():
+        raise ConnectionError("the mail server closed the connection")
+    dropped = asyncio.ensure_future(lost.wait())
+    starting = asyncio.ensure_future(client.idle_start(timeout=min(seconds, MAX_IDLE_SECONDS)))
+    waiting: set[asyncio.Future[Any]] = set()
     try:
-        await asyncio.wait({push, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({starting, dropped}, return_when=asyncio.FIRST_COMPLETED)
+        if not lost.is_set():
+            idle = starting.result()
+            waiting = {asyncio.ensure_future(client.wait_server_push())}
+            waiting.add(asyncio.ensure_future(stop.wait()))
+            await asyncio.wait({*waiting, dropped}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        push.cancel()
-        stopper.cancel()
-        client.idle_done()
-        await asyncio.wait_for(idle, 30)
+        for task in (*waiting, dropped):
+            task.cancel()
+    if lost.is_set():
+        for task in (starting, *client.tasks):
+            task.cancel()
+        raise ConnectionError("the mail server closed the connection")
+    client.idle_done()
+    await asyncio.wait_for(idle, 30)
 
 
 async def watch_mailbox(
@@ -80,6 +101,7 @@ async def watch_mailbox(
             delay = 1.0
             while not stop.is_set():
                 report = await sync_folder(client, settings, engine, team, on_result=on_result)
+                await asyncio.to_thread(record_ok, engine, team.code)
                 if report.parser_errors:
                     # A bug of ours, not the mail's (the mail is kept in quarantine): loud.
                     log.error(
@@ -95,6 +117,8 @@ async def watch_mailbox(
             raise
         except Exception as error:
             log.warning("team %s: mailbox paused (%s)", team.code, type(error).__name__)
+            with contextlib.suppress(Exception):  # the database may be what failed
+                await asyncio.to_thread(record_error, engine, team.code, error, delay)
             await wait_or_stop(stop, delay)
             delay = min(delay * 2, MAX_RECONNECT_SECONDS)
         finally:

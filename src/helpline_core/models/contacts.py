@@ -60,6 +60,12 @@ class Conversation(SQLModel, table=True):
     # intake, subject): the row stays so the contact's registration keeps pointing at it.
     purged_at: datetime | None = time_field()
     last_seq: int = Field(default=0)
+    # Email: the addresses this conversation belongs to (lower case, comma-separated; the first
+    # person mail's reply addresses). Mail from anyone else never takes it over (mail.ingest).
+    correspondent: str | None = Field(default=None, sa_column=Column(Text))
+    # Email: why a person must look again although it was answered (a reply not delivered, or
+    # its delivery unknown); shown in the list until the next reply is queued.
+    attention: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ShareKind(StrEnum):
@@ -117,6 +123,16 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    UNDELIVERED = "undelivered"  # sent, then bounced (a delivery status notification)
+
+
+class MailKind(StrEnum):
+    """What an inbound email is (mail.classify): only PERSON mail starts an answer clock and
+    counts as a request for help in the figures."""
+
+    PERSON = "person"
+    AUTOMATIC = "automatic"  # out-of-office, newsletters, lists (RFC 3834, Precedence, List-Id)
+    BOUNCE = "bounce"  # a delivery status notification (RFC 3464) or a mailer daemon's report
 
 
 class EmailMessage(SQLModel, table=True):
@@ -153,6 +169,12 @@ class EmailMessage(SQLModel, table=True):
     due_at: datetime | None = time_field(index=True)
     answered_at: datetime | None = time_field()
     answered_in_time: bool | None = Field(default=None)
+    # Inbound: a person, automatic mail or a bounce (figures count only a person's mail).
+    kind: MailKind = enum_field(MailKind.PERSON, length=16)
+    # Inbound: who a reply to this email goes to (Reply-To, else every From address).
+    reply_to: str | None = Field(default=None, sa_column=Column(Text))
+    # Inbound: written by someone who is not the conversation's correspondent (a forward).
+    other_sender: bool = Field(default=False)
 
 
 # Threading looks senders up case-insensitively (mail.ingest.ThreadIndex): index what it compares.
@@ -186,6 +208,17 @@ class QuarantinedEmail(SQLModel, table=True):
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     received_at: datetime = created_at_field()
     resolved_at: datetime | None = time_field()
+
+
+class MailboxStatus(SQLModel, table=True):
+    """How a team mailbox is doing, for the console and /healthz: last good sync, last error
+    in words (never a password or mail content), and until when it waits before trying again."""
+
+    mailbox: str = Field(max_length=40, primary_key=True)
+    last_ok_at: datetime | None = time_field()
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    last_error_at: datetime | None = time_field()
+    paused_until: datetime | None = time_field()
 
 
 class MailboxState(SQLModel, table=True):

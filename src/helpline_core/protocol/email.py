@@ -68,6 +68,9 @@ class CEmailReply(_Request):
     conversation: ConversationId
     client_id: ClientId
     body: ReplyBody
+    # The email to answer (an `id` of the thread), chosen deliberately; its reply addresses
+    # get the reply. None: the correspondent's newest mail (the thread's `recipients`).
+    answer: int | None = None
 
 
 class CEmailTake(_Request):
@@ -96,6 +99,12 @@ class CQuarantineList(_Request):
     type: Literal["quarantine_list"]
 
 
+class CMailboxStatus(_Request):
+    """How the team's mailboxes are doing; answered with `mailbox_status`."""
+
+    type: Literal["mailbox_status"]
+
+
 class CQuarantineOpen(_Request):
     """A safe summary of one quarantined email (audited): never the raw bytes."""
 
@@ -112,6 +121,7 @@ EmailConsoleFrame = (
     | CEmailForget
     | CQuarantineList
     | CQuarantineOpen
+    | CMailboxStatus
 )
 EMAIL_REQUEST_TYPES = frozenset(
     {
@@ -123,6 +133,7 @@ EMAIL_REQUEST_TYPES = frozenset(
         "email_forget",
         "quarantine_list",
         "quarantine_open",
+        "mailbox_status",
     }
 )
 
@@ -142,6 +153,7 @@ class EmailListItem(_Frame):
     emails: int
     counsellor: str | None  # username of the assigned counsellor
     answered_at: datetime | None = None
+    attention: str | None = None  # why it needs a person again (e.g. a reply not delivered)
 
 
 class SEmailList(_Frame):
@@ -168,7 +180,13 @@ class ThreadEmailItem(_Frame):
     subject: str
     body: str
     attachments: list[EmailAttachmentInfo]
-    outbox_state: str | None = None  # outgoing: queued, sent, failed
+    outbox_state: str | None = None  # outgoing: queued, sending, sent, failed, undelivered
+    id: int | None = None  # for `email_reply.answer`
+    kind: Literal["person", "automatic", "bounce"] = "person"
+    other_sender: bool = False  # incoming from someone who is not the correspondent
+    reply_to: list[str] = []  # incoming: who a reply to this email would go to
+    problem: str | None = None  # outgoing failed or undelivered: why
+    to: list[str] = []  # outgoing: who it went to
 
 
 class SEmailThread(_Frame):
@@ -179,6 +197,10 @@ class SEmailThread(_Frame):
     due_at: datetime | None
     seconds_left: int | None
     emails: list[ThreadEmailItem]
+    # Who the next reply goes to unless another email is chosen (empty: nothing to answer).
+    recipients: list[str] = []
+    answers: int | None = None  # the id of the email the next reply answers by default
+    attention: str | None = None
 
 
 class SEmailNew(_Frame):
@@ -215,4 +237,20 @@ class SQuarantineItem(_Frame):
     preview: str
 
 
-EmailServerFrame = SEmailList | SEmailThread | SEmailNew | SQuarantineList | SQuarantineItem
+class MailboxStatusItem(_Frame):
+    team: str
+    ok: bool
+    last_ok_at: datetime | None
+    last_error: str | None  # in words, for the team; never a password or mail content
+    last_error_at: datetime | None
+    paused_until: datetime | None
+
+
+class SMailboxStatus(_Frame):
+    type: Literal["mailbox_status"] = "mailbox_status"
+    items: list[MailboxStatusItem]
+
+
+EmailServerFrame = (
+    SEmailList | SEmailThread | SEmailNew | SQuarantineList | SQuarantineItem | SMailboxStatus
+)

@@ -27,6 +27,7 @@ from helpline_core.models import (
     Conversation,
     EmailDirection,
     EmailMessage,
+    MailKind,
     QuarantinedEmail,
     Team,
 )
@@ -54,6 +55,7 @@ class EmailConversationSummary:
     answered_in_time: bool | None
     counsellor_id: int | None
     emails: int
+    attention: str | None = None  # why a person must look again (a reply not delivered)
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,19 @@ class ThreadEmail:
     attachments: tuple[AttachmentInfo, ...]
     outbox_state: str | None
     last_error: str | None
+    kind: str = "person"  # person, automatic or bounce (models.MailKind)
+    other_sender: bool = False  # not the conversation's correspondent
+    reply_to: tuple[str, ...] = ()  # who a reply to this email goes to
 
 
 @dataclass(frozen=True)
 class EmailThread:
     summary: EmailConversationSummary
     emails: tuple[ThreadEmail, ...]
+    # Who the next reply goes to by default (the correspondent), and the email it answers;
+    # empty when nothing here may be answered (only bounces or automatic mail).
+    recipients: tuple[str, ...] = ()
+    answers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,12 @@ def _summary(
         .where(EmailMessage.conversation_id == conversation.id)
         .where(EmailMessage.direction == EmailDirection.INBOUND)
         .where(_retained(limits))
-        .order_by(col(EmailMessage.received_at).desc())
+        # The correspondent's mail names the conversation, not a forward's or a daemon's.
+        .order_by(
+            col(EmailMessage.kind) != MailKind.PERSON,
+            col(EmailMessage.other_sender),
+            col(EmailMessage.received_at).desc(),
+        )
         .limit(1)
     ).first()
     count = session.exec(
@@ -143,6 +157,15 @@ def _summary(
         answered_in_time=conversation.answered_in_time,
         counsellor_id=conversation.counsellor_id,
         emails=int(count),
+        attention=conversation.attention,
+    )
+
+
+def _waiting() -> Any:
+    """An email thread owed an answer: unanswered with a clock, or needing a person again (a
+    reply not delivered). Automatic mail alone runs no clock."""
+    return col(Conversation.answered_at).is_(None) & (
+        col(Conversation.due_at).is_not(None) | col(Conversation.attention).is_not(None)
     )
 
 
@@ -160,7 +183,7 @@ def _listed(
     if team_ids is not None:
         statement = statement.where(col(Conversation.team_id).in_(list(team_ids)))
     if not include_answered:
-        statement = statement.where(col(Conversation.answered_at).is_(None))
+        statement = statement.where(_waiting())
     if limits is not None:
         statement = statement.where(
             exists()
@@ -180,10 +203,11 @@ def list_email_conversations(
     offset: int = 0,
     limits: Limits | None = None,
 ) -> list[EmailConversationSummary]:
-    """Email threads waiting for an answer, overdue first (earliest due time first): the
-    `limit` threads from position `offset` (0-based). `count_email_conversations` gives how
-    many there are in all. With `limits`, a thread all of whose emails are past retention is
-    not listed."""
+    """Email threads waiting for an answer, overdue first (earliest due time first); a thread
+    that needs a person again (`attention`: a reply not delivered) is waiting too. Threads of
+    automatic mail only run no clock and are listed only with `include_answered`. The `limit`
+    threads from position `offset` (0-based); `count_email_conversations` gives how many there
+    are in all. With `limits`, a thread all of whose emails are past retention is not listed."""
     now = now or utcnow()
     statement = _listed(
         select(Conversation, Team).join(Team, col(Team.id) == col(Conversation.team_id)),
@@ -191,10 +215,12 @@ def list_email_conversations(
         include_answered,
         limits,
     )
-    # Unanswered before answered; then the earliest due time first, so overdue work leads.
+    # Waiting before the rest; then the earliest due time first (none last on every
+    # database), so overdue work leads.
     statement = (
         statement.order_by(
-            col(Conversation.answered_at).is_not(None),
+            ~_waiting(),
+            col(Conversation.due_at).is_(None),
             col(Conversation.due_at),
             col(Conversation.id),
         )
@@ -279,6 +305,9 @@ def read_thread(
                 attachments=attachments,
                 outbox_state=str(email.outbox_state) if email.outbox_state else None,
                 last_error=email.last_error,
+                kind=str(email.kind),
+                other_sender=email.other_sender,
+                reply_to=tuple(outbox.recipients(email)),
             )
         )
     audit.record(
@@ -292,8 +321,17 @@ def read_thread(
     )
     if limits is not None and not emails:
         raise MailNotFound("no such email conversation")  # every email is past retention
-    summary = _summary(session, conversation, team.code, now or utcnow(), limits)
-    return EmailThread(summary, tuple(emails))
+    try:
+        answers = outbox.answered_email(session, conversation)
+        recipients, answer_id = tuple(outbox.recipients(answers)), answers.id
+    except outbox.OutboxError:
+        recipients, answer_id = (), None
+    return EmailThread(
+        _summary(session, conversation, team.code, now or utcnow(), limits),
+        tuple(emails),
+        recipients,
+        answer_id,
+    )
 
 
 def reply(
@@ -306,12 +344,15 @@ def reply(
     team_ids: Sequence[int] | None,
     counsellor_id: int | None,
     actor: str,
+    answer: int | None = None,
 ) -> int:
-    """Queue a reply (the worker sends it); returns the outgoing email's id. Stops the clock."""
+    """Queue a reply (the worker sends it); returns the outgoing email's id. Stops the clock.
+    `answer`: the email a counsellor chose to answer (its sender gets the reply); by default
+    the correspondent's newest mail (outbox.answered_email)."""
     conversation, _ = _conversation(session, public_id, team_ids)
     row = outbox.queue_reply(
         session, key, settings, conversation=conversation, body=body,
-        counsellor_id=counsellor_id, actor=actor,
+        counsellor_id=counsellor_id, actor=actor, answer=answer,
     )  # fmt: skip
     assert row.id is not None
     return row.id

@@ -19,7 +19,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from helpline_core.protocol.email import EMAIL_PAGE, CEmailList, EmailListItem, SEmailList
+from helpline_core.protocol.email import (
+    EMAIL_PAGE,
+    CEmailList,
+    CMailboxStatus,
+    EmailListItem,
+    SEmailList,
+    SMailboxStatus,
+)
 from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import et, time_left
 from helpline_tui.i18n import localized, t
@@ -114,6 +121,7 @@ class EmailListScreen(Screen[None]):
     EmailListScreen #email-table { height: 1fr; }
     EmailListScreen #email-empty { color: $text-muted; padding: 1; }
     EmailListScreen .overdue { color: $error; }
+    EmailListScreen #mailbox-status { color: $error; text-style: bold; padding: 0 1; }
     """
 
     def __init__(
@@ -139,6 +147,9 @@ class EmailListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(et("email.title")), classes="email-title", id="email-title")
+        status = Static(id="mailbox-status")
+        status.display = False  # shown only while a mailbox is failing
+        yield status
         yield DataTable(id="email-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(et("email.empty")), id="email-empty")
         yield QuietFooter()
@@ -171,6 +182,16 @@ class EmailListScreen(Screen[None]):
         if not self.loading:
             self.loading = True
             self.run_worker(self._reload(), group="email-list")
+        self.run_worker(self._mailboxes(), group="mailbox-status", exclusive=True)
+
+    async def _mailboxes(self) -> None:
+        frame = CMailboxStatus(type="mailbox_status")
+        health = await ask(
+            self,
+            self.client.request(frame, lambda f: f.type == "mailbox_status"),  # type: ignore[arg-type]
+        )
+        if isinstance(health, SMailboxStatus):
+            self.show_mailboxes(health)
 
     async def _reload(self) -> None:
         try:
@@ -195,6 +216,7 @@ class EmailListScreen(Screen[None]):
                         continue
                     self.show(answer.items, total=answer.total, offset=answer.offset)
                     self.loads += 1
+
         finally:
             self.loading = False
 
@@ -209,10 +231,13 @@ class EmailListScreen(Screen[None]):
         widths = self.widths
         me = getattr(getattr(self.client.state, "me", None), "username", None)
         for item in items:
-            style = "bold red" if item.overdue else ""
+            style = "bold red" if item.overdue or item.attention else ""
             who = et("email.me") if item.counsellor and item.counsellor == me else item.counsellor
+            left = time_left(item.seconds_left)
+            if item.attention:  # a reply not delivered: the reason is in the thread
+                left = f"{et('email.col.attention')} · {left}"
             table.add_row(
-                Text(time_left(item.seconds_left), style=style),
+                Text(left, style=style),
                 subject_text(item.subject, widths["subject"]),
                 sender(item, widths["from"]),
                 Text(str(item.emails)),
@@ -234,6 +259,24 @@ class EmailListScreen(Screen[None]):
                 first, last = self.page_start + 1, self.page_start + len(self.items)
                 parts.append(et("email.page", first=first, last=last))
         self.query_one("#email-title", Static).update(Text(" · ".join(parts)))
+
+    def show_mailboxes(self, health: SMailboxStatus) -> None:
+        """A line per failing mailbox: the team must know that mail may not be coming in."""
+        failing = [item for item in health.items if not item.ok and item.last_error]
+        line = Text()
+        for item in failing:
+            since = item.last_error_at.astimezone(self.timezone) if item.last_error_at else None
+            words = et(
+                "mailbox.failing",
+                team=item.team,
+                since=since.strftime("%d-%m %H:%M") if since else "?",
+                error="",
+            )
+            line.append(("\n" if line else "") + words)
+            line.append_text(visitor_text(item.last_error or ""))
+        widget = self.query_one("#mailbox-status", Static)
+        widget.update(line)
+        widget.display = bool(failing)
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)

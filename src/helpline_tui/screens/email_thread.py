@@ -55,6 +55,7 @@ def thread_bindings() -> list[BindingType]:
         Binding("escape", "back", et("key.email_back"), priority=True),
         Binding("ctrl+s", "send", et("key.email_send"), priority=True),
         Binding("f3", "take", et("key.email_take"), priority=True),
+        Binding("f4", "recipient", et("key.email_recipient"), priority=True),
         Binding("f5", "handover", et("key.email_handover"), priority=True),
         Binding("f6", "editor", et("key.email_editor"), priority=True),
         Binding("ctrl+r", "canned", et("key.email_canned"), priority=True),
@@ -73,8 +74,19 @@ def render_email(email: ThreadEmailItem, timezone: tzinfo) -> Text:
     out.append(f"  {when}", style="dim")
     if email.outbox_state == "queued":
         out.append(f"  {et('email.queued')}", style="italic")
-    elif email.outbox_state == "failed":
-        out.append(f"  {et('email.failed')}", style="bold red")
+    elif email.outbox_state in ("failed", "undelivered"):
+        label = et("email.failed" if email.outbox_state == "failed" else "email.undelivered")
+        out.append(f"  {label}", style="bold red")
+    if email.other_sender:
+        out.append(f"  {et('email.other_sender')}", style="bold yellow")
+    if email.kind != "person" and email.direction == "in":
+        out.append(f"  {et('email.' + email.kind)}", style="italic")
+    if email.direction == "out" and email.to:
+        out.append("\n→ ", style="dim")
+        out.append_text(visitor_text(", ".join(email.to)))
+    if email.problem:
+        out.append("\n")
+        out.append_text(visitor_text(email.problem, style="red"))
     out.append("\n")
     out.append_text(visitor_text(email.body.rstrip(), multiline=True))
     for attachment in email.attachments:
@@ -139,6 +151,8 @@ class EmailThreadScreen(Screen[None]):
         self.canned_values = canned_values
         self.thread: SEmailThread | None = None
         self.sending = False
+        # The email a counsellor chose to answer (F4), else None: the correspondent's newest.
+        self.answer: int | None = None
 
     @property
     def drafts(self) -> dict[str, str]:
@@ -193,6 +207,12 @@ class EmailThreadScreen(Screen[None]):
         if thread.counsellor:
             meta.append(" · ")
             meta.append_text(visitor_text(thread.counsellor))
+        if thread.attention:
+            meta.append("\n")
+            meta.append(et("email.attention", reason=""), style="bold red")
+            meta.append_text(visitor_text(thread.attention))
+        meta.append("\n")
+        meta.append_text(self.recipients_text())
         self.query_one("#email-meta", Static).update(meta)
         box = self.query_one("#emails", VerticalScroll)
         await box.remove_children()
@@ -201,7 +221,34 @@ class EmailThreadScreen(Screen[None]):
         )
         box.scroll_end(animate=False)
 
+    def answerable(self) -> list[ThreadEmailItem]:
+        """The emails a reply may answer: a person's incoming mail (never a daemon's)."""
+        emails = self.thread.emails if self.thread else []
+        return [e for e in emails if e.direction == "in" and e.kind == "person" and e.id]
+
+    def recipients_text(self) -> Text:
+        """Who the reply goes to, always shown before sending (issue 21)."""
+        chosen = next((e for e in self.answerable() if e.id == self.answer), None)
+        if chosen is not None:
+            who = ", ".join(chosen.reply_to or [chosen.from_address or "?"])
+            return visitor_text(et("email.to_chosen", who=who), style="bold yellow")
+        if self.thread is None or not self.thread.recipients:
+            return Text(et("email.nobody"), style="bold")
+        return visitor_text(et("email.to", who=", ".join(self.thread.recipients)), style="bold")
+
     # ----- actions -----
+
+    def action_recipient(self) -> None:
+        """Answer another email of the thread (its sender gets the reply): a deliberate choice,
+        cycling through the person's mails; back to the default after the last."""
+        ids = [e.id for e in self.answerable()]
+        if not ids or self.thread is None:
+            return
+        current = self.answer if self.answer is not None else self.thread.answers
+        position = ids.index(current) if current in ids else -1
+        following = ids[(position + 1) % len(ids)]
+        self.answer = None if following == self.thread.answers else following
+        self.run_worker(self.show(self.thread), group="email-thread-show", exclusive=True)
 
     def action_back(self) -> None:
         self.keep_draft()  # the last keys' Changed message may not have arrived yet
@@ -217,6 +264,7 @@ class EmailThreadScreen(Screen[None]):
                 conversation=self.conversation,
                 client_id=uuid.uuid4().hex,
                 body=text,
+                answer=self.answer,
             )
         except ValidationError:
             # The frame cannot even be built (too long, or a NUL): say so here rather than fail
@@ -241,6 +289,7 @@ class EmailThreadScreen(Screen[None]):
         if self.drafts.get(self.conversation, "").strip() == text:
             del self.drafts[self.conversation]  # not if I wrote on while it was being sent
         self.notify(et("email.sent"), markup=False)
+        self.answer = None  # the next reply goes to the correspondent again
         from helpline_tui.screens.registration import offer_registration
 
         offer_registration(self.app, self.client, self.timezone, self.conversation)

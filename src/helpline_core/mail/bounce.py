@@ -1,0 +1,110 @@
+"""Read a bounce: which of our messages it returns, and why it was not delivered.
+
+Standard bounces are RFC 3464 delivery status notifications: `multipart/report;
+report-type=delivery-status` with a `message/delivery-status` part (per recipient: Action,
+Status, Diagnostic-Code) and the returned message or its headers (`message/rfc822`,
+`text/rfc822-headers`). Mailers that do not follow it (older Exim, qmail's "failure notice",
+some hosted services) put the returned headers in the body text; for them every Message-ID
+found in the text is a candidate, and the caller keeps only those that are ours.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import Message
+
+from helpline_core.mail.text import one_line
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
+_STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
+_SMTP_CODE = re.compile(r"\b([45]\d\d)[ -]")
+MAX_CANDIDATES = 20
+MAX_SCANNED_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class BounceReport:
+    """What a bounce says: the Message-IDs it may return (ours among them, perhaps), whether
+    delivery failed for good (`final`; a "delayed" notice is not), and a short reason."""
+
+    message_ids: tuple[str, ...]
+    final: bool
+    reason: str
+
+
+def read_bounce(message: Message, body_text: str) -> BounceReport:
+    """The report of a message already recognised as a bounce (see `classify`)."""
+    ids: list[str] = []
+    actions: list[str] = []
+    statuses: list[str] = []
+    diagnostics: list[str] = []
+    for part in message.walk():
+        content_type = part.get_content_type()
+        if content_type in ("message/delivery-status", "message/global-delivery-status"):
+            for block in _status_blocks(part):
+                actions.append(str(block.get("action", "")).strip().lower())
+                status = _STATUS.search(str(block.get("status", "")))
+                if status:
+                    statuses.append(status.group(0))
+                diagnostic = str(block.get("diagnostic-code", "")).partition(";")[2]
+                if diagnostic.strip():
+                    diagnostics.append(diagnostic)
+        elif content_type in ("message/rfc822", "message/global"):
+            payload = part.get_payload()
+            inner = payload[0] if isinstance(payload, list) and payload else None
+            if isinstance(inner, Message):
+                ids.extend(_ids_of(inner))
+        elif content_type == "text/rfc822-headers":
+            headers = email.message_from_string(_text(part), policy=policy.compat32)
+            ids.extend(_ids_of(headers))
+    # Non-standard bounces: the returned headers are quoted in the text.
+    text = body_text[:MAX_SCANNED_CHARS]
+    ids.extend(_MESSAGE_ID.findall(text))
+    ids.extend(_MESSAGE_ID.findall(str(message.get("in-reply-to", "") or "")))
+    ids.extend(_MESSAGE_ID.findall(str(message.get("references", "") or "")))
+    if not statuses:
+        statuses = [found.group(0) for found in _STATUS.finditer(text)][:1]
+    if actions:
+        final = any(action == "failed" for action in actions)
+    elif statuses:
+        final = statuses[0].startswith("5")
+    else:
+        code = _SMTP_CODE.search(text)
+        # A mailer daemon that says nothing readable: treat it as a failure (a person looks).
+        final = code is None or code.group(1).startswith("5")
+    reason = "; ".join(
+        one_line(item, 160) for item in [*statuses[:1], *diagnostics[:1]] if item.strip()
+    )
+    return BounceReport(
+        message_ids=tuple(dict.fromkeys(ids))[:MAX_CANDIDATES],
+        final=final,
+        reason=reason or "returned by the mail server",
+    )
+
+
+def _status_blocks(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return [block for block in payload if isinstance(block, Message)]
+    # Some parsers leave the fields as text: the blocks are separated by blank lines.
+    text = _text(part)
+    return [email.message_from_string(block.strip() + "\n") for block in text.split("\n\n")]
+
+
+def _ids_of(headers: Message) -> list[str]:
+    try:
+        value = str(headers.get("message-id", "") or "")
+    except Exception:
+        return []
+    return _MESSAGE_ID.findall(value)[:1]
+
+
+def _text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        return payload.decode("utf-8", errors="replace")
+    raw = part.get_payload()
+    return raw if isinstance(raw, str) else ""

@@ -16,6 +16,7 @@ from helpline_core.models import (
     ConversationStatus,
     EmailDirection,
     EmailMessage,
+    MailKind,
 )
 from tests.reports.helpers import add_registration
 
@@ -65,6 +66,17 @@ def registered(engine: Engine) -> Engine:
                     due_at=received + timedelta(days=2),
                     answered_at=None if answered is None else received + timedelta(days=answered),
                     answered_in_time=None if answered is None else answered <= 2,
+                )
+            )
+        # An out-of-office reply and a bounce in the same month: never a request for help.
+        for index, kind in enumerate((MailKind.AUTOMATIC, MailKind.BOUNCE), start=10):
+            session.add(
+                EmailMessage(
+                    conversation_id=conversation.id,
+                    direction=EmailDirection.INBOUND,
+                    message_id=f"<m{index}@example.org>",
+                    received_at=received,
+                    kind=kind,
                 )
             )
     return engine

@@ -10,17 +10,18 @@ from sqlalchemy import Select, case, func, select
 from sqlmodel import Session, col
 
 from helpline_core.codes import UNKNOWN
-from helpline_core.models import Conversation, EmailDirection, EmailMessage, Team
+from helpline_core.models import Conversation, EmailDirection, EmailMessage, MailKind, Team
 
 
 def counted_emails(start: datetime, end: datetime) -> Select[Any]:
-    """The ids of the emails the figures count: inbound email received in [start, end).
+    """The ids of the emails the figures count: a person's inbound email received in [start, end).
 
-    The one place that decides which emails count, so a rule such as "leave out automatic mail
-    (auto-replies, bulk)" is added here and nowhere else.
+    The one place that decides which emails count: automatic mail (auto-replies, newsletters)
+    and bounces are never a request for help (docs/email.md, mail.classify).
     """
     return select(col(EmailMessage.id)).where(
         col(EmailMessage.direction) == EmailDirection.INBOUND,
+        col(EmailMessage.kind) == MailKind.PERSON,
         col(EmailMessage.received_at) >= start,
         col(EmailMessage.received_at) < end,
     )

@@ -355,6 +355,30 @@ class ExportSettings(Section):
     )
 
 
+class ProcessorSettings(Section):
+    """A processor (GDPR article 28): someone who processes personal data for the helpline."""
+
+    name: str = Field(description="Name of the organisation, e.g. the hosting company.")
+    service: str = Field(description="What it does for the helpline, e.g. 'server hosting'.")
+    data: list[str] = Field(
+        [], description="Categories of data it can reach, e.g. ['chats', 'emails', 'case files']."
+    )
+    location: str = Field("", description="Where it processes the data (country or region).")
+    agreement: str = Field("", description="Reference of the processing agreement (article 28).")
+
+
+class PrivacySettings(Section):
+    controller: str = Field(
+        "The Centre for General Welfare (CAW) and the Trust centre for Child Abuse of each "
+        "provincial team",
+        description="Who is responsible for the personal data (the policy: each province's team).",
+    )
+    contact: str = Field("", description="Address for privacy questions. Empty: helpline.email.")
+    processors: list[ProcessorSettings] = Field(
+        [], description="Processors (hosting, mailbox provider, ...) named in the record."
+    )
+
+
 class Settings(Section):
     data_dir: str = Field(
         "",
@@ -400,6 +424,9 @@ class Settings(Section):
     )
     report: ReportSettings = Field(
         default_factory=lambda: ReportSettings(), description="Figures for the government."
+    )
+    privacy: PrivacySettings = Field(
+        default_factory=lambda: PrivacySettings(), description="The record of processing."
     )
 
     source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = (

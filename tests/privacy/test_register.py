@@ -105,3 +105,12 @@ def test_every_declared_module_and_setting_exists() -> None:
         for key in activity.keys:
             section, name = key.split(".")
             assert hasattr(getattr(settings, section), name), f"{activity.name}: no {key}"
+
+
+def test_every_retention_period_is_in_the_record() -> None:
+    """A retention class added to the configuration but not to the declarations fails here."""
+    from helpline_core.config import RetentionSettings
+
+    declared = {key for activity in ACTIVITIES for key in activity.keys}
+    periods = {f"retention.{name}" for name in RetentionSettings.model_fields}
+    assert periods - {"retention.policy_override"} <= declared

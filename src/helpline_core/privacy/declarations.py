@@ -209,8 +209,10 @@ SECURITY: tuple[str, ...] = (
     "one essential cookie only; the page loads nothing from another site (Content-Security-"
     "Policy default-src 'self'), sends no referrer and is not cached",
     "logs hold no address, cookie, nickname or message text",
-    "counsellors log in with a password and a TOTP second factor; failed logins are limited",
+    "counsellors log in with a password (and a TOTP second factor where the account has one); "
+    "failed logins are limited",
     "every read of sensitive data, export and deletion is in a hash-chained audit log",
     "the retention purge deletes what its period says, daily, in the database and the mailbox",
-    "exports are anonymised and written as files only their owner can read",
+    "training and inspection exports are anonymised; every export is a file only its owner "
+    "can read, deleted by the purge after exports.keep_days",
 )

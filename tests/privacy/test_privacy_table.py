@@ -116,3 +116,17 @@ def test_a_made_up_test_path_or_quote_is_caught(
 def test_honest_markers_and_real_tests_pass(proof: str) -> None:
     table = TABLE.format(section=SECTION, quote="anonymous", path="relay/cookies.py", proof=proof)
     assert problems(table, "The helpline is free and anonymous.") == []
+
+
+def test_the_start_up_refusals_name_rows_that_say_the_same() -> None:
+    """A refusal names its row of the table (P15, P19, ...); the row must quote that promise,
+    so renumbering the table cannot leave the refusals pointing at another promise."""
+    from helpline_core.privacy.promises import GUARDS
+
+    table = {row[0]: row[1] for row in rows(DOC.read_text(encoding="utf-8"))}
+    for guard in GUARDS:
+        quoted = guard.promise.split(" (")[0]
+        assert _plain(quoted) in _plain(table[guard.row]), guard.row
+    retention = {"P6": "6 months", "P12": "6 months", "P34": "10 years", "P35": "five years"}
+    for row, period in retention.items():
+        assert period in table[row], row

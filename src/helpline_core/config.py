@@ -44,7 +44,11 @@ class DatabaseSettings(Section):
         description="SQLAlchemy URL. Empty means SQLite in the data directory. "
         "PostgreSQL: postgresql+psycopg://user@host:5432/dbname",
     )
-    echo: bool = Field(False, description="Log every SQL statement (development only).")
+    echo: bool = Field(
+        False,
+        description="Log every SQL statement with its values: refused (it logs content) unless "
+        "retention.policy_override is set.",
+    )
 
 
 class HelplineSettings(Section):
@@ -202,7 +206,9 @@ class RelaySettings(Section):
     )
     max_frame_bytes: int = Field(16384, ge=1024, description="Largest websocket frame accepted.")
     max_message_chars: int = Field(4000, ge=100, description="Longest chat message accepted.")
-    resume_minutes: int = Field(5, ge=1, le=60, description="How long a dropped chat is held.")
+    resume_minutes: int = Field(
+        5, ge=1, le=60, description="How long a dropped chat is held (policy: five minutes)."
+    )
     route_any_team_after_seconds: int = Field(
         120, ge=0, description="After this wait a chat is offered to every team."
     )
@@ -308,8 +314,9 @@ class RetentionSettings(Section):
     )
     policy_override: bool = Field(
         False,
-        description="Accept periods that break the privacy policy (chat or email above 6 "
-        "months, case files below 10/5 years, any period at 0). For tests and migrations only.",
+        description="Accept settings that break the privacy policy (chat or email above 6 "
+        "months, case files below 10/5 years, any period at 0, resume above 5 minutes, SQL "
+        "echo). For tests and migrations only.",
     )
 
     @field_validator("case_cutoff")
@@ -329,15 +336,15 @@ class RetentionSettings(Section):
             f"{name} = 0 deletes at once" for name in _POLICY_PERIODS if getattr(self, name) == 0
         ]
         if self.chat_months > 6:
-            problems.append(f"chat_months = {self.chat_months} is above the policy's 6")
+            problems.append(f"chat_months = {self.chat_months} is above the policy's 6 (P12)")
         if self.email_months > 6:
-            problems.append(f"email_months = {self.email_months} is above the policy's 6")
+            problems.append(f"email_months = {self.email_months} is above the policy's 6 (P6)")
         if 0 < self.case_years < 10:
-            problems.append(f"case_years = {self.case_years} is below the policy's 10")
+            problems.append(f"case_years = {self.case_years} is below the policy's 10 (P34)")
         if 0 < self.case_years_before_cutoff < 5:
             problems.append(
                 f"case_years_before_cutoff = {self.case_years_before_cutoff} "
-                "is below the policy's 5"
+                "is below the policy's 5 (P35)"
             )
         if problems:
             raise ValueError(
@@ -421,6 +428,30 @@ class ExportSettings(Section):
     )
 
 
+class ProcessorSettings(Section):
+    """A processor (GDPR article 28): someone who processes personal data for the helpline."""
+
+    name: str = Field(description="Name of the organisation, e.g. the hosting company.")
+    service: str = Field(description="What it does for the helpline, e.g. 'server hosting'.")
+    data: list[str] = Field(
+        [], description="Categories of data it can reach, e.g. ['chats', 'emails', 'case files']."
+    )
+    location: str = Field("", description="Where it processes the data (country or region).")
+    agreement: str = Field("", description="Reference of the processing agreement (article 28).")
+
+
+class PrivacySettings(Section):
+    controller: str = Field(
+        "The Centre for General Welfare (CAW) and the Trust centre for Child Abuse of each "
+        "provincial team",
+        description="Who is responsible for the personal data (the policy: each province's team).",
+    )
+    contact: str = Field("", description="Address for privacy questions. Empty: helpline.email.")
+    processors: list[ProcessorSettings] = Field(
+        [], description="Processors (hosting, mailbox provider, ...) named in the record."
+    )
+
+
 class Settings(Section):
     data_dir: str = Field(
         "",
@@ -466,6 +497,9 @@ class Settings(Section):
     )
     report: ReportSettings = Field(
         default_factory=lambda: ReportSettings(), description="Figures for the government."
+    )
+    privacy: PrivacySettings = Field(
+        default_factory=lambda: PrivacySettings(), description="The record of processing."
     )
 
     source: Annotated[str, Field(exclude=True, description="Where the settings came from.")] = (
@@ -602,6 +636,12 @@ def load_settings(
         settings = Settings.model_validate(merged)
     except ValidationError as error:
         raise ConfigError(_describe(error, source, env_names)) from error
+    from helpline_core.privacy.promises import breaches  # the guards read Settings
+
+    broken = breaches(settings)
+    if broken:
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        raise ConfigError(f"configuration error in {source}: {broken[0]}{more}")
     codes = [team.code for team in settings.teams]
     if len(set(codes)) != len(codes):
         raise ConfigError(f"configuration error in {source}: teams: team codes must be unique")

@@ -113,7 +113,7 @@ async def test_every_state_meets_wcag_21_aa(
 
         # The relay goes away mid-chat: the page says it is reconnecting.
         await site.server.stop()
-        await page.wait_visible("#connection")
+        await page.wait("return document.getElementById('connection').textContent !== ''")
         await audit(page, "connection-lost", found)
         site.server = RelayServer(site.settings)
         await site.server.start(site.host, port)

@@ -144,7 +144,7 @@ async def test_messages_both_ways_with_typing_and_acknowledgement(
         await expect(page.locator("#transcript .counsellor .text")).to_have_text(
             "Dag Mira, waarover wil je praten?"
         )
-        await expect(page.locator("#typing")).to_be_hidden()
+        await expect(page.locator("#typing")).to_have_text("")
         # Visitor types: the counsellor gets a typing frame with the nickname.
         await page.locator("#message").press_sequentially("Ik wil")
         typing = await ann.expect(
@@ -311,6 +311,8 @@ async def test_keyboard_only_start_and_send(
         await page.keyboard.type("Toetsen")
         await page.keyboard.press("Enter")  # submits the intake form
         await expect(page.locator("#queue-position")).to_have_text("Je bent de volgende.")
+        # Focus follows to what appeared (a screen reader says where the visitor now is).
+        await expect(page.locator("#chat-heading")).to_be_focused()
         taken = await ann.take_next()
         await expect(page.locator("#message")).to_be_focused()
         await page.keyboard.type("zonder muis")

@@ -14,6 +14,9 @@ const TYPING_IDLE_MS = 4000; // stop "typing" after this long without a key
 // net in case the "false" is lost, long enough for a long answer.
 const TYPING_SHOW_MS = 60000;
 const ESCAPE_TWICE_MS = 1500;
+// After this long without a connection the banner also offers the phone and email.
+const LONG_DOWN_MS = 20000;
+let longDownTimer = null;
 // Used only if "leave quickly" is pressed before the relay's welcome arrived.
 const FALLBACK_NEUTRAL_URL = "https://www.google.com/search?q=weather";
 
@@ -32,6 +35,8 @@ const state = {
   endReason: null,
   conn: "connecting", // connecting | open | down | restarting
   retrySeconds: 0,
+  downSince: null, // when the connection was lost (ms), until a welcome shows it is back
+  longDown: false, // down long enough to offer the phone and email instead
   composerError: null, // [key, values]
   typingName: null,
   counsellorAway: false, // the counsellor's connection dropped ("holding")
@@ -51,6 +56,16 @@ const connection = new Connection(chatUrl(), {
   onDown: (delayMs) => {
     state.conn = state.conn === "restarting" ? "restarting" : "down";
     state.retrySeconds = Math.max(1, Math.ceil(delayMs / 1000));
+    if (state.downSince === null) {
+      state.downSince = Date.now();
+      // After a short while, say how else to reach the helpline (once: no repeated noise).
+      clearTimeout(longDownTimer);
+      longDownTimer = setTimeout(() => {
+        if (state.downSince === null) return;
+        state.longDown = true;
+        render();
+      }, LONG_DOWN_MS);
+    }
     showTyping(null);
     render();
   },
@@ -154,6 +169,9 @@ function handleFrame(frame) {
 function onWelcome(frame) {
   state.welcome = frame;
   state.conn = "open";
+  state.downSince = null;
+  state.longDown = false;
+  clearTimeout(longDownTimer);
   connection.settled();
   const resume = frame.resume;
   if (resume && resume.state !== "ended") {

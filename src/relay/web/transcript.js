@@ -142,6 +142,8 @@ export class Transcript {
     if (role === "visitor") {
       const state = document.createElement("span");
       state.className = "state";
+      // Seen, not heard: a screen reader reads the message once, not again as "sent".
+      state.setAttribute("aria-hidden", "true");
       meta.append(state);
     }
     const body = document.createElement("p");

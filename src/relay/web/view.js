@@ -32,19 +32,56 @@ export function render(state, text, transcript) {
 export function renderConnection(state, text, transcript) {
   const banner = $("connection");
   let message = null;
-  if (state.conn === "down") message = `${text("conn_lost", { seconds: state.retrySeconds })}`;
-  else if (state.conn === "restarting") message = text("server_restart");
+  // While the connection is lost, one steady sentence: a screen reader hears it once, not at
+  // every retry (no countdown, no flipping between "lost" and "reconnecting").
+  if (state.conn === "restarting") message = text("server_restart");
+  else if (state.downSince !== null) message = text("conn_lost_steady");
   else if (state.conn === "connecting" && state.welcome) message = text("conn_retrying");
   if (message && transcript.pending().length > 0) message += ` ${text("conn_down_note")}`;
-  banner.hidden = message === null;
-  banner.textContent = message || "";
+  banner.classList.toggle("quiet", message === null);
+  if (banner.dataset.message !== (message || "")) {
+    banner.dataset.message = message || "";
+    banner.textContent = message || "";
+    if (message && state.longDown) appendAlternatives(banner, state, text);
+  } else if (message && state.longDown && !banner.querySelector("a")) {
+    appendAlternatives(banner, state, text);
+  }
   banner.dataset.state = state.conn;
   $("start").disabled = state.conn !== "open" || state.phase === "starting";
+}
+
+/** "It does not work? Call 1712 or email ...", with tappable links, from the relay's welcome or
+ * (when the relay never answered) from the facts the page was served with. */
+function appendAlternatives(banner, state, text) {
+  const welcome = state.welcome || {};
+  const tel = document.querySelector('#no-script a[href^="tel:"]');
+  const mail = document.querySelector('#no-script a[href^="mailto:"]');
+  const phone = welcome.phone || (tel ? tel.textContent : "");
+  const email = welcome.email || (mail ? mail.textContent : "");
+  if (!phone && !email) return;
+  const line = document.createElement("span");
+  line.className = "alternatives-now";
+  line.append(document.createTextNode(` ${text("conn_long_down")} `));
+  if (phone) {
+    const link = document.createElement("a");
+    link.href = `tel:${phone.replace(/[^0-9+]/g, "")}`;
+    link.textContent = phone;
+    line.append(link);
+  }
+  if (phone && email) line.append(document.createTextNode(" · "));
+  if (email) {
+    const link = document.createElement("a");
+    link.href = `mailto:${email}`;
+    link.textContent = email;
+    line.append(link);
+  }
+  banner.append(line);
 }
 
 // Where the keyboard focus goes when the page changes to a view that ends the chat flow, so a
 // screen reader announces the new situation instead of staying on a vanished button.
 const FOCUS_ON = {
+  queued: "chat-heading",
   closed: "closed-heading",
   blocked: "blocked-heading",
   ended: "ended-heading",
@@ -150,8 +187,12 @@ function setLink(item, label, href) {
 
 export function renderTyping(state, text) {
   const line = $("typing");
-  line.hidden = !state.typingName || state.phase !== "active";
-  line.textContent = state.typingName ? text("typing", { name: state.typingName }) : "";
+  const shown = Boolean(state.typingName) && state.phase === "active";
+  // The live region stays in the page; only its text comes and goes (a region that appears
+  // together with its first text is often not announced).
+  line.classList.toggle("quiet", !shown);
+  const wanted = shown ? text("typing", { name: state.typingName }) : "";
+  if (line.textContent !== wanted) line.textContent = wanted;
 }
 
 function formatOpening(iso, language) {

@@ -117,7 +117,7 @@ async def test_every_state_meets_wcag_21_aa(
         await audit(page, "connection-lost", found)
         site.server = RelayServer(site.settings)
         await site.server.start(site.host, port)
-        await page.wait("return document.getElementById('connection').hidden")
+        await page.wait("return document.getElementById('connection').textContent === ''")
 
         async with counsellor_console(site) as ann:
             await ann.send(type="end", conversation=conversation)

@@ -8,7 +8,20 @@ from typing import Annotated
 
 import typer
 
-from helpline_cli import accounts, anonymise, audit, blocks, db, demo, exports, mail, purge, report
+from helpline_cli import (
+    accounts,
+    anonymise,
+    audit,
+    blocks,
+    complaints,
+    db,
+    demo,
+    exports,
+    mail,
+    purge,
+    report,
+    rights,
+)
 from helpline_cli.cases import case_app
 from helpline_cli.exitcodes import ExitCode, exit_code_for
 from helpline_cli.output import emit_json, say
@@ -88,6 +101,8 @@ app.add_typer(case_app, name="case")
 app.add_typer(report.app, name="report")
 app.add_typer(demo.app, name="demo")
 app.add_typer(purge.app, name="purge")
+app.add_typer(rights.app, name="dsr")
+app.add_typer(complaints.app, name="complaint")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,9 +34,11 @@ from helpline_core.models.exports import ExportRecord
 from helpline_core.models.people import Counsellor, Role, Team
 from helpline_core.models.privacy import (
     Block,
+    ClaimCode,
     Complaint,
     DataSubjectRequest,
     PurgeRun,
+    RequestEvent,
     RequestKind,
     RequestStatus,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ChatSession",
+    "ClaimCode",
     "ClientRole",
     "ClientStatement",
     "Complaint",
@@ -98,6 +101,7 @@ __all__ = [
     "ReportExtractContact",
     "ReportExtractEmail",
     "ReportExtractVictim",
+    "RequestEvent",
     "RequestKind",
     "RequestStatus",
     "Role",

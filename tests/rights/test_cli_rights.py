@@ -252,3 +252,42 @@ def test_refusal_names_the_authorities_and_complaints_are_registered(
     assert done["status"] == "resolved" and len(done["authorities"]) == 2
     assert run(capsys, "complaint", "list", "--open", "--json")[1] == []
     assert run(capsys, "complaint", "resolve", str(added["id"]), "--resolution", "x")[0] == 1
+
+
+@pytest.mark.browser
+def test_the_html_copy_opens_in_chromium_without_requests_or_running_stored_text(
+    two: tuple[Subject, Subject], engine: Engine, secret_key: bytes, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("needs /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    from helpline_core.services.actors import Actor
+    from helpline_core.services.cases import entries
+
+    a, _ = two
+    hostile = '<img src="http://127.0.0.1:9/x" onerror="document.title=\'owned\'"><script>document.title="owned"</script>'
+    with session_scope(engine) as session:
+        entries.add_note(session, secret_key, actor=Actor.admin("t"), case=a.case, body=hostile)
+    request = verified(capsys, "access", "--case", a.case, "--language", "en")
+    out = tmp_path / "copy.html"
+    assert run(capsys, "dsr", "export", str(request), "--out", str(out))[0] == ExitCode.OK
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(out.as_uri())
+        page.wait_for_load_state("networkidle")
+        assert page.title() == "Your data at the helpline"
+        assert page.locator("img, script").count() == 0
+        assert hostile in page.inner_text("body")  # shown literally
+        assert "visitor says alpha" in page.inner_text("body")
+        page.pdf(path=str(tmp_path / "copy.pdf"))  # printable
+        browser.close()
+    assert requests == [out.as_uri()]

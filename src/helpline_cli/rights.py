@@ -15,7 +15,7 @@ from helpline_cli.state import CliState, state_of
 from helpline_core.codes import DEFAULT_CODES_FILE, load_code_list
 from helpline_core.models import RequestKind
 from helpline_core.services.actors import Actor
-from helpline_core.services.rights import actions, erasure, register, verify
+from helpline_core.services.rights import actions, claims, erasure, register, verify
 from helpline_core.services.rights.export import export as write_export
 from helpline_core.services.rights.letters import refusal_letter
 
@@ -60,6 +60,10 @@ def open_(
     email: Annotated[
         str | None, typer.Option("--email", help="The address the subject wrote from.")
     ] = None,
+    claim_code: Annotated[
+        str | None,
+        typer.Option("--claim-code", help="The claim code the subject was given for a chat."),
+    ] = None,
     language: Annotated[
         str, typer.Option("--language", help="Language of the answer: nl, fr or en.")
     ] = "nl",
@@ -70,10 +74,14 @@ def open_(
     if kind not in KINDS:
         raise typer.BadParameter(f"kind: one of {', '.join(KINDS)}")
     state = state_of(ctx)
+    conversation = None
+    if claim_code is not None:
+        with state.session() as session:
+            conversation = claims.find(session, state.key, claim_code, actor=state.actor)
     with state.session() as session:
         row = register.open_request(
             session, state.key, state.settings, actor=_actor(state), kind=KINDS[kind],
-            case=case, email=email, language=language,
+            case=case, email=email, conversation_id=conversation, language=language,
         )  # fmt: skip
         request_id = row.id
     assert request_id is not None
@@ -307,3 +315,26 @@ def erase(
         "erased"
         + (f"; kept under legal hold: {len(result.held)} case files" if result.held else "")
     )
+
+
+@app.command("claim-code")
+def claim_code_(
+    ctx: typer.Context,
+    conversation: Annotated[str, typer.Argument(help="Public id of the chat or email contact.")],
+    language: Annotated[
+        str, typer.Option("--language", help="Language of the words: nl, fr or en.")
+    ] = "nl",
+    as_json: AsJson = False,
+) -> None:
+    """Give a contact a claim code (e.g. to send in an email reply); shown once, only its hash
+    is kept."""
+    state = state_of(ctx)
+    with state.session() as session:
+        code = claims.issue(
+            session, state.key, conversation=conversation, language=language, actor=state.actor
+        )
+    if as_json:
+        emit_json({"conversation": conversation, "claim_code": code})
+    else:
+        typer.echo(code)
+    say("shown once: only a hash is kept")

@@ -26,6 +26,7 @@ from helpline_core.db import session_scope
 from helpline_core.models import (
     AuditEvent,
     CaseFile,
+    ClaimCode,
     Consent,
     Conversation,
     DataSubjectRequest,
@@ -267,7 +268,10 @@ def test_the_html_copy_opens_in_chromium_without_requests_or_running_stored_text
     from helpline_core.services.cases import entries
 
     a, _ = two
-    hostile = '<img src="http://127.0.0.1:9/x" onerror="document.title=\'owned\'"><script>document.title="owned"</script>'
+    hostile = (
+        '<img src="http://127.0.0.1:9/x" onerror="document.title=\'owned\'">'
+        '<script>document.title="owned"</script>'
+    )
     with session_scope(engine) as session:
         entries.add_note(session, secret_key, actor=Actor.admin("t"), case=a.case, body=hostile)
     request = verified(capsys, "access", "--case", a.case, "--language", "en")
@@ -291,3 +295,35 @@ def test_the_html_copy_opens_in_chromium_without_requests_or_running_stored_text
         page.pdf(path=str(tmp_path / "copy.pdf"))  # printable
         browser.close()
     assert requests == [out.as_uri()]
+
+
+def test_a_claim_code_names_its_chat_and_wrong_codes_are_rate_limited(
+    two: tuple[Subject, Subject], engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, _ = two
+    with session_scope(engine) as session:
+        chat = session.get(Conversation, a.chat_id)
+        assert chat is not None
+        public = chat.public_id
+    code, data = run(capsys, "dsr", "claim-code", public, "--language", "en", "--json")
+    assert code == ExitCode.OK
+    claim = data["claim_code"]
+    number, *words = claim.split("-")
+    assert len(words) == 8 and all(w.isalpha() for w in words)  # 8 x 11 bits
+    with session_scope(engine) as session:
+        stored = session.exec(select(ClaimCode)).one()
+        assert stored.code_hash.startswith("$argon2") and claim not in stored.code_hash
+        assert "-".join(words) not in json.dumps(session.exec(select(AuditEvent.detail)).all())
+    request = opened(capsys, "access", "--claim-code", claim.upper().replace("-", " "))
+    code, data = run(capsys, "dsr", "show", str(request), "--json")
+    assert data["subject"] == "claim code"
+    run(capsys, "dsr", "verify", str(request), "--method", "claim-code")
+    code, data = run(capsys, "dsr", "export", str(request), "--out", "c.json",
+                     "--format", "json", "--json")  # fmt: skip
+    text = Path(data["path"]).read_text(encoding="utf-8")
+    assert "visitor says alpha" in text and "bravo" not in text
+    wrong = f"{number}-" + "-".join(["abaci"] * 8)
+    for _ in range(5):
+        assert run(capsys, "dsr", "open", "access", "--claim-code", wrong)[0] == ExitCode.REFUSED
+    code, _ = run(capsys, "dsr", "open", "access", "--claim-code", claim)
+    assert code == ExitCode.REFUSED  # even the right code waits while the limit holds

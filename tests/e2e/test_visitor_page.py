@@ -362,3 +362,29 @@ async def test_blocked_visitor_sees_a_calm_message(
         await expect(page.locator("#view-blocked")).to_contain_text("niet chatten")
         await expect(page.locator("#alternatives")).to_be_visible()
         assert_clean(visitor)
+
+
+async def test_a_claim_code_is_offered_after_the_chat_and_shown_once(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    from tests.rights.claim_helpers import stored_claim
+
+    async with counsellor_console(relay) as ann:
+        visitor, page, conversation = await taken_chat(relay, visitor_factory, ann)
+        await page.click("#end")
+        await expect(page.locator("#view-ended")).to_be_visible()
+        await expect(page.locator("#claim")).to_contain_text("enige manier")
+        await expect(page.locator("#claim-code")).to_be_hidden()
+        await page.click("#claim-button")
+        code = page.locator("#claim-code")
+        await expect(code).to_be_visible()
+        shown = (await code.inner_text()).strip()
+        number, *words = shown.split("-")
+        assert len(words) == 8 and number.isdigit()
+        await expect(page.locator("#claim-button")).to_be_hidden()
+        await expect(page.locator("#claim-note")).to_be_visible()
+        assert stored_claim(relay.settings, conversation, shown)
+        await page.click("#new-chat")
+        await expect(page.locator("#view-intro")).to_be_visible()
+        assert shown not in await page.content()  # not kept in the page
+        assert_clean(visitor)

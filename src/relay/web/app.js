@@ -35,6 +35,8 @@ const state = {
   composerError: null, // [key, values]
   typingName: null,
   counsellorAway: false, // the counsellor's connection dropped ("holding")
+  claimCode: null, // shown once after the chat, never stored in the page
+  claimAsked: false,
 };
 
 const text = (key, values) => format(state.language, key, values);
@@ -115,6 +117,9 @@ function handleFrame(frame) {
       return render();
     case "ended":
       return onEnded(frame.reason);
+    case "claim_code":
+      state.claimCode = String(frame.code || "");
+      return render();
     case "blocked":
       state.phase = "blocked";
       connection.stop();
@@ -272,8 +277,16 @@ function continueHere() {
   render();
 }
 
+function askClaimCode() {
+  state.claimAsked = true;
+  connection.send({ type: "claim" });
+  render();
+}
+
 function newChat() {
   transcript.clear();
+  state.claimCode = null;
+  state.claimAsked = false;
   state.phase = "intro";
   state.endReason = null;
   state.composerError = null;
@@ -331,6 +344,7 @@ $("message").addEventListener("keydown", (event) => {
 });
 $("end").addEventListener("click", endChat);
 $("new-chat").addEventListener("click", newChat);
+$("claim-button").addEventListener("click", askClaimCode);
 $("continue-here").addEventListener("click", continueHere);
 $("leave").addEventListener("click", leaveQuickly);
 for (const button of document.querySelectorAll("button.lang")) {

@@ -55,7 +55,7 @@ def _chat(engine: Engine, at: datetime, case_id: int, counsellor: int, words: st
         return row.id
 
 
-def _email(engine: Engine, at: datetime, address: str, words: str, counsellor: int) -> int:
+def _email(engine: Engine, at: datetime, address: str, words: str, counsellor: int | None) -> int:
     with session_scope(engine) as session:
         team = session.exec(select(Team).where(Team.code == "antwerpen")).one()
         row = Conversation(

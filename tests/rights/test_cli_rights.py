@@ -327,3 +327,65 @@ def test_a_claim_code_names_its_chat_and_wrong_codes_are_rate_limited(
         assert run(capsys, "dsr", "open", "access", "--claim-code", wrong)[0] == ExitCode.REFUSED
     code, _ = run(capsys, "dsr", "open", "access", "--claim-code", claim)
     assert code == ExitCode.REFUSED  # even the right code waits while the limit holds
+
+
+def test_days_left_counts_calendar_days_in_the_helplines_zone(settings: Settings) -> None:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Brussels")
+    # Received late on 20 March; the 14 days cross the change to summer time on 29 March.
+    received = datetime(2026, 3, 20, 23, 30, tzinfo=zone)
+    due = register.due_at(settings, received)
+    assert due.astimezone(zone).date() == datetime(2026, 4, 3).date()
+    assert register.days_left(settings, due, received) == 14
+    assert register.days_left(settings, due, datetime(2026, 4, 3, 0, 10, tzinfo=zone)) == 0
+    assert register.days_left(settings, due, datetime(2026, 4, 4, 0, 10, tzinfo=zone)) == -1
+
+
+def test_the_purge_removes_a_rights_export_after_keep_days(
+    two: tuple[Subject, Subject], settings: Settings, engine: Engine, secret_key: bytes,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    import asyncio
+
+    from helpline_core.services.retention.run import purge
+
+    a, _ = two
+    request = verified(capsys, "access", "--case", a.case)
+    code, data = run(capsys, "dsr", "export", str(request), "--out", "copy.html", "--json")
+    assert code == ExitCode.OK
+    path = Path(data["path"])
+    later = datetime.now(UTC) + timedelta(days=settings.exports.keep_days - 1)
+    asyncio.run(purge(settings, engine, secret_key, actor="t", now=later, classes=("exports",)))
+    assert path.exists()
+    later += timedelta(days=2)
+    asyncio.run(purge(settings, engine, secret_key, actor="t", now=later, classes=("exports",)))
+    assert not path.exists()
+
+
+def test_erasure_is_done_in_part_where_a_hold_keeps_part(
+    two: tuple[Subject, Subject], engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.rights.seed import _email
+
+    a, _ = two
+    loose = _email(engine, datetime.now(UTC), a.address, "charlie", counsellor=None)
+    assert run(capsys, "case", "hold", a.case, "--reason", "inquiry 7")[0] == ExitCode.OK
+    request = verified(capsys, "erasure", "--email", a.address)
+    code, data = run(capsys, "dsr", "erase", str(request), "--yes", "--json")
+    assert code == ExitCode.OK
+    assert (data["case_files"], data["conversations"], data["held"]) == (
+        0,
+        1,
+        {a.case: "inquiry 7"},
+    )
+    code, shown = run(capsys, "dsr", "show", str(request), "--json")
+    assert (
+        shown["status"] == "done" and "kept under legal hold: inquiry 7" in shown["decision_note"]
+    )
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).where(
+            EmailMessage.conversation_id == loose)).one() == 0  # fmt: skip
+        assert session.exec(select(func.count()).where(
+            EmailMessage.conversation_id == a.email_id)).one() == 2  # fmt: skip
+        assert session.get(CaseFile, a.case_id) is not None

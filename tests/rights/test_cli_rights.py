@@ -169,7 +169,7 @@ def test_rectify_supplement_restrict_and_withdraw_consent(
     assert code == ExitCode.OK
     assert run(capsys, "dsr", "statement", str(verified(capsys, "rectify", "--case", a.case)),
                "--assessment", str(b.assessment), "--text", "x")[0] == ExitCode.REFUSED  # fmt: skip
-    restrict = verified(capsys, "object", "--case", a.case)
+    restrict = verified(capsys, "object", "--email", a.address)  # their one file
     assert run(capsys, "dsr", "restrict", str(restrict))[0] == ExitCode.OK
     withdraw = verified(capsys, "withdraw-consent", "--case", a.case)
     assert (

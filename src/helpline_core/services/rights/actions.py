@@ -7,12 +7,13 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from helpline_core.codes import CodeList
-from helpline_core.models import ClientRole, DataSubjectRequest, RequestKind
+from helpline_core.models import CaseFile, ClientRole, DataSubjectRequest, RequestKind
 from helpline_core.services import audit
 from helpline_core.services.actors import Actor, InvalidValue
 from helpline_core.services.cases import consents, entries
 from helpline_core.services.cases.access import get_file
 from helpline_core.services.rights import register
+from helpline_core.services.rights.subject import scope_of
 
 FIELDS = {"region": "regions", "age_group": "age_bands", "sex": "sexes", "role": "roles"}
 
@@ -21,11 +22,13 @@ def _file_of(session: Session, actor: Actor, row: DataSubjectRequest, *kinds: Re
     if RequestKind(row.kind) not in kinds:
         raise InvalidValue(f"request {row.id} is a {row.kind} request")
     register.require_open(row)
-    if row.case_file_id is None:
-        raise InvalidValue(f"request {row.id} names no case file")
-    from helpline_core.models import CaseFile
-
-    found = session.get(CaseFile, row.case_file_id)
+    # A subject named by email or claim code: their one case file, if they have exactly one.
+    files = sorted(scope_of(session, row).case_file_ids)
+    if not files:
+        raise InvalidValue(f"request {row.id}: no case file is kept about this subject")
+    if len(files) > 1:
+        raise InvalidValue(f"request {row.id}: several case files; open one request per file")
+    found = session.get(CaseFile, files[0])
     assert found is not None
     return get_file(session, actor, found.public_id).public_id
 
@@ -50,11 +53,11 @@ def rectify(
         raise InvalidValue(f"{field}: '{value[:40]}' is not in code list {codes.version}")
     item = get_file(session, actor, case)
     old = str(getattr(item, field) or "unknown")
-    setattr(
-        item, field, ClientRole(value) if field == "role" and value in set(ClientRole) else value
-    )
-    if field == "role" and value not in set(ClientRole):
-        item.role = None
+    if field == "role":
+        # The file's role column holds the client roles; "unknown" and the like leave it empty.
+        item.role = ClientRole(value) if value in set(ClientRole) else None
+    else:
+        setattr(item, field, value)
     session.add(item)
     audit.record(
         session, key, actor=actor.name, action="case.rectify", object_type="case_file",

@@ -86,6 +86,8 @@ def _split(session: Session, scope: Scope) -> tuple[list[int], list[int], dict[s
 def plan(session: Session, request_id: int) -> ErasurePlan:
     """Count what erasing this request's subject would remove, and what a hold keeps."""
     row = register.get(session, request_id)
+    if RequestKind(row.kind) != RequestKind.ERASURE:
+        raise InvalidValue(f"request {request_id} is not an erasure request")
     files, contacts, held = _split(session, scope_of(session, row))
     return ErasurePlan(
         case_files=len(files),
@@ -111,11 +113,9 @@ async def erase(
     when everything is under legal hold; done in part, with the kept part named, otherwise.
     InvalidValue if the request is not a verified erasure request."""
     with session_scope(engine) as session:
-        row = register.get(session, request_id)
-        if RequestKind(row.kind) != RequestKind.ERASURE:
-            raise InvalidValue(f"request {request_id} is not an erasure request")
-        register.require_open(row)
         result = plan(session, request_id)
+        row = register.get(session, request_id)
+        register.require_open(row)
         files, contacts, _ = _split(session, scope_of(session, row))
     now = utcnow()
     limits = _limits(now)

@@ -18,7 +18,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Notes", "assessments": "Assessments", "statement": "Your statement",
         "referrals": "Referrals", "consents": "Consents", "disclosures": "Disclosures",
         "withdrawn": "withdrawn", "registration": "Registration", "attachments": "Attachments",
-        "none": "None.",
+        "none": "None.", "from_visitor": "you", "from_you": "you",
+        "from_counsellor": "counsellor", "from_helpline": "the helpline", "from_system": "system",
     },
     "nl": {
         "title": "Uw gegevens bij de hulplijn",
@@ -33,6 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
         "referrals": "Doorverwijzingen", "consents": "Toestemmingen",
         "disclosures": "Verstrekkingen", "withdrawn": "ingetrokken",
         "registration": "Registratie", "attachments": "Bijlagen", "none": "Geen.",
+        "from_visitor": "u", "from_you": "u",
+        "from_counsellor": "hulpverlener", "from_helpline": "de hulplijn", "from_system": "systeem",
     },
     "fr": {
         "title": "Vos données auprès de la ligne d'aide",
@@ -49,6 +52,9 @@ LABELS: dict[str, dict[str, str]] = {
         "referrals": "Orientations", "consents": "Consentements",
         "disclosures": "Communications", "withdrawn": "retiré",
         "registration": "Enregistrement", "attachments": "Pièces jointes", "none": "Aucun.",
+        "from_visitor": "vous", "from_you": "vous",
+        "from_counsellor": "intervenant", "from_helpline": "la ligne d'aide",
+        "from_system": "système",
     },
 }  # fmt: skip
 

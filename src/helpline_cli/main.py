@@ -13,6 +13,7 @@ from helpline_cli import (
     anonymise,
     audit,
     blocks,
+    complaints,
     db,
     demo,
     exports,
@@ -20,6 +21,7 @@ from helpline_cli import (
     privacy,
     purge,
     report,
+    rights,
 )
 from helpline_cli.cases import case_app
 from helpline_cli.exitcodes import ExitCode, exit_code_for
@@ -101,6 +103,8 @@ app.add_typer(report.app, name="report")
 app.add_typer(demo.app, name="demo")
 app.add_typer(purge.app, name="purge")
 app.add_typer(privacy.app, name="privacy")
+app.add_typer(rights.app, name="dsr")
+app.add_typer(complaints.app, name="complaint")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

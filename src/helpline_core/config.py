@@ -452,6 +452,46 @@ class PrivacySettings(Section):
     )
 
 
+class AuthoritySettings(Section):
+    name: str = Field(description="Name of the supervisory authority, as answers print it.")
+    address: str = Field(description="Postal address.")
+    phone: str = Field(description="Phone number.")
+    email: str = Field(description="Email address.")
+
+
+class RightsSettings(Section):
+    answer_days: int = Field(
+        14,
+        ge=1,
+        le=90,
+        description="Calendar days from receipt to answer a data-subject request (the policy: "
+        "14; GDPR art. 12(3) allows at most one month).",
+    )
+    names_counsellors: bool = Field(
+        False,
+        description="Name counsellors in a rights export; by default they appear by role "
+        "and team only.",
+    )
+    authorities: list[AuthoritySettings] = Field(
+        default_factory=lambda: [
+            AuthoritySettings(
+                name="Flemish Supervisory Commission (Vlaamse Toezichtcommissie)",
+                address="Koning Albert II-laan 15, 1210 Brussel",
+                phone="+32 (0)2 553 50 47",
+                email="contact@toezichtcommissie.be",
+            ),
+            AuthoritySettings(
+                name="Belgian Data Protection Authority (Gegevensbeschermingsautoriteit)",
+                address="Drukpersstraat 35, 1000 Brussel",
+                phone="+32 (0)2 274 48 00",
+                email="contact@apd-gba.be",
+            ),
+        ],
+        description="The supervisory authorities every prepared answer names (refusals, "
+        "export cover letters): the policy names these two.",
+    )
+
+
 class Settings(Section):
     data_dir: str = Field(
         "",
@@ -491,6 +531,9 @@ class Settings(Section):
     )
     anonymiser: AnonymiserSettings = Field(
         default_factory=lambda: AnonymiserSettings(), description="The anonymiser."
+    )
+    rights: RightsSettings = Field(
+        default_factory=lambda: RightsSettings(), description="Data-subject rights (R1-R7)."
     )
     exports: ExportSettings = Field(
         default_factory=lambda: ExportSettings(), description="Training and inspection exports."

@@ -305,6 +305,10 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "case.restricted_short": ("beperkt", "restricted"),
     "case.hold": ("Juridische bewaring: {reason}", "Legal hold: {reason}"),
+    "case.request": (
+        "Open verzoek van de cliënt ({kind}): antwoord tegen {due}",
+        "Open request from the client ({kind}): answer by {due}",
+    ),
     "case.hold_short": ("bewaring", "hold"),
     "case.new_title": ("Nieuw dossier", "New case file"),
     "case.pseudonym": ("Pseudoniem", "Pseudonym"),

@@ -18,6 +18,7 @@ from helpline_core.models import Sender
 from helpline_core.secrets import new_token
 from helpline_core.services import blocks, chats
 from helpline_core.services.hours import chat_hours
+from helpline_core.services.rights import claims
 from relay import actions
 from relay.context import Relay
 from relay.cookies import read_token
@@ -89,6 +90,7 @@ class VisitorSession:
         self.ws = ws
         self.hs = handshake
         self.chat: LiveChat | None = None
+        self.claimed = False
         self.greeted = False
         self.blocked: p.SBlocked | None = None
 
@@ -135,6 +137,26 @@ class VisitorSession:
             case p.VLeave():
                 chat = self.need_chat()
                 await actions.finish(self.relay, chat, "visitor", ACTOR)
+            case p.VClaim():
+                await self.claim()
+
+    async def claim(self) -> None:
+        """A claim code for the chat this connection had, once it ended, at most once (R1-R6):
+        words in the chat's language, shown once; the relay keeps only the hash."""
+        chat = self.chat
+        if chat is None:
+            raise p.ProtocolError("not_started")
+        if chat.state != "ended":
+            raise p.ProtocolError("invalid", "the chat has not ended")
+        if self.claimed:
+            raise p.ProtocolError("invalid", "a claim code was given already")
+        self.claimed = True
+        code = await self.relay.store.write(
+            lambda s: claims.issue(
+                s, self.relay.key, conversation=chat.public_id, language=chat.language, actor=ACTOR
+            )
+        )
+        self.peer.send(p.SClaimCode(code=code))
 
     def need_chat(self) -> LiveChat:
         if self.chat is None:

@@ -30,6 +30,7 @@ from tests.e2e.page_helpers import (
     taken_chat,
     transcript,
 )
+from tests.rights.claim_helpers import stored_claim
 from tests.support.relay_harness import RunningRelay, running_relay
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
@@ -258,7 +259,7 @@ async def test_escape_twice_leaves_quickly(relay: RunningRelay, visitor_factory:
     await page.wait_for_url(NEUTRAL_URL)
 
 
-async def test_visitor_ends_the_chat_and_can_start_again(
+async def test_visitor_ends_the_chat_gets_a_claim_code_once_and_can_start_again(
     relay: RunningRelay, visitor_factory: Factory, counsellor: str
 ) -> None:
     async with counsellor_console(relay) as ann:
@@ -269,7 +270,19 @@ async def test_visitor_ends_the_chat_and_can_start_again(
         await expect(page.locator("#ended-heading")).to_be_focused()
         ended = await ann.expect(protocol.SEnded, lambda frame: frame.conversation == conversation)
         assert ended.reason == "visitor"
+        # The claim code (R1-R6): offered and explained, optional, shown once.
+        await expect(page.locator("#claim")).to_contain_text("enige manier")
+        await expect(page.locator("#claim-code")).to_be_hidden()
+        await page.click("#claim-button")
+        await expect(page.locator("#claim-code")).to_be_visible()
+        shown = (await page.locator("#claim-code").inner_text()).strip()
+        number, *words = shown.split("-")
+        assert len(words) == 8 and number.isdigit()
+        await expect(page.locator("#claim-button")).to_be_hidden()
+        await expect(page.locator("#claim-note")).to_be_visible()
+        assert stored_claim(relay.settings, conversation, shown)
         await page.click("#new-chat")
+        assert shown not in await page.content()  # not kept in the page
         await expect(page.locator("#view-intro")).to_be_visible()
         await start_chat(page, "Opnieuw")
         taken = await ann.take_next()

@@ -36,9 +36,11 @@ from helpline_core.models.exports import ExportRecord
 from helpline_core.models.people import Counsellor, Role, Team
 from helpline_core.models.privacy import (
     Block,
+    ClaimCode,
     Complaint,
     DataSubjectRequest,
     PurgeRun,
+    RequestEvent,
     RequestKind,
     RequestStatus,
 )
@@ -70,6 +72,7 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ChatSession",
+    "ClaimCode",
     "ClientRole",
     "ClientStatement",
     "Complaint",
@@ -102,6 +105,7 @@ __all__ = [
     "ReportExtractContact",
     "ReportExtractEmail",
     "ReportExtractVictim",
+    "RequestEvent",
     "RequestKind",
     "RequestStatus",
     "Role",

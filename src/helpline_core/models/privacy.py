@@ -58,6 +58,34 @@ class DataSubjectRequest(SQLModel, table=True):
     decided_at: datetime | None = time_field()
     decision_note: str | None = Field(default=None, sa_column=Column(Text))
     handled_by: str | None = Field(default=None, max_length=64)
+    # Who the request is about when there is no case file (yet): an email sender's address, or
+    # the conversation a claim code was given for (R1-R6). Exactly one subject is named.
+    subject_email: str | None = Field(default=None, max_length=320)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    language: str = Field(default="nl", max_length=8)  # of the answer and the export
+    done_at: datetime | None = time_field()
+
+
+class RequestEvent(SQLModel, table=True):
+    """One state change of a data-subject request: who, when, and the note (a reason or a
+    verification method; never the proof itself)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="datasubjectrequest.id", index=True)
+    status: RequestStatus = enum_field(RequestStatus.RECEIVED)
+    at: datetime = created_at_field()
+    actor: str = Field(max_length=64)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ClaimCode(SQLModel, table=True):
+    """A claim code given at the end of an anonymous chat or in an email reply: only its argon2
+    hash is kept, with the conversation (and its case file through the conversation)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    code_hash: str = Field(max_length=200)
+    created_at: datetime = created_at_field()
 
 
 class Complaint(SQLModel, table=True):
@@ -70,6 +98,8 @@ class Complaint(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)
     resolved_at: datetime | None = time_field()
     resolution: str | None = Field(default=None, sa_column=Column(Text))
+    received_by: str | None = Field(default=None, max_length=64)
+    resolved_by: str | None = Field(default=None, max_length=64)
 
 
 class PurgeRun(SQLModel, table=True):

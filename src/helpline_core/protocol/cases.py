@@ -201,6 +201,14 @@ CASE_REQUEST_TYPES = REGISTRATION_REQUEST_TYPES | frozenset(
 # ----- relay -> console -----
 
 
+class OpenRequestEntry(Frame):
+    """A data-subject request on the file not answered yet (R1-R6)."""
+
+    id: int
+    kind: str
+    due_at: datetime
+
+
 class CaseHeader(Frame):
     """A file's header; `restricted` (R4) and the legal hold are shown on every screen."""
 
@@ -213,6 +221,7 @@ class CaseHeader(Frame):
     legal_hold: bool
     legal_hold_reason: str | None
     restricted: bool
+    open_requests: list[OpenRequestEntry] = Field(default_factory=list)  # shown (R1-R6)
 
 
 class SCaseList(Frame):

@@ -61,8 +61,14 @@ class VLeave(Frame):
     type: Literal["leave"]
 
 
+class VClaim(Frame):
+    """After the chat ended: ask for a claim code for it (optional; at most one a chat)."""
+
+    type: Literal["claim"]
+
+
 VisitorFrame = Annotated[
-    VHello | VStart | VMessage | VTyping | VSync | VLeave, Field(discriminator="type")
+    VHello | VStart | VMessage | VTyping | VSync | VLeave | VClaim, Field(discriminator="type")
 ]
 
 # ----- relay -> visitor (/chat) -----
@@ -154,6 +160,13 @@ class SBlocked(Frame):
     scope: BlockScope = "session"
 
 
+class SClaimCode(Frame):
+    """The chat's claim code, sent once and never again: only its hash is kept (R1-R6)."""
+
+    type: Literal["claim_code"] = "claim_code"
+    code: str
+
+
 VisitorServerFrame = Annotated[
     SWelcome
     | SQueued
@@ -167,6 +180,7 @@ VisitorServerFrame = Annotated[
     | SLeft
     | SEnded
     | SBlocked
+    | SClaimCode
     | SError
     | SReconnect,
     Field(discriminator="type"),

@@ -42,6 +42,8 @@ const state = {
   counsellorAway: false, // the counsellor's connection dropped ("holding")
   chatOpen: true, // false: opening hours ended while waiting
   blockScope: "session", // session | address
+  claimCode: null, // shown once after the chat, never stored in the page
+  claimAsked: false,
 };
 
 const text = (key, values) => format(state.language, key, values);
@@ -150,6 +152,9 @@ function handleFrame(frame) {
       return render();
     case "ended":
       return onEnded(frame.reason);
+    case "claim_code":
+      state.claimCode = String(frame.code || "");
+      return render();
     case "blocked":
       state.phase = "blocked";
       state.blockScope = frame.scope === "address" ? "address" : "session";
@@ -324,8 +329,16 @@ function continueHere() {
   render();
 }
 
+function askClaimCode() {
+  state.claimAsked = true;
+  connection.send({ type: "claim" });
+  render();
+}
+
 function newChat() {
   transcript.clear();
+  state.claimCode = null;
+  state.claimAsked = false;
   state.phase = "intro";
   state.endReason = null;
   state.composerError = null;
@@ -386,6 +399,7 @@ $("message").addEventListener("keydown", (event) => {
 });
 $("end").addEventListener("click", endChat);
 $("new-chat").addEventListener("click", newChat);
+$("claim-button").addEventListener("click", askClaimCode);
 $("continue-here").addEventListener("click", continueHere);
 $("leave").addEventListener("click", leaveQuickly);
 for (const button of document.querySelectorAll("button.lang")) {

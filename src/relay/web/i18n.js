@@ -89,6 +89,12 @@ export const TEXTS = {
     conn_down_note: "Je berichten worden verstuurd zodra de verbinding terug is.",
     ended_heading: "Het gesprek is afgelopen",
     ended_text: "Bedankt voor je vertrouwen. Je kan altijd opnieuw chatten, mailen of bellen.",
+    claim_heading: "Later je gegevens opvragen?",
+    claim_text:
+      "Wil je later weten wat we over dit gesprek bewaren, het laten verbeteren of wissen? Dan heb je een claimcode nodig: een reeks woorden die alleen jij krijgt. Het is de enige manier om te bewijzen dat dit gesprek van jou is. Je hoeft er geen te nemen.",
+    claim_button: "Geef me een claimcode",
+    claim_note:
+      "Schrijf de code nu op en bewaar ze veilig: we tonen ze maar één keer en kunnen ze niet opnieuw opzoeken.",
     new_chat: "Nieuwe chat",
     end_chat: "Gesprek beëindigen",
     blocked_heading: "Chatten lukt nu niet",
@@ -190,6 +196,12 @@ export const TEXTS = {
     conn_down_note: "Vos messages seront envoyés dès que la connexion sera rétablie.",
     ended_heading: "La conversation est terminée",
     ended_text: "Merci de votre confiance. Vous pouvez toujours revenir, écrire ou appeler.",
+    claim_heading: "Demander vos données plus tard ?",
+    claim_text:
+      "Vous voulez savoir plus tard ce que nous gardons de cette conversation, le faire corriger ou effacer ? Il vous faut alors un code de réclamation : une suite de mots que vous seul recevez. C'est le seul moyen de prouver que cette conversation est la vôtre. Vous n'êtes pas obligé d'en prendre un.",
+    claim_button: "Me donner un code de réclamation",
+    claim_note:
+      "Notez le code maintenant et gardez-le en lieu sûr : nous ne l'affichons qu'une fois et ne pouvons pas le retrouver.",
     new_chat: "Nouveau chat",
     end_chat: "Terminer la conversation",
     blocked_heading: "Le chat n'est pas possible",
@@ -290,6 +302,12 @@ export const TEXTS = {
     conn_down_note: "Your messages will be sent as soon as the connection is back.",
     ended_heading: "The conversation has ended",
     ended_text: "Thank you for your trust. You can always chat, email or call again.",
+    claim_heading: "Ask for your data later?",
+    claim_text:
+      "If you later want to know what we keep about this conversation, or have it corrected or erased, you need a claim code: a row of words only you get. It is the only way to prove this conversation was yours. You do not have to take one.",
+    claim_button: "Give me a claim code",
+    claim_note:
+      "Write the code down now and keep it safe: we show it only once and cannot look it up again.",
     new_chat: "New chat",
     end_chat: "End the conversation",
     blocked_heading: "Chat is not possible now",

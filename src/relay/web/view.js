@@ -142,6 +142,12 @@ function renderViews(state, text, welcome) {
   const error = $("composer-error");
   error.hidden = state.composerError === null;
   error.textContent = state.composerError ? text(...state.composerError) : "";
+  // The claim code arrives as text and is shown as text, once (R1-R6).
+  $("claim-button").hidden = Boolean(state.claimCode);
+  $("claim-button").disabled = state.claimAsked;
+  $("claim-code").hidden = !state.claimCode;
+  $("claim-code").textContent = state.claimCode || "";
+  $("claim-note").hidden = !state.claimCode;
   const endedNote = $("ended-reason");
   endedNote.hidden = state.endReason !== "expired";
   endedNote.textContent = text("ended_expired");

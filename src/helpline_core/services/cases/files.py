@@ -22,7 +22,9 @@ from helpline_core.models import (
     Channel,
     ClientRole,
     Conversation,
+    DataSubjectRequest,
     Registration,
+    RequestStatus,
     Team,
 )
 from helpline_core.services.actors import Actor, Forbidden, InvalidValue, NotFound
@@ -45,6 +47,15 @@ class CaseDetails:
 
 
 @dataclass(frozen=True)
+class OpenRequest:
+    """A data-subject request on the file not answered yet (R1-R6), so counsellors see it."""
+
+    id: int
+    kind: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     """A file's header, as every screen shows it (with `restricted`, R4, and the hold)."""
 
@@ -58,6 +69,7 @@ class CaseSummary:
     legal_hold: bool
     legal_hold_reason: str | None
     restricted: bool
+    open_requests: tuple[OpenRequest, ...] = ()
 
 
 def _check_details(codes: CodeList, details: CaseDetails) -> None:
@@ -100,7 +112,18 @@ def summary(session: Session, row: CaseFile) -> CaseSummary:
         legal_hold=row.legal_hold,
         legal_hold_reason=row.legal_hold_reason,
         restricted=row.processing_restricted,
+        open_requests=_open_requests(session, row.id),
     )
+
+
+def _open_requests(session: Session, case_file_id: int | None) -> tuple[OpenRequest, ...]:
+    rows = session.exec(
+        select(DataSubjectRequest)
+        .where(DataSubjectRequest.case_file_id == case_file_id)
+        .where(col(DataSubjectRequest.status).not_in([RequestStatus.REFUSED, RequestStatus.DONE]))
+        .order_by(col(DataSubjectRequest.due_at))
+    ).all()
+    return tuple(OpenRequest(r.id or 0, str(r.kind), r.due_at) for r in rows)
 
 
 def _contact_row(session: Session, actor: Actor, contact: str) -> Conversation | Registration:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import and_, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -53,10 +53,14 @@ def plan(session: Session, limits: Limits) -> ClassReport:
     return report
 
 
-def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> ClassReport:
+def purge(
+    engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH, scope: Any = None
+) -> ClassReport:
     """Delete expired case files with their notes, assessments (and statements), referrals,
-    consents and disclosures; contacts and requests that named a file keep their rows."""
+    consents and disclosures; contacts and requests that named a file keep their rows.
+    `scope` (a condition on CaseFile) narrows the run, as erasure (R6) does."""
     report = ClassReport("cases")
+    expired = case_expired(limits) if scope is None else and_(case_expired(limits), scope)
 
     def apply(session: Session, ids: list[int]) -> None:
         # The rule and the hold are evaluated here; on PostgreSQL this also locks the rows, so
@@ -66,7 +70,7 @@ def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> Class
             for row_id in session.execute(
                 update(CaseFile)
                 .where(col(CaseFile.id).in_(ids))
-                .where(case_expired(limits))
+                .where(expired)
                 .values(pseudonym="", themes=None, legal_hold_reason=None)
                 .returning(col(CaseFile.id))
             ).scalars()
@@ -87,7 +91,7 @@ def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> Class
         session.execute(delete(CaseFile).where(col(CaseFile.id).in_(gone)))
         report.rows += len(gone)
 
-    each_batch(engine, CaseFile.id, case_expired(limits), apply, size=size)
+    each_batch(engine, CaseFile.id, expired, apply, size=size)
     return report
 
 

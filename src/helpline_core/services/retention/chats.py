@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, literal, update
+from sqlalchemy import and_, delete, func, literal, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -51,16 +51,22 @@ def plan(session: Session, limits: Limits) -> ClassReport:
     return report
 
 
-def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> ClassReport:
-    """Strip expired chats, `size` conversations per transaction. Returns what went."""
+def purge(
+    engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH, scope: Any = None
+) -> ClassReport:
+    """Strip expired chats, `size` conversations per transaction. Returns what went. `scope`
+    (a condition on Conversation) narrows the run: erasure (R6) passes one subject's
+    conversations with limits at its moment, so it deletes through this same code."""
     report = ClassReport("chats")
-    rule = chat_expired(limits)
+    rule = chat_expired(limits) if scope is None else and_(chat_expired(limits), scope)
+    by_time = chat_expired_by_time(limits)
+    by_time = by_time if scope is None else and_(by_time, scope)
 
     def step(session: Session, after: int) -> int | None:
         # Candidates by time only, in id order (the planner walks the primary key and stops);
         # the whole rule, hold included, is evaluated in the statement that strips the rows,
         # and the messages and sessions of exactly those rows go in the same transaction.
-        picked = candidates(Conversation.id, chat_expired_by_time(limits), after, size)
+        picked = candidates(Conversation.id, by_time, after, size)
         strip = (
             update(Conversation)
             .where(rule)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, func, update
+from sqlalchemy import and_, delete, exists, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -98,17 +98,24 @@ def _imap_row(settings: Settings, code: str | None, **fields: Any) -> PendingDel
 
 
 def purge(
-    engine: Engine, settings: Settings, limits: Limits, *, size: int = DEFAULT_BATCH
+    engine: Engine,
+    settings: Settings,
+    limits: Limits,
+    *,
+    size: int = DEFAULT_BATCH,
+    scope: Any = None,
 ) -> ClassReport:
-    """Delete expired emails from the database; their files and mailbox copies become pending."""
+    """Delete expired emails from the database; their files and mailbox copies become pending.
+    `scope` (a condition on EmailMessage) narrows the run, as erasure (R6) does."""
     report = ClassReport("emails")
+    expired = email_expired(limits) if scope is None else and_(email_expired(limits), scope)
 
     def apply(session: Session, ids: list[int]) -> None:
         # The rule and the hold are evaluated in this statement; the rest follows its result.
         rows = session.execute(
             update(EmailMessage)
             .where(col(EmailMessage.id).in_(ids))
-            .where(email_expired(limits))
+            .where(expired)
             .values(**_WIPED)
             .returning(
                 col(EmailMessage.id),
@@ -154,7 +161,7 @@ def purge(
             "threads_emptied", _strip_empty_threads(session, {row[1] for row in rows}, limits)
         )
 
-    each_batch(engine, EmailMessage.id, email_expired(limits), apply, size=size)
+    each_batch(engine, EmailMessage.id, expired, apply, size=size)
     return report
 
 

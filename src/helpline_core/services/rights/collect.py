@@ -1,0 +1,199 @@
+"""Everything kept about one data subject (R1, R2, GDPR art. 15 and 20), as plain data for the
+JSON export and the HTML copy. Rows are reached only through the subject's ids (`subject`), and
+counsellors appear by role and team, not by name, unless `rights.names_counsellors` is set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import false, or_
+from sqlmodel import Session, col, select
+
+from helpline_core.config import Settings
+from helpline_core.models import (
+    Assessment,
+    Attachment,
+    CaseFile,
+    CaseNote,
+    Channel,
+    ClientStatement,
+    Complaint,
+    Consent,
+    Conversation,
+    Counsellor,
+    DataSubjectRequest,
+    Disclosure,
+    EmailDirection,
+    EmailMessage,
+    Message,
+    Referral,
+    Registration,
+    Team,
+)
+from helpline_core.services.retention.rules import Limits, chat_ended_at, limits_at
+from helpline_core.services.rights.subject import Scope
+
+SCHEMA_VERSION = 1
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class _People:
+    """Counsellor ids as "counsellor (team)" labels, or names when configured."""
+
+    def __init__(self, session: Session, by_name: bool) -> None:
+        self.session, self.by_name, self.cache = session, by_name, {}  # type: ignore[var-annotated]
+
+    def __call__(self, counsellor_id: int | None) -> str | None:
+        if counsellor_id is None:
+            return None
+        if counsellor_id not in self.cache:
+            row = self.session.get(Counsellor, counsellor_id)
+            team = self.session.get(Team, row.team_id) if row and row.team_id else None
+            label = str(row.role).replace("_", " ") if row else "counsellor"
+            label += f" ({team.code})" if team else ""
+            if row and self.by_name:
+                label = f"{row.display_name}, {label}"
+            self.cache[counsellor_id] = label
+        return str(self.cache[counsellor_id])
+
+
+def _chat(session: Session, c: Conversation, limits: Limits, people: _People) -> dict[str, Any]:
+    ended = session.exec(select(chat_ended_at()).where(Conversation.id == c.id)).one()
+    if c.purged_at is not None or ended <= limits.chat:
+        return {"retained": False, "removed_on": _iso(c.purged_at or limits.now), "messages": []}
+    rows = session.exec(
+        select(Message).where(Message.conversation_id == c.id).order_by(col(Message.seq))
+    ).all()
+    return {
+        "retained": True,
+        "removed_on": None,
+        "messages": [
+            {"at": _iso(m.created_at), "from": str(m.sender),
+             "counsellor": people(m.counsellor_id), "text": m.body}
+            for m in rows
+        ],
+    }  # fmt: skip
+
+
+def _emails(session: Session, c: Conversation, limits: Limits, people: _People) -> dict[str, Any]:
+    rows = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.conversation_id == c.id)
+        .where(col(EmailMessage.received_at) > limits.email)
+        .order_by(col(EmailMessage.received_at), col(EmailMessage.id))
+    ).all()
+    items = []
+    for e in rows:
+        files = session.exec(select(Attachment).where(Attachment.email_id == e.id)).all()
+        items.append({
+            "at": _iso(e.received_at),
+            "from": "you" if e.direction == EmailDirection.INBOUND else "helpline",
+            "counsellor": people(e.counsellor_id),
+            "subject": e.subject,
+            "text": e.body_text,
+            "attachments": [
+                {"name": a.original_name, "type": a.detected_type, "size": a.size}
+                for a in files if a.dropped_reason is None
+            ],
+        })  # fmt: skip
+    return {
+        "retained": bool(items),
+        "removed_on": None if items else _iso(c.purged_at or limits.now),
+        "emails": items,
+    }
+
+
+def _registration(session: Session, conversation_id: int) -> dict[str, Any] | None:
+    r = session.exec(select(Registration).where(Registration.contact_id == conversation_id)).first()
+    if r is None:
+        return None
+    return {"channel": str(r.channel), "contact_at": _iso(r.contact_at), "role": r.role,
+            "age_group": r.age_group, "region": r.region, "sex": r.sex}  # fmt: skip
+
+
+def _file(session: Session, f: CaseFile, people: _People) -> dict[str, Any]:
+    assert f.id is not None
+    assessments = session.exec(select(Assessment).where(Assessment.case_file_id == f.id)).all()
+
+    def statements(a: Assessment) -> list[dict[str, Any]]:
+        rows = session.exec(select(ClientStatement).where(ClientStatement.assessment_id == a.id))
+        return [{"at": _iso(s.created_at), "text": s.body} for s in rows]
+
+    by_file = {"case_file_id": f.id}
+    return {
+        "case": f.public_id,
+        "pseudonym": f.pseudonym,
+        "region": f.region, "age_group": f.age_group, "sex": f.sex,
+        "role": str(f.role) if f.role else None,
+        "themes": [t for t in (f.themes or "").split(",") if t],
+        "status": str(f.status), "opened_at": _iso(f.opened_at), "closed_at": _iso(f.closed_at),
+        "restricted": f.processing_restricted,
+        "notes": [{"at": _iso(n.created_at), "by": people(n.counsellor_id), "text": n.body}
+                  for n in session.exec(select(CaseNote).filter_by(**by_file))],
+        "assessments": [{"at": _iso(a.created_at), "by": people(a.counsellor_id),
+                         "text": a.body, "statements": statements(a)} for a in assessments],
+        "referrals": [{"at": _iso(r.created_at), "service": r.service, "reason": r.reason}
+                      for r in session.exec(select(Referral).filter_by(**by_file))],
+        "consents": [{"given_at": _iso(c.given_at), "third_party": c.third_party,
+                      "scope": c.scope, "withdrawn_at": _iso(c.withdrawn_at)}
+                     for c in session.exec(select(Consent).filter_by(**by_file))],
+        "disclosures": [{"at": _iso(d.disclosed_at), "recipient": d.recipient,
+                         "basis": str(d.basis), "what": d.what}
+                        for d in session.exec(select(Disclosure).filter_by(**by_file))],
+    }  # fmt: skip
+
+
+def collect(
+    session: Session, settings: Settings, scope: Scope, now: datetime, email: str | None = None
+) -> dict[str, Any]:
+    """The subject's data as one JSON-ready dict (docs/rights-export.schema.json); `email`: the
+    subject's address, whose own requests are theirs too."""
+    limits = limits_at(settings, now)
+    people = _People(session, settings.rights.names_counsellors)
+    contacts = []
+    for c in session.exec(
+        select(Conversation)
+        .where(col(Conversation.id).in_(scope.conversation_ids))
+        .order_by(col(Conversation.created_at), col(Conversation.id))
+    ):
+        assert c.id is not None
+        content = (
+            _chat(session, c, limits, people)
+            if c.channel == Channel.CHAT
+            else _emails(session, c, limits, people)
+        )
+        contacts.append({"channel": str(c.channel), "started_at": _iso(c.created_at),
+                         "ended_at": _iso(c.ended_at), "registration": _registration(session, c.id),
+                         **content})  # fmt: skip
+    files = session.exec(
+        select(CaseFile).where(col(CaseFile.id).in_(scope.case_file_ids)).order_by(col(CaseFile.id))
+    ).all()
+    requests = session.exec(
+        select(DataSubjectRequest)
+        .where(
+            or_(
+                col(DataSubjectRequest.case_file_id).in_(scope.case_file_ids),
+                col(DataSubjectRequest.conversation_id).in_(scope.conversation_ids),
+                col(DataSubjectRequest.subject_email) == email if email else false(),
+            )
+        )
+        .order_by(col(DataSubjectRequest.id))
+    ).all()
+    complaints = session.exec(
+        select(Complaint).where(col(Complaint.case_file_id).in_(scope.case_file_ids))
+    ).all()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "created_at": _iso(now),
+        "contacts": contacts,
+        "case_files": [_file(session, f, people) for f in files],
+        "requests": [{"kind": str(r.kind), "status": str(r.status),
+                      "received_at": _iso(r.received_at), "due_at": _iso(r.due_at),
+                      "decision": r.decision_note} for r in requests],
+        "complaints": [{"received_at": _iso(c.received_at), "status": c.status,
+                        "summary": c.summary, "resolution": c.resolution} for c in complaints],
+    }  # fmt: skip

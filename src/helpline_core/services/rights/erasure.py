@@ -1,0 +1,164 @@
+"""Erasure earlier than the retention period (R6, GDPR art. 17): the subject's chats, emails
+and case files are deleted by the retention purge's own per-class code (retention/chats,
+emails, cases) with limits at this moment and the subject's ids as scope, under the purge lock.
+A case file under legal hold keeps itself and its contacts (the rules' hold check), and the
+request is refused for that part with the hold's reason; the register and audit log stay (a
+legal duty to account for the request). `plan` shows what would go before anything does."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from helpline_core.clock import utcnow
+from helpline_core.config import Settings
+from helpline_core.db import session_scope
+from helpline_core.models import (
+    CaseFile,
+    CaseStatus,
+    Conversation,
+    EmailMessage,
+    Message,
+    RequestKind,
+    RequestStatus,
+)
+from helpline_core.services import audit
+from helpline_core.services.actors import Actor, InvalidValue
+from helpline_core.services.retention import cases, chats, emails
+from helpline_core.services.retention.files import remove_pending_files
+from helpline_core.services.retention.lock import purge_lock
+from helpline_core.services.retention.mailbox import clear_mailboxes
+from helpline_core.services.retention.rules import Limits
+from helpline_core.services.rights import register
+from helpline_core.services.rights.subject import Scope, scope_of
+
+
+@dataclass
+class ErasurePlan:
+    """What erasure removes and keeps (counts; the held files by public id with the reason)."""
+
+    case_files: int = 0
+    conversations: int = 0
+    messages: int = 0
+    emails: int = 0
+    held: dict[str, str] = field(default_factory=dict)  # case public id -> hold reason
+    done: bool = False
+
+    def as_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _limits(now: datetime) -> Limits:
+    """Everything before `now` has "expired": the scope decides what goes."""
+    moment = now + timedelta(microseconds=1)
+    return Limits(
+        now=now, chat=moment, email=moment, case_cutoff=moment, case_recent=moment,
+        case_old=moment, block=now, audit=now, exports=now,
+    )  # fmt: skip
+
+
+def _split(session: Session, scope: Scope) -> tuple[list[int], list[int], dict[str, str]]:
+    """(files to erase, conversations to erase, held files' public id -> reason)."""
+    held: dict[str, str] = {}
+    erasable: list[int] = []
+    for row in session.exec(select(CaseFile).where(col(CaseFile.id).in_(scope.case_file_ids))):
+        assert row.id is not None
+        if row.legal_hold:
+            held[row.public_id] = row.legal_hold_reason or "legal hold"
+        else:
+            erasable.append(row.id)
+    held_ids = set(scope.case_file_ids) - set(erasable)
+    contacts = [
+        c.id
+        for c in session.exec(
+            select(Conversation).where(col(Conversation.id).in_(scope.conversation_ids))
+        )
+        if c.id is not None and c.case_file_id not in held_ids
+    ]
+    return erasable, contacts, held
+
+
+def plan(session: Session, request_id: int) -> ErasurePlan:
+    """Count what erasing this request's subject would remove, and what a hold keeps."""
+    row = register.get(session, request_id)
+    if RequestKind(row.kind) != RequestKind.ERASURE:
+        raise InvalidValue(f"request {request_id} is not an erasure request")
+    files, contacts, held = _split(session, scope_of(session, row))
+    return ErasurePlan(
+        case_files=len(files),
+        conversations=len(contacts),
+        messages=int(
+            session.exec(
+                select(func.count()).where(col(Message.conversation_id).in_(contacts))
+            ).one()
+        ),
+        emails=int(
+            session.exec(
+                select(func.count()).where(col(EmailMessage.conversation_id).in_(contacts))
+            ).one()
+        ),
+        held=held,
+    )
+
+
+async def erase(
+    settings: Settings, engine: Engine, key: bytes, *, actor: Actor, request_id: int
+) -> ErasurePlan:
+    """Carry out a verified erasure request. Refused (status refused, with the hold's reason)
+    when everything is under legal hold; done in part, with the kept part named, otherwise.
+    InvalidValue if the request is not a verified erasure request."""
+    with session_scope(engine) as session:
+        result = plan(session, request_id)
+        row = register.get(session, request_id)
+        register.require_open(row)
+        files, contacts, _ = _split(session, scope_of(session, row))
+    now = utcnow()
+    limits = _limits(now)
+    with purge_lock(engine):
+        if files:
+            with session_scope(engine) as session:
+                # An open file is closed now: the purge's rule deletes closed files only.
+                for item in session.exec(select(CaseFile).where(col(CaseFile.id).in_(files))):
+                    if item.status == CaseStatus.OPEN:
+                        item.status, item.closed_at = CaseStatus.CLOSED, now
+                        session.add(item)
+        await asyncio.to_thread(
+            chats.purge, engine, limits, scope=col(Conversation.id).in_(contacts)
+        )
+        await asyncio.to_thread(
+            emails.purge, engine, settings, limits,
+            scope=col(EmailMessage.conversation_id).in_(contacts),
+        )  # fmt: skip
+        await asyncio.to_thread(cases.purge, engine, limits, scope=col(CaseFile.id).in_(files))
+        await asyncio.to_thread(remove_pending_files, settings, engine)
+        await clear_mailboxes(settings, engine)
+    result.done = True
+    with session_scope(engine) as session:
+        row = register.get(session, request_id)
+        audit.record(
+            session, key, actor=actor.name, action="dsr.erasure", object_type="dsr",
+            object_id=request_id,
+            detail={k: v for k, v in result.as_data().items() if isinstance(v, int)},
+        )  # fmt: skip
+        note = (
+            f"erased: {result.case_files} case files, {result.conversations} contacts, "
+            f"{result.messages} messages, {result.emails} emails"
+        )
+        if result.held and not files and not contacts:
+            register.refuse(
+                session, key, actor=actor, row=row,
+                reason="kept under legal hold: " + "; ".join(result.held.values()),
+            )  # fmt: skip
+        else:
+            if result.held:
+                note += "; kept under legal hold: " + "; ".join(result.held.values())
+            register.done(session, key, actor=actor, row=row, note=note)
+        if RequestStatus(row.status) == RequestStatus.DONE:
+            row.decision_note = note
+            session.add(row)
+    return result

@@ -1,0 +1,71 @@
+"""The texts every prepared answer carries (refusal, export cover letter), in the subject's
+language (nl, fr, en), naming the supervisory authorities from `[rights] authorities` (R7)."""
+
+from __future__ import annotations
+
+from helpline_core.config import Settings
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Your data at the helpline",
+        "cover": "You asked for a copy of the data we keep about you. This file holds all of it "
+        "on the day it was made. Counsellors are named by their role and team.",
+        "refusal": "We cannot grant your request, for this reason:",
+        "complain": "If you disagree, you can lodge a complaint with us, and with the "
+        "supervisory authorities:",
+        "contacts": "Your contacts", "case_files": "Your case file", "requests": "Your requests",
+        "complaints": "Your complaints", "removed": "Removed on {date} under the retention rule.",
+        "notes": "Notes", "assessments": "Assessments", "statement": "Your statement",
+        "referrals": "Referrals", "consents": "Consents", "disclosures": "Disclosures",
+        "withdrawn": "withdrawn", "registration": "Registration", "attachments": "Attachments",
+        "none": "None.", "from_visitor": "you", "from_you": "you",
+        "from_counsellor": "counsellor", "from_helpline": "the helpline", "from_system": "system",
+    },
+    "nl": {
+        "title": "Uw gegevens bij de hulplijn",
+        "cover": "U vroeg een kopie van de gegevens die we over u bewaren. Dit bestand bevat ze "
+        "allemaal op de dag dat het gemaakt werd. Hulpverleners staan er met hun rol en team.",
+        "refusal": "We kunnen uw verzoek niet inwilligen, om deze reden:",
+        "complain": "Bent u het niet eens, dan kunt u bij ons klacht indienen, en bij de "
+        "toezichthouders:",
+        "contacts": "Uw contacten", "case_files": "Uw dossier", "requests": "Uw verzoeken",
+        "complaints": "Uw klachten", "removed": "Verwijderd op {date} volgens de bewaartermijn.",
+        "notes": "Notities", "assessments": "Inschattingen", "statement": "Uw verklaring",
+        "referrals": "Doorverwijzingen", "consents": "Toestemmingen",
+        "disclosures": "Verstrekkingen", "withdrawn": "ingetrokken",
+        "registration": "Registratie", "attachments": "Bijlagen", "none": "Geen.",
+        "from_visitor": "u", "from_you": "u",
+        "from_counsellor": "hulpverlener", "from_helpline": "de hulplijn", "from_system": "systeem",
+    },
+    "fr": {
+        "title": "Vos données auprès de la ligne d'aide",
+        "cover": "Vous avez demandé une copie des données que nous conservons à votre sujet. Ce "
+        "fichier les contient toutes au jour de sa création. Les intervenants y figurent par "
+        "leur rôle et leur équipe.",
+        "refusal": "Nous ne pouvons pas donner suite à votre demande, pour cette raison :",
+        "complain": "Si vous n'êtes pas d'accord, vous pouvez introduire une plainte auprès de "
+        "nous, et auprès des autorités de contrôle :",
+        "contacts": "Vos contacts", "case_files": "Votre dossier", "requests": "Vos demandes",
+        "complaints": "Vos plaintes",
+        "removed": "Supprimé le {date} selon le délai de conservation.",
+        "notes": "Notes", "assessments": "Évaluations", "statement": "Votre déclaration",
+        "referrals": "Orientations", "consents": "Consentements",
+        "disclosures": "Communications", "withdrawn": "retiré",
+        "registration": "Enregistrement", "attachments": "Pièces jointes", "none": "Aucun.",
+        "from_visitor": "vous", "from_you": "vous",
+        "from_counsellor": "intervenant", "from_helpline": "la ligne d'aide",
+        "from_system": "système",
+    },
+}  # fmt: skip
+
+
+def authorities(settings: Settings) -> list[str]:
+    """One line per supervisory authority: name, address, phone, email."""
+    return [f"{a.name}, {a.address}, {a.phone}, {a.email}" for a in settings.rights.authorities]
+
+
+def refusal_letter(settings: Settings, language: str, reason: str) -> str:
+    """The text of a refusal: the reason, then where to complain (plain text)."""
+    labels = LABELS.get(language, LABELS["nl"])
+    lines = [labels["refusal"], reason, "", labels["complain"], *authorities(settings)]
+    return "\n".join(lines) + "\n"

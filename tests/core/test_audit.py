@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from helpline_core.db import session_scope
+from helpline_core.models import AuditEvent
 from helpline_core.services import audit
 
 
@@ -170,3 +172,99 @@ def test_appenders_in_parallel_threads_take_turns(engine: Engine, secret_key: by
     assert errors == []
     result = _verify(engine, secret_key)
     assert result.ok and result.checked == 40
+
+
+# ----- known answers: a change of key derivation, field order or serialisation fails here -----
+
+KAT_KEY = bytes(range(32))
+
+
+def _kat_events() -> tuple[AuditEvent, AuditEvent]:
+    first = AuditEvent(
+        id=1, at=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC), actor="cli:admin",
+        action="case.read", object_type="case", object_id="c1", detail='{"n": 1}',
+        prev_hash=audit.GENESIS, hash="",
+    )  # fmt: skip
+    second = AuditEvent(
+        id=2, at=datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC), actor="counsellor:anna",
+        action="transcript.read", object_type="conversation", object_id="x", detail="{}",
+        prev_hash="", hash="",
+    )  # fmt: skip
+    return first, second
+
+
+def test_known_answers_for_event_hashes_and_the_head_tag() -> None:
+    first, second = _kat_events()
+    first_hash = audit.compute_hash(KAT_KEY, first)
+    assert first_hash == "34b210c83b74417f26be30ba820ddf1e0d3fbf13b459cf89bba8485411e68f3d"
+    second.prev_hash = first_hash
+    second_hash = audit.compute_hash(KAT_KEY, second)
+    assert second_hash == "21c38b9fee46f270fd11cc68016cb9580b5cd39f75e3c93718a464b5dc2fd223"
+    assert audit.head_tag(KAT_KEY, 2, second_hash) == (
+        "0b2fb43209004ef5e8f87996630a2cb4ba55516621ad80f3e341c7000cb31247"
+    )
+    moved = audit.Anchor(first_id=5, prev_hash="ab" * 32)
+    assert audit.head_tag(KAT_KEY, 2, second_hash, moved) == (
+        "1a6198cb3b650ddfdb8bff1ad263b3951451c50f41f5cdddc2f5c759fdb9d57b"
+    )
+
+
+def test_every_field_is_covered_by_the_hash() -> None:
+    first, _ = _kat_events()
+    original = audit.compute_hash(KAT_KEY, first)
+    changes = {
+        "id": 2, "at": datetime(2026, 1, 2, 3, 4, 5, 678902, tzinfo=UTC), "actor": "cli:other",
+        "action": "case.note", "object_type": "casefile", "object_id": "c2",
+        "detail": '{"n": 2}', "prev_hash": "1" * 64,
+    }  # fmt: skip
+    for field, value in changes.items():
+        changed = first.model_copy(update={field: value})
+        assert audit.compute_hash(KAT_KEY, changed) != original, field
+    assert audit.compute_hash(bytes(32), first) != original  # and the key
+
+
+def test_an_event_removed_and_the_rest_renumbered_does_not_follow(
+    engine: Engine, secret_key: bytes
+) -> None:
+    _fill(engine, secret_key)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM auditevent WHERE id = 3"))
+        connection.execute(text("UPDATE auditevent SET id = id - 1 WHERE id > 3"))
+    result = _verify(engine, secret_key)
+    assert not result.ok and result.first_bad_id == 3 and result.checked == 2
+    assert result.problem == "does not follow the previous event"
+
+
+def test_a_missing_head_is_reported(engine: Engine, secret_key: bytes) -> None:
+    _fill(engine, secret_key)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audithead"))
+    result = _verify(engine, secret_key)
+    assert not result.ok and result.checked == 5
+    assert result.problem == "no head: the log was emptied"
+
+
+def test_query_filters_by_time_actor_and_action_in_order(engine: Engine, secret_key: bytes) -> None:
+    start = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    with session_scope(engine) as session:
+        for minute, actor, action in [
+            (0, "cli:admin", "case.read"),
+            (1, "counsellor:anna", "case.read"),
+            (2, "counsellor:anna", "transcript.read"),
+            (3, "cli:admin", "case.read"),
+        ]:
+            audit.record(
+                session, secret_key, actor=actor, action=action,
+                at=start + timedelta(minutes=minute),
+            )  # fmt: skip
+    with session_scope(engine) as session:
+
+        def ids(**filters: object) -> list[int]:
+            return [event.id for event in audit.query(session, **filters)]  # type: ignore[arg-type]
+
+        assert ids() == [1, 2, 3, 4]
+        assert ids(since=start + timedelta(minutes=2)) == [3, 4]
+        assert ids(actor="cli:admin") == [1, 4]
+        assert ids(action="case.read") == [1, 2, 4]
+        assert ids(actor="counsellor:anna", action="case.read") == [2]
+        assert ids(limit=2) == [1, 2]

@@ -112,8 +112,14 @@ async def test_blocked_visitor_sees_a_calm_message_and_cannot_start(
         async with visitor(relay.ws_url) as v:
             await v.start("Mira", region="limburg")
             conversation = (await a.take_next()).conversation.id
+            asked = utcnow()
             await a.send(type="block", conversation=conversation, reason="scheldwoorden", hours=2)
-            assert (await v.expect(p.SBlocked)).scope == "session"
+            first = await v.expect(p.SBlocked)
+            assert first.scope == "session"
+            # Two hours, as asked: neither the default nor forever.
+            assert first.until is not None
+            assert timedelta(hours=2) - timedelta(minutes=1) <= first.until - asked
+            assert first.until - asked <= timedelta(hours=2) + timedelta(minutes=1)
             jar = v.jar
         for _ in range(2):  # the same browser, twice: its cookie keeps the block
             async with visitor(relay.ws_url, jar=jar) as again:

@@ -223,6 +223,8 @@ class EmailListScreen(Screen[None]):
     def show(
         self, items: list[EmailListItem], *, total: int | None = None, offset: int = 0
     ) -> None:
+        if not self.query("#email-title"):
+            return  # not composed yet, or going away: the next load shows it
         self.items, self.listed_total, self.page_start = items, total, offset
         self._title()
         table = self.query_one(DataTable)
@@ -274,9 +276,9 @@ class EmailListScreen(Screen[None]):
             )
             line.append(("\n" if line else "") + words)
             line.append_text(visitor_text(item.last_error or ""))
-        widget = self.query_one("#mailbox-status", Static)
-        widget.update(line)
-        widget.display = bool(failing)
+        for widget in self.query("#mailbox-status").results(Static):
+            widget.update(line)
+            widget.display = bool(failing)
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)

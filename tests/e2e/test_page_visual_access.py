@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
+from tests.e2e.page_helpers import Factory, counsellor_console, start_chat
 from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
@@ -93,3 +94,19 @@ async def test_escape_twice_is_told_to_keyboard_users(
     box = await page.locator("#leave-hint").bounding_box()
     assert box is not None and box["width"] <= 1
     await phone.close()
+
+
+async def test_a_language_switch_mid_chat_rewords_the_helplines_notices(
+    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+) -> None:
+    async with counsellor_console(relay) as ann:
+        visitor = await visitor_factory(relay.http_url)
+        page = await visitor.open()
+        await start_chat(page)
+        await ann.take_next()
+        notice = page.locator("#transcript li.system .text").first
+        await expect(notice).to_have_text("Ann neemt deel aan het gesprek.")
+        await page.click("button[data-lang=en]")
+        await expect(notice).to_have_text("Ann joined the conversation.")
+        await page.click("button[data-lang=fr]")
+        await expect(notice).to_have_text("Ann rejoint la conversation.")

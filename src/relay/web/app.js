@@ -106,7 +106,7 @@ function handleFrame(frame) {
       state.phase = "active";
       state.counsellor = frame.name;
       state.counsellorAway = false;
-      transcript.addNotice(text("joined", { name: frame.name }));
+      transcript.addNotice("joined", { name: frame.name });
       render();
       return $("message").focus();
     case "message":
@@ -128,25 +128,23 @@ function handleFrame(frame) {
       return showTyping(frame.typing ? frame.name || state.counsellor || text("counsellor") : null);
     case "holding":
       showTyping(null);
-      if (!state.counsellorAway) transcript.addNotice(text("holding"));
+      if (!state.counsellorAway) transcript.addNotice("holding");
       state.counsellorAway = true;
       return;
     case "resumed":
       if (frame.name) state.counsellor = frame.name;
       // Only worth a line if the counsellor had gone; after our own reconnect it says nothing new.
       if (state.counsellorAway) {
-        transcript.addNotice(text("resumed", { name: state.counsellor || text("counsellor") }));
+        transcript.addNotice("resumed", { name: state.counsellor || text("counsellor") });
       }
       state.counsellorAway = false;
       return render();
     case "left":
       // The counsellor passed the chat on, or had to stop: said calmly, never as a drop.
       showTyping(null);
-      transcript.addNotice(
-        frame.reason === "handover"
-          ? text("left_handover", { name: state.counsellor || text("counsellor") })
-          : text("left_away"),
-      );
+      transcript.addNotice(frame.reason === "handover" ? "left_handover" : "left_away", {
+        name: state.counsellor || text("counsellor"),
+      });
       state.counsellor = null;
       state.counsellorAway = false;
       return render();
@@ -190,7 +188,7 @@ function onWelcome(frame) {
     }
     if (state.phase === "active" && transcript.isEmpty()) {
       // A reload lost the page's own lines; say again who the visitor is talking with.
-      transcript.addNotice(text("joined", { name: resume.counsellor }));
+      transcript.addNotice("joined", { name: resume.counsellor });
     }
     state.position = resume.position;
     state.counsellorsOnline = frame.counsellors_online;

@@ -86,13 +86,16 @@ export class Transcript {
     return Array.from(this.pendingById, ([clientId, { text }]) => ({ clientId, text }));
   }
 
-  /** A line from the helpline itself (joined, holding...): not part of the stored sequence. */
-  addNotice(text) {
+  /** A line from the helpline itself (joined, holding...): not part of the stored sequence.
+   * Kept as its translation key and values, so a language switch re-words it too. */
+  addNotice(key, values = {}) {
     const li = document.createElement("li");
     li.className = "msg system";
+    li.dataset.noticeKey = key;
+    li.dataset.noticeValues = JSON.stringify(values);
     const p = document.createElement("p");
     p.className = "text";
-    p.textContent = text;
+    p.textContent = this.text(key, values);
     li.append(p);
     const firstPending = this.list.querySelector("li.pending");
     this.list.insertBefore(li, firstPending);
@@ -119,6 +122,10 @@ export class Transcript {
         who.textContent = li.dataset.name || this.text(li.dataset.role);
       }
       if (li.dataset.stateKey) this.setState(li, li.dataset.stateKey);
+      if (li.dataset.noticeKey) {
+        const values = JSON.parse(li.dataset.noticeValues || "{}");
+        li.querySelector(".text").textContent = this.text(li.dataset.noticeKey, values);
+      }
       const time = li.querySelector("time");
       if (time) time.textContent = this.formatTime(time.dateTime);
     }
@@ -199,5 +206,9 @@ export class Transcript {
     // The list sits in a scrolling log region (index.html); scroll that.
     const box = this.list.parentElement ?? this.list;
     box.scrollTop = box.scrollHeight;
+    // A visitor typing (zoomed in, or on a small phone) keeps the message box in view when
+    // new lines arrive above it.
+    const typing = document.activeElement;
+    if (typing && typing.id === "message") typing.scrollIntoView({ block: "nearest" });
   }
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -11,6 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from helpline_cli.tables import GAP, layout, short_time
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
@@ -31,15 +35,45 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, default=_plain, indent=2, ensure_ascii=False) + "\n")
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return short_time(str(value))
+
+
+def table_width() -> int | None:
+    """The width a table must fit: $COLUMNS, else the terminal's; None (no limit) when stdout
+    is a pipe or file, so `grep` and `cut` get whole rows."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
 def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_json: bool) -> None:
-    """Rows as JSON (with --json) or as a table; cell text is never read as markup."""
+    """Rows as JSON (with --json) or as a table; cell text is never read as markup.
+
+    Ids and times are never cut: other columns wrap, or are left out (named on stderr)."""
     if as_json:
         emit_json(list(rows))
         return
     if not rows:
         say("(none)")
         return
-    table = Table(*columns, box=None, pad_edge=False)
-    for row in rows:
-        table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
-    stdout.print(table)
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    width = table_width()
+    fit = layout(columns, cells, width)
+    table = Table(box=None, pad_edge=False)
+    for column, column_width in zip(fit.columns, fit.widths, strict=True):
+        table.add_column(column, width=column_width, overflow="fold")
+    shown = [columns.index(c) for c in fit.columns]
+    for row_cells in cells:
+        table.add_row(*(Text(row_cells[i]) for i in shown))
+    # A console exactly as wide as the table: the shared one would clamp it to 80 on a pipe.
+    Console(width=sum(fit.widths) + GAP * len(fit.widths), highlight=False).print(table)
+    if fit.dropped:
+        say(f"(left out to fit {width} columns: {', '.join(fit.dropped)}; --json shows all)")

@@ -22,8 +22,9 @@ from helpline_core.canned import CannedReply
 from helpline_core.clock import utcnow
 from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient, RequestError
+from helpline_tui.commands import ordered_replies
 from helpline_tui.email_text import et
-from helpline_tui.i18n import localized, t
+from helpline_tui.i18n import current_language, localized, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens import actions
 from helpline_tui.screens import cases_entry as cases_ui
@@ -354,6 +355,12 @@ class MainScreen(Screen[None]):
     @on(ConversationPane.Typing)
     def _typing(self, event: ConversationPane.Typing) -> None:
         self.run_request("", self.client.typing(event.conversation, event.typing))
+
+    def canned_replies(self) -> list[CannedReply]:
+        """The canned replies, the conversation's language first (for the palette)."""
+        conversation = self.client.state.conversations.get(self.current or "")
+        first = conversation.info.language if conversation else current_language()
+        return ordered_replies(self.canned, first)
 
     def insert_canned(self, text: str) -> None:
         """Put a canned reply into the composer of the conversation on screen (not sent yet)."""

@@ -171,6 +171,11 @@ class TestDialogs:
             make_app(), terminal_size=(100, 40), run_before=logged_in(), press=["f1"]
         )
 
+    @pytest.mark.parametrize("size", [(80, 24), (120, 30)], ids=["80x24", "120x30"])
+    def test_help_fits(self, snap_compare: Snap, size: tuple[int, int]) -> None:
+        """Nothing cut on the right; at 24 lines the list scrolls (issue 16, point 6)."""
+        assert snap_compare(make_app(), terminal_size=size, run_before=logged_in(), press=["f1"])
+
     def test_block(self, snap_compare: Snap) -> None:
         run = logged_in(open_chat="c-mira")
         assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run, press=["f7"])

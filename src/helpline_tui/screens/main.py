@@ -38,23 +38,24 @@ HOME = "home"
 
 
 def main_bindings() -> list[BindingType]:
-    """The keys of the main screen, described in the current language."""
+    """The keys of the main screen, described in the current language, the most used first:
+    the footer shows as many as fit in this order, the help screen (F1) all of them."""
     return [
         Binding("f1", "help", t("key.help"), priority=True),
-        Binding("f2", "home", t("key.home"), priority=True),
         Binding("f3", "take_next", t("key.take"), priority=True),
-        Binding("f4", "availability", t("key.availability"), priority=True),
-        Binding("shift+f4", "availability('break')", t("availability.break"), priority=True),
+        Binding("f8", "end", t("key.end"), priority=True),
         Binding("f5", "handover", t("key.handover"), priority=True),
         Binding("f6", "consult", t("key.consult"), priority=True),
-        Binding("f7", "block", t("key.block"), priority=True),
-        Binding("f8", "end", t("key.end"), priority=True),
-        Binding("f9", "team", t("key.team"), priority=True),
         Binding("ctrl+r", "canned", t("key.canned"), priority=True),
+        Binding("f4", "availability", t("key.availability"), priority=True),
+        Binding("f2", "home", t("key.home"), priority=True),
+        Binding("f7", "block", t("key.block"), priority=True),
         Binding("f12", "email", et("key.email"), priority=True),
         Binding("f11", "cases", t("key.cases"), priority=True),
+        Binding("f9", "team", t("key.team"), priority=True),
         Binding("ctrl+o", "pending", t("key.pending"), priority=True),
         Binding("ctrl+t", "phone", t("key.phone"), priority=True),
+        Binding("shift+f4", "availability('break')", t("availability.break"), priority=True),
         Binding("ctrl+n", "next_buffer", t("key.next"), priority=True, show=False),
         Binding("ctrl+p", "previous_buffer", t("key.previous"), priority=True, show=False),
         *[

@@ -68,6 +68,8 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "hot.waiting": ("wacht", "waiting"),
     "hot.idle": ("stil", "idle"),
     "hot.holding": ("verbinding weg", "disconnected"),
+    "hot.ended": ("afgelopen", "ended"),
+    "hot.quick": ("snel weg!", "left in a hurry!"),
     "conv.visitor": ("bezoeker", "visitor"),
     "conv.me": ("ik", "me"),
     "conv.system": ("systeem", "system"),
@@ -77,6 +79,20 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Visitor disconnected, holding",
     ),
     "conv.ended": ("Het gesprek is beëindigd.", "The conversation has ended."),
+    # Why a conversation ended or left this counsellor (SEnded / SReleased reasons).
+    "ended.visitor": ("door de bezoeker", "by the visitor"),
+    "ended.visitor_quick": (
+        "de bezoeker is snel weggegaan (knop 'Snel weg')",
+        "the visitor left in a hurry ('leave quickly')",
+    ),
+    "ended.counsellor": ("door de hulpverlener", "by the counsellor"),
+    "ended.expired": ("verbinding verlopen", "connection expired"),
+    "ended.blocked": ("geblokkeerd", "blocked"),
+    "ended.closed": ("gesloten", "closed"),
+    "ended.handover": ("overgedragen", "handed over"),
+    "ended.take_over": ("overgenomen", "taken over"),
+    "ended.left": ("verlaten", "left"),
+    "ended.ended": ("beëindigd", "ended"),
     "conv.composer_hint": (
         "Enter: versturen · Ctrl+J: nieuwe regel",
         "Enter: send · Ctrl+J: new line",
@@ -342,6 +358,12 @@ def t(key: str, **values: object) -> str:
         return key
     text = pair[1] if _language[0] == "en" else pair[0]
     return text.format(**values) if values else text
+
+
+def end_reason(reason: str) -> str:
+    """Why a conversation ended, in the current language (an unknown reason as it is)."""
+    key = f"ended.{reason}"
+    return t(key) if key in _STRINGS else reason
 
 
 def localized(cls: C) -> C:

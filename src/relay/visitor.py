@@ -120,7 +120,8 @@ class VisitorSession:
                 await self.sync(frame.after)
             case p.VLeave():
                 chat = self.need_chat()
-                await actions.finish(self.relay, chat, "visitor", ACTOR)
+                reason: p.EndReason = "visitor_quick" if frame.quick else "visitor"
+                await actions.finish(self.relay, chat, reason, ACTOR)
 
     def need_chat(self) -> LiveChat:
         if self.chat is None:

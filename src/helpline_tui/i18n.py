@@ -137,6 +137,13 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Geef een reden en een geldig aantal uren.",
         "Give a reason and a valid number of hours.",
     ),
+    "block.refused": ("Blokkeren geweigerd: {reason}", "Block refused: {reason}"),
+    "block.refused_permanent": (
+        "Permanent blokkeren geweigerd: dat mag enkel een teamverantwoordelijke. Je reden staat "
+        "er nog: geef een aantal uren, of vraag het je teamverantwoordelijke.",
+        "Permanent block refused: only a team lead may block permanently. Your reason is still "
+        "here: give a number of hours, or ask your team lead.",
+    ),
     "help.title": ("Sneltoetsen", "Keys"),
     "help.key": ("Toets", "Key"),
     "help.action": ("Actie", "Action"),

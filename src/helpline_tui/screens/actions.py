@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import CommandPalette
 
+from helpline_tui.client_types import RequestError
 from helpline_tui.i18n import t
 from helpline_tui.screens.dialogs import BlockAnswer, BlockDialog, ConfirmDialog, TargetDialog
 
@@ -59,14 +60,23 @@ def block(screen: MainScreen) -> None:
     if conversation_id is None:
         return
 
-    def done(answer: BlockAnswer | None) -> None:
-        if answer is not None:
-            call = screen.client.block(
+    async def send(answer: BlockAnswer) -> str | None:
+        """Block; a refusal says what and why, and the dialog keeps what was typed."""
+        try:
+            await screen.client.block(
                 conversation_id, answer.reason, answer.hours, answer.permanent
             )
-            screen.run_request(t("done.block"), call)
+        except RequestError as error:
+            if answer.permanent and error.code == "forbidden":
+                return t("block.refused_permanent")
+            return t("block.refused", reason=screen.refusal(error.code))
+        return None
 
-    screen.app.push_screen(BlockDialog(screen.default_block_hours), done)
+    def done(answer: BlockAnswer | None) -> None:
+        if answer is not None:
+            screen.notify(t("done.block"), markup=False, timeout=3)
+
+    screen.app.push_screen(BlockDialog(screen.default_block_hours, send), done)
 
 
 def end(screen: MainScreen) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
@@ -81,11 +82,19 @@ class BlockAnswer:
 
 
 class BlockDialog(_Dialog[BlockAnswer]):
-    """Reason (required) and duration in hours; 0 asks for a permanent block (team leads)."""
+    """Reason (required) and duration in hours; 0 asks for a permanent block (team leads).
 
-    def __init__(self, default_hours: int) -> None:
+    With `send`, the dialog stays open until the block is done: `send` returns None when it
+    was, else what was refused and why, which the dialog shows above what was typed (kept)."""
+
+    def __init__(
+        self,
+        default_hours: int,
+        send: Callable[[BlockAnswer], Awaitable[str | None]] | None = None,
+    ) -> None:
         super().__init__()
         self._default_hours = default_hours
+        self._send = send
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -104,7 +113,20 @@ class BlockDialog(_Dialog[BlockAnswer]):
             self.query_one(".dialog-error", Static).update(Text(t("block.invalid")))
             return
         hours = int(hours_text)
-        self.dismiss(BlockAnswer(reason, None if hours == 0 else hours, hours == 0))
+        answer = BlockAnswer(reason, None if hours == 0 else hours, hours == 0)
+        if self._send is None:
+            self.dismiss(answer)
+        else:
+            self.run_worker(self._try(answer), exclusive=True)
+
+    async def _try(self, answer: BlockAnswer) -> None:
+        assert self._send is not None
+        problem = await self._send(answer)
+        if problem is None:
+            self.dismiss(answer)
+            return
+        self.query_one(".dialog-error", Static).update(Text(problem))
+        self.query_one("#hours", Input).focus()
 
 
 class ConfirmDialog(_Dialog[bool]):

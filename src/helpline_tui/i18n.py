@@ -121,6 +121,18 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "consult.title": ("Collega raadplegen", "Consult a colleague"),
     "consult.target": ("Gebruikersnaam van de collega", "Colleague's username"),
+    "colleagues.search": (
+        "Zoek op naam of team, of typ een gebruikersnaam",
+        "Search by name or team, or type a username",
+    ),
+    "colleagues.chats": ("{n} gesprekken", "{n} chats"),
+    "colleagues.team": ("Team {name} (terug in de wachtrij)", "Team {name} (back to its queue)"),
+    "colleagues.loading": ("Collega's ophalen…", "Fetching colleagues…"),
+    "colleagues.none": ("Geen collega's online.", "No colleagues online."),
+    "colleagues.unavailable": (
+        "Geen lijst ({code}): typ een gebruikersnaam.",
+        "No list ({code}): type a username.",
+    ),
     "note": ("Notitie (optioneel)", "Note (optional)"),
     "end.title": ("Gesprek beëindigen?", "End this conversation?"),
     "end.body": (

@@ -79,6 +79,7 @@ from helpline_core.protocol.common import (
 )
 from helpline_core.protocol.console import (
     CBlock,
+    CColleagues,
     CEnd,
     CHandover,
     ChatConsoleFrame,
@@ -102,6 +103,7 @@ from helpline_core.protocol.console import (
     Participation,
     QueueEntry,
     Role,
+    SColleagues,
     SConsoleTyping,
     SConversation,
     SLoginFailed,
@@ -113,6 +115,7 @@ from helpline_core.protocol.console import (
     SStatus,
     STeamOverview,
     SVisitorState,
+    TeamChoice,
 )
 from helpline_core.protocol.email import (
     EMAIL_REQUEST_TYPES,
@@ -203,6 +206,7 @@ __all__ = [
     "CCaseStatus",
     "CCaseTranscript",
     "CCodes",
+    "CColleagues",
     "CEmailForget",
     "CEmailHandover",
     "CEmailList",
@@ -280,6 +284,7 @@ __all__ = [
     "SCaseList",
     "SCaseTranscript",
     "SCodes",
+    "SColleagues",
     "SConsoleTyping",
     "SConversation",
     "SEmailList",
@@ -311,6 +316,7 @@ __all__ = [
     "SenderKind",
     "Seq",
     "Sex",
+    "TeamChoice",
     "Text",
     "TextEntry",
     "ThreadEmailItem",

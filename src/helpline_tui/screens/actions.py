@@ -5,13 +5,16 @@ Plain functions taking the screen, so main.py stays a readable size.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual.command import CommandPalette
 
+from helpline_core import protocol as p
 from helpline_tui.client_types import RequestError
 from helpline_tui.i18n import t
-from helpline_tui.screens.dialogs import BlockAnswer, BlockDialog, ConfirmDialog, TargetDialog
+from helpline_tui.screens.colleagues import ColleagueDialog
+from helpline_tui.screens.dialogs import BlockAnswer, BlockDialog, ConfirmDialog
 
 if TYPE_CHECKING:
     from helpline_tui.screens.main import MainScreen
@@ -24,6 +27,18 @@ def open_conversation(screen: MainScreen) -> str | None:
     if conversation is None or conversation.closed_reason:
         return None
     return conversation_id
+
+
+def _load(screen: MainScreen) -> Callable[[], Awaitable[p.SColleagues]]:
+    async def load() -> p.SColleagues:
+        def answered(frame: object) -> bool:
+            return getattr(frame, "type", None) == "colleagues"
+
+        found = await screen.client.request(p.CColleagues(type="colleagues"), answered)
+        assert isinstance(found, p.SColleagues)
+        return found
+
+    return load
 
 
 def handover(screen: MainScreen) -> None:
@@ -40,7 +55,7 @@ def handover(screen: MainScreen) -> None:
             call = screen.client.handover(conversation_id, to_user=target)
         screen.run_request(t("done.handover"), call)
 
-    screen.app.push_screen(TargetDialog(t("handover.title"), t("handover.target")), done)
+    screen.app.push_screen(ColleagueDialog(t("handover.title"), _load(screen), teams=True), done)
 
 
 def consult(screen: MainScreen) -> None:
@@ -52,7 +67,7 @@ def consult(screen: MainScreen) -> None:
         if target:
             screen.run_request(t("done.invite"), screen.client.invite(conversation_id, target))
 
-    screen.app.push_screen(TargetDialog(t("consult.title"), t("consult.target")), done)
+    screen.app.push_screen(ColleagueDialog(t("consult.title"), _load(screen), teams=False), done)
 
 
 def block(screen: MainScreen) -> None:

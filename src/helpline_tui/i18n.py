@@ -183,6 +183,8 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "lead.duration": ("Duur", "Duration"),
     "lead.status": ("Status", "Status"),
     "lead.chats": ("Gesprekken", "Chats"),
+    "participation.consult": ("geraadpleegd", "consulted"),
+    "participation.observer": ("meekijker", "observer"),
     "state.queued": ("wacht", "waiting"),
     "state.active": ("lopend", "active"),
     "state.holding": ("verbinding weg", "disconnected"),

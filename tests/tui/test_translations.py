@@ -14,6 +14,7 @@ LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 FAMILIES = {
     "state": ["queued", "active", "holding", "ended"],
     "availability": ["available", "away", "break", "offline"],
+    "participation": ["consult", "observer"],
     "ended": ["visitor", "visitor_quick", "counsellor", "expired", "blocked", "closed",
               "handover", "take_over", "left", "ended"],
 }  # fmt: skip

@@ -36,7 +36,7 @@ def header_text(conversation: Conversation) -> Text:
     )
     text.append("  " + intake, style="dim")
     if info.participation and info.participation != "owner":
-        text.append(f"  [{info.participation}]", style="italic")
+        text.append(f"  [{t('participation.' + info.participation)}]", style="italic")
     return text
 
 

@@ -183,6 +183,18 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "lead.duration": ("Duur", "Duration"),
     "lead.status": ("Status", "Status"),
     "lead.chats": ("Gesprekken", "Chats"),
+    "typing.no_conversation": (
+        "Typen kan pas in een gesprek: Enter of F3 neemt een chat, alt+1… opent er een.",
+        "Typing needs a conversation: Enter or F3 takes a chat, alt+1… opens one.",
+    ),
+    "typing.ended": (
+        "Dit gesprek is afgelopen: er kan niets meer naartoe.",
+        "This conversation has ended: nothing can be sent to it.",
+    ),
+    "typing.observer": (
+        "Je kijkt mee (alleen lezen): typen kan hier niet.",
+        "You are observing (read only): you cannot type here.",
+    ),
     "participation.consult": ("geraadpleegd", "consulted"),
     "participation.observer": ("meekijker", "observer"),
     "state.queued": ("wacht", "waiting"),

@@ -126,3 +126,26 @@ def canned(screen: MainScreen) -> None:
     screen.app.push_screen(
         CommandPalette(providers=[CannedProvider], placeholder=t("canned.title"))
     )
+
+
+def stray_key(screen: MainScreen, character: str) -> bool:
+    """A printable key that reached the screen, not a composer (the queue or hot list had the
+    focus, or the composer is read-only): it goes to the open conversation's composer, or the
+    screen says why typing cannot go anywhere. True when the key was used for either."""
+    conversation = screen.client.state.conversations.get(screen.current or "")
+    pane = screen.pane(screen.current) if screen.current else None
+    if conversation is not None and pane is not None and not pane.composer.read_only:
+        pane.composer.focus()
+        pane.composer.insert(character)
+        return True
+    if conversation is None:
+        why = t("typing.no_conversation")
+    elif conversation.closed_reason:
+        why = t("typing.ended")
+    else:
+        why = t("typing.observer")
+    now = screen.clock()
+    if screen.typing_notice_at is None or (now - screen.typing_notice_at).total_seconds() > 4:
+        screen.typing_notice_at = now  # once, not a notice per key
+        screen.notify(why, severity="warning", markup=False, timeout=4)
+    return True

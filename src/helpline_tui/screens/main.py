@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -98,6 +98,7 @@ class MainScreen(Screen[None]):
         self.canned = canned
         self.canned_values = canned_values
         self.default_block_hours = default_block_hours
+        self.typing_notice_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -362,6 +363,11 @@ class MainScreen(Screen[None]):
         conversation = self.client.state.conversations.get(self.current or "")
         first = conversation.info.language if conversation else current_language()
         return ordered_replies(self.canned, first)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing outside a composer is never silently lost (see actions.stray_key)."""
+        if event.is_printable and event.character and actions.stray_key(self, event.character):
+            event.stop()
 
     def insert_canned(self, text: str) -> None:
         """Put a canned reply into the composer of the conversation on screen (not sent yet)."""

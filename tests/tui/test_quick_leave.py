@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from helpline_core import protocol as p
 from helpline_core.config import Settings
 from helpline_tui.i18n import set_language
 from tests.support.relay_harness import RunningRelay
@@ -35,10 +36,11 @@ async def test_how_the_visitor_left_is_named(
 ) -> None:  # fmt: skip
     async with visitor(relay.ws_url) as mira:
         await mira.start("Mira", region="antwerpen")
-        app = console_app(settings, relay)
+        console = settings.console.model_copy(update={"language": language})
+        app = console_app(settings.model_copy(update={"console": console}), relay)
         async with app.run_test(size=(120, 30)) as pilot:
-            set_language(language)
             await take_the_waiting_chat(pilot, kim)
+            await mira.expect(p.SJoined)  # the relay has the chat as taken
             await mira.send(type="leave", **({"quick": True} if quick else {}))
             await wait_for(pilot, lambda: pane in screen_text(pilot), "the end notice")
             text = screen_text(pilot)

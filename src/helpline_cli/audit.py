@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -80,7 +81,7 @@ def show(
             "actor": event.actor,
             "action": event.action,
             "object": f"{event.object_type}:{event.object_id}" if event.object_type else "",
-            "detail": event.detail,
+            "detail": json.loads(event.detail) if event.detail else {},
         }
         for event in events
     ]

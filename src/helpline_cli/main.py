@@ -25,6 +25,7 @@ from helpline_cli import (
 )
 from helpline_cli.cases import case_app
 from helpline_cli.exitcodes import ExitCode, exit_code_for
+from helpline_cli.helptext import plain_placeholders
 from helpline_cli.output import emit_json, say
 from helpline_cli.passwords import read_password
 from helpline_cli.state import CliState, state_of
@@ -109,8 +110,14 @@ app.add_typer(complaints.app, name="complaint")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and map every expected error to one line and a documented exit code."""
+    command = typer.main.get_command(app)
+    plain_placeholders(command)
     try:
-        result = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        result = command.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="helpline",
+            standalone_mode=False,
+        )
     except typer.Abort:
         say("aborted")
         return ExitCode.REFUSED

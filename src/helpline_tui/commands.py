@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,20 +13,26 @@ from helpline_core.canned import CannedReply
 from helpline_tui.i18n import current_language
 
 
-def _replies(screen: object) -> list[CannedReply]:
-    """The conversation's language first, then the console's, then the rest."""
-    from helpline_tui.screens.main import MainScreen
-
-    if not isinstance(screen, MainScreen):
-        return []
-    conversation = screen.client.state.conversations.get(screen.current or "")
-    first = conversation.info.language if conversation else current_language()
-    order = [first, current_language(), *sorted(screen.canned)]
+def ordered_replies(canned: dict[str, list[CannedReply]], first: str) -> list[CannedReply]:
+    """The replies in language `first` (the conversation's), then the console's, then the rest."""
+    order = [first, current_language(), *sorted(canned)]
     seen: list[str] = []
     for language in order:
-        if language not in seen and language in screen.canned:
+        if language not in seen and language in canned:
             seen.append(language)
-    return [reply for language in seen for reply in screen.canned[language]]
+    return [reply for language in seen for reply in canned[language]]
+
+
+@runtime_checkable
+class CannedTarget(Protocol):
+    """A screen that takes canned replies; the provider needs no screen class, so this module
+    imports no screen (and a screen can be read without this one)."""
+
+    canned_values: dict[str, str]
+
+    def canned_replies(self) -> list[CannedReply]: ...
+
+    def insert_canned(self, text: str) -> None: ...
 
 
 class CannedRepliesProvider(Provider):
@@ -66,16 +73,14 @@ class CannedProvider(CannedRepliesProvider):
     """Insert a canned reply into the composer of the conversation on screen."""
 
     def _replies(self) -> list[CannedReply]:
-        return _replies(self.screen)
+        screen = self.screen
+        return screen.canned_replies() if isinstance(screen, CannedTarget) else []
 
     def _values(self) -> dict[str, str]:
-        from helpline_tui.screens.main import MainScreen
-
         screen = self.screen
-        return screen.canned_values if isinstance(screen, MainScreen) else {}
+        return screen.canned_values if isinstance(screen, CannedTarget) else {}
 
     def _insert(self, text: str) -> None:
-        from helpline_tui.screens.main import MainScreen
-
-        if isinstance(self.screen, MainScreen):
-            self.screen.insert_canned(text)
+        screen = self.screen
+        if isinstance(screen, CannedTarget):
+            screen.insert_canned(text)

@@ -64,6 +64,7 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "availability.available": ("beschikbaar", "available"),
     "availability.away": ("afwezig", "away"),
     "availability.break": ("pauze", "break"),
+    "availability.offline": ("offline", "offline"),
     "queue.title": ("Wachtrij", "Queue"),
     "queue.empty": ("Niemand wacht.", "Nobody is waiting."),
     "queue.nickname": ("Schuilnaam", "Nickname"),
@@ -76,6 +77,8 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "hot.waiting": ("wacht", "waiting"),
     "hot.idle": ("stil", "idle"),
     "hot.holding": ("verbinding weg", "disconnected"),
+    "hot.ended": ("afgelopen", "ended"),
+    "hot.quick": ("snel weg!", "left in a hurry!"),
     "conv.visitor": ("bezoeker", "visitor"),
     "conv.me": ("ik", "me"),
     "conv.system": ("systeem", "system"),
@@ -85,6 +88,20 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Visitor disconnected, holding",
     ),
     "conv.ended": ("Het gesprek is beëindigd.", "The conversation has ended."),
+    # Why a conversation ended or left this counsellor (SEnded / SReleased reasons).
+    "ended.visitor": ("door de bezoeker", "by the visitor"),
+    "ended.visitor_quick": (
+        "de bezoeker is snel weggegaan (knop 'Snel weg')",
+        "the visitor left in a hurry ('leave quickly')",
+    ),
+    "ended.counsellor": ("door de hulpverlener", "by the counsellor"),
+    "ended.expired": ("verbinding verlopen", "connection expired"),
+    "ended.blocked": ("geblokkeerd", "blocked"),
+    "ended.closed": ("gesloten", "closed"),
+    "ended.handover": ("overgedragen", "handed over"),
+    "ended.take_over": ("overgenomen", "taken over"),
+    "ended.left": ("verlaten", "left"),
+    "ended.ended": ("beëindigd", "ended"),
     "conv.composer_hint": (
         "Enter: versturen · Ctrl+J: nieuwe regel",
         "Enter: send · Ctrl+J: new line",
@@ -113,6 +130,18 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "consult.title": ("Collega raadplegen", "Consult a colleague"),
     "consult.target": ("Gebruikersnaam van de collega", "Colleague's username"),
+    "colleagues.search": (
+        "Zoek op naam of team, of typ een gebruikersnaam",
+        "Search by name or team, or type a username",
+    ),
+    "colleagues.chats": ("{n} gesprekken", "{n} chats"),
+    "colleagues.team": ("Team {name} (terug in de wachtrij)", "Team {name} (back to its queue)"),
+    "colleagues.loading": ("Collega's ophalen…", "Fetching colleagues…"),
+    "colleagues.none": ("Geen collega's online.", "No colleagues online."),
+    "colleagues.unavailable": (
+        "Geen lijst ({code}): typ een gebruikersnaam.",
+        "No list ({code}): type a username.",
+    ),
     "note": ("Notitie (optioneel)", "Note (optional)"),
     "end.title": ("Gesprek beëindigen?", "End this conversation?"),
     "end.body": (
@@ -141,6 +170,13 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Geef een reden en een geldig aantal uren.",
         "Give a reason and a valid number of hours.",
     ),
+    "block.refused": ("Blokkeren geweigerd: {reason}", "Block refused: {reason}"),
+    "block.refused_permanent": (
+        "Permanent blokkeren geweigerd: dat mag enkel een teamverantwoordelijke. Je reden staat "
+        "er nog: geef een aantal uren, of vraag het je teamverantwoordelijke.",
+        "Permanent block refused: only a team lead may block permanently. Your reason is still "
+        "here: give a number of hours, or ask your team lead.",
+    ),
     "help.title": ("Sneltoetsen", "Keys"),
     "help.key": ("Toets", "Key"),
     "help.action": ("Actie", "Action"),
@@ -161,6 +197,30 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "lead.live": ("Lopende gesprekken", "Live conversations"),
     "lead.counsellors": ("Hulpverleners", "Counsellors"),
     "lead.not_lead": ("Enkel voor teamverantwoordelijken.", "Team leads only."),
+    "lead.team": ("Team", "Team"),
+    "lead.counsellor": ("Hulpverlener", "Counsellor"),
+    "lead.state": ("Toestand", "State"),
+    "lead.duration": ("Duur", "Duration"),
+    "lead.status": ("Status", "Status"),
+    "lead.chats": ("Gesprekken", "Chats"),
+    "typing.no_conversation": (
+        "Typen kan pas in een gesprek: Enter of F3 neemt een chat, alt+1… opent er een.",
+        "Typing needs a conversation: Enter or F3 takes a chat, alt+1… opens one.",
+    ),
+    "typing.ended": (
+        "Dit gesprek is afgelopen: er kan niets meer naartoe.",
+        "This conversation has ended: nothing can be sent to it.",
+    ),
+    "typing.observer": (
+        "Je kijkt mee (alleen lezen): typen kan hier niet.",
+        "You are observing (read only): you cannot type here.",
+    ),
+    "participation.consult": ("geraadpleegd", "consulted"),
+    "participation.observer": ("meekijker", "observer"),
+    "state.queued": ("wacht", "waiting"),
+    "state.active": ("lopend", "active"),
+    "state.holding": ("verbinding weg", "disconnected"),
+    "state.ended": ("afgelopen", "ended"),
     "canned.title": ("Standaardantwoord", "Canned reply"),
     "error": ("Fout: {message}", "Error: {message}"),
     "key.help": ("Hulp", "Help"),
@@ -377,6 +437,12 @@ def t(key: str, **values: object) -> str:
         return key
     text = pair[1] if _language[0] == "en" else pair[0]
     return text.format(**values) if values else text
+
+
+def end_reason(reason: str) -> str:
+    """Why a conversation ended, in the current language (an unknown reason as it is)."""
+    key = f"ended.{reason}"
+    return t(key) if key in _STRINGS else reason
 
 
 def localized(cls: C) -> C:

@@ -317,6 +317,10 @@ class ConsoleOps:
         self.me.watching_overview = True
         self.peer.send(self.hub.overview(self.me))
 
+    async def do_colleagues(self, frame: p.CColleagues) -> None:
+        """Colleagues online, for the hand-over and consult lists (names, teams, load)."""
+        self.peer.send(self.hub.colleagues(self.me.username, ref=frame.ref))
+
     async def do_join(self, frame: p.CJoin) -> None:
         chat = self.lead_chat(frame.conversation)
         if chat.owner == self.me.username:

@@ -190,17 +190,29 @@ class Hub:
                 )
                 for c in live
             ],
-            counsellors=[
-                p.CounsellorPresence(
-                    username=x.username,
-                    display_name=x.display_name,
-                    team=x.team,
-                    status=x.status if x.peer is not None else "offline",
-                    chats=self.load(x.username),
-                )
-                for x in people
-            ],
+            counsellors=[self.presence_of(x) for x in people],
             longest_wait_seconds=max(0, longest),
+        )
+
+    def colleagues(self, me: str, *, ref: str | None) -> p.SColleagues:
+        """Everyone logged in but `me`, with availability and open chats, and every team."""
+        people = sorted(
+            (x for x in self.presence.values() if x.peer is not None and x.username != me),
+            key=lambda x: x.display_name.casefold(),
+        )
+        return p.SColleagues(
+            ref=ref,
+            counsellors=[self.presence_of(x) for x in people],
+            teams=[p.TeamChoice(code=t.code, name=t.name) for t in self.settings.teams],
+        )
+
+    def presence_of(self, x: Presence) -> p.CounsellorPresence:
+        return p.CounsellorPresence(
+            username=x.username,
+            display_name=x.display_name,
+            team=x.team,
+            status=x.status if x.peer is not None else "offline",
+            chats=self.load(x.username),
         )
 
     # ----- delivery -----

@@ -136,7 +136,8 @@ class VisitorSession:
                 await self.sync(frame.after)
             case p.VLeave():
                 chat = self.need_chat()
-                await actions.finish(self.relay, chat, "visitor", ACTOR)
+                reason: p.EndReason = "visitor_quick" if frame.quick else "visitor"
+                await actions.finish(self.relay, chat, reason, ACTOR)
             case p.VClaim():
                 await self.claim()
 

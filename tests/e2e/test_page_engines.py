@@ -161,4 +161,4 @@ async def test_leave_quickly_clears_the_page_and_leaves_no_history_entry(
         # The chat page was replaced, not pushed: Back cannot bring the transcript back.
         assert await page.run("return history.length") == entries
         ended = await ann.expect(protocol.SEnded, lambda f: f.conversation == conversation)
-        assert ended.reason == "visitor"
+        assert ended.reason == "visitor_quick"  # the counsellor is told it was in a hurry

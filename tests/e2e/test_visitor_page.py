@@ -239,7 +239,7 @@ async def test_leave_quickly_clears_the_page_and_replaces_the_history_entry(
         await page.go_back()
         assert not page.url.startswith(relay.http_url)
         ended = await ann.expect(protocol.SEnded, lambda frame: frame.conversation == conversation)
-        assert ended.reason == "visitor"
+        assert ended.reason == "visitor_quick"  # the counsellor is told it was in a hurry
         assert NEUTRAL_URL in visitor.requests
         visitor.requests.remove(NEUTRAL_URL)  # the one foreign request the visitor asked for
         assert_clean(visitor)
@@ -269,7 +269,7 @@ async def test_visitor_ends_the_chat_gets_a_claim_code_once_and_can_start_again(
         # The focus follows, so a screen reader announces the end instead of a vanished button.
         await expect(page.locator("#ended-heading")).to_be_focused()
         ended = await ann.expect(protocol.SEnded, lambda frame: frame.conversation == conversation)
-        assert ended.reason == "visitor"
+        assert ended.reason == "visitor"  # an ordinary end, not "leave quickly"
         # The claim code (R1-R6): offered and explained, optional, shown once.
         await expect(page.locator("#claim")).to_contain_text("enige manier")
         await expect(page.locator("#claim-code")).to_be_hidden()

@@ -34,3 +34,21 @@ async def test_visitor_and_counsellor_exchange_messages(relay: RunningRelay, ann
         await c.send(type="end", conversation=conversation)
         ended = await v.expect(p.SEnded)
         assert ended.reason == "counsellor"
+
+
+async def test_the_counsellor_is_told_when_the_visitor_left_quickly(
+    relay: RunningRelay, ann: str
+) -> None:
+    """ "Leave quickly" ends with its own reason; an ordinary leave stays "visitor" (issue 16)."""
+    async with console(relay.ws_url, username=ann, password=TEST_PASSWORD) as c:
+        for quick, reason in ((True, "visitor_quick"), (False, "visitor")):
+            async with visitor(relay.ws_url) as v:
+                await v.start("Mira", region="limburg", age_group="12_17")
+                await c.expect(p.SQueue, lambda f: len(f.entries) == 1)
+                conversation = (await c.take_next()).conversation.id
+                await v.expect(p.SJoined)
+                await v.send(type="leave", **({"quick": True} if quick else {}))
+                ended = await c.expect(
+                    p.SEnded, lambda f, wanted=conversation: f.conversation == wanted
+                )
+                assert ended.reason == reason

@@ -14,7 +14,7 @@ from helpline_core import protocol as p
 VISITOR_TYPES = ["hello", "start", "message", "typing", "sync", "leave"]
 CONSOLE_TYPES = [
     "login", "set_status", "take", "send", "typing", "sync", "handover", "invite", "leave",
-    "end", "block", "overview", "join", "take_over", "logout",
+    "end", "block", "overview", "colleagues", "join", "take_over", "logout",
 ]  # fmt: skip
 
 json_values = st.recursive(

@@ -122,7 +122,7 @@ async def test_hand_over_to_a_colleague(
                 pilot,
                 lambda: app.client.state.conversations[conversation_id].closed_reason == "handover",
             )
-            assert "handover" in screen_text(pilot)
+            assert "overgedragen" in screen_text(pilot)  # the reason in words, not its code
             # Closing the finished buffer brings back the queue.
             await pilot.press("f8")
             await wait_for(pilot, lambda: screen.current is None)

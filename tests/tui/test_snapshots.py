@@ -171,9 +171,20 @@ class TestDialogs:
             make_app(), terminal_size=(100, 40), run_before=logged_in(), press=["f1"]
         )
 
+    @pytest.mark.parametrize("size", [(80, 24), (120, 30)], ids=["80x24", "120x30"])
+    def test_help_fits(self, snap_compare: Snap, size: tuple[int, int]) -> None:
+        """Nothing cut on the right; at 24 lines the list scrolls (issue 16, point 6)."""
+        assert snap_compare(make_app(), terminal_size=size, run_before=logged_in(), press=["f1"])
+
     def test_block(self, snap_compare: Snap) -> None:
         run = logged_in(open_chat="c-mira")
         assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run, press=["f7"])
+
+    def test_block_refused_keeps_the_reason(self, snap_compare: Snap) -> None:
+        """No relay here: the refusal ("not connected") shows in the dialog, the text stays."""
+        run = logged_in(open_chat="c-mira")
+        typed = ["f7", *"misbruik", "tab", "backspace", "backspace", "0", "enter"]
+        assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run, press=typed)
 
     def test_hand_over(self, snap_compare: Snap) -> None:
         run = logged_in(open_chat="c-mira")

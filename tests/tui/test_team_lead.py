@@ -37,7 +37,9 @@ async def test_lead_sees_the_team_and_takes_over(
             await wait_for(pilot, lambda: live.row_count == 1, "Mira's live conversation")
             await wait_for(
                 pilot,
-                lambda: all(word in screen_text(pilot) for word in ("Mira", "kim", "Kim")),
+                lambda: all(
+                    word in screen_text(pilot) for word in ("Mira", "Kim", "lopend", "Hulpverlener")
+                ),
                 "the conversation and the counsellor",
             )
 

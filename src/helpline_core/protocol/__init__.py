@@ -81,6 +81,7 @@ from helpline_core.protocol.common import (
 )
 from helpline_core.protocol.console import (
     CBlock,
+    CColleagues,
     CEnd,
     CHandover,
     ChatConsoleFrame,
@@ -105,6 +106,7 @@ from helpline_core.protocol.console import (
     QueueEntry,
     ReleaseReason,
     Role,
+    SColleagues,
     SConsoleTyping,
     SConversation,
     SLoginFailed,
@@ -116,6 +118,7 @@ from helpline_core.protocol.console import (
     SStatus,
     STeamOverview,
     SVisitorState,
+    TeamChoice,
 )
 from helpline_core.protocol.email import (
     EMAIL_REQUEST_TYPES,
@@ -213,6 +216,7 @@ __all__ = [
     "CCaseStatus",
     "CCaseTranscript",
     "CCodes",
+    "CColleagues",
     "CEmailForget",
     "CEmailHandover",
     "CEmailList",
@@ -295,6 +299,7 @@ __all__ = [
     "SCaseTranscript",
     "SClaimCode",
     "SCodes",
+    "SColleagues",
     "SConsoleTyping",
     "SConversation",
     "SEmailList",
@@ -328,6 +333,7 @@ __all__ = [
     "SenderKind",
     "Seq",
     "Sex",
+    "TeamChoice",
     "Text",
     "TextEntry",
     "ThreadEmailItem",

@@ -98,7 +98,9 @@ Region = Literal[
 Sex = Literal["female", "male", "x", "unknown"]
 SenderKind = Literal["visitor", "counsellor", "system"]
 ConversationState = Literal["queued", "active", "holding", "ended"]
-EndReason = Literal["visitor", "counsellor", "expired", "blocked", "closed", "handover"]
+EndReason = Literal[
+    "visitor", "visitor_quick", "counsellor", "expired", "blocked", "closed", "handover"
+]
 Availability = Literal["available", "away", "break", "offline"]
 
 

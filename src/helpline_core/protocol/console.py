@@ -117,6 +117,13 @@ class COverview(CFrame):
     type: Literal["overview"]
 
 
+class CColleagues(CFrame):
+    """Any counsellor: who is online and which teams there are, to choose whom to hand a
+    conversation over to or consult (answered with `colleagues`)."""
+
+    type: Literal["colleagues"]
+
+
 class CJoin(CFrame):
     """Team leads: join a live conversation of their team as observer (read only)."""
 
@@ -266,6 +273,20 @@ class CounsellorPresence(Frame):
     chats: int
 
 
+class TeamChoice(Frame):
+    code: str
+    name: str
+
+
+class SColleagues(Frame):
+    """The colleagues online (not the asker), with availability and open chats; all teams."""
+
+    type: Literal["colleagues"] = "colleagues"
+    ref: str | None = None
+    counsellors: list[CounsellorPresence]
+    teams: list[TeamChoice]
+
+
 class LiveConversation(Frame):
     conversation: ConversationId
     nickname: str
@@ -298,6 +319,7 @@ ChatConsoleFrame = (
     | CEnd
     | CBlock
     | COverview
+    | CColleagues
     | CJoin
     | CTakeOver
     | CLogout
@@ -318,6 +340,7 @@ ChatConsoleServerFrame = (
     | SReleased
     | SOk
     | STeamOverview
+    | SColleagues
     | SError
     | SReconnect
 )

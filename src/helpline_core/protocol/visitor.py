@@ -58,7 +58,11 @@ class VSync(Frame):
 
 
 class VLeave(Frame):
+    """The visitor ends the chat; `quick` when through "leave quickly" (the counsellor is told:
+    leaving in a hurry can matter for their assessment)."""
+
     type: Literal["leave"]
+    quick: bool = False
 
 
 class VClaim(Frame):

@@ -5,12 +5,16 @@ Plain functions taking the screen, so main.py stays a readable size.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual.command import CommandPalette
 
+from helpline_core import protocol as p
+from helpline_tui.client_types import RequestError
 from helpline_tui.i18n import t
-from helpline_tui.screens.dialogs import BlockAnswer, BlockDialog, ConfirmDialog, TargetDialog
+from helpline_tui.screens.colleagues import ColleagueDialog
+from helpline_tui.screens.dialogs import BlockAnswer, BlockDialog, ConfirmDialog
 
 if TYPE_CHECKING:
     from helpline_tui.screens.main import MainScreen
@@ -23,6 +27,18 @@ def open_conversation(screen: MainScreen) -> str | None:
     if conversation is None or conversation.closed_reason:
         return None
     return conversation_id
+
+
+def _load(screen: MainScreen) -> Callable[[], Awaitable[p.SColleagues]]:
+    async def load() -> p.SColleagues:
+        def answered(frame: object) -> bool:
+            return getattr(frame, "type", None) == "colleagues"
+
+        found = await screen.client.request(p.CColleagues(type="colleagues"), answered)
+        assert isinstance(found, p.SColleagues)
+        return found
+
+    return load
 
 
 def handover(screen: MainScreen) -> None:
@@ -39,7 +55,7 @@ def handover(screen: MainScreen) -> None:
             call = screen.client.handover(conversation_id, to_user=target)
         screen.run_request(t("done.handover"), call)
 
-    screen.app.push_screen(TargetDialog(t("handover.title"), t("handover.target")), done)
+    screen.app.push_screen(ColleagueDialog(t("handover.title"), _load(screen), teams=True), done)
 
 
 def consult(screen: MainScreen) -> None:
@@ -51,7 +67,7 @@ def consult(screen: MainScreen) -> None:
         if target:
             screen.run_request(t("done.invite"), screen.client.invite(conversation_id, target))
 
-    screen.app.push_screen(TargetDialog(t("consult.title"), t("consult.target")), done)
+    screen.app.push_screen(ColleagueDialog(t("consult.title"), _load(screen), teams=False), done)
 
 
 def block(screen: MainScreen) -> None:
@@ -59,16 +75,27 @@ def block(screen: MainScreen) -> None:
     if conversation_id is None:
         return
 
-    def done(answer: BlockAnswer | None) -> None:
-        if answer is not None:
-            call = screen.client.block(
+    async def send(answer: BlockAnswer) -> str | None:
+        """Block; a refusal says what and why, and the dialog keeps what was typed."""
+        try:
+            await screen.client.block(
                 conversation_id, answer.reason, answer.hours, answer.permanent, answer.scope
             )
-            screen.run_request(t("done.block"), call)
+        except RequestError as error:
+            if answer.permanent and error.code == "forbidden":
+                return t("block.refused_permanent")
+            return t("block.refused", reason=screen.refusal(error.code))
+        return None
+
+    def done(answer: BlockAnswer | None) -> None:
+        if answer is not None:
+            screen.notify(t("done.block"), markup=False, timeout=3)
 
     settings = getattr(screen.app, "settings", None)
     address_hours = settings.relay.block_address_default_hours if settings else None
-    screen.app.push_screen(BlockDialog(screen.default_block_hours, address_hours), done)
+    screen.app.push_screen(
+        BlockDialog(screen.default_block_hours, send, address_hours=address_hours), done
+    )
 
 
 def end(screen: MainScreen) -> None:
@@ -103,3 +130,26 @@ def canned(screen: MainScreen) -> None:
     screen.app.push_screen(
         CommandPalette(providers=[CannedProvider], placeholder=t("canned.title"))
     )
+
+
+def stray_key(screen: MainScreen, character: str) -> bool:
+    """A printable key that reached the screen, not a composer (the queue or hot list had the
+    focus, or the composer is read-only): it goes to the open conversation's composer, or the
+    screen says why typing cannot go anywhere. True when the key was used for either."""
+    conversation = screen.client.state.conversations.get(screen.current or "")
+    pane = screen.pane(screen.current) if screen.current else None
+    if conversation is not None and pane is not None and not pane.composer.read_only:
+        pane.composer.focus()
+        pane.composer.insert(character)
+        return True
+    if conversation is None:
+        why = t("typing.no_conversation")
+    elif conversation.closed_reason:
+        why = t("typing.ended")
+    else:
+        why = t("typing.observer")
+    now = screen.clock()
+    if screen.typing_notice_at is None or (now - screen.typing_notice_at).total_seconds() > 4:
+        screen.typing_notice_at = now  # once, not a notice per key
+        screen.notify(why, severity="warning", markup=False, timeout=4)
+    return True

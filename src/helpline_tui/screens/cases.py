@@ -27,7 +27,7 @@ from helpline_tui.case_requests import attempt, codes, form_options, options
 from helpline_tui.i18n import localized, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.dialogs import _Dialog
-from helpline_tui.screens.registration import show_help
+from helpline_tui.screens.help import show_help
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
@@ -85,12 +86,22 @@ class BlockAnswer:
 class BlockDialog(_Dialog[BlockAnswer]):
     """Reason (required), whether to block the address too (off: the session only, explained),
     and duration in hours; 0 asks for a permanent block (team leads). Ticking the address box
-    puts the shorter address default into the hours field, unless hours were typed."""
+    puts the shorter address default into the hours field, unless hours were typed.
 
-    def __init__(self, default_hours: int, address_hours: int | None = None) -> None:
+    With `send`, the dialog stays open until the block is done: `send` returns None when it
+    was, else what was refused and why, which the dialog shows above what was typed (kept)."""
+
+    def __init__(
+        self,
+        default_hours: int,
+        send: Callable[[BlockAnswer], Awaitable[str | None]] | None = None,
+        *,
+        address_hours: int | None = None,
+    ) -> None:
         super().__init__()
         self._default_hours = default_hours
         self._address_hours = address_hours or default_hours
+        self._send = send
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -119,7 +130,20 @@ class BlockDialog(_Dialog[BlockAnswer]):
             return
         hours = int(hours_text)
         scope = "address" if self.query_one("#address", Checkbox).value else "session"
-        self.dismiss(BlockAnswer(reason, None if hours == 0 else hours, hours == 0, scope))
+        answer = BlockAnswer(reason, None if hours == 0 else hours, hours == 0, scope)
+        if self._send is None:
+            self.dismiss(answer)
+        else:
+            self.run_worker(self._try(answer), exclusive=True)
+
+    async def _try(self, answer: BlockAnswer) -> None:
+        assert self._send is not None
+        problem = await self._send(answer)
+        if problem is None:
+            self.dismiss(answer)
+            return
+        self.query_one(".dialog-error", Static).update(Text(problem))
+        self.query_one("#hours", Input).focus()
 
 
 class ConfirmDialog(_Dialog[bool]):

@@ -9,7 +9,6 @@ and a cell too long for its column ends in an ellipsis, measured in terminal cel
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,8 +26,8 @@ from helpline_core.protocol.email import (
     SEmailList,
     SMailboxStatus,
 )
-from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import et, time_left
+from helpline_tui.email_ui import ask, email_help, fit, subject_text
 from helpline_tui.i18n import localized, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.widgets.footer import QuietFooter
@@ -56,23 +55,11 @@ def list_bindings() -> list[BindingType]:
     ]
 
 
-def _fit(text: Text, width: int | None) -> Text:
-    if width is not None:
-        text.truncate(width, overflow="ellipsis")
-    return text
-
-
 def sender(item: EmailListItem, width: int | None = None) -> Text:
     name = item.sender_name or ""
     address = item.sender_address or ""
     both = f"{name} <{address}>" if name and address else name or address
-    return _fit(visitor_text(both[:500]), width)
-
-
-def subject_text(subject: str, width: int | None = None) -> Text:
-    if not subject.strip():
-        return Text(et("email.no_subject"))
-    return _fit(visitor_text(subject[:500]), width)
+    return fit(visitor_text(both[:500]), width)
 
 
 def column_widths(available: int) -> dict[str, int]:
@@ -82,15 +69,6 @@ def column_widths(available: int) -> dict[str, int]:
     return {**FIXED_WIDTHS, "subject": subject, "from": shared - subject}
 
 
-async def ask(screen: Screen[Any], request: Awaitable[Any]) -> Any | None:
-    """Await a console request; a refusal is shown (our words and its code), never raised."""
-    try:
-        return await request
-    except RequestError as error:
-        screen.notify(et("email.refused", reason=error.code), severity="error", markup=False)
-        return None
-
-
 def email_arrived(app: App[Any]) -> None:
     """`email_new`: refresh an open email list, or else say (in our words) that mail came."""
     for screen in app.screen_stack:
@@ -98,19 +76,6 @@ def email_arrived(app: App[Any]) -> None:
             screen.reload()
             return
     app.notify(et("email.arrived"), markup=False)
-
-
-def email_help(bindings: list[BindingType], *extra: tuple[str, str]) -> Screen[None]:
-    """The help screen with the email view's keys (not the chat's "Enter sends")."""
-    from helpline_tui.screens.help import HelpScreen
-
-    screen = HelpScreen([])
-    screen._rows = [
-        (binding.key, binding.description)
-        for binding in bindings
-        if isinstance(binding, Binding) and binding.show
-    ] + [*extra, ("tab / shift+tab", et("help.email_tab")), ("f10", et("help.email_palette"))]
-    return screen
 
 
 class EmailListScreen(Screen[None]):
@@ -243,7 +208,7 @@ class EmailListScreen(Screen[None]):
                 subject_text(item.subject, widths["subject"]),
                 sender(item, widths["from"]),
                 Text(str(item.emails)),
-                _fit(visitor_text(who or ""), widths["who"]),
+                fit(visitor_text(who or ""), widths["who"]),
                 key=item.conversation,
             )
         if selected is not None and selected in {item.conversation for item in items}:

@@ -40,9 +40,9 @@ from helpline_core.protocol.email import (
 )
 from helpline_tui.commands import CannedRepliesProvider
 from helpline_tui.email_text import et, size, time_left
+from helpline_tui.email_ui import ask, email_help, subject_text
 from helpline_tui.i18n import current_language, t
 from helpline_tui.safe import visitor_text
-from helpline_tui.screens.email import ask, email_help, subject_text
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 
 from helpline_tui.i18n import t
 from helpline_tui.widgets.composer import NEWLINE_KEYS
 
 
+def typing_keys() -> list[tuple[str, str]]:
+    """The composer's keys: the most used of all, so the help screen starts with them."""
+    return [("enter", t("help.enter")), (" / ".join(NEWLINE_KEYS), t("help.newline"))]
+
+
 def extra_keys() -> list[tuple[str, str]]:
     """Keys handled by widgets rather than screen bindings."""
     return [
-        ("enter", t("help.enter")),
-        (" / ".join(NEWLINE_KEYS), t("help.newline")),
         ("alt+1 … alt+9", t("help.buffers")),
         ("ctrl+n / ctrl+p", t("help.step")),
         ("tab / shift+tab", t("help.tab")),
@@ -30,11 +34,22 @@ def extra_keys() -> list[tuple[str, str]]:
 
 
 def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """Typing keys, then the screen's shown keys in its order (most used first), then the rest."""
     rows: list[tuple[str, str]] = []
     for binding in bindings:
         if isinstance(binding, Binding) and binding.show:
             rows.append((binding.key, binding.description))
-    return rows + extra_keys()
+    return typing_keys() + rows + extra_keys()
+
+
+def key_table(rows: Iterable[tuple[str, str]]) -> Table:
+    """The keys as a borderless table whose descriptions wrap: nothing is cut at 80 columns."""
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(t("help.key"), no_wrap=True, style="bold")
+    table.add_column(t("help.action"), ratio=1, overflow="fold")
+    for key, description in rows:
+        table.add_row(Text(key), Text(description))
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -46,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 100%;
                                   border: thick $primary; background: $panel; }
     HelpScreen .help-title { text-style: bold; padding: 0 1; }
-    HelpScreen DataTable { height: auto; }
+    HelpScreen #help-keys { padding: 0 1; }
     """
 
     def __init__(self, bindings: Iterable[BindingType]) -> None:
@@ -56,13 +71,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text(t("help.title")), classes="help-title")
-            yield DataTable(show_cursor=False, zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(t("help.key"), t("help.action"))
-        for key, description in self._rows:
-            table.add_row(Text(key, style="bold"), Text(description))
+            yield Static(key_table(self._rows), id="help-keys")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+def show_help(screen: Screen[Any]) -> None:
+    """Open the help screen with the keys of `screen`."""
+    screen.app.push_screen(HelpScreen(screen.BINDINGS))

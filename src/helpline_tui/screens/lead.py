@@ -56,12 +56,14 @@ class TeamScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#lead-queue", DataTable).add_columns(
-            t("queue.wait"), t("queue.nickname"), "Team"
+            t("queue.wait"), t("queue.nickname"), t("lead.team")
         )
         self.query_one("#lead-live", DataTable).add_columns(
-            t("queue.nickname"), "Counsellor", "State", "Duration"
+            t("queue.nickname"), t("lead.counsellor"), t("lead.state"), t("lead.duration")
         )
-        self.query_one("#lead-people", DataTable).add_columns("Counsellor", "Status", "Chats")
+        self.query_one("#lead-people", DataTable).add_columns(
+            t("lead.counsellor"), t("lead.status"), t("lead.chats")
+        )
         self.show()
         self.query_one("#lead-live", DataTable).focus()
         self.action_refresh_overview()
@@ -80,6 +82,7 @@ class TeamScreen(Screen[None]):
         for entry in overview.queue:
             wait = format_wait((now - entry.waiting_since).total_seconds())
             queue.add_row(Text(wait), visitor_text(entry.nickname[:32]), Text(entry.team or "-"))
+        names = {person.username: person.display_name for person in overview.counsellors}
         live = self.query_one("#lead-live", DataTable)
         cursor = live.cursor_row
         live.clear()
@@ -87,8 +90,8 @@ class TeamScreen(Screen[None]):
             duration = format_wait((now - (item.taken_at or item.started_at)).total_seconds())
             live.add_row(
                 visitor_text(item.nickname[:32]),
-                Text(item.counsellor or "-"),
-                Text(item.state),
+                Text(names.get(item.counsellor or "", item.counsellor or "-")),
+                Text(t(f"state.{item.state}")),
                 Text(duration),
                 key=item.conversation,
             )
@@ -97,7 +100,8 @@ class TeamScreen(Screen[None]):
         people = self.query_one("#lead-people", DataTable)
         people.clear()
         for person in overview.counsellors:
-            people.add_row(Text(person.display_name), Text(person.status), Text(str(person.chats)))
+            status = t(f"availability.{person.status}")
+            people.add_row(Text(person.display_name), Text(status), Text(str(person.chats)))
 
     def _selected(self) -> str | None:
         live = self.query_one("#lead-live", DataTable)

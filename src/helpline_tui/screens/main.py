@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -22,8 +22,9 @@ from helpline_core.canned import CannedReply
 from helpline_core.clock import utcnow
 from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient, RequestError
+from helpline_tui.commands import ordered_replies
 from helpline_tui.email_text import et
-from helpline_tui.i18n import localized, t
+from helpline_tui.i18n import current_language, localized, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens import actions
 from helpline_tui.screens import cases_entry as cases_ui
@@ -37,23 +38,24 @@ HOME = "home"
 
 
 def main_bindings() -> list[BindingType]:
-    """The keys of the main screen, described in the current language."""
+    """The keys of the main screen, described in the current language, the most used first:
+    the footer shows as many as fit in this order, the help screen (F1) all of them."""
     return [
         Binding("f1", "help", t("key.help"), priority=True),
-        Binding("f2", "home", t("key.home"), priority=True),
         Binding("f3", "take_next", t("key.take"), priority=True),
-        Binding("f4", "availability", t("key.availability"), priority=True),
-        Binding("shift+f4", "availability('break')", t("availability.break"), priority=True),
+        Binding("f8", "end", t("key.end"), priority=True),
         Binding("f5", "handover", t("key.handover"), priority=True),
         Binding("f6", "consult", t("key.consult"), priority=True),
-        Binding("f7", "block", t("key.block"), priority=True),
-        Binding("f8", "end", t("key.end"), priority=True),
-        Binding("f9", "team", t("key.team"), priority=True),
         Binding("ctrl+r", "canned", t("key.canned"), priority=True),
+        Binding("f4", "availability", t("key.availability"), priority=True),
+        Binding("f2", "home", t("key.home"), priority=True),
+        Binding("f7", "block", t("key.block"), priority=True),
         Binding("f12", "email", et("key.email"), priority=True),
         Binding("f11", "cases", t("key.cases"), priority=True),
+        Binding("f9", "team", t("key.team"), priority=True),
         Binding("ctrl+o", "pending", t("key.pending"), priority=True),
         Binding("ctrl+t", "phone", t("key.phone"), priority=True),
+        Binding("shift+f4", "availability('break')", t("availability.break"), priority=True),
         Binding("ctrl+n", "next_buffer", t("key.next"), priority=True, show=False),
         Binding("ctrl+p", "previous_buffer", t("key.previous"), priority=True, show=False),
         *[
@@ -96,6 +98,7 @@ class MainScreen(Screen[None]):
         self.canned = canned
         self.canned_values = canned_values
         self.default_block_hours = default_block_hours
+        self.typing_notice_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -359,6 +362,17 @@ class MainScreen(Screen[None]):
     @on(ConversationPane.Typing)
     def _typing(self, event: ConversationPane.Typing) -> None:
         self.run_request("", self.client.typing(event.conversation, event.typing))
+
+    def canned_replies(self) -> list[CannedReply]:
+        """The canned replies, the conversation's language first (for the palette)."""
+        conversation = self.client.state.conversations.get(self.current or "")
+        first = conversation.info.language if conversation else current_language()
+        return ordered_replies(self.canned, first)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing outside a composer is never silently lost (see actions.stray_key)."""
+        if event.is_printable and event.character and actions.stray_key(self, event.character):
+            event.stop()
 
     def insert_canned(self, text: str) -> None:
         """Put a canned reply into the composer of the conversation on screen (not sent yet)."""

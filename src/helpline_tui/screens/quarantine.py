@@ -22,8 +22,8 @@ from helpline_core.protocol.email import (
     SQuarantineList,
 )
 from helpline_tui.email_text import et, size
+from helpline_tui.email_ui import ask
 from helpline_tui.safe import visitor_text
-from helpline_tui.screens.email import ask
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:

@@ -29,6 +29,7 @@ from helpline_core.protocol import (
 )
 from helpline_tui.case_requests import attempt, channel_label, codes
 from helpline_tui.i18n import localized, t
+from helpline_tui.screens.help import show_help
 from helpline_tui.widgets.footer import QuietFooter
 from helpline_tui.widgets.registration_form import RegistrationForm
 
@@ -48,12 +49,6 @@ def form_bindings() -> list[BindingType]:
         Binding("escape", "back", t("key.back"), priority=True),
         Binding("f1", "help", t("key.help"), priority=True),
     ]
-
-
-def show_help(screen: Screen[Any]) -> None:
-    from helpline_tui.screens.help import HelpScreen
-
-    screen.app.push_screen(HelpScreen(screen.BINDINGS))
 
 
 class RegistrationScreen(Screen[bool]):

@@ -15,11 +15,11 @@ from textual.widgets import Static
 
 from helpline_core.protocol import CCaseTranscript, SCaseTranscript
 from helpline_tui.case_requests import attempt
+from helpline_tui.case_text import header_lines
+from helpline_tui.case_text import line as as_line
 from helpline_tui.i18n import t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.case_dialogs import Field, FieldsDialog
-from helpline_tui.screens.case_file import header_lines
-from helpline_tui.screens.case_file import line as as_line
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from helpline_tui.i18n import t
+from helpline_tui.i18n import end_reason, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.state import Conversation
 from helpline_tui.widgets.composer import Composer
@@ -36,13 +36,15 @@ def header_text(conversation: Conversation) -> Text:
     )
     text.append("  " + intake, style="dim")
     if info.participation and info.participation != "owner":
-        text.append(f"  [{info.participation}]", style="italic")
+        text.append(f"  [{t('participation.' + info.participation)}]", style="italic")
     return text
 
 
 def notice_text(conversation: Conversation) -> Text:
     if conversation.closed_reason:
-        return Text(t("conv.ended") + f" ({conversation.closed_reason})", style="bold")
+        reason = end_reason(conversation.closed_reason)
+        style = "bold reverse yellow" if conversation.closed_reason == "visitor_quick" else "bold"
+        return Text(t("conv.ended") + f" ({reason})", style=style)
     if conversation.info.visitor == "holding" or conversation.info.state == "holding":
         return Text(t("conv.holding"), style="bold")
     if conversation.typing:

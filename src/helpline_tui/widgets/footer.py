@@ -5,20 +5,28 @@ the focused widget's bindings first: in a conversation the composer (a TextArea,
 and f7 itself) pulled "f6 Collega f7 Blokkeren" in front of "f1 Hulp". Here the keys follow the
 screen's BINDINGS whatever has the focus, and a focus change that shows the same keys costs
 nothing (that rebuild was a large part of opening a conversation).
+
+Keys that do not fit the width are left out whole, from the end (screens declare their most
+used keys first; F1 lists them all), rather than the last one being cut in half.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
 
 
 class QuietFooter(Footer):
     _shown: Shown | None = None
+    _laid_out: int | None = None  # the width the keys were last fitted to
 
     def _rank(self) -> dict[str, int]:
         """The screen's own keys in the order it declares them (a binding may name several)."""
@@ -45,7 +53,31 @@ class QuietFooter(Footer):
         keys = list(super().compose())
         # A stable sort: keys the screen does not declare keep Textual's order, after its own.
         keys.sort(key=lambda widget: rank.get(getattr(widget, "key", ""), len(rank)))
-        yield from keys
+        yield from self._fitting(keys)
+
+    def _fitting(self, keys: list[Widget]) -> list[Widget]:
+        """The keys that fit the footer's width whole, in order (all of them before layout)."""
+        width = self.size.width
+        if width == 0:
+            return keys
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        used = sum(_width(k) for k in palette)
+        kept: list[Widget] = []
+        for key in keys:
+            if key in palette:
+                continue
+            if used + _width(key) > width:
+                break
+            used += _width(key)
+            kept.append(key)
+        self.styles.grid_size_columns = max(len(kept), 1)
+        return kept + palette
+
+    def _on_resize(self, event: events.Resize) -> None:
+        if self._shown is not None and event.size.width != self._laid_out:
+            self._laid_out = event.size.width
+            self._shown = None
+            self.call_after_refresh(self.recompose)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if (
@@ -56,3 +88,11 @@ class QuietFooter(Footer):
         ):
             return
         super().bindings_changed(screen)
+
+
+def _width(key: Widget) -> int:
+    """Cells a footer key takes: " f1 " (key with padding), "Hulp " (description), one spare."""
+    if not isinstance(key, FooterKey):
+        return 0
+    extra = 2 if key.has_class("-command-palette") else 0  # its left border and padding
+    return cell_len(key.key_display) + cell_len(key.description) + 3 + extra

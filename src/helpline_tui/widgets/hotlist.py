@@ -24,7 +24,10 @@ def hot_label(number: int, conversation: Conversation, focused: bool) -> Text:
     if conversation.unread:
         label.append(f" ({conversation.unread})", style="bold")
     if conversation.closed_reason:
-        label.append(f" · {conversation.closed_reason}", style="dim")
+        if conversation.closed_reason == "visitor_quick":  # matters for the assessment
+            label.append(" · " + t("hot.quick"), style="bold")
+        else:
+            label.append(" · " + t("hot.ended"), style="dim")
     elif conversation.info.visitor == "holding" or conversation.info.state == "holding":
         label.append(" · " + t("hot.holding"), style="italic")
     elif conversation.awaiting_reply:

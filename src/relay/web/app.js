@@ -352,7 +352,7 @@ function leaveQuickly(event) {
     (state.welcome && state.welcome.neutral_url) || $("leave").href || FALLBACK_NEUTRAL_URL;
   // Ending the conversation voids the resume cookie, so someone else opening the page on this
   // device within five minutes does not see the chat.
-  connection.send({ type: "leave" });
+  connection.send({ type: "leave", quick: true });
   connection.stop();
   document.title = "";
   document.body.replaceChildren();

@@ -58,7 +58,7 @@ def test_no_control_character_from_outside_reaches_the_terminal(cli_env: dict[st
         assert raw not in as_json.stdout
     # The same data for a program.
     rows = json.loads(as_json.stdout)
-    assert json.loads(rows[-1]["detail"])["nickname"] == HOSTILE
+    assert rows[-1]["detail"]["nickname"] == HOSTILE  # detail is an object, not a string
     refused = _run(cli_env, "counsellor", "disable", "nobody\x1b[2J\rfake")
     assert refused.returncode != 0
     for raw in RAW:

@@ -26,7 +26,8 @@ async def test_a_refused_permanent_block_keeps_the_reason(
             await pilot.press("f7")
             await wait_for(pilot, lambda: isinstance(app.screen, BlockDialog), "the block dialog")
             await pilot.press(*keys("dreigt met geweld"))
-            await pilot.press("tab", "backspace", "backspace", "0", "enter")
+            # Reason, then the address box, then the hours.
+            await pilot.press("tab", "tab", "backspace", "backspace", "0", "enter")
             await wait_for(
                 pilot,
                 lambda: "Permanent blokkeren geweigerd" in screen_text(pilot),

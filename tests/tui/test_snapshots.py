@@ -183,7 +183,7 @@ class TestDialogs:
     def test_block_refused_keeps_the_reason(self, snap_compare: Snap) -> None:
         """No relay here: the refusal ("not connected") shows in the dialog, the text stays."""
         run = logged_in(open_chat="c-mira")
-        typed = ["f7", *"misbruik", "tab", "backspace", "backspace", "0", "enter"]
+        typed = ["f7", *"misbruik", "tab", "tab", "backspace", "backspace", "0", "enter"]
         assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run, press=typed)
 
     def test_hand_over(self, snap_compare: Snap) -> None:

@@ -35,6 +35,8 @@ async def test_a_reload_keeps_the_language_and_says_who_the_visitor_talks_with(
         await expect(page.locator("#start")).to_have_text("Start the chat")
         await expect(page.locator("#start")).to_be_enabled()
         await page.click("#start")
+        # The chat is in the queue before the counsellor takes it (else there is nothing yet).
+        await expect(page.locator("#queue-position")).to_have_text("You are next.")
         taken = await ann.take_next()
         await expect(page.locator("#chat-heading")).to_have_text("You are chatting with Ann")
         await ann.say(taken.conversation.id, "Hello, I am here.")

@@ -4,6 +4,7 @@ admins. Every change is recorded in the request's history and audited with the C
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -135,21 +136,28 @@ def verify_(
     _show(state, request_id, as_json, f"request {request_id} verified")
 
 
+def _move(
+    ctx: typer.Context,
+    request_id: int,
+    note: str | None,
+    as_json: bool,
+    change: Callable[..., object],
+    word: str,
+) -> None:
+    """One state change with an optional note (grant, done), then the request as it is now."""
+    state = state_of(ctx)
+    with state.session() as session:
+        row = register.get(session, request_id)
+        change(session, state.key, actor=_actor(state), row=row, note=note)
+    _show(state, request_id, as_json, f"request {request_id} {word}")
+
+
 @app.command()
 def grant(
     ctx: typer.Context, request_id: Request, note: Note = None, as_json: AsJson = False
 ) -> None:
     """Grant a verified request (before carrying it out)."""
-    state = state_of(ctx)
-    with state.session() as session:
-        register.grant(
-            session,
-            state.key,
-            actor=_actor(state),
-            row=register.get(session, request_id),
-            note=note,
-        )
-    _show(state, request_id, as_json, f"request {request_id} granted")
+    _move(ctx, request_id, note, as_json, register.grant, "granted")
 
 
 @app.command()
@@ -177,16 +185,7 @@ def done(
     ctx: typer.Context, request_id: Request, note: Note = None, as_json: AsJson = False
 ) -> None:
     """Mark a request carried out (e.g. the export was handed over)."""
-    state = state_of(ctx)
-    with state.session() as session:
-        register.done(
-            session,
-            state.key,
-            actor=_actor(state),
-            row=register.get(session, request_id),
-            note=note,
-        )
-    _show(state, request_id, as_json, f"request {request_id} done")
+    _move(ctx, request_id, note, as_json, register.done, "done")
 
 
 @app.command("export")

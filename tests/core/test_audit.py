@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from helpline_core.db import session_scope
-from helpline_core.models import AuditEvent
+from helpline_core.models import AuditAnchor, AuditEvent
 from helpline_core.services import audit
+from helpline_core.services.retention.audit_log import anchor_tag
+
+Result = audit.VerifyResult
 
 
 def _fill(engine: Engine, key: bytes, count: int = 5) -> None:
@@ -32,19 +35,23 @@ def _verify(engine: Engine, key: bytes) -> audit.VerifyResult:
         return audit.verify(session, key)
 
 
+def _stored_hash(engine: Engine, event_id: int) -> str:
+    """The hash stored in row `event_id`, as a reader of the table sees it."""
+    with engine.begin() as connection:
+        statement = text("SELECT hash FROM auditevent WHERE id = :id")
+        return str(connection.execute(statement, {"id": event_id}).scalar_one())
+
+
 def test_an_untouched_chain_verifies(engine: Engine, secret_key: bytes) -> None:
     _fill(engine, secret_key)
-    result = _verify(engine, secret_key)
-    assert result.ok and result.checked == 5
+    assert _verify(engine, secret_key) == Result(True, 5, None, "", _stored_hash(engine, 5))
 
 
 def test_a_changed_row_is_named(engine: Engine, secret_key: bytes) -> None:
     _fill(engine, secret_key)
     with engine.begin() as connection:
         connection.execute(text("UPDATE auditevent SET actor = 'counsellor:someone' WHERE id = 3"))
-    result = _verify(engine, secret_key)
-    assert not result.ok
-    assert result.first_bad_id == 3
+    assert _verify(engine, secret_key) == Result(False, 2, 3, "content changed or event forged")
 
 
 def test_an_inserted_row_is_named(engine: Engine, secret_key: bytes) -> None:
@@ -62,34 +69,28 @@ def test_an_inserted_row_is_named(engine: Engine, secret_key: bytes) -> None:
             ),
             {"prev": prev},
         )
-    result = _verify(engine, secret_key)
-    assert not result.ok
-    assert result.first_bad_id == 3
+    # It follows event 2, but only the key could have made its hash.
+    assert _verify(engine, secret_key) == Result(False, 2, 3, "content changed or event forged")
 
 
 def test_a_removed_row_is_named(engine: Engine, secret_key: bytes) -> None:
     _fill(engine, secret_key)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM auditevent WHERE id = 2"))
-    result = _verify(engine, secret_key)
-    assert not result.ok
-    assert result.first_bad_id == 2
-    assert "removed" in result.problem
+    assert _verify(engine, secret_key) == Result(False, 1, 2, "event missing (removed)")
 
 
 def test_removing_the_newest_rows_is_caught(engine: Engine, secret_key: bytes) -> None:
     _fill(engine, secret_key)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM auditevent WHERE id >= 4"))
-    result = _verify(engine, secret_key)
-    assert not result.ok
-    assert result.first_bad_id == 4
+    kept = _stored_hash(engine, 3)
+    assert _verify(engine, secret_key) == Result(False, 3, 4, "newest events removed", kept)
 
 
 def test_another_key_cannot_verify(engine: Engine, secret_key: bytes) -> None:
     _fill(engine, secret_key)
-    result = _verify(engine, b"x" * 32)
-    assert not result.ok and result.first_bad_id == 1
+    assert _verify(engine, b"x" * 32) == Result(False, 0, 1, "content changed or event forged")
 
 
 def test_detail_keeps_no_free_text_types(engine: Engine, secret_key: bytes) -> None:
@@ -108,9 +109,7 @@ def test_cutting_off_the_newest_events_and_setting_the_head_back_is_caught(
         connection.execute(
             text("UPDATE audithead SET last_id = 3, last_hash = :kept"), {"kept": kept}
         )
-    result = _verify(engine, secret_key)
-    assert not result.ok and result.first_bad_id == 4
-    assert "head" in result.problem
+    assert _verify(engine, secret_key) == Result(False, 3, 4, "head changed or forged", kept)
 
 
 def test_an_emptied_log_is_caught(engine: Engine, secret_key: bytes) -> None:
@@ -121,11 +120,10 @@ def test_an_emptied_log_is_caught(engine: Engine, secret_key: bytes) -> None:
             text("UPDATE audithead SET last_id = 0, last_hash = :genesis"),
             {"genesis": audit.GENESIS},
         )
-    assert not _verify(engine, secret_key).ok
+    assert _verify(engine, secret_key) == Result(False, 0, 1, "head changed or forged")
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM audithead"))
-    result = _verify(engine, secret_key)
-    assert not result.ok and "emptied" in result.problem
+    assert _verify(engine, secret_key) == Result(False, 0, 1, "no head: the log was emptied")
 
 
 def test_a_head_tag_copied_from_another_position_does_not_fit(
@@ -143,10 +141,11 @@ def test_a_head_tag_copied_from_another_position_does_not_fit(
         )
     # A head saved earlier and put back verifies: only a copy kept elsewhere catches this
     # (docs/audit.md). The tag cannot be made for a position the key never tagged.
-    assert _verify(engine, secret_key).ok
+    third = _stored_hash(engine, 3)
+    assert _verify(engine, secret_key) == Result(True, 3, head_hash=third)
     with engine.begin() as connection:
         connection.execute(text("UPDATE audithead SET last_id = 2"))
-    assert not _verify(engine, secret_key).ok
+    assert _verify(engine, secret_key) == Result(False, 3, 4, "head changed or forged", third)
 
 
 def test_appenders_in_parallel_threads_take_turns(engine: Engine, secret_key: bytes) -> None:
@@ -170,8 +169,7 @@ def test_appenders_in_parallel_threads_take_turns(engine: Engine, secret_key: by
     for thread in threads:
         thread.join()
     assert errors == []
-    result = _verify(engine, secret_key)
-    assert result.ok and result.checked == 40
+    assert _verify(engine, secret_key) == Result(True, 40, head_hash=_stored_hash(engine, 40))
 
 
 # ----- known answers: a change of key derivation, field order or serialisation fails here -----
@@ -230,18 +228,15 @@ def test_an_event_removed_and_the_rest_renumbered_does_not_follow(
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM auditevent WHERE id = 3"))
         connection.execute(text("UPDATE auditevent SET id = id - 1 WHERE id > 3"))
-    result = _verify(engine, secret_key)
-    assert not result.ok and result.first_bad_id == 3 and result.checked == 2
-    assert result.problem == "does not follow the previous event"
+    assert _verify(engine, secret_key) == Result(False, 2, 3, "does not follow the previous event")
 
 
 def test_a_missing_head_is_reported(engine: Engine, secret_key: bytes) -> None:
     _fill(engine, secret_key)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM audithead"))
-    result = _verify(engine, secret_key)
-    assert not result.ok and result.checked == 5
-    assert result.problem == "no head: the log was emptied"
+    fifth = _stored_hash(engine, 5)
+    assert _verify(engine, secret_key) == Result(False, 5, 6, "no head: the log was emptied", fifth)
 
 
 def test_query_filters_by_time_actor_and_action_in_order(engine: Engine, secret_key: bytes) -> None:
@@ -268,3 +263,88 @@ def test_query_filters_by_time_actor_and_action_in_order(engine: Engine, secret_
         assert ids(action="case.read") == [1, 2, 4]
         assert ids(actor="counsellor:anna", action="case.read") == [2]
         assert ids(limit=2) == [1, 2]
+
+
+# ----- the retention anchor: where the chain starts after a purge -----
+
+
+def _set_anchor(engine: Engine, key: bytes, first_id: int, *, tag: str | None = None) -> str:
+    """Put an anchor at `first_id` (after the stored event before it), as a purge leaves it."""
+    prev = _stored_hash(engine, first_id - 1)
+    with session_scope(engine) as session:
+        session.add(
+            AuditAnchor(
+                id=1, first_id=first_id, prev_hash=prev, tag=tag or anchor_tag(key, first_id, prev)
+            )
+        )
+    return prev
+
+
+def test_a_chain_that_starts_at_the_anchor_verifies_from_there(
+    engine: Engine, secret_key: bytes
+) -> None:
+    _fill(engine, secret_key)
+    _set_anchor(engine, secret_key, 3)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM auditevent WHERE id < 3"))
+    assert _verify(engine, secret_key) == Result(True, 3, head_hash=_stored_hash(engine, 5))
+
+
+def test_an_event_older_than_the_anchor_is_out_of_place(engine: Engine, secret_key: bytes) -> None:
+    # Events 1 and 2 should have gone with the purge that set the anchor at 3: one put back (or
+    # never deleted) is named.
+    _fill(engine, secret_key)
+    _set_anchor(engine, secret_key, 3)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM auditevent WHERE id = 1"))
+    assert _verify(engine, secret_key) == Result(False, 0, 2, "unexpected event position")
+
+
+def test_an_anchor_moved_without_the_key_is_caught(engine: Engine, secret_key: bytes) -> None:
+    _fill(engine, secret_key)
+    _set_anchor(engine, secret_key, 4, tag="0" * 64)
+    assert _verify(engine, secret_key) == Result(False, 0, 4, "retention anchor altered")
+
+
+# ----- appenders take turns -----
+
+
+def test_an_appender_waits_for_the_one_holding_the_head(engine: Engine, secret_key: bytes) -> None:
+    """While one transaction has appended (and not committed), a second appender on another
+    connection must wait for it and then follow it; reading the head without the lock would give
+    both the same position. Deterministic: the first commits only once the second has gone as
+    far as it can (its first write, or its locking read) without seeing the first's event."""
+    _fill(engine, secret_key, count=1)
+    second_reached_the_lock = threading.Event()
+    appender: list[threading.Thread] = []
+    errors: list[BaseException] = []
+
+    def watch(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if threading.current_thread() not in appender:
+            return
+        words = statement.lstrip().upper()
+        if words.startswith(("INSERT", "UPDATE")) or "FOR UPDATE" in words:
+            second_reached_the_lock.set()
+
+    def append_second() -> None:
+        try:
+            with session_scope(engine) as session:
+                audit.record(session, secret_key, actor="t2", action="test.second")
+        except BaseException as error:  # collected, asserted below
+            errors.append(error)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        with session_scope(engine) as session:
+            audit.record(session, secret_key, actor="t1", action="test.first")
+            appender.append(threading.Thread(target=append_second))
+            appender[0].start()
+            assert second_reached_the_lock.wait(timeout=30)
+        appender[0].join(timeout=30)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert errors == []
+    with session_scope(engine) as session:
+        order = [(row.id, row.actor) for row in audit.query(session)]
+    assert order == [(1, "counsellor:test-anna"), (2, "t1"), (3, "t2")]
+    assert _verify(engine, secret_key) == Result(True, 3, head_hash=_stored_hash(engine, 3))

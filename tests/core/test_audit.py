@@ -348,3 +348,28 @@ def test_an_appender_waits_for_the_one_holding_the_head(engine: Engine, secret_k
         order = [(row.id, row.actor) for row in audit.query(session)]
     assert order == [(1, "counsellor:test-anna"), (2, "t1"), (3, "t2")]
     assert _verify(engine, secret_key) == Result(True, 3, head_hash=_stored_hash(engine, 3))
+
+
+def test_query_returns_the_first_thousand_unless_told_and_in_chain_order(
+    engine: Engine, secret_key: bytes
+) -> None:
+    rows = [
+        {"id": n, "at": "2026-03-01 12:00:00.000000", "actor": "cli:admin", "action": "x",
+         "object_type": "", "object_id": "", "detail": "{}", "prev_hash": "", "hash": ""}
+        for n in range(1, 1002)
+    ]  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO auditevent (id, at, actor, action, object_type, object_id, detail,"
+                " prev_hash, hash) VALUES (:id, :at, :actor, :action, :object_type, :object_id,"
+                " :detail, :prev_hash, :hash)"
+            ),
+            rows,
+        )
+        # On PostgreSQL an updated row moves to the end of the table: order must be asked for.
+        connection.execute(text("UPDATE auditevent SET detail = '{\"n\": 1}' WHERE id = 1"))
+    with session_scope(engine) as session:
+        first = [event.id for event in audit.query(session)]
+        assert first == list(range(1, 1001))
+        assert [event.id for event in audit.query(session, limit=1001)][-2:] == [1000, 1001]

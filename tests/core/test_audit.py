@@ -332,6 +332,8 @@ def test_an_appender_waits_for_the_one_holding_the_head(engine: Engine, secret_k
                 audit.record(session, secret_key, actor="t2", action="test.second")
         except BaseException as error:  # collected, asserted below
             errors.append(error)
+        finally:
+            second_reached_the_lock.set()  # a failure before that point must not leave us waiting
 
     event.listen(engine, "before_cursor_execute", watch)
     try:

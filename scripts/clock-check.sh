@@ -20,6 +20,7 @@ else
         '2027-10-31 00:59:50 UTC'                    # autumn: 02:59:50 CEST, then 02:00 CET again
         'TZ="Europe/Brussels" 2026-12-31 23:59:50'  # the year ends
         'TZ="Europe/Brussels" 2028-02-29 12:00:00'  # a leap day
+        'TZ="Europe/Brussels" 2027-01-01 00:20:00'  # local new year, still 31 December in UTC
     )
 fi
 [ $# -gt 0 ] || set -- tests/core tests/cases tests/retention tests/rights tests/reports

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpline_core.config import ConfigError, load_settings
-from helpline_core.services.retention.rules import limits_at, months_before
+from helpline_core.services.retention.rules import Limits, days_before, limits_at, months_before
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -82,3 +82,47 @@ def test_a_period_that_breaks_the_policy_is_refused_in_one_line(
         environ={f"HELPLINE_RETENTION__{key}": value, "HELPLINE_RETENTION__POLICY_OVERRIDE": "1"},
     )
     assert str(getattr(allowed.retention, key.lower())) == value
+
+
+def test_every_limit_follows_its_own_setting() -> None:
+    # Each period differs from every other, so a limit computed from the wrong setting shows.
+    settings = load_settings(
+        None,
+        environ={
+            "HELPLINE_RETENTION__CHAT_MONTHS": "2",
+            "HELPLINE_RETENTION__EMAIL_MONTHS": "4",
+            "HELPLINE_RETENTION__CASE_YEARS": "12",
+            "HELPLINE_RETENTION__CASE_YEARS_BEFORE_CUTOFF": "7",
+            "HELPLINE_RETENTION__CASE_CUTOFF": "2020-07-01",
+            "HELPLINE_RETENTION__BLOCK_DAYS_AFTER_EXPIRY": "10",
+            "HELPLINE_RETENTION__AUDIT_YEARS": "11",
+            "HELPLINE_EXPORTS__KEEP_DAYS": "3",
+        },
+    )
+    assert limits_at(settings, local(2030, 5, 1, 8)) == Limits(
+        now=datetime(2030, 5, 1, 6, tzinfo=UTC),
+        chat=local(2030, 3, 1, 8),
+        email=local(2030, 1, 1, 8),
+        case_cutoff=datetime(2020, 6, 30, 22, tzinfo=UTC),  # local midnight, summer time
+        case_recent=local(2018, 5, 1, 8),
+        case_old=local(2023, 5, 1, 8),
+        block=local(2030, 4, 21, 8),
+        audit=local(2019, 5, 1, 8),
+        exports=local(2030, 4, 28, 8),
+    )
+
+
+def test_days_and_months_count_on_the_wall_clock_and_across_the_year() -> None:
+    # 31 March 2030 12:00 is summer time; three days earlier it was winter time.
+    assert days_before(local(2030, 3, 31, 12), 3, BRUSSELS) == datetime(2030, 3, 28, 11, tzinfo=UTC)
+    # Without a zone the count is in UTC.
+    assert days_before(datetime(2030, 3, 31, 12, tzinfo=UTC), 3) == datetime(
+        2030, 3, 28, 12, tzinfo=UTC
+    )
+    assert months_before(datetime(2030, 3, 31, 12, tzinfo=UTC), 1) == datetime(
+        2030, 2, 28, 12, tzinfo=UTC
+    )
+    assert months_before(local(2030, 2, 15, 9), 3, BRUSSELS) == local(2029, 11, 15, 9)
+    assert months_before(local(2030, 1, 31, 9), 1, BRUSSELS) == local(2029, 12, 31, 9)
+    assert months_before(local(2030, 12, 31, 9), 12, BRUSSELS) == local(2029, 12, 31, 9)
+    assert months_before(local(2030, 12, 31, 9), 0, BRUSSELS) == local(2030, 12, 31, 9)

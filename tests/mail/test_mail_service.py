@@ -175,3 +175,32 @@ def test_each_inbound_email_keeps_its_own_deadline_and_verdict(
         verdicts = [(email.message_id, email.answered_in_time) for email in inbound]
         assert all(email.due_at is not None for email in inbound)
     assert verdicts == [("<e1@v.example>", False), ("<e2@v.example>", True)]
+
+
+def test_a_parser_bug_keeps_the_mail_and_is_counted_apart(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault of ours while reading a mail: the raw mail is kept in quarantine with a reason
+    that says it is a bug, and the sync counts it apart from mail that is itself broken."""
+    from helpline_core.mail import parse
+    from helpline_core.mail.imap_sync import SyncReport
+
+    raw = (
+        b"From: Sam <sam@visitor.example>\r\nTo: antwerpen@helpline.example\r\n"
+        b"Subject: hulp\r\nMessage-ID: <bug@visitor.example>\r\n\r\nIk wil praten.\r\n"
+    )
+    report = SyncReport("antwerpen")
+    with session_scope(engine) as session:
+        team = session.exec(select(Team).where(Team.code == "antwerpen")).one()
+        report.add(ingest_message(session, settings, team=team, raw=b"\x00 not mail"))
+
+        def broken(*_args: object, **_kwargs: object) -> None:
+            raise KeyError("a bug")
+
+        monkeypatch.setattr(parse, "_collect", broken)
+        report.add(ingest_message(session, settings, team=team, raw=raw, received_at=MONDAY))
+    assert (report.stored, report.quarantined, report.parser_errors) == (0, 2, 1)
+    with session_scope(engine) as session:
+        items = {item.size: item.reason for item in mail_service.list_quarantine(session)}
+    assert items[len(raw)] == "parser error (KeyError): a bug in the helpline, not in the mail"
+    assert "bug" not in items[len(b"\x00 not mail")]

@@ -99,6 +99,24 @@ def test_detail_keeps_no_free_text_types(engine: Engine, secret_key: bytes) -> N
     assert event.detail == '{"n": 1}'
 
 
+def test_an_event_is_stored_as_given_detail_sorted_and_readable(
+    engine: Engine, secret_key: bytes
+) -> None:
+    at = datetime(2026, 3, 1, 12, 0, 0, 250000, tzinfo=UTC)
+    with session_scope(engine) as session:
+        audit.record(
+            session, secret_key, actor="cli:root", action="case.read", object_type="case",
+            object_id=7, detail={"reden": "één", "aantal": 2, "ok": True}, at=at,
+        )  # fmt: skip
+        audit.record(session, secret_key, actor="cli:root", action="login")
+    with session_scope(engine) as session:
+        first, second = audit.query(session)
+        assert (first.id, first.at, first.object_type, first.object_id) == (1, at, "case", "7")
+        assert first.detail == '{"aantal": 2, "ok": true, "reden": "één"}'
+        assert (second.object_type, second.object_id, second.detail) == ("", "", "{}")
+        assert second.prev_hash == first.hash and first.prev_hash == audit.GENESIS
+
+
 def test_cutting_off_the_newest_events_and_setting_the_head_back_is_caught(
     engine: Engine, secret_key: bytes
 ) -> None:

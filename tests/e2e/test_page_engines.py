@@ -5,15 +5,12 @@ through tests/e2e/engines.py; a missing engine skips with the package that bring
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 
 from helpline_core import protocol
-from helpline_core.config import Settings
-from tests.e2e.engines import ENGINES, EngineMissing, EnginePage, engine_page, free_port
+from tests.e2e.engines import EnginePage
 from tests.e2e.page_helpers import HOSTILE, counsellor_console
-from tests.support.relay_harness import RunningRelay, running_relay
+from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
@@ -22,35 +19,6 @@ QUEUED += "document.getElementById('queue-position').textContent)"
 # Messages on screen (not system lines), in order: [role, text].
 SHOWN = """return Array.from(document.querySelectorAll('#transcript li.msg:not(.system)'))
     .map(li => [li.dataset.role, li.querySelector('.text').textContent]);"""
-
-
-@pytest.fixture(scope="session", params=ENGINES)
-def browser_engine(request: pytest.FixtureRequest) -> Iterator[EnginePage]:
-    """One browser process per engine for the whole run; every test gets a fresh visitor."""
-    try:
-        opened = engine_page(request.param)
-        page = opened.__enter__()
-    except EngineMissing as missing:
-        pytest.skip(str(missing))
-    try:
-        yield page
-    finally:
-        opened.__exit__(None, None, None)
-
-
-@pytest.fixture
-async def site(settings: Settings) -> AsyncIterator[RunningRelay]:
-    """A relay whose "leave quickly" target is a file of its own (its favicon stands in for a
-    weather site), so that every engine can load it without a network."""
-    port = free_port()
-    neutral = settings.helpline.model_copy(
-        update={"neutral_url": f"http://127.0.0.1:{port}/favicon.svg"}
-    )
-    relay = settings.relay.model_copy(update={"port": port})
-    async with running_relay(
-        settings.model_copy(update={"helpline": neutral, "relay": relay})
-    ) as up:
-        yield up
 
 
 @pytest.fixture

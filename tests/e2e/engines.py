@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+import pytest
+
 ENGINES = ("chromium", "firefox", "webkit")
 CHROMIUM = Path("/usr/bin/chromium")
 FIREFOX = Path("/usr/bin/firefox-esr")
@@ -428,8 +430,12 @@ class EnginePage:
         return await loop.run_in_executor(self._thread, function, *args)
 
     async def fresh(self, width: int = 1024, height: int = 768, **setup: Any) -> None:
-        """A new visitor; `setup` are the other fields of Visit (zoom, scripts, ...)."""
-        await self._call(self._driver.fresh, Visit(width, height, **setup))
+        """A new visitor; `setup` are the other fields of Visit (zoom, scripts, ...). A setup this
+        engine cannot give skips the test, with the reason."""
+        try:
+            await self._call(self._driver.fresh, Visit(width, height, **setup))
+        except EngineCannot as cannot:
+            pytest.skip(f"{self.name}: {cannot}")
 
     async def resize(self, width: int, height: int) -> None:
         await self._call(self._driver.resize, width, height)

@@ -205,8 +205,10 @@ class MarionetteFirefox:
         self._zoom = 1.0
 
     def fresh(self, visit: Visit) -> None:
+        # Every cookie of every site (WebDriver's delete_all_cookies only clears those of the
+        # page on screen; on about:blank, none): the last test's resume cookie must not leak.
+        self._chrome("Services.cookies.removeAll();")
         self._marionette.navigate("about:blank")
-        self._marionette.delete_all_cookies()
         prefs: dict[str, object] = {
             "javascript.enabled": visit.scripts,
             # Firefox's forced colours: the visitor's own colours always, as high contrast does.
@@ -361,8 +363,11 @@ class SeleniumWebKit:
         args = ("--automation",) + (() if visit.scripts else ("--enable-javascript-markup=false",))
         if args != self._args:
             self._start(args)
+        else:
+            # WebDriver clears the cookies of the page on screen only: the last test's pages
+            # were all on 127.0.0.1, so clear them there, before leaving it.
+            self._driver.delete_all_cookies()
         self._driver.get("about:blank")
-        self._driver.delete_all_cookies()
         self.resize(visit.width, visit.height)
 
     def resize(self, width: int, height: int) -> None:
@@ -371,10 +376,9 @@ class SeleniumWebKit:
         width = max(width, 447)
         self._driver.set_window_rect(width=width, height=height)
         inner_width, inner_height = self._driver.execute_script("return [innerWidth, innerHeight]")
-        if (inner_width, inner_height) != (width, height):
-            self._driver.set_window_rect(
-                width=2 * width - inner_width, height=2 * height - inner_height
-            )
+        toolbar = (max(0, width - inner_width), max(0, height - inner_height))
+        if toolbar != (0, 0):
+            self._driver.set_window_rect(width=width + toolbar[0], height=height + toolbar[1])
 
     def goto(self, url: str) -> None:
         self._driver.get(url)

@@ -14,9 +14,9 @@ import pytest
 from helpline_core import protocol
 from helpline_core.config import WEEKDAYS, Settings
 from relay.server import RelayServer
+from tests.e2e.engine_steps import start_chat
 from tests.e2e.engines import EnginePage, free_port
 from tests.e2e.page_helpers import counsellor_console
-from tests.e2e.test_page_engines import start_chat
 from tests.support.relay_harness import running_relay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]

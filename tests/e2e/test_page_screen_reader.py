@@ -9,9 +9,9 @@ import pytest
 
 from helpline_core.config import Settings
 from tests.e2e.conftest import behind_line
+from tests.e2e.engine_steps import READY, chat_taken, open_page, say, start_chat
 from tests.e2e.engines import EnginePage
 from tests.e2e.page_helpers import counsellor_console
-from tests.e2e.test_page_engines import say, start_chat
 from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
@@ -36,7 +36,6 @@ new MutationObserver(changes => {
 }).observe(document.getElementById('transcript'), {childList: true, subtree: true});
 """
 LOST = "Verbinding verbroken. We proberen opnieuw te verbinden."
-READY = "return !document.getElementById('start').disabled"
 
 
 IN_TREE = """const e = document.querySelector(arguments[0]);
@@ -46,10 +45,7 @@ return [e.getAttribute('aria-live'), e.closest('[hidden]') === null, e.textConte
 async def test_live_regions_are_there_before_their_first_words(
     browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
-    page = browser_engine
-    await page.fresh()
-    await page.goto(f"{site.http_url}/")
-    await page.wait(READY, what="the start form")
+    page = await open_page(browser_engine, f"{site.http_url}/")
     # The connection banner: in the accessibility tree from the start, with nothing to say.
     assert await page.run(IN_TREE, "#connection") == ["polite", True, ""]
     async with counsellor_console(site) as ann:
@@ -66,11 +62,8 @@ async def test_live_regions_are_there_before_their_first_words(
 async def test_the_focus_goes_to_what_appears_after_start_end_and_new_chat(
     browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
-    page = browser_engine
-    await page.fresh()
-    await page.goto(f"{site.http_url}/")
+    page = await open_page(browser_engine, f"{site.http_url}/")
     async with counsellor_console(site) as ann:
-        await page.wait(READY, what="the start form")
         await start_chat(page)
         # Not the page body: the heading of the waiting view, the queue status under it.
         assert await page.focused() == "chat-heading"
@@ -91,13 +84,9 @@ async def test_a_long_outage_is_said_once_and_then_offers_phone_and_email(
 ) -> None:
     page = browser_engine
     async with behind_line(settings, offline_help_after_s=2) as (relay, line):
-        await page.fresh()
-        await page.goto(f"{line.url}/")
+        await open_page(page, f"{line.url}/")
         async with counsellor_console(relay) as ann:
-            await page.wait(READY, what="the start form")
-            await start_chat(page)
-            await ann.take_next()
-            await page.wait_text("#chat-heading", "Je chat met Ann")
+            await chat_taken(page, ann)
         await page.run(COUNT_CHANGES)
         line.cut()  # the network is gone, and stays gone
         await page.wait_text("#connection", LOST)
@@ -124,14 +113,9 @@ async def test_a_long_outage_is_said_once_and_then_offers_phone_and_email(
 async def test_ones_own_message_is_read_once(
     browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
-    page = browser_engine
-    await page.fresh()
-    await page.goto(f"{site.http_url}/")
+    page = await open_page(browser_engine, f"{site.http_url}/")
     async with counsellor_console(site) as ann:
-        await page.wait(READY, what="the start form")
-        await start_chat(page)
-        conversation = (await ann.take_next()).conversation.id
-        await page.wait_text("#chat-heading", "Je chat met Ann")
+        conversation = await chat_taken(page, ann)
         await ann.say(conversation, "Vertel maar.")
         await page.wait_text("#transcript .counsellor .text", "Vertel maar.")
         await page.run(COUNT_ADDED)

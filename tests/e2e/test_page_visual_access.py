@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.engine_steps import chat_taken, open_page, start_chat
 from tests.e2e.engines import EnginePage
 from tests.e2e.page_helpers import counsellor_console
-from tests.e2e.test_page_engines import start_chat
 from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
-READY = "return !document.getElementById('start').disabled"
 PAGE_BACKGROUND = (246, 245, 241)
 
 
@@ -39,17 +38,10 @@ def rgb(css: str) -> tuple[int, int, int]:
     return int(float(inside[0])), int(float(inside[1])), int(float(inside[2]))
 
 
-async def opened(page: EnginePage, site: RunningRelay, **setup: object) -> EnginePage:
-    await page.fresh(**setup)  # type: ignore[arg-type]
-    await page.goto(f"{site.http_url}/")
-    await page.wait(READY, what="the start form")
-    return page
-
-
 async def test_field_edges_have_three_to_one_contrast(
     browser_engine: EnginePage, site: RunningRelay
 ) -> None:
-    page = await opened(browser_engine, site)
+    page = await open_page(browser_engine, f"{site.http_url}/")
     for field in ("#nickname", "#age", "#region"):
         (edge,) = await page.style(field, "border-top-color")
         (inside,) = await page.style("#view-intro", "background-color")
@@ -60,7 +52,7 @@ async def test_field_edges_have_three_to_one_contrast(
 async def test_forced_colours_keep_button_edges_and_show_the_chosen_language(
     browser_engine: EnginePage, site: RunningRelay
 ) -> None:
-    page = await opened(browser_engine, site, forced_colors=True)
+    page = await open_page(browser_engine, f"{site.http_url}/", forced_colors=True)
     assert await page.run("return matchMedia('(forced-colors: active)').matches")
     for button in ("#start", "#leave", "button[data-lang=fr]"):
         width, style = await page.style(button, "border-top-width", "border-top-style")
@@ -77,7 +69,7 @@ async def test_forced_colours_keep_button_edges_and_show_the_chosen_language(
 async def test_escape_twice_is_told_to_keyboard_users(
     browser_engine: EnginePage, site: RunningRelay
 ) -> None:
-    page = await opened(browser_engine, site)
+    page = await open_page(browser_engine, f"{site.http_url}/")
     assert await page.visible("#leave-hint")
     assert "twee keer op Escape" in await page.text("#leave-hint")
     # Readable, not a 1-pixel box for screen readers only.
@@ -88,7 +80,7 @@ async def test_on_a_touch_phone_the_escape_hint_is_read_out_with_the_button_only
     browser_engine: EnginePage, site: RunningRelay
 ) -> None:
     # There is no Escape key on a touch phone: the hint stays out of sight, still read out.
-    page = await opened(browser_engine, site, width=360, height=640, touch=True)
+    page = await open_page(browser_engine, f"{site.http_url}/", width=360, height=640, touch=True)
     described = "return document.getElementById('leave').getAttribute('aria-describedby')"
     assert await page.run(described) == "leave-hint"
     assert (await page.rect("#leave-hint"))["width"] <= 1
@@ -97,7 +89,7 @@ async def test_on_a_touch_phone_the_escape_hint_is_read_out_with_the_button_only
 async def test_a_language_switch_mid_chat_rewords_the_helplines_notices(
     browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
-    page = await opened(browser_engine, site)
+    page = await open_page(browser_engine, f"{site.http_url}/")
     async with counsellor_console(site) as ann:
         await start_chat(page)
         await ann.take_next()
@@ -129,14 +121,12 @@ async def test_new_messages_keep_the_focused_message_box_in_view(
     browser_engine: EnginePage, site: RunningRelay, counsellor: str, size: str
 ) -> None:
     setup = SMALL[size]
-    page = await opened(browser_engine, site, **setup)
+    page = await open_page(browser_engine, f"{site.http_url}/", **setup)
     zoom = float(setup.get("zoom", 1))
     wanted = (round(setup["width"] / zoom), round(setup["height"] / zoom))
     assert await page.viewport() == wanted
     async with counsellor_console(site) as ann:
-        await start_chat(page)
-        conversation = (await ann.take_next()).conversation.id
-        await page.wait_text("#chat-heading", "Je chat met Ann")
+        conversation = await chat_taken(page, ann)
         await page.type_into("#message", "Ik typ nog")
         line = "een regel die op een smalle pagina wel wat plaats neemt."
         for number in range(1, 16):

@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
 PHONE = (360, 640)  # Firefox and WebKit draw it at their narrowest, 500 and 447 px
 WORDS = {"nl": "Bel", "fr": "Appelez", "en": "Call"}
+SHOWN = "return document.querySelector(arguments[0]).innerText.trim();"  # as laid out
 LINK_TEXT = "const a = document.querySelector(arguments[0]); return a ? a.textContent : null;"
 
 
@@ -41,7 +42,12 @@ async def test_without_its_script_the_page_says_how_else_to_reach_us(
         assert await page.run(LINK_TEXT, f'#no-script a[href="mailto:{email}"]') == email
         assert not await page.visible("#intake")
         assert not await page.visible("#start")
-        # Leave quickly is a plain link to the neutral site, and works without any script.
+        # Leave quickly says so in every language, offers no Escape-twice (the script's), ...
+        assert await page.run(SHOWN, "#leave") == "Snel weg · Partir vite · Leave quickly"
+        assert not await page.visible("#leave-hint")
+        described = "return document.getElementById('leave').getAttribute('aria-describedby')"
+        assert await page.run(described) is None
+        # ...and is a plain link to the neutral site, that works without any script.
         neutral = relay.settings.helpline.neutral_url
         assert await page.run("return document.getElementById('leave').href") == neutral
         await page.click("#leave")
@@ -56,6 +62,7 @@ async def test_with_its_script_the_notice_is_gone_and_the_form_is_there(
     await page.goto(f"{site.http_url}/")
     await page.wait_visible("#start")
     assert not await page.visible("#no-script")
+    assert await page.run(SHOWN, "#leave") == "Snel weg"
 
 
 def test_configured_facts_reach_the_page_escaped() -> None:

@@ -62,6 +62,13 @@ class HelplineSettings(Section):
         description="Where the visitor page's 'leave quickly' control navigates to.",
     )
     timezone: str = Field("Europe/Brussels", description="Local time zone of the helpline.")
+    offline_help_after_s: int = Field(
+        20,
+        ge=1,
+        le=600,
+        description="Seconds the visitor page stays without a connection before its banner "
+        "also offers the phone number and email address (issue 19 point 5).",
+    )
 
 
 DayName = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -256,6 +256,7 @@ class RelayServer:
                 self.settings.helpline.phone,
                 self.settings.helpline.email,
                 self.settings.helpline.neutral_url,
+                self.settings.helpline.offline_help_after_s,
             )
             return static.serve_file(path, facts=facts)
         if not self.origin_allowed(request):

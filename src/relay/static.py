@@ -64,15 +64,18 @@ def response(status: HTTPStatus, body: bytes, content_type: str) -> Response:
 MARKER = re.compile(r"\{\{([a-z_]+)\}\}")
 
 
-def page_facts(phone: str, email: str, neutral_url: str) -> dict[str, str]:
+def page_facts(
+    phone: str, email: str, neutral_url: str, offline_help_after_s: int = 20
+) -> dict[str, str]:
     """The configured facts the page shows before (or without) its script: the phone number as
-    shown and as a tel: target (digits and + only, RFC 3966), the email address, and where
-    "leave quickly" goes."""
+    shown and as a tel: target (digits and + only, RFC 3966), the email address, where "leave
+    quickly" goes, and after how many seconds offline the page offers phone and email."""
     return {
         "phone": phone,
         "phone_tel": re.sub(r"[^0-9+]", "", phone),
         "email": email,
         "neutral_url": neutral_url,
+        "offline_help_after_s": str(offline_help_after_s),
     }
 
 

@@ -6,7 +6,8 @@ assert that the visitor page talks to nobody but its own origin and runs without
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,8 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, as
 
 from helpline_core.config import Settings
 from tests.conftest import MakeCounsellor
+from tests.e2e.engines import ENGINES, EngineMissing, EnginePage, engine_page, free_port
+from tests.e2e.network import Line
 from tests.support.certificates import make_certificate
 from tests.support.relay_harness import RunningRelay, running_relay
 
@@ -165,3 +168,59 @@ def counsellor(make_counsellor: MakeCounsellor) -> str:
     """A synthetic counsellor "ann" (display name Ann) of the Limburg team."""
     make_counsellor("ann", team="limburg", display_name="Ann")
     return "ann"
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def browser_engine(request: pytest.FixtureRequest) -> Iterator[EnginePage]:
+    """One browser process per engine for the whole run (pytest groups the tests by engine);
+    every test starts a fresh visitor in it with `fresh()`. A missing engine skips."""
+    try:
+        opened = engine_page(request.param)
+        page = opened.__enter__()
+    except EngineMissing as missing:
+        pytest.skip(str(missing))
+    try:
+        yield page
+    finally:
+        opened.__exit__(None, None, None)
+
+
+@pytest.fixture
+async def site(settings: Settings) -> AsyncIterator[RunningRelay]:
+    """A relay whose "leave quickly" target is a file of its own (its favicon stands in for a
+    weather site), so that every engine can load it without a network."""
+    async with relay_of_its_own(settings) as up:
+        yield up
+
+
+@contextlib.asynccontextmanager
+async def relay_of_its_own(
+    settings: Settings, *, origin: str | None = None, **helpline: object
+) -> AsyncIterator[RunningRelay]:
+    """A relay on a port chosen first, "leave quickly" going to its own favicon; `origin` is
+    another address browsers may open the chat from, `helpline` other [helpline] settings."""
+    port = free_port()
+    update = {"neutral_url": f"http://127.0.0.1:{port}/favicon.svg", **helpline}
+    own = f"http://127.0.0.1:{port}"
+    relay = {"port": port} | ({"allowed_origins": [own, origin]} if origin else {})
+    async with running_relay(
+        settings.model_copy(
+            update={
+                "helpline": settings.helpline.model_copy(update=update),
+                "relay": settings.relay.model_copy(update=relay),
+            }
+        )
+    ) as up:
+        yield up
+
+
+@contextlib.asynccontextmanager
+async def behind_line(
+    settings: Settings, lose: tuple[str, ...] = (), **helpline: object
+) -> AsyncIterator[tuple[RunningRelay, Line]]:
+    """A relay (as relay_of_its_own) that the browser reaches through a Line it can damage."""
+    line = Line(0, lose)
+    async with relay_of_its_own(settings, origin=line.url, **helpline) as up:
+        line.upstream = up.port
+        async with line:
+            yield up, line

@@ -25,8 +25,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+
+import pytest
 
 ENGINES = ("chromium", "firefox", "webkit")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,13 +44,33 @@ class EngineMissing(Exception):
     """The engine is not installed here; the message says which package brings it."""
 
 
+class EngineCannot(Exception):
+    """The engine cannot be set up as a test asks (e.g. no forced colours in WebKitGTK); the
+    message says why, and the test skips with it."""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """How a visitor's browser is set up: window size in device pixels, page zoom (the page sees
+    width/zoom x height/zoom CSS pixels, as at 200 % browser zoom), JavaScript on or off, forced
+    colours (Windows high contrast) and a touch screen without hover."""
+
+    width: int = 1024
+    height: int = 768
+    zoom: float = 1.0
+    scripts: bool = True
+    forced_colors: bool = False
+    touch: bool = False
+
+
 class SyncDriver(Protocol):
     """What each engine offers, synchronously, from its own thread."""
 
     name: str
 
-    def fresh(self, width: int, height: int) -> None:
-        """A new visitor: no cookies, no page, the given window size (CSS pixels)."""
+    def fresh(self, visit: Visit) -> None:
+        """A new visitor: no cookies, no page, set up as `visit` says (EngineCannot if the
+        engine cannot be)."""
 
     def resize(self, width: int, height: int) -> None:
         """The viewport (Chromium) or window (Firefox >= 500 px, WebKit >= 447 px wide)."""
@@ -82,15 +105,28 @@ class PlaywrightChromium:
         )
         self._context: Any = None
         self._page: Any = None
+        self._zoom = 1.0
 
-    def fresh(self, width: int, height: int) -> None:
+    def fresh(self, visit: Visit) -> None:
         if self._context is not None:
             self._context.close()
-        self._context = self._browser.new_context(viewport={"width": width, "height": height})
+        self._context = self._browser.new_context(
+            viewport={
+                "width": round(visit.width / visit.zoom),
+                "height": round(visit.height / visit.zoom),
+            },
+            device_scale_factor=visit.zoom,
+            java_script_enabled=visit.scripts,
+            forced_colors="active" if visit.forced_colors else "none",
+            has_touch=visit.touch,
+            is_mobile=visit.touch,
+        )
+        self._zoom = visit.zoom
         self._page = self._context.new_page()
 
     def resize(self, width: int, height: int) -> None:
-        self._page.set_viewport_size({"width": width, "height": height})
+        zoom = self._zoom
+        self._page.set_viewport_size({"width": round(width / zoom), "height": round(height / zoom)})
 
     def goto(self, url: str) -> None:
         self._page.goto(url)
@@ -151,27 +187,73 @@ class MarionetteFirefox:
             "".join(f"user_pref({_js(key)}, {_js(value)});\n" for key, value in prefs.items())
         )
         self._process = subprocess.Popen(
-            [str(FIREFOX), "--headless", "--marionette", "--no-remote", "--profile", self._profile],
+            [
+                str(FIREFOX),
+                "--headless",
+                "--marionette",
+                # Preferences (JavaScript off, zoom, forced colours) are set from chrome context.
+                "--remote-allow-system-access",
+                "--no-remote",
+                "--profile",
+                self._profile,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         self._marionette = Marionette(host="127.0.0.1", port=port)
         self._marionette.start_session(timeout=60)
+        self._zoom = 1.0
 
-    def fresh(self, width: int, height: int) -> None:
+    def fresh(self, visit: Visit) -> None:
+        # Every cookie of every site (WebDriver's delete_all_cookies only clears those of the
+        # page on screen; on about:blank, none): the last test's resume cookie must not leak.
+        self._chrome("Services.cookies.removeAll();")
         self._marionette.navigate("about:blank")
-        self._marionette.delete_all_cookies()
-        # Headless Firefox will not go below 500 px wide this way (ENVIRONMENT.md).
-        self.resize(width, height)
+        prefs: dict[str, object] = {
+            "javascript.enabled": visit.scripts,
+            # Firefox's forced colours: the visitor's own colours always, as high contrast does.
+            "browser.display.document_color_use": 2 if visit.forced_colors else 0,
+            # Zoom belongs to the tab, not to the site: it stays on through navigation.
+            "browser.zoom.siteSpecific": False,
+            # A touch screen: coarse pointer, no hover (1); else a mouse: fine (2) + hover (4).
+            "ui.primaryPointerCapabilities": 1 if visit.touch else 6,
+            "ui.allPointerCapabilities": 1 if visit.touch else 6,
+        }
+        for pref, value in prefs.items():
+            self._marionette.set_pref(pref, value)
+        self._zoom = visit.zoom
+        self._apply_zoom()
+        self.resize(visit.width, visit.height)
+
+    def _apply_zoom(self) -> None:
+        # Page zoom as the visitor sets it with Ctrl and +: CSS pixels grow, the page narrows.
+        # A navigation resets it, so it is applied again after each.
+        self._chrome("gBrowser.selectedBrowser.fullZoom = arguments[0];", self._zoom)
+
+    def _chrome(self, script: str, *args: Any) -> Any:
+        with self._marionette.using_context(self._marionette.CONTEXT_CHROME):
+            return self._marionette.execute_script(script, script_args=list(args))
 
     def resize(self, width: int, height: int) -> None:
-        self._marionette.set_window_rect(width=max(width, 500), height=height)
+        # The window holds the browser's own bars too (even headless): make the page's area
+        # the asked size. Headless Firefox will not go below 500 px wide (ENVIRONMENT.md).
+        extra_width, extra_height = self._chrome(
+            "const page = gBrowser.selectedBrowser;"
+            "return [outerWidth - page.clientWidth, outerHeight - page.clientHeight];"
+        )
+        self._marionette.set_window_rect(
+            width=max(width + extra_width, 500), height=height + extra_height
+        )
 
     def goto(self, url: str) -> None:
         self._marionette.navigate(url)
+        if self._zoom != 1:
+            self._apply_zoom()
 
     def reload(self) -> None:
         self._marionette.refresh()
+        if self._zoom != 1:
+            self._apply_zoom()
 
     def url(self) -> str:
         return str(self._marionette.get_url())
@@ -223,10 +305,6 @@ class SeleniumWebKit:
                 "WebKitGTK is not installed (apt: webkit2gtk-driver xvfb xauth): "
                 + ", ".join(map(str, missing))
             )
-        from selenium import webdriver
-        from selenium.webdriver.webkitgtk.options import Options
-        from selenium.webdriver.webkitgtk.service import Service
-
         # A private X server: MiniBrowser needs a display; -displayfd tells us which one it took.
         read, write = os.pipe()
         self._xvfb = subprocess.Popen(
@@ -250,22 +328,57 @@ class SeleniumWebKit:
         if not display:
             self._xvfb.kill()
             raise EngineMissing("Xvfb did not start")
+        self._display = display
+        self._args: tuple[str, ...] = ()
+        self._driver: Any = None
+        self._start(("--automation",))
+
+    def _start(self, args: tuple[str, ...]) -> None:
+        """A MiniBrowser with these arguments (its settings can only be given at launch)."""
+        from selenium import webdriver
+        from selenium.webdriver.webkitgtk.options import Options
+        from selenium.webdriver.webkitgtk.service import Service
+
+        if self._driver is not None:
+            with contextlib.suppress(Exception):
+                self._driver.quit()
         options = Options()
         options.binary_location = str(MINIBROWSER)
-        options.add_argument("--automation")
+        for argument in args:
+            options.add_argument(argument)
         service = Service(
-            executable_path=str(WEBKIT_DRIVER), env={**os.environ, "DISPLAY": f":{display}"}
+            executable_path=str(WEBKIT_DRIVER), env={**os.environ, "DISPLAY": f":{self._display}"}
         )
         self._driver = webdriver.WebKitGTK(options=options, service=service)
+        self._args = args
 
-    def fresh(self, width: int, height: int) -> None:
+    def fresh(self, visit: Visit) -> None:
+        if visit.zoom != 1:
+            raise EngineCannot("WebKitGTK: neither WebKitWebDriver nor MiniBrowser can set zoom")
+        if visit.forced_colors:
+            raise EngineCannot("WebKitGTK has no forced-colours mode (as Safari: no high contrast)")
+        if visit.touch:
+            raise EngineCannot("WebKitGTK's MiniBrowser under Xvfb has no touch emulation")
+        # Scripts off: the page's own scripts do not run; the driver's still do.
+        args = ("--automation",) + (() if visit.scripts else ("--enable-javascript-markup=false",))
+        if args != self._args:
+            self._start(args)
+        else:
+            # WebDriver clears the cookies of the page on screen only: the last test's pages
+            # were all on 127.0.0.1, so clear them there, before leaving it.
+            self._driver.delete_all_cookies()
         self._driver.get("about:blank")
-        self._driver.delete_all_cookies()
-        # The window will not go below 447 px wide (ENVIRONMENT.md).
-        self.resize(width, height)
+        self.resize(visit.width, visit.height)
 
     def resize(self, width: int, height: int) -> None:
-        self._driver.set_window_rect(width=max(width, 447), height=height)
+        # MiniBrowser's window holds its toolbar too: make the page's area the asked size.
+        # The window will not go below 447 px wide (ENVIRONMENT.md).
+        width = max(width, 447)
+        self._driver.set_window_rect(width=width, height=height)
+        inner_width, inner_height = self._driver.execute_script("return [innerWidth, innerHeight]")
+        toolbar = (max(0, width - inner_width), max(0, height - inner_height))
+        if toolbar != (0, 0):
+            self._driver.set_window_rect(width=width + toolbar[0], height=height + toolbar[1])
 
     def goto(self, url: str) -> None:
         self._driver.get(url)
@@ -320,8 +433,13 @@ class EnginePage:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, function, *args)
 
-    async def fresh(self, width: int = 1024, height: int = 768) -> None:
-        await self._call(self._driver.fresh, width, height)
+    async def fresh(self, width: int = 1024, height: int = 768, **setup: Any) -> None:
+        """A new visitor; `setup` are the other fields of Visit (zoom, scripts, ...). A setup this
+        engine cannot give skips the test, with the reason."""
+        try:
+            await self._call(self._driver.fresh, Visit(width, height, **setup))
+        except EngineCannot as cannot:
+            pytest.skip(f"{self.name}: {cannot}")
 
     async def resize(self, width: int, height: int) -> None:
         await self._call(self._driver.resize, width, height)
@@ -353,6 +471,35 @@ class EnginePage:
             "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", css
         )
         return str(value)
+
+    async def viewport(self) -> tuple[int, int]:
+        """The layout viewport the page sees, in CSS pixels: (width, height)."""
+        width, height = await self.run("return [innerWidth, innerHeight]")
+        return int(width), int(height)
+
+    async def focused(self) -> str:
+        """The id of the element that has the keyboard focus ("" for the page body)."""
+        return str(await self.run("return document.activeElement && document.activeElement.id"))
+
+    async def rect(self, css: str) -> dict[str, float]:
+        """The element's box in viewport CSS pixels: top, bottom, left, right, width, height."""
+        box = await self.run(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,"
+            " width: r.width, height: r.height};",
+            css,
+        )
+        return {key: float(value) for key, value in box.items()}
+
+    async def style(self, css: str, *properties: str) -> list[str]:
+        """Computed values of `properties` (CSS names, e.g. "border-top-color")."""
+        values = await self.run(
+            "const s = getComputedStyle(document.querySelector(arguments[0]));"
+            "return arguments[1].map(name => s.getPropertyValue(name));",
+            css,
+            list(properties),
+        )
+        return [str(value) for value in values]
 
     async def visible(self, css: str) -> bool:
         script = (

@@ -5,7 +5,6 @@ Firefox and WebKit. WCAG 2.1 A and AA: no violation is allowed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from importlib.resources import files
 from zoneinfo import ZoneInfo
@@ -15,9 +14,9 @@ import pytest
 from helpline_core import protocol
 from helpline_core.config import WEEKDAYS, Settings
 from relay.server import RelayServer
-from tests.e2e.engines import ENGINES, EngineMissing, EnginePage, engine_page, free_port
+from tests.e2e.engine_steps import start_chat
+from tests.e2e.engines import EnginePage, free_port
 from tests.e2e.page_helpers import counsellor_console
-from tests.e2e.test_page_engines import start_chat
 from tests.support.relay_harness import running_relay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
@@ -32,19 +31,6 @@ return window.axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})
   .then(result => result.violations.map(v => ({
       id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)})));
 """
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def browser_engine(request: pytest.FixtureRequest) -> Iterator[EnginePage]:
-    try:
-        opened = engine_page(request.param)
-        page = opened.__enter__()
-    except EngineMissing as missing:
-        pytest.skip(str(missing))
-    try:
-        yield page
-    finally:
-        opened.__exit__(None, None, None)
 
 
 async def audit(page: EnginePage, state: str, found: dict[str, object]) -> None:

@@ -5,85 +5,24 @@ through tests/e2e/engines.py; a missing engine skips with the package that bring
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 
 from helpline_core import protocol
-from helpline_core.config import Settings
-from tests.e2e.engines import ENGINES, EngineMissing, EnginePage, engine_page, free_port
+from tests.e2e.engine_steps import open_page, say, start_chat
+from tests.e2e.engines import EnginePage
 from tests.e2e.page_helpers import HOSTILE, counsellor_console
-from tests.support.relay_harness import RunningRelay, running_relay
+from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
-QUEUED = "return /Je bent (nummer \\d+ in de wachtrij|de volgende)\\./.test("
-QUEUED += "document.getElementById('queue-position').textContent)"
 # Messages on screen (not system lines), in order: [role, text].
 SHOWN = """return Array.from(document.querySelectorAll('#transcript li.msg:not(.system)'))
     .map(li => [li.dataset.role, li.querySelector('.text').textContent]);"""
 
 
-@pytest.fixture(scope="session", params=ENGINES)
-def browser_engine(request: pytest.FixtureRequest) -> Iterator[EnginePage]:
-    """One browser process per engine for the whole run; every test gets a fresh visitor."""
-    try:
-        opened = engine_page(request.param)
-        page = opened.__enter__()
-    except EngineMissing as missing:
-        pytest.skip(str(missing))
-    try:
-        yield page
-    finally:
-        opened.__exit__(None, None, None)
-
-
-@pytest.fixture
-async def site(settings: Settings) -> AsyncIterator[RunningRelay]:
-    """A relay whose "leave quickly" target is a file of its own (its favicon stands in for a
-    weather site), so that every engine can load it without a network."""
-    port = free_port()
-    neutral = settings.helpline.model_copy(
-        update={"neutral_url": f"http://127.0.0.1:{port}/favicon.svg"}
-    )
-    relay = settings.relay.model_copy(update={"port": port})
-    async with running_relay(
-        settings.model_copy(update={"helpline": neutral, "relay": relay})
-    ) as up:
-        yield up
-
-
 @pytest.fixture
 async def page(browser_engine: EnginePage, site: RunningRelay) -> EnginePage:
-    engine = browser_engine
-    await engine.fresh(width=1024, height=768)
-    await engine.goto(f"{site.http_url}/")
-    await engine.wait("return !document.getElementById('start').disabled", what="the start form")
-    return engine
-
-
-async def start_chat(page: EnginePage, nickname: str = "Mira") -> None:
-    await page.type_into("#nickname", nickname)
-    await page.run(
-        "const s = document.getElementById('region'); s.value = 'limburg';"
-        "s.dispatchEvent(new Event('change', {bubbles: true}));"
-    )
-    await page.click("#start")
-    await page.wait(QUEUED, what="the queue position")
-
-
-async def say(page: EnginePage, text: str) -> None:
-    """The visitor sends `text`; set as the field's value when it holds keys a driver would
-    press (newlines, escapes), typed otherwise."""
-    if text.isprintable():
-        await page.type_into("#message", text)
-    else:
-        await page.run(
-            "const m = document.getElementById('message'); m.value = arguments[0];"
-            "m.dispatchEvent(new Event('input', {bubbles: true}));",
-            text,
-        )
-    await page.click("#send")
+    return await open_page(browser_engine, f"{site.http_url}/")
 
 
 async def test_start_a_chat_and_messages_both_ways(

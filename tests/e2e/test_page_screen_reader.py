@@ -1,16 +1,17 @@
-"""The visitor page as a screen reader hears it: live regions there from the start, one steady
-sentence while the connection is lost (not a new one at every retry), the phone and email
-offered once the relay stays away, and one's own message read once, not again as "sent"."""
+"""The visitor page as a screen reader hears it, in Chromium, Firefox and WebKit: live regions
+there from the start; the focus on the status that appears after Start, End and New chat; one
+steady sentence while the network is gone (not a new one at every retry), the phone and email
+offered once it stays gone; and one's own message read once, not again as "sent"."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from playwright.async_api import expect
 
-from tests.e2e.conftest import Visitor
-from tests.e2e.page_helpers import Factory, counsellor_console, start_chat
+from helpline_core.config import Settings
+from tests.e2e.conftest import behind_line
+from tests.e2e.engine_steps import READY, chat_taken, open_page, say, start_chat
+from tests.e2e.engines import EnginePage
+from tests.e2e.page_helpers import counsellor_console
 from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
@@ -24,62 +25,112 @@ new MutationObserver(() => {
 }).observe(document.getElementById('connection'),
            {childList: true, characterData: true, subtree: true});
 """
+# Counts the visitor's own messages added to the transcript's live region: each addition is read.
+COUNT_ADDED = """
+window.__added = [];
+new MutationObserver(changes => {
+  for (const change of changes) for (const node of change.addedNodes) {
+    if (node.classList && node.classList.contains('visitor'))
+      window.__added.push(node.querySelector('.text').textContent);
+  }
+}).observe(document.getElementById('transcript'), {childList: true, subtree: true});
+"""
+LOST = "Verbinding verbroken. We proberen opnieuw te verbinden."
 
 
-async def test_live_regions_are_in_the_page_from_the_start(
-    relay: RunningRelay, visitor_factory: Factory
+IN_TREE = """const e = document.querySelector(arguments[0]);
+return [e.getAttribute('aria-live'), e.closest('[hidden]') === null, e.textContent];"""
+
+
+async def test_live_regions_are_there_before_their_first_words(
+    browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
-    visitor: Visitor = await visitor_factory(relay.http_url)
-    page = await visitor.open()
-    await expect(page.locator("#start")).to_be_enabled()
-    for region in ("#connection", "#typing", "#queue-position"):
-        element = page.locator(region)
-        assert await element.get_attribute("aria-live") == "polite", region
-        assert await element.get_attribute("hidden") is None, region  # in the tree, empty
+    page = await open_page(browser_engine, f"{site.http_url}/")
+    # The connection banner: in the accessibility tree from the start, with nothing to say.
+    assert await page.run(IN_TREE, "#connection") == ["polite", True, ""]
+    async with counsellor_console(site) as ann:
+        await start_chat(page)
+        # The typing line is there, empty, as soon as the chat view is: its first words (when
+        # the counsellor types) are a change a screen reader announces.
+        assert await page.run(IN_TREE, "#typing") == ["polite", True, ""]
+        conversation = (await ann.take_next()).conversation.id
+        await page.wait_text("#chat-heading", "Je chat met Ann")
+        await ann.send(type="typing", conversation=conversation, typing=True)
+        await page.wait_text("#typing", "Ann is aan het typen…")
+
+
+async def test_the_focus_goes_to_what_appears_after_start_end_and_new_chat(
+    browser_engine: EnginePage, site: RunningRelay, counsellor: str
+) -> None:
+    page = await open_page(browser_engine, f"{site.http_url}/")
+    async with counsellor_console(site) as ann:
+        await start_chat(page)
+        # Not the page body: the heading of the waiting view, the queue status under it.
+        assert await page.focused() == "chat-heading"
+        assert await page.visible("#queue-position")
+        conversation = (await ann.take_next()).conversation.id
+        await page.wait_text("#chat-heading", "Je chat met Ann")
+        assert await page.focused() == "message"
+        await ann.send(type="end", conversation=conversation)
+        await page.wait_visible("#view-ended")
+        assert await page.focused() == "ended-heading"
+        await page.click("#new-chat")
+        await page.wait(READY, what="the start form again")
+        assert await page.focused() == "intro-heading"
 
 
 async def test_a_long_outage_is_said_once_and_then_offers_phone_and_email(
-    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+    browser_engine: EnginePage, settings: Settings, counsellor: str
 ) -> None:
-    visitor = await visitor_factory(relay.http_url)
-    page = await visitor.open()
-    await page.clock.install()
-    await expect(page.locator("#start")).to_be_enabled()
-    async with counsellor_console(relay) as ann:
-        await start_chat(page)
-        await ann.take_next()
-        await expect(page.locator("#chat-heading")).to_have_text("Je chat met Ann")
-    await page.evaluate(COUNT_CHANGES)
-    await visitor.lose_network(page)  # the network is gone, and stays gone
-    await expect(page.locator("#connection")).to_have_text(
-        "Verbinding verbroken. We proberen opnieuw te verbinden."
-    )
-    # A minute of retries (back-off 0.5 s up to 15 s) changes nothing a screen reader hears...
-    for _ in range(6):
-        await page.clock.run_for(10_000)
-        await asyncio.sleep(0)  # let the page's failed reconnects happen
-    # ...except once, to offer the phone and the email, as tappable links.
-    banner = page.locator("#connection")
-    await expect(banner.locator('a[href^="tel:"]')).to_have_text(relay.settings.helpline.phone)
-    await expect(banner.locator('a[href^="mailto:"]')).to_have_text(relay.settings.helpline.email)
-    said = await page.evaluate("window.__said")
-    assert len(said) <= 2, said
+    page = browser_engine
+    async with behind_line(settings, offline_help_after_s=2) as (relay, line):
+        await open_page(page, f"{line.url}/")
+        async with counsellor_console(relay) as ann:
+            await chat_taken(page, ann)
+        await page.run(COUNT_CHANGES)
+        line.cut()  # the network is gone, and stays gone
+        await page.wait_text("#connection", LOST)
+        # Two seconds on (the configured offline_help_after_s), once: phone and email as links.
+        await page.wait(
+            "return document.querySelector('#connection a[href^=\"mailto:\"]')",
+            what="the email link in the banner",
+        )
+        links = await page.run(
+            "return Array.from(document.querySelectorAll('#connection a'))"
+            ".map(a => [a.getAttribute('href'), a.textContent]);"
+        )
+        helpline = relay.settings.helpline
+        assert links == [
+            [f"tel:{helpline.phone}", helpline.phone],
+            [f"mailto:{helpline.email}", helpline.email],
+        ]
+        # The page kept retrying meanwhile (0.5 s, 1 s, ...), and none of it was heard.
+        assert line.refused >= 2
+        said = await page.run("return window.__said")
+        assert said[0] == LOST and len(said) == 2, said
 
 
 async def test_ones_own_message_is_read_once(
-    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+    browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
-    async with counsellor_console(relay) as ann:
-        visitor = await visitor_factory(relay.http_url)
-        page = await visitor.open()
-        await start_chat(page)
-        conversation = (await ann.take_next()).conversation.id
-        await page.fill("#message", "hallo")
-        await page.press("#message", "Enter")
-        await ann.next_message(conversation)
-        mine = page.locator("#transcript .visitor").last
-        await expect(mine).not_to_have_class("pending")
+    page = await open_page(browser_engine, f"{site.http_url}/")
+    async with counsellor_console(site) as ann:
+        conversation = await chat_taken(page, ann)
+        await ann.say(conversation, "Vertel maar.")
+        await page.wait_text("#transcript .counsellor .text", "Vertel maar.")
+        await page.run(COUNT_ADDED)
+        for text in ("hallo", "nog iets"):
+            await say(page, text)
+            assert (await ann.next_message(conversation)).text == text
+        await page.wait(
+            "return document.querySelectorAll('#transcript .visitor:not(.pending)').length === 2",
+            what="both messages to be acknowledged",
+        )
+        # Added to the live region once each: not again when the relay acknowledged them.
+        assert await page.run("return window.__added") == ["hallo", "nog iets"]
         # The "sent" mark is seen, not heard: it is hidden from the accessibility tree.
-        state = mine.locator(".state")
-        await expect(state).not_to_have_text("")
-        assert await state.get_attribute("aria-hidden") == "true"
+        marks = await page.run(
+            "return Array.from(document.querySelectorAll('#transcript .visitor .state'))"
+            ".map(s => [s.textContent !== '', s.getAttribute('aria-hidden')]);"
+        )
+        assert marks == [[True, "true"], [True, "true"]]

@@ -1,18 +1,21 @@
-"""What the page does for visitors who see it differently: forced colours (Windows high
-contrast), the contrast of field edges, and the Escape-twice shortcut told to keyboard users,
-not only to screen readers (WCAG 1.4.1, 1.4.11)."""
+"""What the page does for visitors who see it differently, in Chromium, Firefox and WebKit: forced
+colours (Windows high contrast), the contrast of field edges, the Escape-twice shortcut told to
+keyboard users and not only to screen readers, notices re-worded after a language switch, and the
+message box kept in view at 200 % zoom and on a small phone with its keyboard up (WCAG 1.4.1,
+1.4.4, 1.4.10, 1.4.11)."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, expect
 
-from tests.e2e.page_helpers import Factory, counsellor_console, start_chat
+from tests.e2e.engine_steps import chat_taken, open_page, start_chat
+from tests.e2e.engines import EnginePage
+from tests.e2e.page_helpers import counsellor_console
 from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
-DESKTOP = {"width": 1024, "height": 768}
+PAGE_BACKGROUND = (246, 245, 241)
 
 
 def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
@@ -31,82 +34,109 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
 
 
 def rgb(css: str) -> tuple[int, int, int]:
-    inside = css[css.index("(") + 1 : css.index(")")].split(",")
-    return int(inside[0]), int(inside[1]), int(inside[2])
+    inside = css[css.index("(") + 1 : css.index(")")].replace("/", " ").replace(",", " ").split()
+    return int(float(inside[0])), int(float(inside[1])), int(float(inside[2]))
 
 
 async def test_field_edges_have_three_to_one_contrast(
-    browser: Browser, relay: RunningRelay
+    browser_engine: EnginePage, site: RunningRelay
 ) -> None:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
-    await page.goto(relay.http_url + "/")
-    await expect(page.locator("#start")).to_be_visible()
+    page = await open_page(browser_engine, f"{site.http_url}/")
     for field in ("#nickname", "#age", "#region"):
-        edge, around = await page.eval_on_selector(
-            field,
-            """e => [getComputedStyle(e).borderTopColor,
-                     getComputedStyle(e.closest('form') || document.body).backgroundColor]""",
-        )
-        background = (255, 255, 255) if "rgba(0, 0, 0, 0)" in around else rgb(around)
-        assert contrast(rgb(edge), background) >= 3.0, field
-        assert contrast(rgb(edge), (246, 245, 241)) >= 3.0, field  # the page's own background
-    await context.close()
+        (edge,) = await page.style(field, "border-top-color")
+        (inside,) = await page.style("#view-intro", "background-color")
+        assert contrast(rgb(edge), rgb(inside)) >= 3.0, field
+        assert contrast(rgb(edge), PAGE_BACKGROUND) >= 3.0, field
 
 
 async def test_forced_colours_keep_button_edges_and_show_the_chosen_language(
-    browser: Browser, relay: RunningRelay
+    browser_engine: EnginePage, site: RunningRelay
 ) -> None:
-    context = await browser.new_context(viewport=DESKTOP, forced_colors="active")
-    page = await context.new_page()
-    await page.goto(relay.http_url + "/")
-    await expect(page.locator("#start")).to_be_visible()
+    page = await open_page(browser_engine, f"{site.http_url}/", forced_colors=True)
+    assert await page.run("return matchMedia('(forced-colors: active)').matches")
     for button in ("#start", "#leave", "button[data-lang=fr]"):
-        width = await page.eval_on_selector(button, "e => getComputedStyle(e).borderTopWidth")
-        assert width != "0px", button
-    chosen = await page.eval_on_selector(
-        "button[data-lang=nl]",
-        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).textDecorationLine]",
+        width, style = await page.style(button, "border-top-width", "border-top-style")
+        assert width != "0px" and style != "none", button
+    outline, line = await page.style(
+        "button[data-lang=nl]", "outline-style", "text-decoration-line"
     )
-    assert chosen[0] != "none" and "underline" in chosen[1]
-    await context.close()
+    assert outline != "none" and "underline" in line
+    # The other languages are not marked so.
+    (other,) = await page.style("button[data-lang=fr]", "text-decoration-line")
+    assert "underline" not in other
 
 
 async def test_escape_twice_is_told_to_keyboard_users(
-    browser: Browser, relay: RunningRelay
+    browser_engine: EnginePage, site: RunningRelay
 ) -> None:
-    desktop = await browser.new_context(viewport=DESKTOP)
-    page = await desktop.new_page()
-    await page.goto(relay.http_url + "/")
-    hint = page.locator("#leave-hint")
-    await expect(hint).to_be_visible()
-    await expect(hint).to_contain_text("twee keer op Escape")
-    box = await hint.bounding_box()
-    assert box is not None and box["width"] > 100  # readable, not a 1-pixel screen-reader box
-    await desktop.close()
-    # On a touch phone there is no Escape key: the hint is still read out with the button.
-    phone = await browser.new_context(
-        viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True
-    )
-    page = await phone.new_page()
-    await page.goto(relay.http_url + "/")
-    assert await page.locator("#leave").get_attribute("aria-describedby") == "leave-hint"
-    box = await page.locator("#leave-hint").bounding_box()
-    assert box is not None and box["width"] <= 1
-    await phone.close()
+    page = await open_page(browser_engine, f"{site.http_url}/")
+    assert await page.visible("#leave-hint")
+    assert "twee keer op Escape" in await page.text("#leave-hint")
+    # Readable, not a 1-pixel box for screen readers only.
+    assert (await page.rect("#leave-hint"))["width"] > 100
+
+
+async def test_on_a_touch_phone_the_escape_hint_is_read_out_with_the_button_only(
+    browser_engine: EnginePage, site: RunningRelay
+) -> None:
+    # There is no Escape key on a touch phone: the hint stays out of sight, still read out.
+    page = await open_page(browser_engine, f"{site.http_url}/", width=360, height=640, touch=True)
+    described = "return document.getElementById('leave').getAttribute('aria-describedby')"
+    assert await page.run(described) == "leave-hint"
+    assert (await page.rect("#leave-hint"))["width"] <= 1
 
 
 async def test_a_language_switch_mid_chat_rewords_the_helplines_notices(
-    relay: RunningRelay, visitor_factory: Factory, counsellor: str
+    browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
-    async with counsellor_console(relay) as ann:
-        visitor = await visitor_factory(relay.http_url)
-        page = await visitor.open()
+    page = await open_page(browser_engine, f"{site.http_url}/")
+    async with counsellor_console(site) as ann:
         await start_chat(page)
         await ann.take_next()
-        notice = page.locator("#transcript li.system .text").first
-        await expect(notice).to_have_text("Ann neemt deel aan het gesprek.")
+        notice = "#transcript li.system .text"
+        await page.wait_text(notice, "Ann neemt deel aan het gesprek.")
         await page.click("button[data-lang=en]")
-        await expect(notice).to_have_text("Ann joined the conversation.")
+        await page.wait_text(notice, "Ann joined the conversation.")
         await page.click("button[data-lang=fr]")
-        await expect(notice).to_have_text("Ann rejoint la conversation.")
+        await page.wait_text(notice, "Ann rejoint la conversation.")
+
+
+# Window sizes in device pixels and zoom: the page sees width/zoom x height/zoom CSS pixels.
+SMALL = {
+    "200% zoom, 320x480": {"width": 640, "height": 960, "zoom": 2},
+    "200% zoom, phone keyboard up, 320x300": {"width": 640, "height": 600, "zoom": 2},
+    "narrow window, keyboard up, 500x300": {"width": 500, "height": 300},
+}
+IN_VIEW = """
+const box = document.getElementById('message').getBoundingClientRect();
+const bar = document.querySelector('.bar').getBoundingClientRect();
+const view = window.visualViewport || {width: innerWidth, height: innerHeight};
+return {top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+        below_bar: bar.bottom, width: view.width, height: view.height};
+"""
+
+
+@pytest.mark.parametrize("size", list(SMALL))
+async def test_new_messages_keep_the_focused_message_box_in_view(
+    browser_engine: EnginePage, site: RunningRelay, counsellor: str, size: str
+) -> None:
+    setup = SMALL[size]
+    page = await open_page(browser_engine, f"{site.http_url}/", **setup)
+    zoom = float(setup.get("zoom", 1))
+    wanted = (round(setup["width"] / zoom), round(setup["height"] / zoom))
+    assert await page.viewport() == wanted
+    async with counsellor_console(site) as ann:
+        conversation = await chat_taken(page, ann)
+        await page.type_into("#message", "Ik typ nog")
+        line = "een regel die op een smalle pagina wel wat plaats neemt."
+        for number in range(1, 16):
+            await ann.say(conversation, f"Bericht {number}: {line}")
+        await page.wait_text("#transcript li:last-child .text", f"Bericht 15: {line}")
+        # The visitor is still typing: the box keeps the focus and their words...
+        assert await page.focused() == "message"
+        assert await page.run("return document.getElementById('message').value") == "Ik typ nog"
+        # ...and stays whole on screen, below the sticky top bar.
+        box = await page.run(IN_VIEW)
+        assert box["top"] >= box["below_bar"] - 1, box
+        assert box["bottom"] <= box["height"] + 1, box
+        assert box["left"] >= 0 and box["right"] <= box["width"] + 1, box

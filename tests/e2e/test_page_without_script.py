@@ -1,72 +1,68 @@
-"""The visitor page when its script does not run (switched off, or it failed to load): it says at
-once, at the top and in all three languages, how else to reach the helpline, with a phone number
-and an email address that can be tapped; the chat form that could not work is not shown; and
-"leave quickly" still leaves, as a plain link."""
+"""The visitor page when its script does not run (switched off, or it failed to load), in
+Chromium, Firefox and WebKit: it says at once, at the top and in all three languages, how else to
+reach the helpline, with a phone number and an email address that can be tapped; the chat form
+that could not work is not shown; and "leave quickly" still leaves, as a plain link."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, Page, expect
 
 from helpline_core.config import Settings
-from tests.e2e.conftest import NEUTRAL_URL, PHONE
+from tests.e2e.conftest import behind_line
+from tests.e2e.engines import EnginePage
 from tests.support.relay_harness import RunningRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
-
-async def check_fallback(page: Page, settings: Settings) -> None:
-    notice = page.locator("#no-script")
-    await expect(notice).to_be_visible()
-    # At once: inside the first screen of a phone, above the emergency numbers.
-    box = await notice.bounding_box()
-    assert box is not None and box["y"] + box["height"] <= PHONE["height"]
-    for language, words in (("nl", "Bel"), ("fr", "Appelez"), ("en", "Call")):
-        await expect(notice.locator(f"p[lang={language}]")).to_contain_text(words)
-    phone = settings.helpline.phone
-    await expect(notice.locator(f'a[href="tel:{phone}"]').first).to_have_text(phone)
-    email = settings.helpline.email
-    await expect(notice.locator(f'a[href="mailto:{email}"]').first).to_have_text(email)
-    await expect(page.locator("#intake")).to_be_hidden()
-    await expect(page.locator("#start")).to_be_hidden()
-    # Leave quickly is a link to the neutral site and works without any script.
-    await expect(page.locator("#leave")).to_have_attribute("href", NEUTRAL_URL)
-    await page.click("#leave")
-    await page.wait_for_url(NEUTRAL_URL)
+PHONE = (360, 640)  # Firefox and WebKit draw it at their narrowest, 500 and 447 px
+WORDS = {"nl": "Bel", "fr": "Appelez", "en": "Call"}
+SHOWN = "return document.querySelector(arguments[0]).innerText.trim();"  # as laid out
+LINK_TEXT = "const a = document.querySelector(arguments[0]); return a ? a.textContent : null;"
 
 
-async def test_with_javascript_off(
-    browser: Browser, relay: RunningRelay, settings: Settings
+@pytest.mark.parametrize("how", ["javascript off", "script fails to load"])
+async def test_without_its_script_the_page_says_how_else_to_reach_us(
+    browser_engine: EnginePage, settings: Settings, how: str
 ) -> None:
-    context = await browser.new_context(viewport=PHONE, java_script_enabled=False)
-    await context.route(NEUTRAL_URL, lambda route: route.fulfill(status=200, body="weather"))
-    page = await context.new_page()
-    await page.goto(relay.http_url + "/")
-    await check_fallback(page, settings)
-    await context.close()
+    page = browser_engine
+    lose = ("/app.js",) if how == "script fails to load" else ()
+    async with behind_line(settings, lose=lose) as (relay, line):
+        await page.fresh(*PHONE, scripts=how != "javascript off")
+        await page.goto(f"{line.url}/")
+        await page.wait("return document.readyState === 'complete'", what="the page to load")
+        # The damage took: the page's script did not run.
+        assert await page.run("return document.documentElement.className") == "no-js"
+        assert await page.visible("#no-script"), "no notice"
+        # At once: inside the first screen of a phone.
+        assert (await page.rect("#no-script"))["bottom"] <= PHONE[1]
+        for language, word in WORDS.items():
+            assert word in await page.text(f"#no-script p[lang={language}]"), language
+        phone, email = relay.settings.helpline.phone, relay.settings.helpline.email
+        assert await page.run(LINK_TEXT, f'#no-script a[href="tel:{phone}"]') == phone
+        assert await page.run(LINK_TEXT, f'#no-script a[href="mailto:{email}"]') == email
+        assert not await page.visible("#intake")
+        assert not await page.visible("#start")
+        # Leave quickly says so in every language, offers no Escape-twice (the script's), ...
+        assert await page.run(SHOWN, "#leave") == "Snel weg · Partir vite · Leave quickly"
+        assert not await page.visible("#leave-hint")
+        described = "return document.getElementById('leave').getAttribute('aria-describedby')"
+        assert await page.run(described) is None
+        # ...and is a plain link to the neutral site, that works without any script.
+        neutral = relay.settings.helpline.neutral_url
+        assert await page.run("return document.getElementById('leave').href") == neutral
+        await page.click("#leave")
+        await page.wait("return location.href === arguments[0]", neutral, what="the neutral page")
 
 
-async def test_when_the_script_fails_to_load(
-    browser: Browser, relay: RunningRelay, settings: Settings
+async def test_with_its_script_the_notice_is_gone_and_the_form_is_there(
+    browser_engine: EnginePage, site: RunningRelay
 ) -> None:
-    context = await browser.new_context(viewport=PHONE)
-    await context.route("**/app.js", lambda route: route.abort())
-    await context.route(NEUTRAL_URL, lambda route: route.fulfill(status=200, body="weather"))
-    page = await context.new_page()
-    await page.goto(relay.http_url + "/")
-    await check_fallback(page, settings)
-    await context.close()
-
-
-async def test_with_the_script_the_notice_is_gone_and_the_form_is_there(
-    browser: Browser, relay: RunningRelay
-) -> None:
-    context = await browser.new_context(viewport=PHONE)
-    page = await context.new_page()
-    await page.goto(relay.http_url + "/")
-    await expect(page.locator("#start")).to_be_visible()
-    await expect(page.locator("#no-script")).to_be_hidden()
-    await context.close()
+    page = browser_engine
+    await page.fresh(*PHONE)
+    await page.goto(f"{site.http_url}/")
+    await page.wait_visible("#start")
+    assert not await page.visible("#no-script")
+    assert await page.run(SHOWN, "#leave") == "Snel weg"
 
 
 def test_configured_facts_reach_the_page_escaped() -> None:

@@ -14,8 +14,9 @@ const TYPING_IDLE_MS = 4000; // stop "typing" after this long without a key
 // net in case the "false" is lost, long enough for a long answer.
 const TYPING_SHOW_MS = 60000;
 const ESCAPE_TWICE_MS = 1500;
-// After this long without a connection the banner also offers the phone and email.
-const LONG_DOWN_MS = 20000;
+// After this long without a connection the banner also offers the phone and email
+// (configured as helpline.offline_help_after_s; the relay fills it into index.html).
+const LONG_DOWN_MS = offlineHelpAfterMs();
 let longDownTimer = null;
 // Used only if "leave quickly" is pressed before the relay's welcome arrived.
 const FALLBACK_NEUTRAL_URL = "https://www.google.com/search?q=weather";
@@ -23,6 +24,8 @@ const FALLBACK_NEUTRAL_URL = "https://www.google.com/search?q=weather";
 const $ = (id) => document.getElementById(id);
 // The script runs: hide the no-script notice and show the form (style.css keys on these).
 document.documentElement.classList.replace("no-js", "js");
+// Escape twice works only with the script: only now is the hint part of the button's description.
+$("leave").setAttribute("aria-describedby", "leave-hint");
 
 const state = {
   language: initialLanguage(),
@@ -72,6 +75,12 @@ const connection = new Connection(chatUrl(), {
     render();
   },
 });
+
+function offlineHelpAfterMs() {
+  const meta = document.querySelector('meta[name="offline-help-after"]');
+  const seconds = meta ? Number(meta.content) : NaN;
+  return Number.isFinite(seconds) && seconds >= 1 ? seconds * 1000 : 20000;
+}
 
 function askedLanguage() {
   // A link from the French or English site may say ?lang=fr, and a choice on the page is kept

@@ -40,7 +40,6 @@ export class Transcript {
       // Our own message came back before (or instead of) its ack: settle it in place.
       this.pendingById.delete(clientId);
       li = pending.li;
-      li.remove();
       this.markSent(li, seq, at);
     } else {
       li = this.render(sender, name, text, at);
@@ -74,7 +73,6 @@ export class Transcript {
       pending.li.remove();
       return;
     }
-    pending.li.remove();
     this.markSent(pending.li, seq, at);
     this.bySeq.set(seq, pending.li);
     this.lastSeq = Math.max(this.lastSeq, seq);
@@ -183,6 +181,7 @@ export class Transcript {
     // Before the first stored message with a higher seq, else before the notices/pending tail.
     let before = null;
     for (const child of this.list.children) {
+      if (child === li) continue;
       if (child.dataset.seq && Number(child.dataset.seq) > seq) {
         before = child;
         break;
@@ -192,7 +191,11 @@ export class Transcript {
         break;
       }
     }
-    this.list.insertBefore(li, before);
+    // One's own message, acknowledged where it already stands, is not moved: a node taken out
+    // and put back is a new addition to the live region, and would be read out again.
+    if (li.parentNode !== this.list || li.nextElementSibling !== before) {
+      this.list.insertBefore(li, before);
+    }
     this.scroll();
   }
 

@@ -78,9 +78,12 @@ function appendAlternatives(banner, state, text) {
   banner.append(line);
 }
 
-// Where the keyboard focus goes when the page changes to a view that ends the chat flow, so a
-// screen reader announces the new situation instead of staying on a vanished button.
+// Where the keyboard focus goes when the page changes view, so a screen reader announces the new
+// situation instead of the focus dropping to the page body from a vanished button (Start, New
+// chat). Not when the page first opens: the visitor starts at the top, as on any page.
 const FOCUS_ON = {
+  intro: "intro-heading",
+  starting: "chat-heading",
   queued: "chat-heading",
   closed: "closed-heading",
   blocked: "blocked-heading",
@@ -153,8 +156,9 @@ function renderViews(state, text, welcome) {
   endedNote.textContent = text("ended_expired");
 
   if (phase !== shownPhase) {
+    const first = shownPhase === null;
     shownPhase = phase;
-    if (FOCUS_ON[phase]) $(FOCUS_ON[phase]).focus();
+    if (FOCUS_ON[phase] && !(first && phase === "intro")) $(FOCUS_ON[phase]).focus();
   }
 
   const showAlternatives = phase === "closed" || phase === "blocked" || phase === "ended";

@@ -28,6 +28,7 @@ from helpline_tui.i18n import localized, set_language, t
 from helpline_tui.messages import ClientEvent
 from helpline_tui.screens.dialogs import ConfirmDialog
 from helpline_tui.screens.login import LoginScreen
+from helpline_tui.terminal_keys import read_meta_digits_as_alt
 
 if TYPE_CHECKING:
     # Loaded after the login screen is up (start-up time): see _logged_in and make_client.
@@ -66,6 +67,7 @@ class ConsoleApp(App[None]):
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         collector.hold()  # until the login screen is drawn (collector.py)
+        read_meta_digits_as_alt()  # alt+1 … alt+9 from tmux, screen, xterm (terminal_keys.py)
         super().__init__()
         self.clock = clock
         self.settings = settings
@@ -78,7 +80,7 @@ class ConsoleApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = self._theme_name
-        self.push_screen(LoginScreen(self.server, self.make_client), self._logged_in)
+        self.push_screen(localized(LoginScreen)(self.server, self.make_client), self._logged_in)
         self.call_after_refresh(collector.release)
 
     def make_client(self, url: str) -> ConsoleClient:
@@ -128,14 +130,20 @@ class ConsoleApp(App[None]):
             else:
                 text = t("login.again", reason=event.reason)
             self.notify(text, severity="warning", markup=False, timeout=30)
-            self.push_screen(LoginScreen(self.server, self.make_client, client=self.client))
+            self.push_screen(
+                localized(LoginScreen)(self.server, self.make_client, client=self.client)
+            )
             return
         if self.main is not None:
             self.main.handle(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every action of the current screen is in the palette too (titles are ours, no data)."""
-        yield from super().get_system_commands(screen)
+        """Every action of the current screen, plus colours and quit, in the console's language.
+
+        Textual's own list is English and offers a screenshot, which would write a visitor's
+        words to a file: neither belongs here. Its key panel is the help screen (F1)."""
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("key.quit"), t("help.quit"), self.action_quit)
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description and binding.action:
                 callback = partial(screen.run_action, binding.action)

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from helpline_core.protocol import CFrame, CodeEntry, ConsoleServerFrame, SCodes
 from helpline_core.protocol.registration import CCodes
 from helpline_tui.client_types import RequestError
-from helpline_tui.i18n import current_language, t
+from helpline_tui.i18n import coded, current_language, refusal, t
 
 if TYPE_CHECKING:
     from helpline_tui.client import ConsoleClient
@@ -41,6 +41,16 @@ async def codes(client: ConsoleClient) -> SCodes:
         assert isinstance(answer, SCodes)
         known = _codes[client] = answer
     return known
+
+
+async def codes_for(screen: Screen[Any], client: ConsoleClient) -> SCodes | None:
+    """The code list, or None after saying on `screen` why it could not be had (offline, a
+    refusal): a worker that raised would stop the whole console."""
+    try:
+        return await codes(client)
+    except RequestError as error:
+        screen.notify(t("case.refused", reason=refusal(error.code)), severity="error", markup=False)
+        return None
 
 
 def entry_label(entry: CodeEntry) -> str:
@@ -78,15 +88,16 @@ def form_label(codes: SCodes, code: str) -> str:
 
 
 def channel_label(channel: str) -> str:
-    return t(f"channel.{channel}")
+    return coded("channel", channel)
 
 
 async def attempt(screen: Screen[Any], client: ConsoleClient, frame: CFrame) -> Any | None:
-    """`call`, with a refusal shown on `screen` (our words, the relay's code and its detail,
-    which never holds visitor text) instead of raised; None then."""
+    """`call`, with a refusal shown on `screen` in our words (the relay's detail is English
+    text for operators, so the counsellor reads the translated meaning of its code) instead of
+    raised; None then."""
     try:
         return await call(client, frame)
     except RequestError as error:
-        reason = f"{error.code}: {error.detail}" if error.detail else error.code
+        reason = refusal(error.code)
         screen.notify(t("case.refused", reason=reason), severity="error", markup=False)
         return None

@@ -7,7 +7,7 @@ from rich.text import Text
 
 from helpline_core import protocol as p
 from helpline_tui.case_requests import form_label, label
-from helpline_tui.i18n import t
+from helpline_tui.i18n import coded, t
 from helpline_tui.safe import visitor_text
 
 
@@ -22,7 +22,7 @@ def header_lines(header: p.CaseHeader, codes: p.SCodes | None = None) -> list[Te
     code list, codes are shown by their labels."""
     d = header.details
     title = t("case.header", pseudonym="{p}", id=header.case[:8],
-              status=t(f"case.{header.status}"), team=header.team or "-")  # fmt: skip
+              status=coded("case", header.status), team=header.team or "-")  # fmt: skip
     before, _, after = title.partition("{p}")
     lines = [Text.assemble(before, visitor_text(d.pseudonym), after, style="bold")]
 

@@ -158,6 +158,7 @@ class ConsoleClient:
         for conversation in known.values():
             conversation.typing = None  # whoever typed before the drop is told again if still so
         self.state.me = welcome
+        self.state.overview = None  # the relay stopped pushing it when the connection dropped
         self.state.status = welcome.status
         self.state.max_chats = welcome.max_chats
         for info in welcome.conversations:

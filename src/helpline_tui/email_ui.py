@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import et
+from helpline_tui.i18n import refusal
 from helpline_tui.safe import visitor_text
 
 
@@ -33,15 +34,17 @@ async def ask(screen: Screen[Any], request: Awaitable[Any]) -> Any | None:
     try:
         return await request
     except RequestError as error:
-        screen.notify(et("email.refused", reason=error.code), severity="error", markup=False)
+        screen.notify(
+            et("email.refused", reason=refusal(error.code)), severity="error", markup=False
+        )
         return None
 
 
 def email_help(bindings: list[BindingType], *extra: tuple[str, str]) -> Screen[None]:
     """The help screen with the email view's keys (not the chat's "Enter sends")."""
-    from helpline_tui.screens.help import HelpScreen
+    from helpline_tui.screens.help import help_screen
 
-    screen = HelpScreen([])
+    screen = help_screen([])
     screen._rows = [
         (binding.key, binding.description)
         for binding in bindings

@@ -81,6 +81,12 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "hot.quick": ("snel weg!", "left in a hurry!"),
     "conv.visitor": ("bezoeker", "visitor"),
     "conv.me": ("ik", "me"),
+    # Who wrote a line of a kept transcript (TranscriptLine.sender: chat and email).
+    "sender.visitor": ("bezoeker", "visitor"),
+    "sender.counsellor": ("hulpverlener", "counsellor"),
+    "sender.system": ("systeem", "system"),
+    "sender.in": ("afzender", "sender"),
+    "sender.out": ("antwoord", "reply"),
     "conv.system": ("systeem", "system"),
     "conv.typing": ("{who} typt…", "{who} is typing…"),
     "conv.holding": (
@@ -139,8 +145,8 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "colleagues.loading": ("Collega's ophalen…", "Fetching colleagues…"),
     "colleagues.none": ("Geen collega's online.", "No colleagues online."),
     "colleagues.unavailable": (
-        "Geen lijst ({code}): typ een gebruikersnaam.",
-        "No list ({code}): type a username.",
+        "Geen lijst ({reason}): typ een gebruikersnaam.",
+        "No list ({reason}): type a username.",
     ),
     "note": ("Notitie (optioneel)", "Note (optional)"),
     "end.title": ("Gesprek beëindigen?", "End this conversation?"),
@@ -186,13 +192,16 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "help.newline": ("Nieuwe regel in het invoerveld", "New line in the composer"),
     "help.buffers": (
-        "Naar gesprek 1 … 9 (nummers in 'Mijn gesprekken')",
-        "Switch to conversation 1 … 9 (numbers in the hot-list)",
+        "Naar gesprek 1 … 9 (nummers in 'Mijn gesprekken'), alt+0: wachtrij. Werkt alt niet "
+        "in je terminal: ctrl+g en dan het nummer",
+        "Switch to conversation 1 … 9 (numbers in the hot-list), alt+0: queue. If alt does "
+        "not work in your terminal: ctrl+g, then the number",
     ),
     "help.step": ("Volgend / vorig gesprek", "Next / previous conversation"),
     "help.tab": ("Wisselen tussen lijst, wachtrij en invoerveld", "Move between the panes"),
     "help.palette": ("Opdrachtenlijst: elke actie, doorzoekbaar", "Command palette: every action"),
     "help.quit": ("Console afsluiten", "Quit the console"),
+    "help.close": ("Sluiten", "Close"),
     "lead.title": ("Teamoverzicht", "Team overview"),
     "lead.live": ("Lopende gesprekken", "Live conversations"),
     "lead.counsellors": ("Hulpverleners", "Counsellors"),
@@ -204,8 +213,8 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "lead.status": ("Status", "Status"),
     "lead.chats": ("Gesprekken", "Chats"),
     "typing.no_conversation": (
-        "Typen kan pas in een gesprek: Enter of F3 neemt een chat, alt+1… opent er een.",
-        "Typing needs a conversation: Enter or F3 takes a chat, alt+1… opens one.",
+        "Typen kan pas in een gesprek: Enter of F3 neemt een chat, alt+1… of ctrl+g opent er een.",
+        "Typing needs a conversation: Enter or F3 takes a chat, alt+1… or ctrl+g opens one.",
     ),
     "typing.ended": (
         "Dit gesprek is afgelopen: er kan niets meer naartoe.",
@@ -241,15 +250,22 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "key.take_over": ("Overnemen", "Take over"),
     "key.refresh": ("Vernieuwen", "Refresh"),
     "key.quit": ("Afsluiten", "Quit"),
-    "key.palette": ("Opdrachten", "Commands"),
+    "key.palette": ("Menu", "Menu"),  # short: the footer keeps a key more at 80 columns
+    "palette.theme": ("Kleuren", "Colours"),
+    "palette.theme_help": ("Kies een ander kleurenschema", "Choose other colours"),
+    "key.switcher": ("Naar gesprek (dan 0 … 9)", "Go to chat (then 0 … 9)"),
+    "switcher.title": (
+        "Naar welk gesprek? Typ het nummer (0 = wachtrij), Esc annuleert.",
+        "Which conversation? Type its number (0 = queue), Esc cancels.",
+    ),
     "refused.at_capacity": (
         "Je zit aan je maximum aantal gesprekken.",
         "You are at your chat limit.",
     ),
     "refused.queue_empty": ("Er wacht niemand.", "Nobody is waiting."),
     "refused.forbidden": (
-        "Dat mag niet (of dat gesprek bestaat niet).",
-        "Not allowed (or no such conversation).",
+        "Dat mag je niet (of het bestaat niet meer).",
+        "You may not do that (or it no longer exists).",
     ),
     "refused.unavailable": (
         "Die collega is niet online of bestaat niet.",
@@ -258,7 +274,48 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "refused.offline": ("Geen verbinding met de server.", "Not connected to the server."),
     "refused.timeout": ("De server antwoordt niet.", "The server does not answer."),
     "refused.ended": ("Het gesprek is al beëindigd.", "The conversation has already ended."),
-    "refused.other": ("Geweigerd: {code}", "Refused: {code}"),
+    "refused.too_long": ("Dat is te lang.", "That is too long."),
+    "refused.too_large": ("Dat is te groot om te versturen.", "That is too large to send."),
+    "refused.invalid": (
+        "De server begreep de vraag niet (een veld ontbreekt of klopt niet).",
+        "The server did not understand the request (a field is missing or wrong).",
+    ),
+    "refused.bad_json": (
+        "De server begreep de vraag niet. Werk de console bij.",
+        "The server did not understand the request. Update the console.",
+    ),
+    "refused.unknown_type": (
+        "De server kent deze vraag niet. Werk de console bij.",
+        "The server does not know this request. Update the console.",
+    ),
+    "refused.version_mismatch": (
+        "Deze console past niet bij de server. Werk de console bij.",
+        "This console does not match the server. Update the console.",
+    ),
+    "refused.not_started": ("Het gesprek is nog niet begonnen.", "The chat has not started."),
+    "refused.already_started": ("Het gesprek is al begonnen.", "The chat has already started."),
+    "refused.closed": ("De chat is nu gesloten.", "The chat is closed now."),
+    "refused.rate_limited": (
+        "Te veel tegelijk: wacht even en probeer opnieuw.",
+        "Too much at once: wait a moment and try again.",
+    ),
+    "refused.not_logged_in": (
+        "Je bent niet (meer) aangemeld.",
+        "You are not logged in (any more).",
+    ),
+    "refused.superseded": (
+        "Je account is op een andere console aangemeld.",
+        "Your account logged in on another console.",
+    ),
+    "refused.too_many_chats": (
+        "Te veel gesprekken vanaf hetzelfde adres.",
+        "Too many chats from the same address.",
+    ),
+    "refused.internal": (
+        "Er ging iets mis op de server; probeer opnieuw.",
+        "Something went wrong on the server; try again.",
+    ),
+    "refused.other": ("Geweigerd (code {code}).", "Refused (code {code})."),
     "done.handover": ("Overgedragen.", "Handed over."),
     "done.invite": ("Collega uitgenodigd.", "Colleague invited."),
     "done.block": ("Bezoeker geblokkeerd.", "Visitor blocked."),
@@ -415,6 +472,7 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "case.transcript_title": ("Transcript van {channel} {at}", "Transcript of {channel} {at}"),
     "case.done": ("Bewaard.", "Saved."),
     "case.refused": ("Geweigerd: {reason}", "Refused: {reason}"),
+    "case.check_field": ("kijk het veld '{field}' na", "check the field '{field}'"),
     "case.ok": ("Opslaan", "Save"),
 }
 
@@ -439,10 +497,29 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def coded(family: str, code: str) -> str:
+    """The text of a protocol code of `family` ("ended", "sender", "state", ...) in the current
+    language; a code this console does not know (a newer relay) as it is."""
+    key = f"{family}.{code}"
+    return t(key) if key in _STRINGS else code
+
+
 def end_reason(reason: str) -> str:
     """Why a conversation ended, in the current language (an unknown reason as it is)."""
-    key = f"ended.{reason}"
-    return t(key) if key in _STRINGS else reason
+    return coded("ended", reason)
+
+
+def refusal(code: str) -> str:
+    """What a refused request means, in the current language, for a relay error code
+    (protocol `ErrorCode`) or the client's own `offline` / `timeout`. An unknown code (a newer
+    relay) is named inside a translated sentence, never shown on its own."""
+    key = f"refused.{code}"
+    return t(key) if key in _STRINGS else t("refused.other", code=code)
+
+
+def sender_label(sender: str) -> str:
+    """Who wrote a transcript line (visitor, counsellor, system; in, out for email)."""
+    return coded("sender", sender)
 
 
 def localized(cls: C) -> C:

@@ -131,14 +131,8 @@ async def relay_process(config_file: tuple[Path, int], engine: object) -> AsyncI
         process.wait(timeout=10)
 
 
-async def test_log_in_and_answer_in_tmux(
-    tmux: Tmux,
-    config_file: tuple[Path, int],
-    relay_process: int,
-    make_counsellor: MakeCounsellor,
-) -> None:
-    make_counsellor("kim", display_name="Kim")
-    path, port = config_file
+async def log_in_kim(tmux: Tmux, path: Path) -> None:
+    """Start the console in the tmux pane and log in as kim, like a person."""
     command = f"TERM=xterm-256color {BIN / 'helpline-console'} --config {path}"
     tmux.run("new-session", "-d", "-s", "console", "-x", "100", "-y", "30", command)
     await tmux.wait_for(lambda s: "Aanmelden" in s and "Gebruikersnaam" in s, "login screen")
@@ -153,6 +147,17 @@ async def test_log_in_and_answer_in_tmux(
     await tmux.wait_for(lambda s: "•" * len(TEST_PASSWORD) in s, "the typed password")
     tmux.key("Enter")
     await tmux.wait_for(lambda s: "verbonden" in s and "Mijn gesprekken" in s, "main screen")
+
+
+async def test_log_in_and_answer_in_tmux(
+    tmux: Tmux,
+    config_file: tuple[Path, int],
+    relay_process: int,
+    make_counsellor: MakeCounsellor,
+) -> None:
+    make_counsellor("kim", display_name="Kim")
+    path, port = config_file
+    await log_in_kim(tmux, path)
 
     async with visitor(f"ws://127.0.0.1:{port}") as mira:
         await mira.start("Mira", region="antwerpen", age_group="18_24")
@@ -191,3 +196,47 @@ async def test_login_typed_ahead_in_one_burst(
     )
     assert "correct horse" not in shown  # never in plain view
     assert "Mijn gesprekken" in shown, shown
+
+
+async def test_conversation_keys_reach_the_console_through_tmux(
+    tmux: Tmux,
+    config_file: tuple[Path, int],
+    relay_process: int,
+    make_counsellor: MakeCounsellor,
+) -> None:
+    """alt+1 … alt+9 and alt+0 as tmux sends them with its default settings (ESC and the
+    digit; Textual once read that as "¡", issue 16 point 4), and ctrl+g then a digit, which
+    every terminal sends. Each switches the buffer on screen; none types into the composer."""
+    make_counsellor("kim", display_name="Kim")
+    path, port = config_file
+    await log_in_kim(tmux, path)
+    mira_line, noor_line = "hallo, hier Mira", "dag, ik ben Noor"
+    async with visitor(f"ws://127.0.0.1:{port}") as mira, visitor(f"ws://127.0.0.1:{port}") as noor:
+        for person, name, said in ((mira, "Mira", mira_line), (noor, "Noor", noor_line)):
+            await person.start(name, region="antwerpen")
+            await tmux.wait_for(lambda s, name=name: name in s, f"{name} in the queue")
+            tmux.key("F3")
+            await person.expect(p.SJoined)
+            await person.say(said)
+            await tmux.wait_for(lambda s, said=said: said in s, f"{name}'s line")
+
+        def only(line: str | None) -> Callable[[str], bool]:
+            lines = {mira_line, noor_line}
+            return lambda s: all((text in s) == (text == line) for text in lines)
+
+        tmux.key("M-1")  # buffers are numbered by start: 1 is Mira
+        await tmux.wait_for(only(mira_line), "conversation 1 after alt+1")
+        tmux.key("M-2")
+        await tmux.wait_for(only(noor_line), "conversation 2 after alt+2")
+        tmux.key("M-0")
+        await tmux.wait_for(only(None), "the queue after alt+0")
+        tmux.key("C-g")
+        await tmux.wait_for(lambda s: "Naar welk gesprek?" in s, "the switcher after ctrl+g")
+        tmux.type("1")
+        shown = await tmux.wait_for(only(mira_line), "conversation 1 after ctrl+g 1")
+        assert "Naar welk gesprek?" not in shown
+        # None of those keys left a character in a composer ("¡", "1"): Mira gets just this.
+        tmux.type("tot zo")
+        tmux.key("Enter")
+        answer = await mira.expect(p.ChatMessage, lambda m: m.sender == "counsellor")
+        assert answer.text == "tot zo"

@@ -15,6 +15,7 @@ from textual.widgets import Input, Select, SelectionList, TextArea
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.models import Channel, Registration, RegistrationForm, RegistrationStatus
+from helpline_tui.i18n import t
 from helpline_tui.screens.case_dialogs import FieldsDialog
 from helpline_tui.screens.case_file import CaseFileScreen
 from helpline_tui.screens.cases import CaseListScreen, NewCaseDialog
@@ -191,7 +192,7 @@ async def test_a_file_with_an_assessment_a_statement_a_consent_and_disclosures(
         await fill_dialog(pilot, "p", "adres", "acuut gevaar")
         await wait_for(
             pilot,
-            lambda: any("forbidden" in str(n.message) for n in app._notifications),
+            lambda: any(t("refused.forbidden") in str(n.message) for n in app._notifications),
             "the refusal",
         )
         assert screen.file is not None and len(screen.file.disclosures) == 1

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 from textual.widgets._footer import FooterKey
 
+from helpline_tui.screens.email import list_bindings
 from helpline_tui.screens.help import HelpScreen, key_rows
 from helpline_tui.screens.main import MainScreen, main_bindings
 from helpline_tui.widgets.footer import QuietFooter
 from tests.tui.conftest import screen_text
+from tests.tui.test_email_snapshot import list_screen
 from tests.tui.test_snapshots import logged_in, make_app
 
 
@@ -68,3 +71,15 @@ async def test_the_footer_refits_when_the_terminal_grows() -> None:
         await pilot.pause()
         await pilot.pause()
         assert len(_footer_keys(app)[0]) > narrow
+
+
+async def test_every_key_of_the_email_list_fits_at_80_columns() -> None:
+    """Issue 16: the email list's footer dropped F1 and Enter at 80 columns. When the keys do
+    not fit, the footer goes compact and leaves out the palette key (F1 lists it) first."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await list_screen(pilot)
+        wanted = [b.key for b in list_bindings() if isinstance(b, Binding) and b.show]
+        keys = list(app.screen.query_one(QuietFooter).query(FooterKey))
+        assert [key.key for key in keys] == wanted
+        assert all(key.region.right <= 80 for key in keys)

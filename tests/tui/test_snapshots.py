@@ -190,45 +190,53 @@ class TestDialogs:
         run = logged_in(open_chat="c-mira")
         assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run, press=["f5"])
 
-    def test_team_lead_view(self, snap_compare: Snap) -> None:
+    @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+    def test_team_lead_view(self, snap_compare: Snap, size: tuple[int, int]) -> None:
+        """A busy team: the three tables share the height, nothing runs off the screen, the
+        headers are Dutch and counsellors go by their display names (issue 16, points 1 and 3).
+        The overview was pushed already, so opening the view asks nothing (issue 22 point 4:
+        the old snapshot asked a relay that is not there and froze its refusal)."""
+
         async def run_before(pilot: Pilot[Any]) -> None:
             await logged_in(role="team_lead")(pilot)
             app = pilot.app
             assert isinstance(app, ConsoleApp) and app.client is not None
-            apply_frame(
-                app.client.state,
-                p.STeamOverview(
-                    team="antwerpen",
-                    queue=[entry("q-1", "Noor", 6)],
-                    conversations=[
-                        p.LiveConversation(
-                            conversation="c-mira",
-                            nickname="Mira",
-                            team="antwerpen",
-                            counsellor="kim",
-                            state="active",
-                            started_at=NOW - timedelta(minutes=20),
-                            taken_at=NOW - timedelta(minutes=19),
-                        )
-                    ],
-                    counsellors=[
-                        p.CounsellorPresence(
-                            username="kim",
-                            display_name="Kim",
-                            team="antwerpen",
-                            status="available",
-                            chats=2,
-                        ),
-                        p.CounsellorPresence(
-                            username="bert",
-                            display_name="Bert",
-                            team="antwerpen",
-                            status="break",
-                            chats=0,
-                        ),
-                    ],
-                    longest_wait_seconds=367,
-                ),
-            )
+            apply_frame(app.client.state, busy_team())
 
-        assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before, press=["f9"])
+        assert snap_compare(make_app(), terminal_size=size, run_before=run_before, press=["f9"])
+
+
+TEAM = [("kim", "Kim"), ("bert", "Bert"), ("lea", "Lea Peeters"), ("joris", "Joris"), ("an", "An"),
+        ("youssef", "Youssef El Amrani"), ("sofie", "Sofie"), ("tom", "Tom")]  # fmt: skip
+
+
+def busy_team() -> p.STeamOverview:
+    """Six waiting, seven live conversations and eight counsellors: more than 80x24 holds."""
+    statuses = ["available", "break", "away", "available", "offline", "available", "away"]
+    return p.STeamOverview(
+        team="antwerpen",
+        queue=[entry(f"q-{n}", f"Wachtende{n}", 6 - n) for n in range(6)],
+        conversations=[
+            p.LiveConversation(
+                conversation=f"c-live{n}",
+                nickname=f"Bezoeker{n}",
+                team="antwerpen",
+                counsellor=TEAM[n][0],
+                state="holding" if n == 2 else "active",
+                started_at=NOW - timedelta(minutes=20 + n),
+                taken_at=NOW - timedelta(minutes=19 + n),
+            )
+            for n in range(7)
+        ],
+        counsellors=[
+            p.CounsellorPresence(
+                username=username,
+                display_name=name,
+                team="antwerpen",
+                status=statuses[n % len(statuses)],
+                chats=n % 3,
+            )
+            for n, (username, name) in enumerate(TEAM)
+        ],
+        longest_wait_seconds=367,
+    )

@@ -70,3 +70,29 @@ async def test_counsellor_cannot_open_the_team_view(
         )
         assert isinstance(app.screen, MainScreen)
         assert not app.screen.query(TeamScreen)
+
+
+async def test_the_team_view_keeps_up_after_a_reconnect(
+    settings: Settings, relay: RunningRelay, make_counsellor: MakeCounsellor
+) -> None:
+    """The relay stops pushing the overview when a connection drops (issue 22 point 4 found the
+    view asking at the wrong time): after the reconnect the view asks again, so a visitor who
+    comes later still shows up, rather than a frozen table."""
+    make_counsellor("lea", team="antwerpen", role="team_lead", display_name="Lea")
+    app = console_app(settings, relay)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await logged_in_available(pilot, "lea")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, TeamScreen), "the team view")
+        client = app.client
+        assert client is not None
+        await wait_for(pilot, lambda: client.state.overview is not None, "the first overview")
+        await client.drop_connection()
+        await wait_for(pilot, lambda: client.connection == "reconnecting", "the drop")
+        await wait_for(pilot, lambda: client.connection == "online", "the reconnect")
+        async with visitor(relay.ws_url) as mira:
+            await mira.start("Mira", region="antwerpen")
+            queue = app.screen.query_one("#lead-queue", DataTable)
+            await wait_for(pilot, lambda: queue.row_count == 1, "Mira in the team's queue")
+            assert "Mira" in screen_text(pilot)
+        assert not [n for n in app._notifications if n.severity == "error"]

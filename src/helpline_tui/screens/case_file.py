@@ -24,7 +24,7 @@ from helpline_core import protocol as p
 from helpline_tui.case_requests import attempt, channel_label, codes
 from helpline_tui.case_text import header_lines, line
 from helpline_tui.client_types import RequestError
-from helpline_tui.i18n import t
+from helpline_tui.i18n import refusal, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.case_dialogs import Field, FieldsDialog
 from helpline_tui.screens.help import show_help
@@ -177,8 +177,11 @@ class CaseFileScreen(Screen[None]):
             try:
                 frame = then(answers)
             except ValidationError as error:  # too long, a NUL, an id of the wrong shape
-                field = ".".join(str(part) for part in error.errors()[0]["loc"])
-                self.notify(t("case.refused", reason=field), severity="error", markup=False)
+                # Name the field as the dialog labelled it, never the frame's field code.
+                where = str((error.errors()[0]["loc"] or ("",))[0])
+                label = next((f.label for f in fields if f.name == where), None)
+                reason = t("case.check_field", field=label) if label else refusal("invalid")
+                self.notify(t("case.refused", reason=reason), severity="error", markup=False)
                 return
             self.send(frame)
 

@@ -23,8 +23,8 @@ from helpline_core.protocol import (
     SCaseList,
     SCodes,
 )
-from helpline_tui.case_requests import attempt, codes, form_options, options
-from helpline_tui.i18n import localized, t
+from helpline_tui.case_requests import attempt, codes_for, form_options, options
+from helpline_tui.i18n import coded, localized, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.dialogs import _Dialog
 from helpline_tui.screens.help import show_help
@@ -94,7 +94,7 @@ class CaseListScreen(Screen[None]):
             table.add_row(
                 visitor_text(item.details.pseudonym),
                 Text(item.case[:8]),
-                Text(t(f"case.{item.status}")),
+                Text(coded("case", item.status)),
                 Text(item.opened_at.astimezone(self.timezone).strftime("%Y-%m-%d")),
                 Text(flags(item), style="bold red"),
                 key=item.case,
@@ -126,7 +126,9 @@ class CaseListScreen(Screen[None]):
         self.run_worker(self._new(), group="cases-new")
 
     async def _new(self, contact: str | None = None) -> None:
-        known = await codes(self.client)
+        known = await codes_for(self, self.client)
+        if known is None:
+            return
 
         def made(details: CaseDetails | None) -> None:
             if details is not None:
@@ -170,7 +172,9 @@ def open_from_contact(
             screen.app.push_screen(localized(CaseFileScreen)(client, answer.header.case, timezone))
 
     async def ask() -> None:
-        known = await codes(client)
+        known = await codes_for(screen, client)
+        if known is None:
+            return
 
         def made(details: CaseDetails | None) -> None:
             if details is not None:

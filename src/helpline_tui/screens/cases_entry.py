@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from helpline_tui.case_requests import codes
+from helpline_tui.case_requests import codes_for
 from helpline_tui.i18n import localized
 
 if TYPE_CHECKING:
@@ -29,7 +29,9 @@ def open_phone(screen: MainScreen) -> None:
     from helpline_tui.screens.phone import PhoneScreen
 
     async def show() -> None:
-        known = await codes(screen.client)
+        known = await codes_for(screen, screen.client)
+        if known is None:
+            return
         phone = localized(PhoneScreen)(screen.client, known, screen.timezone, screen.clock)
         screen.app.push_screen(phone)
 

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from helpline_core import protocol as p
 from helpline_tui.client_types import RequestError
-from helpline_tui.i18n import t
+from helpline_tui.i18n import coded, refusal, t
 from helpline_tui.screens.dialogs import _Dialog
 
 Load = Callable[[], Awaitable[p.SColleagues]]
@@ -29,7 +29,7 @@ def colleague_label(person: p.CounsellorPresence) -> Text:
     """`Name · team · availability · N chats`; a display name is shown literally."""
     label = Text(person.display_name or person.username, style="bold")
     label.append(f" ({person.username})", style="dim")
-    status = t(f"availability.{person.status}")
+    status = coded("availability", person.status)
     label.append(f" · {person.team or '-'} · {status} · " + t("colleagues.chats", n=person.chats))
     return label
 
@@ -87,7 +87,7 @@ class ColleagueDialog(_Dialog[str]):
         try:
             found = await self._load()
         except RequestError as error:
-            note.update(Text(t("colleagues.unavailable", code=error.code)))
+            note.update(Text(t("colleagues.unavailable", reason=refusal(error.code))))
             return
         self._rows = choices(found, teams=self._teams)
         note.update(Text("" if found.counsellors else t("colleagues.none")))

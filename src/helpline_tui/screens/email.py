@@ -44,14 +44,16 @@ MIN_SHARED = 24  # below this the subject and sender get it anyway (the table sc
 
 def list_bindings() -> list[BindingType]:
     return [
+        # The most used first: the footer shows them in this order. `enter` is a priority key
+        # so the footer shows it (the table's own enter binding is hidden) and opens the row.
+        Binding("enter", "open", et("key.email_open"), priority=True),
         Binding("escape", "back", et("key.email_back"), priority=True),
-        Binding("enter", "open", et("key.email_open"), show=True),
+        Binding("f1", "help", t("key.help"), priority=True),
         Binding("f5", "reload", et("key.email_refresh"), priority=True),
         Binding("f6", "toggle_answered", et("key.email_all"), priority=True),
         Binding("f7", "quarantine", et("key.quarantine"), priority=True),
         Binding("f8", "page(1)", et("key.email_next"), show=False, priority=True),
         Binding("shift+f8", "page(-1)", et("key.email_previous"), show=False, priority=True),
-        Binding("f1", "help", t("key.help"), priority=True),
     ]
 
 

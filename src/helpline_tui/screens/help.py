@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from helpline_tui.i18n import t
+from helpline_tui.i18n import localized, t
 from helpline_tui.widgets.composer import NEWLINE_KEYS
 
 
@@ -53,9 +53,12 @@ def key_table(rows: Iterable[tuple[str, str]]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,q", "dismiss", "Close", priority=True)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    @staticmethod
+    def bindings() -> list[BindingType]:
+        return [Binding("escape,f1,q", "dismiss", t("help.close"), priority=True)]
+
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 100%;
@@ -79,4 +82,9 @@ class HelpScreen(ModalScreen[None]):
 
 def show_help(screen: Screen[Any]) -> None:
     """Open the help screen with the keys of `screen`."""
-    screen.app.push_screen(HelpScreen(screen.BINDINGS))
+    screen.app.push_screen(help_screen(screen.BINDINGS))
+
+
+def help_screen(bindings: Iterable[BindingType]) -> HelpScreen:
+    """A help screen whose own keys are described in the current language."""
+    return localized(HelpScreen)(bindings)

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 
 from helpline_core.clock import utcnow
 from helpline_tui.client import ConsoleClient, RequestError
-from helpline_tui.i18n import t
+from helpline_tui.i18n import coded, refusal, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.widgets.footer import QuietFooter
 from helpline_tui.widgets.queue import format_wait
@@ -36,14 +36,16 @@ class TeamScreen(Screen[None]):
 
     DEFAULT_CSS = """
     TeamScreen .lead-title { text-style: bold; background: $boost; padding: 0 1; }
-    TeamScreen DataTable { height: auto; max-height: 10; }
-    TeamScreen #lead-live { height: 1fr; max-height: 100%; }
+    /* The three tables share the height and scroll on their own: at 80x24 each shows its
+       header and five rows, and nothing runs off the screen below the footer. */
+    TeamScreen DataTable { height: 1fr; min-height: 3; }
     """
 
     def __init__(self, client: ConsoleClient, clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__()
         self.client = client
         self.clock = clock
+        self._asked: object = None  # the login (welcome frame) an overview was asked on
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("lead.title")), classes="lead-title", id="lead-heading")
@@ -66,12 +68,21 @@ class TeamScreen(Screen[None]):
         )
         self.show()
         self.query_one("#lead-live", DataTable).focus()
-        self.action_refresh_overview()
         self.set_interval(1.0, self.show)
+
+    def _watch(self) -> None:
+        """Ask for the overview once per connection: the relay then pushes every change, until
+        the connection drops (the client forgets the overview then, and a reconnect asks again).
+        Asking while offline would only show a refusal over the table."""
+        me = self.client.state.me
+        if self.client.connection == "online" and self._asked is not me:
+            self._asked = me
+            self.action_refresh_overview()
 
     def show(self) -> None:
         overview = self.client.state.overview
         if overview is None:
+            self._watch()
             return
         now = self.clock()
         heading = f"{t('lead.title')} · {overview.team or '-'} · "
@@ -91,7 +102,7 @@ class TeamScreen(Screen[None]):
             live.add_row(
                 visitor_text(item.nickname[:32]),
                 Text(names.get(item.counsellor or "", item.counsellor or "-")),
-                Text(t(f"state.{item.state}")),
+                Text(coded("state", item.state)),
                 Text(duration),
                 key=item.conversation,
             )
@@ -100,7 +111,7 @@ class TeamScreen(Screen[None]):
         people = self.query_one("#lead-people", DataTable)
         people.clear()
         for person in overview.counsellors:
-            status = t(f"availability.{person.status}")
+            status = coded("availability", person.status)
             people.add_row(Text(person.display_name), Text(status), Text(str(person.chats)))
 
     def _selected(self) -> str | None:
@@ -118,7 +129,7 @@ class TeamScreen(Screen[None]):
             else:
                 await self.client.take_over(conversation_id)
         except RequestError as error:
-            self.notify(error.code, severity="error", markup=False)
+            self.notify(refusal(error.code), severity="error", markup=False)
             return
         self.dismiss()
 
@@ -137,7 +148,7 @@ class TeamScreen(Screen[None]):
         try:
             await self.client.overview()
         except RequestError as error:
-            self.notify(error.code, severity="error", markup=False)
+            self.notify(refusal(error.code), severity="error", markup=False)
 
     def action_back(self) -> None:
         self.dismiss()

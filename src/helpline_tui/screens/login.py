@@ -80,9 +80,12 @@ class LoginScreen(Screen["ConsoleClient"]):
     """Dismissed with a logged-in client; `client` is reused when logging in again after a drop."""
 
     AUTO_FOCUS = "#username"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "app.quit", "Quit", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    @staticmethod
+    def bindings() -> list[BindingType]:
+        return [Binding("ctrl+q", "app.quit", t("key.quit"), priority=True)]
+
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     #login-box { width: 70; max-width: 100%; height: auto; border: round $primary;

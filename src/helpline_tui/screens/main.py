@@ -1,6 +1,7 @@
 """The main screen: status bar, hot-list, the queue and one buffer per open conversation.
 
-Buffers switch like an IRC client's (alt+1..9, ctrl+n / ctrl+p, F2 for the queue). All work with
+Buffers switch like an IRC client's (alt+1..9, or ctrl+g and a digit where a terminal keeps
+alt+digit; ctrl+n / ctrl+p; F2 for the queue). All work with
 the relay goes through the client in workers; the screen only redraws from `client.state`.
 """
 
@@ -24,7 +25,7 @@ from helpline_tui import events as ev
 from helpline_tui.client import ConsoleClient, RequestError
 from helpline_tui.commands import ordered_replies
 from helpline_tui.email_text import et
-from helpline_tui.i18n import current_language, localized, t
+from helpline_tui.i18n import current_language, localized, refusal, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens import actions
 from helpline_tui.screens import cases_entry as cases_ui
@@ -56,6 +57,7 @@ def main_bindings() -> list[BindingType]:
         Binding("ctrl+o", "pending", t("key.pending"), priority=True),
         Binding("ctrl+t", "phone", t("key.phone"), priority=True),
         Binding("shift+f4", "availability('break')", t("availability.break"), priority=True),
+        Binding("ctrl+g", "switcher", t("key.switcher"), priority=True),
         Binding("ctrl+n", "next_buffer", t("key.next"), priority=True, show=False),
         Binding("ctrl+p", "previous_buffer", t("key.previous"), priority=True, show=False),
         *[
@@ -200,6 +202,19 @@ class MainScreen(Screen[None]):
         if 1 <= number <= len(buffers):
             self.show_buffer(buffers[number - 1].id)
 
+    def action_switcher(self) -> None:
+        """ctrl+g: the numbered list of conversations; a digit goes there (0: the queue)."""
+        from helpline_tui.screens.switcher import SwitcherScreen
+
+        def chosen(number: int | None) -> None:
+            if number == 0:
+                self.show_buffer(None)
+            elif number is not None:
+                self.action_buffer(number)
+
+        switcher = SwitcherScreen(self.client.state.buffers(), self.current)
+        self.app.push_screen(switcher, chosen)
+
     def _step(self, delta: int) -> None:
         ids: list[str | None] = [None, *[item.id for item in self.client.state.buffers()]]
         position = ids.index(self.current) if self.current in ids else 0
@@ -268,9 +283,7 @@ class MainScreen(Screen[None]):
     # ----- commands -----
 
     def refusal(self, code: str) -> str:
-        key = f"refused.{code}"
-        text = t(key)
-        return t("refused.other", code=code) if text == key else text
+        return refusal(code)
 
     @work(group="relay")
     async def run_request(self, label: str, call: object) -> None:
@@ -315,9 +328,9 @@ class MainScreen(Screen[None]):
         actions.canned(self)
 
     def action_help(self) -> None:
-        from helpline_tui.screens.help import HelpScreen
+        from helpline_tui.screens.help import help_screen
 
-        self.app.push_screen(HelpScreen(self._bindings_for_help()))
+        self.app.push_screen(help_screen(self._bindings_for_help()))
 
     def _bindings_for_help(self) -> list[BindingType]:
         return main_bindings()

@@ -27,7 +27,7 @@ from helpline_core.protocol import (
     SRegistration,
     SRegistrationPending,
 )
-from helpline_tui.case_requests import attempt, channel_label, codes
+from helpline_tui.case_requests import attempt, channel_label, codes_for
 from helpline_tui.i18n import localized, t
 from helpline_tui.screens.help import show_help
 from helpline_tui.widgets.footer import QuietFooter
@@ -190,7 +190,9 @@ async def open_registration(
     registration: str | None = None,
 ) -> None:
     """Ask the relay for a contact's registration (a draft when new) and show the form."""
-    known = await codes(client)
+    known = await codes_for(screen, client)
+    if known is None:
+        return
     frame = CRegistrationOpen(type="registration_open", contact=contact, registration=registration)
     answer = await attempt(screen, client, frame)
     if isinstance(answer, SRegistration):

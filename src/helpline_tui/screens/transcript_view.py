@@ -17,7 +17,7 @@ from helpline_core.protocol import CCaseTranscript, SCaseTranscript
 from helpline_tui.case_requests import attempt
 from helpline_tui.case_text import header_lines
 from helpline_tui.case_text import line as as_line
-from helpline_tui.i18n import t
+from helpline_tui.i18n import sender_label, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.case_dialogs import Field, FieldsDialog
 from helpline_tui.widgets.footer import QuietFooter
@@ -73,7 +73,7 @@ class TranscriptScreen(Screen[None]):
         lines: list[Text] = []
         for line in self.frame.lines:
             when = line.at.astimezone(self.owner.timezone).strftime("%Y-%m-%d %H:%M")
-            lines.append(Text(f"{when} {line.sender}", style="bold"))
+            lines.append(Text(f"{when} {sender_label(line.sender)}", style="bold"))
             lines.append(as_line(visitor_text(line.body, multiline=True)))
         with VerticalScroll():
             yield Static(Group(*lines))

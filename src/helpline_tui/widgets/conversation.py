@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from helpline_tui.i18n import end_reason, t
+from helpline_tui.i18n import coded, end_reason, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.state import Conversation
 from helpline_tui.widgets.composer import Composer
@@ -31,7 +31,7 @@ def header_text(conversation: Conversation) -> Text:
         "conv.intake",
         age=AGE_LABELS.get(info.intake.age_group, "?"),
         region=region_label(info.intake.region),
-        sex=t(f"sex.{info.intake.sex}"),
+        sex=coded("sex", info.intake.sex),
         language=info.language,
     )
     text.append("  " + intake, style="dim")

@@ -6,8 +6,8 @@ and f7 itself) pulled "f6 Collega f7 Blokkeren" in front of "f1 Hulp". Here the 
 screen's BINDINGS whatever has the focus, and a focus change that shows the same keys costs
 nothing (that rebuild was a large part of opening a conversation).
 
-Keys that do not fit the width are left out whole, from the end (screens declare their most
-used keys first; F1 lists them all), rather than the last one being cut in half.
+Keys that do not fit the width are drawn compact, then left out whole, from the end (screens
+declare their most used keys first; F1 lists them all), rather than the last one being cut.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+from helpline_tui.i18n import t
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
 
@@ -51,27 +53,43 @@ class QuietFooter(Footer):
         self._shown = self._showing() if self._bindings_ready else None
         rank = self._rank()
         keys = list(super().compose())
+        for key in keys:
+            if isinstance(key, FooterKey) and key.has_class("-command-palette"):
+                key.description = t("key.palette")  # Textual names it "palette", in English
         # A stable sort: keys the screen does not declare keep Textual's order, after its own.
         keys.sort(key=lambda widget: rank.get(getattr(widget, "key", ""), len(rank)))
         yield from self._fitting(keys)
 
     def _fitting(self, keys: list[Widget]) -> list[Widget]:
-        """The keys that fit the footer's width whole, in order (all of them before layout)."""
+        """The keys that fit the footer's width whole, in order (all of them before layout).
+
+        When they do not all fit but would in the compact style (one space less per key), or
+        in it without the palette key (F1 lists that one), the footer goes compact and shows
+        every key of the screen. Otherwise keys are left out whole, from the end."""
         width = self.size.width
-        if width == 0:
-            return keys
         palette = [k for k in keys if k.has_class("-command-palette")]
-        used = sum(_width(k) for k in palette)
+        own = [k for k in keys if k not in palette]
+        if width == 0 or _total(keys, compact=False) <= width:
+            self._compact(False)
+            return keys
+        for shown in (keys, own):
+            if _total(shown, compact=True) <= width:
+                self._compact(True)
+                return shown
+        self._compact(False)
+        used = _total(palette, compact=False)
         kept: list[Widget] = []
-        for key in keys:
-            if key in palette:
-                continue
-            if used + _width(key) > width:
+        for key in own:
+            if used + _width(key, compact=False) > width:
                 break
-            used += _width(key)
+            used += _width(key, compact=False)
             kept.append(key)
-        self.styles.grid_size_columns = max(len(kept), 1)
         return kept + palette
+
+    def _compact(self, compact: bool) -> None:
+        # Before the keys mount: they take the footer's `compact` through their data binding.
+        self.set_reactive(Footer.compact, compact)
+        self.set_class(compact, "-compact")
 
     def _on_resize(self, event: events.Resize) -> None:
         if self._shown is not None and event.size.width != self._laid_out:
@@ -90,9 +108,17 @@ class QuietFooter(Footer):
         super().bindings_changed(screen)
 
 
-def _width(key: Widget) -> int:
-    """Cells a footer key takes: " f1 " (key with padding), "Hulp " (description), one spare."""
+def _width(key: Widget, *, compact: bool) -> int:
+    """Cells a footer key takes. Normal: " f1 " (key with padding), "Hulp " (description), one
+    spare; compact: "f1", " Hulp", a margin of one. The palette key adds its left border (and,
+    when not compact, its padding)."""
     if not isinstance(key, FooterKey):
         return 0
-    extra = 2 if key.has_class("-command-palette") else 0  # its left border and padding
-    return cell_len(key.key_display) + cell_len(key.description) + 3 + extra
+    text = cell_len(key.key_display) + cell_len(key.description)
+    if key.has_class("-command-palette"):
+        return text + (2 if compact else 5)
+    return text + (2 if compact else 3)
+
+
+def _total(keys: list[Widget], *, compact: bool) -> int:
+    return sum(_width(key, compact=compact) for key in keys)

@@ -7,7 +7,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from helpline_tui.i18n import t
+from helpline_tui.i18n import coded, t
 from helpline_tui.state import ClientState
 from helpline_tui.widgets.queue import format_wait
 
@@ -25,7 +25,7 @@ def status_text(state: ClientState, connection: str, now: datetime) -> Text:
         text.append(" │ ")
         text.append(state.me.display_name[:24])
         text.append(" ")
-        label = t(f"availability.{state.status}") if state.status != "offline" else "offline"
+        label = coded("availability", state.status)
         text.append(f"[{label}]", style=STATUS_STYLE.get(state.status, ""))
     text.append(" │ ")
     text.append(t("status.chats", count=state.open_count, cap=state.max_chats or "?"))

@@ -439,3 +439,38 @@ async def test_list_pages_through_every_conversation(
         assert rows(screen) == 5
         await pilot.press("shift+f8")
         await wait_for(pilot, lambda: rows(screen) == 200, "the first page again")
+
+
+async def test_f7_puts_a_claim_code_placeholder_in_the_reply_and_the_outbox_keeps_a_marker(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    deliver(engine, mail_settings, mail_corpus.simple("<claim@v.ex>"), 0)
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await wait_for(pilot, lambda: rows(screen) == 1, "the email row")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
+        thread = app.screen
+        assert isinstance(thread, EmailThreadScreen)
+        composer = thread.query_one("#reply", TextArea)
+        composer.focus()
+        await pilot.press(*keys("Je code: "), "f7")
+        assert composer.text == "Je code: [[claimcode]]"  # the console's language (Dutch)
+        notice = "Claimcode (Nederlands)"  # said what happens to it
+        await wait_for(pilot, lambda: any(notice in n for n in notices(app)), "the notice")
+        await pilot.press("f7")  # again: the next language
+        assert composer.text == "Je code: [[code-reclamation]]"
+        await pilot.press("ctrl+s")
+
+        def queued() -> EmailMessage | None:
+            with session_scope(engine) as session:
+                return session.exec(
+                    select(EmailMessage).where(EmailMessage.direction == EmailDirection.OUTBOUND)
+                ).first()
+
+        await wait_for(pilot, queued, "the reply in the outbox")
+        row = queued()
+        assert row is not None and row.claim_code_id is not None
+        assert row.body_text.startswith("Je code: [code de réclamation donné le ")
+        assert "[[" not in row.body_text

@@ -3,7 +3,7 @@
 words drawn with `secrets` from a 2048-word list in the visitor's language (8 x 11 = 88 bits),
 e.g. "17-maan-fiets-...". It is shown once (or sent once by email, services/rights/
 email_claims.py); only an argon2 hash of the words is stored, with the conversation (and so its
-case file). The lists are curated (docs/claim-codes.md, words/README.md).
+case file). The lists are curated: docs/claim-codes.md.
 
 Wrong codes are rate-limited per source (who gave the code: the address or number a request
 came from, hashed with the installation key) and under a higher global ceiling that never locks
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -28,9 +27,9 @@ from helpline_core.models import ClaimAttempt, ClaimCode, Conversation
 from helpline_core.secrets import keyed_hash
 from helpline_core.services import audit
 from helpline_core.services.actors import InvalidValue, NotFound
+from helpline_core.services.rights.wordrules import LIST_SIZE, fold
 
-WORDS_PER_CODE = 8
-LIST_SIZE = 2048  # 11 bits a word: 8 x 11 = 88 bits, above the 80 the issue asks
+WORDS_PER_CODE = 8  # 8 x 11 bits (LIST_SIZE 2048) = 88 bits, above the 80 the issue asks
 WINDOW = timedelta(minutes=15)
 # One source (a sender's address, a phone number) may get 5 codes wrong per 15 minutes: enough
 # for a frightened person's typing mistakes, nothing for a guesser (88 bits).
@@ -53,12 +52,6 @@ def words(language: str) -> tuple[str, ...]:
     found = tuple((_DIR / f"{name}.txt").read_text(encoding="utf-8").split())
     assert len(found) == LIST_SIZE and len(set(found)) == LIST_SIZE
     return found
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed (NFKD without combining marks): "Élève" -> "eleve"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def draw(language: str) -> str:

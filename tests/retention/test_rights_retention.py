@@ -14,6 +14,7 @@ from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.models import (
     AuditEvent,
+    ClaimAttempt,
     Complaint,
     DataSubjectRequest,
     ExportRecord,
@@ -21,6 +22,7 @@ from helpline_core.models import (
     RequestStatus,
 )
 from helpline_core.services.retention.rules import limits_at
+from helpline_core.services.rights.claims import WINDOW
 from tests.retention import seed
 from tests.retention.conftest import SECOND, local, purge
 
@@ -81,10 +83,13 @@ def test_requests_and_complaints_go_one_second_past_their_limits(
     kept_complaint = complaint(engine, limits.complaints + SECOND)
     open_complaint = complaint(engine, None)
     held_complaint = complaint(engine, limits.complaints - SECOND, case_file_id=held)
+    with session_scope(engine) as session:  # wrong claim codes: gone once their window passed
+        session.add(ClaimAttempt(source_hash="a" * 64, at=NOW - WINDOW))
+        session.add(ClaimAttempt(source_hash="b" * 64, at=NOW - WINDOW + SECOND))
 
     planned = purge(settings, engine, secret_key, NOW, dry_run=True)
     assert (planned.classes["requests"].rows, planned.classes["requests"].held) == (2, 1)
-    assert planned.classes["requests"].related == {"events": 4}
+    assert planned.classes["requests"].related == {"events": 4, "claim_attempts": 1}
     assert (planned.classes["complaints"].rows, planned.classes["complaints"].held) == (1, 1)
     with session_scope(engine) as session:
         assert len(session.exec(select(DataSubjectRequest)).all()) == 5  # nothing gone yet
@@ -104,6 +109,7 @@ def test_requests_and_complaints_go_one_second_past_their_limits(
         complaints = sorted(i for i in session.exec(select(Complaint.id)).all())
         assert complaints == sorted([kept_complaint, open_complaint, held_complaint])
         assert old_complaint not in complaints
+        assert session.exec(select(ClaimAttempt.source_hash)).all() == ["b" * 64]
         done = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
         assert '"requests": 2' in done.detail and '"complaints": 1' in done.detail
         assert '"requests.events": 4' in done.detail

@@ -1,18 +1,23 @@
 """Retention of the register of data-subject requests (R1-R6): a request done or refused goes
 `request_years` after it was closed, with its history; open requests, and those of a case file
 under legal hold, stay. A rights export row keeps its own trace, without the link. The audit
-log's `dsr.*` events (ids only) follow the audit log's own period."""
+log's `dsr.*` events (ids only) follow the audit log's own period. Wrong claim-code attempts (a
+keyed hash of their source) go once their 15-minute window has passed, even when no code was
+tried since."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from helpline_core.models import DataSubjectRequest, ExportRecord, RequestEvent
-from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
+from helpline_core.models import ClaimAttempt, DataSubjectRequest, ExportRecord, RequestEvent
+from helpline_core.services.retention.batches import DEFAULT_BATCH, delete_each_batch, each_batch
 from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import Limits, request_closed_at, request_expired
+from helpline_core.services.rights.claims import WINDOW
 
 
 def plan(session: Session, limits: Limits) -> ClassReport:
@@ -28,7 +33,12 @@ def plan(session: Session, limits: Limits) -> ClassReport:
     report.held = int(
         session.exec(select(func.count()).where(request_expired(limits, held=True))).one()
     )
+    report.add("claim_attempts", session.exec(select(func.count()).where(_stale(limits))).one())
     return report
+
+
+def _stale(limits: Limits) -> Any:
+    return col(ClaimAttempt.at) <= limits.now - WINDOW
 
 
 def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> ClassReport:
@@ -59,4 +69,5 @@ def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> Class
         report.rows += len(gone)
 
     each_batch(engine, DataSubjectRequest.id, request_expired(limits), apply, size=size)
+    report.add("claim_attempts", delete_each_batch(engine, ClaimAttempt, _stale(limits), size=size))
     return report

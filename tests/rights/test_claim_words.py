@@ -39,7 +39,8 @@ def test_a_code_holds_at_least_80_bits() -> None:
 @pytest.mark.parametrize(
     "word",
     ["abuser", "kill", "killed", "rape", "dead", "died", "sexual", "moord", "gedood", "huilen",
-     "verkrachting", "kindermisbruik", "viol", "mort", "deces", "putain", "pedofiel", "geile"],
+     "verkrachting", "kindermisbruik", "viol", "mort", "deces", "putain", "pedofiel", "geile",
+     "sexuelle", "attentat", "battu", "lieverd", "zwijgen", "pik"],
 )  # fmt: skip
 def test_words_a_frightened_visitor_must_not_read_are_blocked(word: str) -> None:
     assert Blocklist.load().blocks(word)

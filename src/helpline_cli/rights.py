@@ -65,6 +65,14 @@ def open_(
         str | None,
         typer.Option("--claim-code", help="The claim code the subject was given for a chat."),
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Where the claim code came from (the address or phone number of the request): "
+            "wrong codes are counted per source; only a keyed hash of it is kept, 15 minutes.",
+        ),
+    ] = None,
     language: Annotated[
         str, typer.Option("--language", help="Language of the answer: nl, fr or en.")
     ] = "nl",
@@ -78,7 +86,9 @@ def open_(
     conversation = None
     if claim_code is not None:
         with state.session() as session:
-            conversation = claims.find(session, state.key, claim_code, actor=state.actor)
+            conversation = claims.find(
+                session, state.key, claim_code, actor=state.actor, source=source
+            )
     with state.session() as session:
         row = register.open_request(
             session, state.key, state.settings, actor=_actor(state), kind=KINDS[kind],
@@ -296,7 +306,8 @@ def erase(
         planned = erasure.plan(session, request_id)
     say(
         f"plan: {planned.case_files} case files, {planned.conversations} contacts, "
-        f"{planned.messages} messages, {planned.emails} emails; "
+        f"{planned.messages} messages, {planned.emails} emails, "
+        f"{planned.exports} earlier export files; "
         f"kept under legal hold: {len(planned.held)}"
     )
     if not _confirm("Erase this data?", dry_run=dry_run, yes=yes):

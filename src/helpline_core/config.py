@@ -319,6 +319,17 @@ class RetentionSettings(Section):
     audit_years: int = Field(
         10, ge=0, description="Audit events older than this are purged (an anchor keeps verify)."
     )
+    request_years: int = Field(
+        10,
+        ge=0,
+        description="Data-subject requests (with their history): years kept after done or "
+        "refused (DESIGN: as the case file; GDPR 5(2) accountability).",
+    )
+    complaint_years: int = Field(
+        10,
+        ge=0,
+        description="Complaints: years kept after resolved (DESIGN: as the case file).",
+    )
     policy_override: bool = Field(
         False,
         description="Accept settings that break the privacy policy (chat or email above 6 "
@@ -366,6 +377,8 @@ _POLICY_PERIODS = (
     "case_years",
     "case_years_before_cutoff",
     "audit_years",
+    "request_years",
+    "complaint_years",
 )
 
 

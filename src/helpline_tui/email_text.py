@@ -82,6 +82,16 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "key.email_handover": ("Overdragen", "Hand over"),
     "key.email_forget": ("Niet bewaren", "Don't keep"),
     "key.email_canned": ("Standaardantwoord", "Canned reply"),
+    "key.email_claim": ("Claimcode", "Claim code"),
+    "email.claim_inserted": (
+        "Claimcode ({language}): bij verzenden komen hier de woorden, alleen in de verzonden "
+        "mail; bewaard wordt enkel '[claimcode gegeven op ...]'. F7 opnieuw: andere taal.",
+        "Claim code ({language}): the words go here when the reply is sent, only in the mail "
+        "sent; only '[claim code given on ...]' is kept. F7 again: another language.",
+    ),
+    "language.nl": ("Nederlands", "Dutch"),
+    "language.fr": ("Frans", "French"),
+    "language.en": ("Engels", "English"),
     "quarantine.title": (
         "Quarantaine: e-mail die niet gelezen kon worden",
         "Quarantine: email that could not be read",

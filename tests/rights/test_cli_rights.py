@@ -199,15 +199,30 @@ def test_erasure_plans_deletes_through_the_purge_and_a_hold_refuses_it(
     two: tuple[Subject, Subject], engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
     a, b = two
+    # Earlier copies: A's (asked by the address A wrote from) and the planted B's.
+    copies = {}
+    for who, subject_args in (("a", ("--email", a.address)), ("b", ("--case", b.case))):
+        earlier = verified(capsys, "access", *subject_args)
+        code, data = run(capsys, "dsr", "export", str(earlier), "--out", f"{who}.json",
+                         "--format", "json", "--json")  # fmt: skip
+        copies[who] = Path(data["path"])
     request = verified(capsys, "erasure", "--case", a.case)
     code, data = run(capsys, "dsr", "erase", str(request), "--dry-run", "--json")
     assert code == ExitCode.OK
     assert data == {"case_files": 1, "conversations": 2, "messages": 2, "emails": 2,
-                    "held": {}, "done": False}  # fmt: skip
+                    "exports": 1, "held": {}, "done": False}  # fmt: skip
     assert run(capsys, "dsr", "erase", str(request))[0] == ExitCode.REFUSED  # no --yes
+    assert copies["a"].exists()
     code, data = run(capsys, "dsr", "erase", str(request), "--yes", "--json")
     assert code == ExitCode.OK and data["done"] is True
+    # A's earlier copy is gone at once, not after keep_days; B's stays.
+    assert not copies["a"].exists() and copies["b"].exists()
     with session_scope(engine) as session:
+        records = {Path(r.path): r for r in session.exec(select(ExportRecord))}
+        assert records[copies["a"]].deleted_at is not None
+        assert records[copies["b"]].deleted_at is None
+        erased = session.exec(select(AuditEvent).where(AuditEvent.action == "export.erased")).all()
+        assert [e.object_id for e in erased] == [str(records[copies["a"]].id)]
         assert session.get(CaseFile, a.case_id) is None
         assert session.get(CaseFile, b.case_id) is not None
         left = session.exec(select(func.count()).where(

@@ -106,6 +106,26 @@ async def open_thread(pilot: Pilot[Any], screen: EmailListScreen, conversation: 
     return thread.query_one("#reply", TextArea)
 
 
+async def open_only_thread(pilot: Pilot[Any], kim: str) -> EmailThreadScreen:
+    """Log in, open the email list with its one row, and open that thread."""
+    app = pilot.app
+    screen = await open_email_list(pilot, kim)
+    await wait_for(pilot, lambda: rows(screen) == 1, "the email row")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
+    thread = app.screen
+    assert isinstance(thread, EmailThreadScreen)
+    return thread
+
+
+def queued_reply(engine: Engine) -> EmailMessage | None:
+    """The first reply in the outbox, if any."""
+    with session_scope(engine) as session:
+        return session.exec(
+            select(EmailMessage).where(EmailMessage.direction == EmailDirection.OUTBOUND)
+        ).first()
+
+
 def move_to_team(engine: Engine, public_id: str, code: str) -> None:
     with session_scope(engine) as session:
         conversation = session.exec(
@@ -137,15 +157,8 @@ async def test_list_open_and_reply(
         thread.query_one("#reply", TextArea).focus()
         await pilot.press(*keys("Dag Anna,"), "enter", *keys("welkom."))  # Enter: a new line
         await pilot.press("ctrl+s")
-
-        def queued() -> EmailMessage | None:
-            with session_scope(engine) as session:
-                return session.exec(
-                    select(EmailMessage).where(EmailMessage.direction == EmailDirection.OUTBOUND)
-                ).first()
-
-        await wait_for(pilot, queued, "the reply in the outbox")
-        row = queued()
+        await wait_for(pilot, lambda: queued_reply(engine), "the reply in the outbox")
+        row = queued_reply(engine)
         assert row is not None and row.body_text.startswith("Dag Anna,\nwelkom.")
         assert str(row.outbox_state) == "queued"
         await wait_for(pilot, lambda: thread.query_one("#reply", TextArea).text == "")
@@ -398,12 +411,7 @@ async def test_canned_reply_in_the_email_composer(
     deliver(engine, mail_settings, mail_corpus.simple("<c@v.ex>"), 0)
     app = console_app(mail_settings, mail_relay)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_email_list(pilot, kim)
-        await wait_for(pilot, lambda: rows(screen) == 1, "the email row")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, EmailThreadScreen), "the thread")
-        thread = app.screen
-        assert isinstance(thread, EmailThreadScreen)
+        thread = await open_only_thread(pilot, kim)
         await pilot.press("ctrl+r")
         await pilot.press(*keys("noodnummers"))
         await wait_for(pilot, lambda: "Noodnummers" in screen_text(pilot), "the canned reply")
@@ -439,3 +447,26 @@ async def test_list_pages_through_every_conversation(
         assert rows(screen) == 5
         await pilot.press("shift+f8")
         await wait_for(pilot, lambda: rows(screen) == 200, "the first page again")
+
+
+async def test_f7_puts_a_claim_code_placeholder_in_the_reply_and_the_outbox_keeps_a_marker(
+    mail_settings: Settings, mail_relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    deliver(engine, mail_settings, mail_corpus.simple("<claim@v.ex>"), 0)
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        thread = await open_only_thread(pilot, kim)
+        composer = thread.query_one("#reply", TextArea)
+        composer.focus()
+        await pilot.press(*keys("Je code: "), "f7")
+        assert composer.text == "Je code: [[claimcode]]"  # the console's language (Dutch)
+        notice = "Claimcode (Nederlands)"  # said what happens to it
+        await wait_for(pilot, lambda: any(notice in n for n in notices(app)), "the notice")
+        await pilot.press("f7")  # again: the next language
+        assert composer.text == "Je code: [[code-reclamation]]"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: queued_reply(engine), "the reply in the outbox")
+        row = queued_reply(engine)
+        assert row is not None and row.claim_code_id is not None
+        assert row.body_text.startswith("Je code: [code de réclamation donné le ")
+        assert "[[" not in row.body_text

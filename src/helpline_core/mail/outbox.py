@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime, formataddr, make_msgid
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -33,6 +34,7 @@ from helpline_core.models import (
     Team,
 )
 from helpline_core.services import audit
+from helpline_core.services.rights import email_claims
 
 SENDING_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
@@ -131,6 +133,8 @@ def queue_reply(
     if team is None or team_settings is None or not team_settings.mail.from_address:
         raise OutboxError("this team has no From address for email configured")
     last = answered_email(session, conversation, answer)
+    day = now.astimezone(ZoneInfo(settings.helpline.timezone)).date()
+    body, claim = email_claims.reserve(session, key, conversation, body, day, actor=actor)
     references = reply_references(last)
     domain = team_settings.mail.from_address.rpartition("@")[2] or "helpline.invalid"
     reply = EmailMessage(
@@ -149,6 +153,7 @@ def queue_reply(
         counsellor_id=counsellor_id,
         outbox_state=OutboxState.QUEUED,
         next_attempt_at=now,
+        claim_code_id=claim.id if claim else None,
     )
     session.add(reply)
     _mark_emails_answered(session, conversation.id, now)
@@ -173,13 +178,15 @@ def queue_reply(
             "in_time": conversation.answered_in_time,
             "recipients": len(recipients(last)),
             "answers": last.id,
+            "claim_code": claim is not None,
         },
     )
     return reply
 
 
-def build_mime(reply: EmailMessage) -> MimeMessage:
-    """The message exactly as it goes out; rebuilt identically on every attempt."""
+def build_mime(reply: EmailMessage, body: str | None = None) -> MimeMessage:
+    """The message exactly as it goes out; rebuilt identically on every attempt. `body`
+    replaces the stored body (a claim code's words, sent but never stored)."""
     message = MimeMessage()
     message["From"] = formataddr(
         (reply.from_name or "", check_header("From", reply.from_address or ""))
@@ -192,7 +199,7 @@ def build_mime(reply: EmailMessage) -> MimeMessage:
         message["In-Reply-To"] = check_header("In-Reply-To", reply.in_reply_to)
     if reply.references:
         message["References"] = check_header("References", reply.references)
-    message.set_content(reply.body_text)
+    message.set_content(reply.body_text if body is None else body)
     return message
 
 

@@ -42,6 +42,7 @@ from helpline_core.mail.imap import (
 )
 from helpline_core.mail.smtp import SendFailed, send_message
 from helpline_core.models import EmailMessage, OutboxState
+from helpline_core.services.rights import email_claims
 
 log = logging.getLogger("helpline.mail")
 UNKNOWN_DELIVERY = (
@@ -75,9 +76,17 @@ class TlsContexts:
 SYSTEM_TLS = TlsContexts()
 
 
-def _claim_and_build(
-    engine: Engine, email_id: int, now: datetime
-) -> tuple[MimeMessage, str] | None:
+@dataclass(frozen=True)
+class Built:
+    """A claimed reply: the message for SMTP, the one for the Sent folder (they differ only by
+    a claim code's words, which are never stored) and the team."""
+
+    message: MimeMessage
+    sent_copy: MimeMessage
+    team: str
+
+
+def _claim_and_build(engine: Engine, email_id: int, now: datetime) -> Built | None:
     with session_scope(engine) as session:
         if not outbox.claim(session, email_id, now):
             return None
@@ -85,13 +94,16 @@ def _claim_and_build(
         assert reply is not None
         session.refresh(reply)
         try:
-            message = outbox.build_mime(reply)
+            sent_copy = outbox.build_mime(reply)
+            # The hash is committed with the claim, before the SMTP transaction starts.
+            words = email_claims.words_for_sending(session, reply, now=now)
+            message = sent_copy if words == reply.body_text else outbox.build_mime(reply, words)
         except ValueError as error:
             outbox.mark_failed_attempt(
                 session, email_id, now, f"cannot be built: {error}", final=True, max_attempts=1
             )
             return None
-        return message, reply.mailbox or ""
+        return Built(message, sent_copy, reply.mailbox or "")
 
 
 def _due(engine: Engine, now: datetime) -> list[int]:
@@ -155,7 +167,7 @@ async def send_one(
     claimed = await asyncio.to_thread(_claim_and_build, engine, email_id, now or utcnow())
     if claimed is None:
         return
-    message, team_code = claimed
+    message, team_code = claimed.message, claimed.team
     team = settings.team(team_code)
     if team is None:
         failure = SendFailed(f"team {team_code} is no longer configured", temporary=True)
@@ -184,7 +196,7 @@ async def send_one(
     note = None
     if team.mail.sent_folder:
         try:
-            data = message.as_bytes(policy=policy.SMTP)
+            data = claimed.sent_copy.as_bytes(policy=policy.SMTP)
             await copy_to_sent(team.mail, data, ssl_context=tls.imap, environ=environ)
         except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
             note = f"sent; the copy to the Sent folder failed ({type(error).__name__})"

@@ -36,6 +36,7 @@ from helpline_core.models.exports import ExportRecord
 from helpline_core.models.people import Counsellor, Role, Team
 from helpline_core.models.privacy import (
     Block,
+    ClaimAttempt,
     ClaimCode,
     Complaint,
     DataSubjectRequest,
@@ -72,6 +73,7 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "ChatSession",
+    "ClaimAttempt",
     "ClaimCode",
     "ClientRole",
     "ClientStatement",

@@ -22,3 +22,6 @@ class ExportRecord(SQLModel, table=True):
     actor: str = Field(max_length=64)
     created_at: datetime = created_at_field()
     deleted_at: datetime | None = time_field(index=True)
+    # A rights export (R1, R2): the request it answered, so that an erasure of the subject
+    # removes the file at once (R6) rather than after keep_days.
+    request_id: int | None = Field(default=None, foreign_key="datasubjectrequest.id", index=True)

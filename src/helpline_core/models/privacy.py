@@ -88,6 +88,16 @@ class ClaimCode(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class ClaimAttempt(SQLModel, table=True):
+    """A wrong claim code tried, counted for the rate limit (services/rights/claims.py): when,
+    and a keyed hash of where it came from (never the code, never the source in clear). Rows
+    older than the counting window are deleted by the next attempt."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_hash: str = Field(max_length=64, index=True)
+    at: datetime = time_field(nullable=False, index=True)
+
+
 class Complaint(SQLModel, table=True):
     """The complaints register (R7)."""
 

@@ -61,6 +61,14 @@ def _blocks(settings: Settings) -> str:
     return f"{settings.retention.block_days_after_expiry} days after the block expires or is lifted"
 
 
+def _rights(settings: Settings) -> str:
+    r = settings.retention
+    return (
+        f"requests {r.request_years} years after done or refused, complaints "
+        f"{r.complaint_years} years after resolved; open ones and legal holds kept"
+    )
+
+
 def _figures(settings: Settings) -> str:
     return (
         "kept: anonymised aggregate figures are not personal data "
@@ -163,6 +171,24 @@ ACTIVITIES: tuple[Activity, ...] = (
         retention=_blocks,
         keys=("retention.block_days_after_expiry",),
         code=("helpline_core/services/blocks.py",),
+    ),
+    Activity(
+        name="Data-subject requests and complaints",
+        purpose="Answer the rights the policy grants (access, copy, portability, rectification, "
+        "objection, withdrawal of consent, erasure) and register complaints, and account for "
+        "them.",
+        legal_basis="GDPR 6(1)(c), 12, 15-21 and 5(2): legal obligation and accountability",
+        data_subjects=(VISITORS,),
+        data=(
+            "kind, dates, status history, who verified and how (never the proof)",
+            "the address a request came from, or the case file or claimed conversation",
+            "claim codes as argon2 hashes only",
+            "complaint summary and resolution",
+        ),
+        recipients=(COLLEAGUES, "the data subject", "the supervisory authorities on a complaint"),
+        retention=_rights,
+        keys=("retention.request_years", "retention.complaint_years"),
+        code=("helpline_core/services/rights/", "helpline_core/services/retention/requests.py"),
     ),
     Activity(
         name="Government figures",

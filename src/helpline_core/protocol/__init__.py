@@ -121,6 +121,7 @@ from helpline_core.protocol.console import (
     TeamChoice,
 )
 from helpline_core.protocol.email import (
+    CLAIM_PLACEHOLDERS,
     EMAIL_REQUEST_TYPES,
     MAX_REPLY_CHARS,
     CEmailForget,
@@ -189,6 +190,7 @@ from helpline_core.protocol.visitor import (
 
 __all__ = [
     "CASE_REQUEST_TYPES",
+    "CLAIM_PLACEHOLDERS",
     "EMAIL_REQUEST_TYPES",
     "HARD_MAX_FRAME_BYTES",
     "HARD_MAX_TEXT_CHARS",

@@ -20,6 +20,10 @@ from helpline_core.protocol.common import (
 )
 
 MAX_REPLY_CHARS = HARD_MAX_TEXT_CHARS
+# A reply body may hold one of these placeholders (any case): the relay gives the conversation
+# a claim code (R1-R6) in that language when the reply is sent, puts its words only into the
+# message sent over SMTP, and keeps a neutral marker in their place (docs/claim-codes.md).
+CLAIM_PLACEHOLDERS = {"nl": "[[claimcode]]", "fr": "[[code-reclamation]]", "en": "[[claim-code]]"}
 
 ReplyBody = Annotated[
     str,

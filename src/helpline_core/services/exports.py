@@ -105,8 +105,17 @@ def _restricted_case_ids(session: Session) -> set[int]:
 
 
 def record_export(
-    session: Session, key: bytes, summary: ExportSummary, *, actor: str, now: datetime, **more: Any
+    session: Session,
+    key: bytes,
+    summary: ExportSummary,
+    *,
+    actor: str,
+    now: datetime,
+    request_id: int | None = None,
+    **more: Any,
 ) -> None:
+    """Record the written file for the purge (and, for a rights export, its request, so an
+    erasure finds it) and audit it with counts and `more`."""
     session.add(
         ExportRecord(
             kind=summary.kind,
@@ -115,6 +124,7 @@ def record_export(
             items=summary.items,
             actor=actor,
             created_at=now,
+            request_id=request_id,
         )
     )
     detail = {

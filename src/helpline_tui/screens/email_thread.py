@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from helpline_core.protocol.email import (
+    CLAIM_PLACEHOLDERS,
     MAX_REPLY_CHARS,
     CEmailForget,
     CEmailHandover,
@@ -59,6 +60,7 @@ def thread_bindings() -> list[BindingType]:
         Binding("f5", "handover", et("key.email_handover"), priority=True),
         Binding("f6", "editor", et("key.email_editor"), priority=True),
         Binding("ctrl+r", "canned", et("key.email_canned"), priority=True),
+        Binding("f7", "claim_code", et("key.email_claim"), priority=True),
         Binding("f8", "forget", et("key.email_forget"), priority=True),
         Binding("f1", "help", t("key.help"), priority=True),
     ]
@@ -348,6 +350,26 @@ class EmailThreadScreen(Screen[None]):
         composer = self.query_one("#reply", TextArea)
         composer.insert(text)
         composer.focus()
+
+    def action_claim_code(self) -> None:
+        """Put a claim-code placeholder at the cursor (R1-R6): in the console's language, or,
+        right after a placeholder, that placeholder in the next language (nl, fr, en). The
+        relay turns it into words for the recipient only (docs/claim-codes.md)."""
+        composer = self.query_one("#reply", TextArea)
+        row, column = composer.cursor_location
+        before = composer.document.get_line(row)[:column]
+        order = list(CLAIM_PLACEHOLDERS)
+        language = current_language() if current_language() in order else order[0]
+        for index, known in enumerate(order):
+            token = CLAIM_PLACEHOLDERS[known]
+            if before.lower().endswith(token):
+                language = order[(index + 1) % len(order)]
+                composer.delete((row, column - len(token)), (row, column))
+                break
+        composer.insert(CLAIM_PLACEHOLDERS[language])
+        composer.focus()
+        name = et(f"language.{language}")
+        self.notify(et("email.claim_inserted", language=name), markup=False)
 
     def action_editor(self) -> None:
         composer = self.query_one("#reply", TextArea)

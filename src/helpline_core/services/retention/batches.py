@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -72,3 +72,17 @@ def candidates(id_column: Any, rule: Any, after: int, size: int) -> Any:
         .order_by(col(id_column))
         .limit(size)
     )
+
+
+def delete_each_batch(engine: Engine, table: Any, rule: Any, *, size: int = DEFAULT_BATCH) -> int:
+    """Delete the rows of `table` (with an `id`) matching `rule` in batches, the rule checked
+    again in each DELETE; returns how many went."""
+    gone = 0
+
+    def apply(session: Session, ids: list[int]) -> None:
+        nonlocal gone
+        result = session.execute(delete(table).where(col(table.id).in_(ids)).where(rule))
+        gone += int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    each_batch(engine, table.id, rule, apply, size=size)
+    return gone

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from helpline_core.models import Block
-from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
+from helpline_core.services.retention.batches import DEFAULT_BATCH, delete_each_batch
 from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import Limits, block_expired
 
@@ -22,12 +22,5 @@ def plan(session: Session, limits: Limits) -> ClassReport:
 
 def purge(engine: Engine, limits: Limits, *, size: int = DEFAULT_BATCH) -> ClassReport:
     report = ClassReport("blocks")
-
-    def apply(session: Session, ids: list[int]) -> None:
-        result = session.execute(
-            delete(Block).where(col(Block.id).in_(ids)).where(block_expired(limits))
-        )
-        report.rows += int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    each_batch(engine, Block.id, block_expired(limits), apply, size=size)
+    report.rows = delete_each_batch(engine, Block, block_expired(limits), size=size)
     return report

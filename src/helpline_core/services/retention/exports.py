@@ -51,6 +51,13 @@ def _stray(settings: Settings, limits: Limits, known: set[Path]) -> Iterator[tup
                     yield path, written
 
 
+def remove_recorded(session: Session, record: ExportRecord, now: datetime) -> None:
+    """Unlink a recorded export's file (gone already: fine) and mark its row deleted."""
+    Path(record.path).unlink(missing_ok=True)
+    record.deleted_at = now
+    session.add(record)
+
+
 def _known_paths(session: Session) -> set[Path]:
     return {Path(path) for path in session.exec(select(ExportRecord.path)).all()}
 
@@ -74,9 +81,7 @@ def purge(engine: Engine, settings: Settings, limits: Limits) -> ClassReport:
     report = ClassReport("exports")
     with session_scope(engine) as session:
         for record in _recorded(session, limits):
-            Path(record.path).unlink(missing_ok=True)
-            record.deleted_at = limits.now
-            session.add(record)
+            remove_recorded(session, record, limits.now)
             report.rows += 1
             report.files += 1
             report.seen(record.created_at)

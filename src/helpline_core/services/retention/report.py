@@ -8,7 +8,17 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-CLASSES = ("chats", "emails", "quarantine", "cases", "blocks", "exports", "audit")
+CLASSES = (
+    "chats",
+    "emails",
+    "quarantine",
+    "cases",
+    "blocks",
+    "requests",
+    "complaints",
+    "exports",
+    "audit",
+)
 
 
 @dataclass

@@ -24,9 +24,12 @@ from helpline_core.models import (
     CaseFile,
     CaseStatus,
     Channel,
+    Complaint,
     Conversation,
+    DataSubjectRequest,
     EmailMessage,
     QuarantinedEmail,
+    RequestStatus,
 )
 
 
@@ -68,6 +71,8 @@ class Limits:
     block: datetime  # block expired or lifted (C7)
     audit: datetime  # audit event written (S1)
     exports: datetime  # export file written
+    requests: datetime  # data-subject request done or refused (R1-R6)
+    complaints: datetime  # complaint resolved (R7)
 
 
 def limits_at(settings: Settings, now: datetime) -> Limits:
@@ -86,6 +91,8 @@ def limits_at(settings: Settings, now: datetime) -> Limits:
         block=days_before(now, rules.block_days_after_expiry, zone),
         audit=months_before(now, 12 * rules.audit_years, zone),
         exports=days_before(now, settings.exports.keep_days, zone),
+        requests=months_before(now, 12 * rules.request_years, zone),
+        complaints=months_before(now, 12 * rules.complaint_years, zone),
     )
 
 
@@ -158,6 +165,32 @@ def block_expired(limits: Limits, *, held: bool = False) -> Any:
     if held:
         return false()
     return or_(col(Block.expires_at) <= limits.block, col(Block.lifted_at) <= limits.block)
+
+
+def request_closed_at() -> Any:
+    """When a data-subject request was closed: done, or else decided (refused)."""
+    return func.coalesce(col(DataSubjectRequest.done_at), col(DataSubjectRequest.decided_at))
+
+
+def request_expired(limits: Limits, *, held: bool = False) -> Any:
+    """Done or refused requests closed `request_years` ago; open ones stay, and so do those of
+    a case file under legal hold (held: those instead)."""
+    hold = held_case_file(col(DataSubjectRequest.case_file_id))
+    return and_(
+        col(DataSubjectRequest.status).in_([RequestStatus.DONE, RequestStatus.REFUSED]),
+        request_closed_at() <= limits.requests,
+        hold if held else ~hold,
+    )
+
+
+def complaint_expired(limits: Limits, *, held: bool = False) -> Any:
+    """Complaints resolved `complaint_years` ago; open ones stay, and those of a held file."""
+    hold = held_case_file(col(Complaint.case_file_id))
+    return and_(
+        col(Complaint.status) == "resolved",
+        col(Complaint.resolved_at) <= limits.complaints,
+        hold if held else ~hold,
+    )
 
 
 def chat_visible(limits: Limits) -> Any:

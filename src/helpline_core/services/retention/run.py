@@ -23,7 +23,15 @@ from sqlmodel import col, func, select
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
-from helpline_core.models import CaseFile, Conversation, EmailMessage, PendingDeletion, PurgeRun
+from helpline_core.models import (
+    CaseFile,
+    Complaint,
+    Conversation,
+    DataSubjectRequest,
+    EmailMessage,
+    PendingDeletion,
+    PurgeRun,
+)
 from helpline_core.services import audit
 from helpline_core.services.reports.extract import freeze_closed_months
 from helpline_core.services.reports.service import freeze_rules
@@ -32,8 +40,10 @@ from helpline_core.services.retention import (
     blocks,
     cases,
     chats,
+    complaints,
     emails,
     exports,
+    requests,
 )
 from helpline_core.services.retention.batches import DEFAULT_BATCH
 from helpline_core.services.retention.files import remove_pending_files
@@ -44,8 +54,10 @@ from helpline_core.services.retention.rules import (
     Limits,
     case_expired,
     chat_expired,
+    complaint_expired,
     email_expired,
     limits_at,
+    request_expired,
 )
 
 EMAIL_CLASSES = ("emails", "quarantine")
@@ -95,6 +107,8 @@ def plan(
             "quarantine": lambda: emails.plan_quarantine(session, settings, limits),
             "cases": lambda: cases.plan(session, limits),
             "blocks": lambda: blocks.plan(session, limits),
+            "requests": lambda: requests.plan(session, limits),
+            "complaints": lambda: complaints.plan(session, limits),
             "exports": lambda: exports.plan(session, settings, limits),
             "audit": lambda: audit_log.plan(session, limits),
         }
@@ -115,6 +129,8 @@ def _apply(
         "quarantine": lambda: emails.purge_quarantine(engine, settings, limits, size=size),
         "cases": lambda: cases.purge(engine, limits, size=size),
         "blocks": lambda: blocks.purge(engine, limits, size=size),
+        "requests": lambda: requests.purge(engine, limits, size=size),
+        "complaints": lambda: complaints.purge(engine, limits, size=size),
         "exports": lambda: exports.purge(engine, settings, limits),
         "audit": lambda: audit_log.purge(engine, key, limits),
     }
@@ -139,6 +155,8 @@ def _note_holds(engine: Engine, limits: Limits, classes: dict[str, ClassReport])
         "chats": (Conversation, chat_expired),
         "emails": (EmailMessage, email_expired),
         "cases": (CaseFile, case_expired),
+        "requests": (DataSubjectRequest, request_expired),
+        "complaints": (Complaint, complaint_expired),
     }
     with session_scope(engine) as session:
         for name, (table, rule) in rules.items():

@@ -3,7 +3,9 @@ and case files are deleted by the retention purge's own per-class code (retentio
 emails, cases) with limits at this moment and the subject's ids as scope, under the purge lock.
 A case file under legal hold keeps itself and its contacts (the rules' hold check), and the
 request is refused for that part with the hold's reason; the register and audit log stay (a
-legal duty to account for the request). `plan` shows what would go before anything does."""
+legal duty to account for the request). The subject's earlier rights exports (files written for
+any request about the same case files, contacts or address) go at once too, not after
+`exports.keep_days`. `plan` shows what would go before anything does."""
 
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from helpline_core.models import (
     CaseFile,
     CaseStatus,
     Conversation,
+    DataSubjectRequest,
     EmailMessage,
+    ExportRecord,
     Message,
     RequestKind,
     RequestStatus,
@@ -30,6 +34,7 @@ from helpline_core.models import (
 from helpline_core.services import audit
 from helpline_core.services.actors import Actor, InvalidValue
 from helpline_core.services.retention import cases, chats, emails
+from helpline_core.services.retention.exports import remove_recorded
 from helpline_core.services.retention.files import remove_pending_files
 from helpline_core.services.retention.lock import purge_lock
 from helpline_core.services.retention.mailbox import clear_mailboxes
@@ -46,6 +51,7 @@ class ErasurePlan:
     conversations: int = 0
     messages: int = 0
     emails: int = 0
+    exports: int = 0  # earlier rights export files of the subject
     held: dict[str, str] = field(default_factory=dict)  # case public id -> hold reason
     done: bool = False
 
@@ -58,7 +64,7 @@ def _limits(now: datetime) -> Limits:
     moment = now + timedelta(microseconds=1)
     return Limits(
         now=now, chat=moment, email=moment, case_cutoff=moment, case_recent=moment,
-        case_old=moment, block=now, audit=now, exports=now,
+        case_old=moment, block=now, audit=now, exports=now, requests=now, complaints=now,
     )  # fmt: skip
 
 
@@ -83,13 +89,41 @@ def _split(session: Session, scope: Scope) -> tuple[list[int], list[int], dict[s
     return erasable, contacts, held
 
 
+def subject_exports(session: Session, row: DataSubjectRequest, scope: Scope) -> list[ExportRecord]:
+    """The rights exports still on disk whose request concerned this subject: the same case
+    file, contact or sender address (the requests are few; each one's scope is worked out)."""
+    found = []
+    records = session.exec(
+        select(ExportRecord)
+        .where(col(ExportRecord.deleted_at).is_(None))
+        .where(col(ExportRecord.request_id).is_not(None))
+        .order_by(col(ExportRecord.id))
+    ).all()
+    for record in records:
+        earlier = session.get(DataSubjectRequest, record.request_id)
+        if earlier is None:
+            continue
+        theirs = scope_of(session, earlier)
+        same_address = row.subject_email is not None and earlier.subject_email == row.subject_email
+        if (
+            earlier.id == row.id
+            or same_address
+            or theirs.case_file_ids & scope.case_file_ids
+            or theirs.conversation_ids & scope.conversation_ids
+        ):
+            found.append(record)
+    return found
+
+
 def plan(session: Session, request_id: int) -> ErasurePlan:
     """Count what erasing this request's subject would remove, and what a hold keeps."""
     row = register.get(session, request_id)
     if RequestKind(row.kind) != RequestKind.ERASURE:
         raise InvalidValue(f"request {request_id} is not an erasure request")
-    files, contacts, held = _split(session, scope_of(session, row))
+    scope = scope_of(session, row)
+    files, contacts, held = _split(session, scope)
     return ErasurePlan(
+        exports=len(subject_exports(session, row, scope)),
         case_files=len(files),
         conversations=len(contacts),
         messages=int(
@@ -106,6 +140,21 @@ def plan(session: Session, request_id: int) -> ErasurePlan:
     )
 
 
+def _remove_exports(
+    engine: Engine, key: bytes, actor: Actor, request_id: int, ids: list[int], now: datetime
+) -> None:
+    """Remove the subject's earlier rights export files now, each audited (ids only). The ids
+    are found before the purge, which unlinks requests from the files it deletes. A copy of
+    held data goes too: the hold keeps the original, not copies handed out."""
+    with session_scope(engine) as session:
+        for record in session.exec(select(ExportRecord).where(col(ExportRecord.id).in_(ids))):
+            remove_recorded(session, record, now)
+            audit.record(
+                session, key, actor=actor.name, action="export.erased", object_type="export",
+                object_id=record.id or 0, detail={"request": request_id, "kind": record.kind},
+            )  # fmt: skip
+
+
 async def erase(
     settings: Settings, engine: Engine, key: bytes, *, actor: Actor, request_id: int
 ) -> ErasurePlan:
@@ -116,7 +165,9 @@ async def erase(
         result = plan(session, request_id)
         row = register.get(session, request_id)
         register.require_open(row)
-        files, contacts, _ = _split(session, scope_of(session, row))
+        scope = scope_of(session, row)
+        files, contacts, _ = _split(session, scope)
+        exported = [r.id for r in subject_exports(session, row, scope) if r.id is not None]
     now = utcnow()
     limits = _limits(now)
     with purge_lock(engine):
@@ -137,6 +188,7 @@ async def erase(
         await asyncio.to_thread(cases.purge, engine, limits, scope=col(CaseFile.id).in_(files))
         await asyncio.to_thread(remove_pending_files, settings, engine)
         await clear_mailboxes(settings, engine)
+        await asyncio.to_thread(_remove_exports, engine, key, actor, request_id, exported, now)
     result.done = True
     with session_scope(engine) as session:
         row = register.get(session, request_id)
@@ -147,7 +199,7 @@ async def erase(
         )  # fmt: skip
         note = (
             f"erased: {result.case_files} case files, {result.conversations} contacts, "
-            f"{result.messages} messages, {result.emails} emails"
+            f"{result.messages} messages, {result.emails} emails, {result.exports} export files"
         )
         if result.held and not files and not contacts:
             register.refuse(

@@ -72,6 +72,6 @@ def export(
                     authorities=authorities(settings),
                 )
             )
-        record_export(session, key, summary, actor=actor.name, now=at, request=request_id,
-                      format=fmt)  # fmt: skip
+        record_export(session, key, summary, actor=actor.name, now=at, request_id=request_id,
+                      request=request_id, format=fmt)  # fmt: skip
     return summary

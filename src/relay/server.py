@@ -252,13 +252,7 @@ class RelayServer:
         if path == "/healthz":
             return await self._health()
         if path not in ("/chat", "/console"):
-            facts = static.page_facts(
-                self.settings.helpline.phone,
-                self.settings.helpline.email,
-                self.settings.helpline.neutral_url,
-                self.settings.helpline.offline_help_after_s,
-            )
-            return static.serve_file(path, facts=facts)
+            return static.serve_file(path, facts=static.page_facts(self.settings.helpline))
         if not self.origin_allowed(request):
             return static.response(HTTPStatus.FORBIDDEN, b"origin not allowed\n", "text/plain")
         address = self.client_address(connection, request)

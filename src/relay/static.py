@@ -16,6 +16,8 @@ from pathlib import Path
 from websockets.datastructures import Headers
 from websockets.http11 import Response
 
+from helpline_core.config import HelplineSettings
+
 WEB_DIR = Path(__file__).resolve().parent / "web"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 TYPES = {
@@ -64,19 +66,26 @@ def response(status: HTTPStatus, body: bytes, content_type: str) -> Response:
 MARKER = re.compile(r"\{\{([a-z_]+)\}\}")
 
 
-def page_facts(
-    phone: str, email: str, neutral_url: str, offline_help_after_s: int = 20
-) -> dict[str, str]:
-    """The configured facts the page shows before (or without) its script: the phone number as
-    shown and as a tel: target (digits and + only, RFC 3966), the email address, where "leave
-    quickly" goes, and after how many seconds offline the page offers phone and email."""
+def page_facts(helpline: HelplineSettings) -> dict[str, str]:
+    """The configured facts the page shows before (or without) its script: the phone and the
+    emergency numbers as shown and as tel: targets (digits and + only, RFC 3966), the email
+    address, where "leave quickly" goes, and after how many seconds offline the page offers
+    phone and email."""
     return {
-        "phone": phone,
-        "phone_tel": re.sub(r"[^0-9+]", "", phone),
-        "email": email,
-        "neutral_url": neutral_url,
-        "offline_help_after_s": str(offline_help_after_s),
+        "phone": helpline.phone,
+        "phone_tel": _tel(helpline.phone),
+        "email": helpline.email,
+        "neutral_url": helpline.neutral_url,
+        "police_number": helpline.police_number,
+        "police_tel": _tel(helpline.police_number),
+        "medical_number": helpline.medical_number,
+        "medical_tel": _tel(helpline.medical_number),
+        "offline_help_after_s": str(helpline.offline_help_after_s),
     }
+
+
+def _tel(number: str) -> str:
+    return re.sub(r"[^0-9+]", "", number)
 
 
 def fill_page(page: str, facts: Mapping[str, str]) -> str:

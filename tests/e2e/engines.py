@@ -68,6 +68,10 @@ class SyncDriver(Protocol):
 
     name: str
 
+    @staticmethod
+    def refuses(visit: Visit) -> str | None:
+        """Why this engine cannot be set up as `visit` says, or None when it can."""
+
     def fresh(self, visit: Visit) -> None:
         """A new visitor: no cookies, no page, set up as `visit` says (EngineCannot if the
         engine cannot be)."""
@@ -91,6 +95,10 @@ class SyncDriver(Protocol):
 
 class PlaywrightChromium:
     name = "chromium"
+
+    @staticmethod
+    def refuses(visit: Visit) -> str | None:
+        return None
 
     def __init__(self) -> None:
         if not CHROMIUM.exists():
@@ -165,6 +173,10 @@ def free_port() -> int:
 
 class MarionetteFirefox:
     name = "firefox"
+
+    @staticmethod
+    def refuses(visit: Visit) -> str | None:
+        return None
 
     def __init__(self) -> None:
         if not FIREFOX.exists():
@@ -352,13 +364,20 @@ class SeleniumWebKit:
         self._driver = webdriver.WebKitGTK(options=options, service=service)
         self._args = args
 
-    def fresh(self, visit: Visit) -> None:
+    @staticmethod
+    def refuses(visit: Visit) -> str | None:
         if visit.zoom != 1:
-            raise EngineCannot("WebKitGTK: neither WebKitWebDriver nor MiniBrowser can set zoom")
+            return "WebKitGTK: neither WebKitWebDriver nor MiniBrowser can set zoom"
         if visit.forced_colors:
-            raise EngineCannot("WebKitGTK has no forced-colours mode (as Safari: no high contrast)")
+            return "WebKitGTK has no forced-colours mode (as Safari: no high contrast)"
         if visit.touch:
-            raise EngineCannot("WebKitGTK's MiniBrowser under Xvfb has no touch emulation")
+            return "WebKitGTK's MiniBrowser under Xvfb has no touch emulation"
+        return None
+
+    def fresh(self, visit: Visit) -> None:
+        reason = self.refuses(visit)
+        if reason:
+            raise EngineCannot(reason)
         # Scripts off: the page's own scripts do not run; the driver's still do.
         args = ("--automation",) + (() if visit.scripts else ("--enable-javascript-markup=false",))
         if args != self._args:
@@ -428,6 +447,12 @@ class EnginePage:
         self.name = name
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"engine-{name}")
         self._driver: SyncDriver = self._thread.submit(_MAKERS[name]).result(timeout=120)
+
+    def require(self, width: int = 1024, height: int = 768, **setup: Any) -> None:
+        """Skip the test now (before its relay starts) if this engine cannot be set up so."""
+        reason = self._driver.refuses(Visit(width, height, **setup))
+        if reason:
+            pytest.skip(f"{self.name}: {reason}")
 
     async def _call(self, function: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

@@ -42,7 +42,7 @@ IN_TREE = """const e = document.querySelector(arguments[0]);
 return [e.getAttribute('aria-live'), e.closest('[hidden]') === null, e.textContent];"""
 
 
-async def test_live_regions_are_there_before_their_first_words(
+async def test_live_regions_wait_empty_and_the_focus_follows_start_end_and_new_chat(
     browser_engine: EnginePage, site: RunningRelay, counsellor: str
 ) -> None:
     page = await open_page(browser_engine, f"{site.http_url}/")
@@ -50,27 +50,17 @@ async def test_live_regions_are_there_before_their_first_words(
     assert await page.run(IN_TREE, "#connection") == ["polite", True, ""]
     async with counsellor_console(site) as ann:
         await start_chat(page)
+        # Not the page body: the heading of the waiting view, the queue status under it.
+        assert await page.focused() == "chat-heading"
+        assert await page.visible("#queue-position")
         # The typing line is there, empty, as soon as the chat view is: its first words (when
         # the counsellor types) are a change a screen reader announces.
         assert await page.run(IN_TREE, "#typing") == ["polite", True, ""]
         conversation = (await ann.take_next()).conversation.id
         await page.wait_text("#chat-heading", "Je chat met Ann")
+        assert await page.focused() == "message"
         await ann.send(type="typing", conversation=conversation, typing=True)
         await page.wait_text("#typing", "Ann is aan het typen…")
-
-
-async def test_the_focus_goes_to_what_appears_after_start_end_and_new_chat(
-    browser_engine: EnginePage, site: RunningRelay, counsellor: str
-) -> None:
-    page = await open_page(browser_engine, f"{site.http_url}/")
-    async with counsellor_console(site) as ann:
-        await start_chat(page)
-        # Not the page body: the heading of the waiting view, the queue status under it.
-        assert await page.focused() == "chat-heading"
-        assert await page.visible("#queue-position")
-        conversation = (await ann.take_next()).conversation.id
-        await page.wait_text("#chat-heading", "Je chat met Ann")
-        assert await page.focused() == "message"
         await ann.send(type="end", conversation=conversation)
         await page.wait_visible("#view-ended")
         assert await page.focused() == "ended-heading"

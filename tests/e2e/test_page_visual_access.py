@@ -6,6 +6,8 @@ message box kept in view at 200 % zoom and on a small phone with its keyboard up
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.e2e.engine_steps import chat_taken, open_page, start_chat
@@ -38,7 +40,7 @@ def rgb(css: str) -> tuple[int, int, int]:
     return int(float(inside[0])), int(float(inside[1])), int(float(inside[2]))
 
 
-async def test_field_edges_have_three_to_one_contrast(
+async def test_field_edges_contrast_and_the_escape_hint_for_keyboard_users(
     browser_engine: EnginePage, site: RunningRelay
 ) -> None:
     page = await open_page(browser_engine, f"{site.http_url}/")
@@ -47,10 +49,29 @@ async def test_field_edges_have_three_to_one_contrast(
         (inside,) = await page.style("#view-intro", "background-color")
         assert contrast(rgb(edge), rgb(inside)) >= 3.0, field
         assert contrast(rgb(edge), PAGE_BACKGROUND) >= 3.0, field
+    # "Or press Escape twice" is told to everyone with a keyboard. Waited for, not read once:
+    # in one full run WebKitGTK under Xvfb did not show it at once (not seen again in three
+    # runs); if it says it has no mouse, that is the reason.
+    mouse = "return matchMedia('(hover: hover) and (pointer: fine)').matches"
+    await page.wait(mouse, what="the browser to report a mouse", timeout=5)
+    await page.wait_visible("#leave-hint", timeout=5)
+    assert "twee keer op Escape" in await page.text("#leave-hint")
+    # Readable, not a 1-pixel box for screen readers only.
+    assert (await page.rect("#leave-hint"))["width"] > 100
+
+
+@pytest.fixture
+def forced_colours(browser_engine: EnginePage) -> None:
+    browser_engine.require(forced_colors=True)  # before the relay starts: skipping is cheap
+
+
+@pytest.fixture
+def touch_phone(browser_engine: EnginePage) -> None:
+    browser_engine.require(360, 640, touch=True)
 
 
 async def test_forced_colours_keep_button_edges_and_show_the_chosen_language(
-    browser_engine: EnginePage, site: RunningRelay
+    browser_engine: EnginePage, forced_colours: None, site: RunningRelay
 ) -> None:
     page = await open_page(browser_engine, f"{site.http_url}/", forced_colors=True)
     assert await page.run("return matchMedia('(forced-colors: active)').matches")
@@ -66,18 +87,8 @@ async def test_forced_colours_keep_button_edges_and_show_the_chosen_language(
     assert "underline" not in other
 
 
-async def test_escape_twice_is_told_to_keyboard_users(
-    browser_engine: EnginePage, site: RunningRelay
-) -> None:
-    page = await open_page(browser_engine, f"{site.http_url}/")
-    assert await page.visible("#leave-hint")
-    assert "twee keer op Escape" in await page.text("#leave-hint")
-    # Readable, not a 1-pixel box for screen readers only.
-    assert (await page.rect("#leave-hint"))["width"] > 100
-
-
 async def test_on_a_touch_phone_the_escape_hint_is_read_out_with_the_button_only(
-    browser_engine: EnginePage, site: RunningRelay
+    browser_engine: EnginePage, touch_phone: None, site: RunningRelay
 ) -> None:
     # There is no Escape key on a touch phone: the hint stays out of sight, still read out.
     page = await open_page(browser_engine, f"{site.http_url}/", width=360, height=640, touch=True)
@@ -116,11 +127,17 @@ return {top: box.top, bottom: box.bottom, left: box.left, right: box.right,
 """
 
 
-@pytest.mark.parametrize("size", list(SMALL))
+@pytest.fixture(params=list(SMALL))
+def small_screen(browser_engine: EnginePage, request: pytest.FixtureRequest) -> dict[str, Any]:
+    setup: dict[str, Any] = SMALL[request.param]
+    browser_engine.require(**setup)  # before the relay starts: skipping is cheap
+    return setup
+
+
 async def test_new_messages_keep_the_focused_message_box_in_view(
-    browser_engine: EnginePage, site: RunningRelay, counsellor: str, size: str
+    browser_engine: EnginePage, small_screen: dict[str, Any], site: RunningRelay, counsellor: str
 ) -> None:
-    setup = SMALL[size]
+    setup = small_screen
     page = await open_page(browser_engine, f"{site.http_url}/", **setup)
     zoom = float(setup.get("zoom", 1))
     wanted = (round(setup["width"] / zoom), round(setup["height"] / zoom))

@@ -40,6 +40,12 @@ async def test_without_its_script_the_page_says_how_else_to_reach_us(
         phone, email = relay.settings.helpline.phone, relay.settings.helpline.email
         assert await page.run(LINK_TEXT, f'#no-script a[href="tel:{phone}"]') == phone
         assert await page.run(LINK_TEXT, f'#no-script a[href="mailto:{email}"]') == email
+        # The emergency numbers too, in every language (the Dutch line is the page's own).
+        helpline = relay.settings.helpline
+        for language in ("fr", "en"):
+            for number in (helpline.police_number, helpline.medical_number):
+                found = f'#emergency p[lang={language}] a[href="tel:{number}"]'
+                assert await page.run(LINK_TEXT, found) == number, (language, number)
         assert not await page.visible("#intake")
         assert not await page.visible("#start")
         # Leave quickly says so in every language, offers no Escape-twice (the script's), ...
@@ -66,9 +72,13 @@ async def test_with_its_script_the_notice_is_gone_and_the_form_is_there(
 
 
 def test_configured_facts_reach_the_page_escaped() -> None:
+    from helpline_core.config import HelplineSettings
     from relay.static import fill_page, page_facts
 
-    facts = page_facts('+32 2 "1712"', "a<b>@example.org", "https://x.example/?a=1&b=2")
+    helpline = HelplineSettings(
+        phone='+32 2 "1712"', email="a<b>@example.org", neutral_url="https://x.example/?a=1&b=2"
+    )
+    facts = page_facts(helpline)
     filled = fill_page(
         '<a href="tel:{{phone_tel}}">{{phone}}</a> {{email}} {{neutral_url}} {{other}}', facts
     )

@@ -24,6 +24,8 @@ const FALLBACK_NEUTRAL_URL = "https://www.google.com/search?q=weather";
 const $ = (id) => document.getElementById(id);
 // The script runs: hide the no-script notice and show the form (style.css keys on these).
 document.documentElement.classList.replace("no-js", "js");
+// The script speaks the visitor's language: the three-language labels of the no-script page go.
+for (const element of document.querySelectorAll(".no-js-only")) element.remove();
 // Escape twice works only with the script: only now is the hint part of the button's description.
 $("leave").setAttribute("aria-describedby", "leave-hint");
 

@@ -4,10 +4,12 @@ admins. Every read and change is audited with the CLI's actor, like the console'
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
+from sqlmodel import Session
 
 from helpline_cli import inspection
 from helpline_cli.exitcodes import Refused
@@ -137,6 +139,21 @@ def _plan(state: CliState, case: str, plan: str, as_json: bool, dry_run: bool) -
         emit_json({"case": case, "plan": plan, "done": False})
 
 
+def _apply(
+    state: CliState,
+    change: Callable[[Session], files.CaseSummary],
+    *,
+    as_json: bool,
+    done: str,
+) -> None:
+    """Run one state change of a file in a session; print its header (--json) and `done`."""
+    with state.session() as session:
+        item = change(session)
+    if as_json:
+        emit_json(_header(item))
+    say(done)
+
+
 @case_app.command()
 def hold(
     ctx: typer.Context,
@@ -146,11 +163,13 @@ def hold(
 ) -> None:
     """Put a legal hold on a file: it is kept past its retention period until released."""
     state = state_of(ctx)
-    with state.session() as session:
-        item = files.set_hold(session, state.key, actor=_actor(state), case=case, reason=reason)
-    if as_json:
-        emit_json(_header(item))
-    say(f"legal hold set on {case}")
+    actor = _actor(state)
+    _apply(
+        state,
+        lambda s: files.set_hold(s, state.key, actor=actor, case=case, reason=reason),
+        as_json=as_json,
+        done=f"legal hold set on {case}",
+    )
 
 
 @case_app.command()
@@ -166,11 +185,13 @@ def release(
     _plan(state, case, f"release the legal hold on {case}", as_json, dry_run)
     if not _confirm("Release the legal hold?", dry_run=dry_run, yes=yes):
         return
-    with state.session() as session:
-        item = files.set_hold(session, state.key, actor=_actor(state), case=case, reason=None)
-    if as_json:
-        emit_json(_header(item))
-    say(f"legal hold released on {case}")
+    actor = _actor(state)
+    _apply(
+        state,
+        lambda s: files.set_hold(s, state.key, actor=actor, case=case, reason=None),
+        as_json=as_json,
+        done=f"legal hold released on {case}",
+    )
 
 
 @case_app.command()
@@ -186,22 +207,26 @@ def close(
     _plan(state, case, f"close {case}; its retention period starts now", as_json, dry_run)
     if not _confirm("Close the file?", dry_run=dry_run, yes=yes):
         return
-    with state.session() as session:
-        item = files.close(session, state.key, actor=_actor(state), case=case)
-    if as_json:
-        emit_json(_header(item))
-    say(f"{case} closed")
+    actor = _actor(state)
+    _apply(
+        state,
+        lambda s: files.close(s, state.key, actor=actor, case=case),
+        as_json=as_json,
+        done=f"{case} closed",
+    )
 
 
 @case_app.command()
 def reopen(ctx: typer.Context, case: Case, as_json: AsJson = False) -> None:
     """Reopen a closed file (the retention clock starts again at the next close)."""
     state = state_of(ctx)
-    with state.session() as session:
-        item = files.reopen(session, state.key, actor=_actor(state), case=case)
-    if as_json:
-        emit_json(_header(item))
-    say(f"{case} reopened")
+    actor = _actor(state)
+    _apply(
+        state,
+        lambda s: files.reopen(s, state.key, actor=actor, case=case),
+        as_json=as_json,
+        done=f"{case} reopened",
+    )
 
 
 # `case inspection-export` (F5) lives in its own module.

@@ -143,6 +143,7 @@ async def test_a_draft_survives_a_relay_restart(
             assert "concept" in screen_text(pilot)
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, RegistrationScreen), "the draft")
+            await wait_for(pilot, lambda: app.screen.query("#forms"), "the draft's form")
             forms = app.screen.query_one("#forms", SelectionList)
             assert forms.selected == ["physical"]
     ((row, codes),) = registrations(engine)

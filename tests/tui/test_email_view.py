@@ -25,7 +25,7 @@ from helpline_core.mail.ingest import ingest_message, quarantine
 from helpline_core.models import Conversation, Counsellor, EmailDirection, EmailMessage, Team
 from helpline_core.protocol.email import MAX_REPLY_CHARS
 from helpline_tui.email_text import et
-from helpline_tui.i18n import t
+from helpline_tui.i18n import refusal, t
 from helpline_tui.safe import neutralise
 from helpline_tui.screens.email import EmailListScreen
 from helpline_tui.screens.email_thread import EmailThreadScreen
@@ -191,7 +191,7 @@ async def test_reply_draft_is_kept_until_it_is_sent(
         # A refused reply keeps the draft, also for the next visit.
         move_to_team(engine, anna, "limburg")
         await pilot.press("ctrl+s")
-        refused = et("email.refused", reason="forbidden")
+        refused = et("email.refused", reason=refusal("forbidden"))  # in words, not the code
         await wait_for(pilot, lambda: refused in notices(app), "the refusal")
         assert composer.text == draft
         move_to_team(engine, anna, "antwerpen")

@@ -145,7 +145,7 @@ class PendingItem(Frame):
     registration: PublicId | None  # None: not started
     channel: ChannelName
     at: datetime
-    counsellor: str | None
+    counsellor: str | None  # display name of who had the contact
 
 
 class SRegistrationPending(Frame):

@@ -85,7 +85,7 @@ class PendingContact:
     registration: str | None
     channel: Channel
     at: datetime
-    counsellor: str | None
+    counsellor: str | None  # the counsellor's display name (what colleagues know them by)
 
 
 def validate(codes: CodeList, values: RegistrationValues, *, final: bool) -> None:
@@ -388,7 +388,7 @@ def pending(session: Session, *, actor: Actor, team: bool = False) -> list[Pendi
     phones = session.exec(phone.order_by(col(Registration.contact_at)).limit(500)).all()
     ids = {c.counsellor_id for c in conversations} | {r.counsellor_id for r in phones}
     names = {
-        row.id: row.username
+        row.id: row.display_name or row.username
         for row in session.exec(select(Counsellor).where(col(Counsellor.id).in_(ids - {None})))
     }
     items = [

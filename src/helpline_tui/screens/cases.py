@@ -28,6 +28,7 @@ from helpline_tui.i18n import coded, localized, t
 from helpline_tui.safe import visitor_text
 from helpline_tui.screens.dialogs import _Dialog
 from helpline_tui.screens.help import show_help
+from helpline_tui.screens.row_list import Row, RowListScreen
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def flags(header: CaseHeader) -> str:
     return ", ".join([*marks, t("case.hold_short")] if header.legal_hold else marks)
 
 
-class CaseListScreen(Screen[None]):
+class CaseListScreen(RowListScreen):
     BINDINGS: ClassVar[list[BindingType]] = list_bindings()
     bindings = staticmethod(list_bindings)
     DEFAULT_CSS = """
@@ -60,11 +61,14 @@ class CaseListScreen(Screen[None]):
     CaseListScreen #cases-empty { color: $text-muted; padding: 1; }
     """
 
+    COLUMNS = ("pseudonym", "id", "status", "opened", "flags")
+    COLUMN_KEYS = "cases.col"
+    EMPTY_ID = "cases-empty"
+
     def __init__(self, client: ConsoleClient, timezone: tzinfo) -> None:
         super().__init__()
         self.client = client
         self.timezone = timezone
-        self.loads = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("cases.title")), classes="cases-title")
@@ -73,48 +77,28 @@ class CaseListScreen(Screen[None]):
         yield Static(Text(t("cases.empty")), id="cases-empty")
         yield QuietFooter()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key in ("pseudonym", "id", "status", "opened", "flags"):
-            table.add_column(t(f"cases.col.{key}"), key=key)
-        self.reload()
-        table.focus()
-
-    def reload(self) -> None:
-        self.run_worker(self._reload(), group="cases", exclusive=True)
-
-    async def _reload(self) -> None:
+    async def rows(self) -> list[Row] | None:
         query = self.query_one("#case-search", Input).value.strip()
         answer = await attempt(self, self.client, CCaseList(type="case_list", query=query))
         if not isinstance(answer, SCaseList):
-            return
-        table = self.query_one(DataTable)
-        table.clear()
-        for item in answer.items:
-            table.add_row(
-                visitor_text(item.details.pseudonym),
-                Text(item.case[:8]),
-                Text(coded("case", item.status)),
-                Text(item.opened_at.astimezone(self.timezone).strftime("%Y-%m-%d")),
-                Text(flags(item), style="bold red"),
-                key=item.case,
+            return None
+        return [
+            (
+                [
+                    visitor_text(item.details.pseudonym),
+                    Text(item.case[:8]),
+                    Text(coded("case", item.status)),
+                    Text(item.opened_at.astimezone(self.timezone).strftime("%Y-%m-%d")),
+                    Text(flags(item), style="bold red"),
+                ],
+                item.case,
             )
-        self.query_one("#cases-empty").display = not answer.items
-        table.display = bool(answer.items)
-        self.loads += 1
+            for item in answer.items
+        ]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.reload()
         self.query_one(DataTable).focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.open(str(event.row_key.value))
-
-    def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            self.open(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
     def open(self, case: str) -> None:
         from helpline_tui.screens.case_file import CaseFileScreen
@@ -145,12 +129,6 @@ class CaseListScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.query_one("#case-search", Input).focus()
-
-    def action_reload(self) -> None:
-        self.reload()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_help(self) -> None:
         show_help(self)

@@ -30,6 +30,7 @@ from helpline_core.protocol import (
 from helpline_tui.case_requests import attempt, channel_label, codes_for
 from helpline_tui.i18n import localized, t
 from helpline_tui.screens.help import show_help
+from helpline_tui.screens.row_list import Row, RowListScreen
 from helpline_tui.widgets.footer import QuietFooter
 from helpline_tui.widgets.registration_form import RegistrationForm
 
@@ -220,7 +221,7 @@ def pending_bindings() -> list[BindingType]:
     ]
 
 
-class PendingScreen(Screen[None]):
+class PendingScreen(RowListScreen):
     """Contacts still to register, oldest first."""
 
     BINDINGS: ClassVar[list[BindingType]] = pending_bindings()
@@ -231,12 +232,15 @@ class PendingScreen(Screen[None]):
     PendingScreen #pending-empty { color: $text-muted; padding: 1; }
     """
 
+    COLUMNS = ("when", "channel", "state", "who")
+    COLUMN_KEYS = "pending.col"
+    EMPTY_ID = "pending-empty"
+
     def __init__(self, client: ConsoleClient, timezone: tzinfo) -> None:
         super().__init__()
         self.client = client
         self.timezone = timezone
         self.team = False
-        self.loads = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("pending.title")), classes="pending-title", id="pending-title")
@@ -244,44 +248,21 @@ class PendingScreen(Screen[None]):
         yield Static(Text(t("pending.empty")), id="pending-empty")
         yield QuietFooter()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key in ("when", "channel", "state", "who"):
-            table.add_column(t(f"pending.col.{key}"), key=key)
-        self.reload()
-
-    def reload(self) -> None:
-        self.run_worker(self._reload(), group="pending", exclusive=True)
-
-    async def _reload(self) -> None:
+    async def rows(self) -> list[Row] | None:
         frame = CRegistrationPending(type="registration_pending", team=self.team)
         answer = await attempt(self, self.client, frame)
         if not isinstance(answer, SRegistrationPending):
-            return
+            return None
         title = t("pending.team_title" if self.team else "pending.title")
         self.query_one("#pending-title", Static).update(Text(title))
-        table = self.query_one(DataTable)
-        table.clear()
+        found: list[Row] = []
         for item in answer.items:
             when = item.at.astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
             state = t("reg.draft") if item.registration else t("pending.not_started")
             key = f"c:{item.contact}" if item.contact else f"r:{item.registration}"
-            table.add_row(
-                Text(when), Text(channel_label(item.channel)), Text(state),
-                Text(item.counsellor or ""), key=key,
-            )  # fmt: skip
-        self.query_one("#pending-empty").display = not answer.items
-        table.display = bool(answer.items)
-        self.loads += 1
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.open(str(event.row_key.value))
-
-    def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            self.open(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+            cells = [Text(when), Text(channel_label(item.channel)), Text(state)]
+            found.append(([*cells, Text(item.counsellor or "")], key))
+        return found
 
     def open(self, key: str) -> None:
         kind, _, public_id = key.partition(":")
@@ -299,15 +280,9 @@ class PendingScreen(Screen[None]):
         if self.loads:
             self.reload()
 
-    def action_reload(self) -> None:
-        self.reload()
-
     def action_toggle_team(self) -> None:
         self.team = not self.team
         self.reload()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_help(self) -> None:
         show_help(self)

@@ -81,6 +81,8 @@ class RelayServer:
         sys.setswitchinterval(SWITCH_INTERVAL)
         for problem in wider_than_private(private_paths(self.settings)):
             log.warning("%s", problem)
+        if self.relay.fanout.shared and self.engine.dialect.name == "sqlite":
+            log.warning("relay.redis_url is set on SQLite: several relays need PostgreSQL")
         await asyncio.to_thread(check_database, self.engine)
         await asyncio.to_thread(self._sync_teams)
         self.relay.store.start()

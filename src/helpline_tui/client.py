@@ -158,6 +158,7 @@ class ConsoleClient:
         for conversation in known.values():
             conversation.typing = None  # whoever typed before the drop is told again if still so
         self.state.me = welcome
+        self.state.service_down = []  # this relay sends `service` after login if something is out
         self.state.status = welcome.status
         self.state.max_chats = welcome.max_chats
         for info in welcome.conversations:

@@ -262,6 +262,10 @@ async def cluster(
         with contextlib.suppress(Exception):
             if balancer is not None:
                 balancer.stop()
+        # SIGTERM to all first, then wait: the relays' graceful stops overlap.
+        for relay in processes:
+            if relay.process is not None and relay.process.poll() is None:
+                relay.process.terminate()
         for relay in processes:
             relay.stop()
         redis.stop()

@@ -438,11 +438,7 @@ def _owned_by(conversation: Conversation, owner: int | None) -> bool:
     """Still as the caller saw it: waiting in the queue (owner None) or held by `owner`."""
     if conversation.status == ConversationStatus.ENDED:
         return False
-    if owner is None:
-        return (
-            conversation.status == ConversationStatus.QUEUED and conversation.counsellor_id is None
-        )
-    return conversation.counsellor_id == owner
+    return conversation.counsellor_id == owner  # None: nobody has it (it waits)
 
 
 def end_shares(session: Session, conversation_id: int) -> int:

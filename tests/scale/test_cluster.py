@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from websockets.exceptions import ConnectionClosed
 
 from helpline_core import protocol as p
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, MakeCounsellor
 from tests.support.cluster import Cluster
 from tests.support.console_client import ConsoleClient, console
 from tests.support.visitor_client import CookieJar, VisitorClient, visitor
@@ -43,19 +43,31 @@ async def in_queue(client: ConsoleClient, conversation: str) -> None:
 
 
 async def test_visitor_and_counsellor_on_different_relays_chat_and_see_one_queue(
-    three: Cluster, people: tuple[str, str]
+    three: Cluster, people: tuple[str, str], make_counsellor: MakeCounsellor
 ) -> None:
     a, b, c = three.relays
+    make_counsellor("lea", team="limburg", display_name="Lea")
     async with AsyncExitStack() as stack:
+        lea = await stack.enter_async_context(
+            console(c.ws_url, username="lea", password=TEST_PASSWORD)
+        )
         first = await stack.enter_async_context(visitor(a.ws_url))
         queued = await first.start("Mira", region="antwerpen")
         assert queued.position == 1
+        # Nobody of Antwerpen is online on any relay: offered to every team, Limburg too.
+        offered = await lea.expect(p.SQueue, lambda f: bool(f.entries))
+        assert [(e.nickname, e.any_team) for e in offered.entries] == [("Mira", True)]
         second = await stack.enter_async_context(visitor(c.ws_url))
-        # Relay C learnt of the chat on relay A: the second visitor is second, there too.
+        # Relay C knows the chat on relay A: the second visitor is second, there too.
         assert (await second.start("Noor", region="antwerpen")).position == 2
         ann = await stack.enter_async_context(
             console(b.ws_url, username="ann", password=TEST_PASSWORD)
         )
+        # Ann (Antwerpen) is available on relay B: relay C offers her team's chats to her
+        # team first, so Lea's queue empties; Ann's holds both, whichever relay they came to.
+        await lea.expect(p.SQueue, lambda f: not f.entries)
+        both = await ann.expect(p.SQueue, lambda f: len(f.entries) == 2)
+        assert [e.nickname for e in both.entries] == ["Mira", "Noor"]
         taken = await ann.take_next()
         assert taken.conversation.nickname == "Mira"  # the oldest first, whichever relay
         await first.expect(p.SJoined, lambda f: f.name == "Ann")

@@ -1,6 +1,7 @@
 """Chat throughput and latency through the relay (durable storage) against a bare forwarder.
 
 Run: .venv/bin/python bench/relay.py [--quick] [--pairs N] [--seconds S] [--database URL]
+         [--relays N]
 The last line printed is one JSON object. Goals (issue 3, point 12): at 200 pairs at least 0.8
 of the forwarder's messages per second; at one pair an added p50 latency under 1 ms; under
 25 KiB of relay memory per idle visitor connection.
@@ -13,6 +14,11 @@ forwarder shows how much of the gap is the protocol's own price rather than stor
 visitor and a counsellor connection playing ping-pong: the visitor sends a message, the
 counsellor receives it and answers, the visitor receives the answer. Latency is send-to-receive
 of one message; the relay commits it before it forwards it (and acks it).
+
+With `--relays N` (issue 14; needs PostgreSQL, haproxy and redis-server) the same pairs go
+through 1, 2, ... N relays behind HAProxy, against the one-relay figure of the same run, and
+one pair is measured with visitor and counsellor on one relay and on two (the added latency
+of the hop through Redis; goal: p50 under 2 ms added).
 """
 
 from __future__ import annotations
@@ -145,6 +151,8 @@ def prepare_relay(
         f'data_dir = "{data}"\n[database]\nurl = "{url}"\n[chat_hours]\nalways_open = true\n'
         "[relay]\nconnections_per_minute = 1000000\nmessages_per_minute = 1000000\n"
         "login_attempts_per_15_minutes = 100000\nmax_chats_per_counsellor = 3\n"
+        # Every pair comes from 127.0.0.1: the per-address cap must not count them as one.
+        "max_chats_per_address = 1000000\n"
     )
     settings = load_settings(config, environ={})
     engine = make_engine(settings.database_url)
@@ -183,13 +191,25 @@ async def recv_message(ws: ClientConnection) -> str:
             return raw
 
 
-async def relay_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnection, str]:
-    base = f"ws://127.0.0.1:{port}"
+async def relay_pair(
+    port: int, n: int, console_port: int | None = None
+) -> tuple[ClientConnection, ClientConnection, str]:
+    """A visitor on `port` and counsellor c{n} on `console_port` (default: the same) in one
+    chat. With several relays the counsellor's relay may hear of the new chat a moment after
+    the visitor's says `queued`: the take is tried again then."""
     v = await connect(
-        f"{base}/chat", compression=None, max_size=None, max_queue=None, ping_interval=None
+        f"ws://127.0.0.1:{port}/chat",
+        compression=None,
+        max_size=None,
+        max_queue=None,
+        ping_interval=None,
     )
     c = await connect(
-        f"{base}/console", compression=None, max_size=None, max_queue=None, ping_interval=None
+        f"ws://127.0.0.1:{console_port or port}/console",
+        compression=None,
+        max_size=None,
+        max_queue=None,
+        ping_interval=None,
     )
     await v.send(dumps({"type": "hello", "version": 1}))
     await c.send(dumps({"type": "login", "version": 1, "username": f"c{n}", "password": PASSWORD}))
@@ -198,13 +218,18 @@ async def relay_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnect
     await v.send(dumps({"type": "start", "nickname": f"v{n}"}))
     while '"queued"' not in str(await v.recv()):
         pass
-    await c.send(dumps({"type": "take", "conversation": None}))
-    while True:
-        raw = str(await c.recv())
-        if raw.startswith('{"type":"conversation"'):
-            return v, c, json.loads(raw)["conversation"]["id"]
-        if raw.startswith('{"type":"error"'):
-            raise RuntimeError(raw)
+    for _ in range(100):
+        await c.send(dumps({"type": "take", "conversation": None}))
+        while True:
+            raw = str(await c.recv())
+            if raw.startswith('{"type":"conversation"'):
+                return v, c, json.loads(raw)["conversation"]["id"]
+            if raw.startswith('{"type":"error"'):
+                if '"queue_empty"' not in raw:
+                    raise RuntimeError(raw)
+                await asyncio.sleep(0.01)
+                break
+    raise RuntimeError("the chat never reached the counsellor's relay")
 
 
 async def forwarder_pair(port: int, n: int) -> tuple[ClientConnection, ClientConnection, str]:
@@ -252,22 +277,31 @@ async def ping_pong(
     return count * 2
 
 
+Pair = tuple[ClientConnection, ClientConnection, str]
+
+
 async def measure(kind: str, port: int, pairs: int, seconds: float, pid: int) -> dict[str, float]:
     make = relay_pair if kind == "relay" else forwarder_pair
     connections = [await make(port, n) for n in range(pairs)]
+    return await measure_pairs(connections, seconds, [pid])
+
+
+async def measure_pairs(
+    connections: list[Pair], seconds: float, pids: list[int]
+) -> dict[str, float]:
+    """Ping-pong on every pair for `seconds` after a warm-up; rates, latencies, server CPU
+    (summed over `pids`). Closes the connections."""
     latencies: list[float] = []
     warm = time.perf_counter() + min(1.0, seconds / 4)
     await asyncio.gather(*(ping_pong(v, c, conv, warm, [], "w") for v, c, conv in connections))
-    if os.environ.get("BENCH_DEBUG"):
-        print(f"measuring {kind} at {pairs} pairs", file=sys.stderr, flush=True)
     start = time.perf_counter()
-    server_cpu, own_cpu = cpu_seconds(pid), cpu_seconds(os.getpid())
+    server_cpu, own_cpu = sum(map(cpu_seconds, pids)), cpu_seconds(os.getpid())
     stop = start + seconds
     counts = await asyncio.gather(
         *(ping_pong(v, c, conv, stop, latencies, "m") for v, c, conv in connections)
     )
     elapsed = time.perf_counter() - start
-    server_cpu = cpu_seconds(pid) - server_cpu
+    server_cpu = sum(map(cpu_seconds, pids)) - server_cpu
     own_cpu = cpu_seconds(os.getpid()) - own_cpu
     for v, c, _ in connections:
         await v.close()
@@ -301,6 +335,74 @@ async def idle_memory(pid: int, port: int, count: int) -> float:
     return (after - before) / count
 
 
+async def through_relays(
+    relays: int, pairs: int, seconds: float, env: dict[str, str], data: Path, database: str
+) -> dict[str, dict[str, float]]:
+    """`relays` relays behind HAProxy on one PostgreSQL and a private Redis (the tests'
+    harness, tests/support/cluster.py). Figures for `pairs` pairs through the load balancer
+    (round robin: with several relays most pairs' two sides sit on different relays), and for
+    one pair with both sides on one relay and with the sides on two relays."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.cluster import cluster
+
+    figures: dict[str, dict[str, float]] = {}
+    extra = {"HELPLINE_CONFIG": env["HELPLINE_CONFIG"]}
+    (data / f"cluster{relays}").mkdir()
+    async with cluster(data / f"cluster{relays}", data, database, relays=relays, **extra) as c:
+        assert c.proxy is not None
+        pids = [r.process.pid for r in c.relays if r.process is not None]
+        ports = [r.port for r in c.relays]
+        same = [await relay_pair(ports[0], 0, ports[0])]
+        figures["same"] = await measure_pairs(same, seconds / 2, pids)
+        if relays > 1:
+            cross = [await relay_pair(ports[0], 0, ports[1])]
+            figures["cross"] = await measure_pairs(cross, seconds / 2, pids)
+        balanced = [await relay_pair(c.proxy.port, n, c.proxy.port) for n in range(pairs)]
+        figures["lb"] = await measure_pairs(balanced, seconds, pids)
+    return figures
+
+
+def main_relays(args: argparse.Namespace, seconds: float) -> None:
+    """--relays N: the same pairs through 1..N relays behind HAProxy (PostgreSQL, Redis)."""
+    if not args.database:
+        raise SystemExit("--relays needs --database postgresql+psycopg://... (several relays)")
+    results: dict[str, float | int | str] = {"pairs": args.pairs, "seconds": seconds}
+    runs: dict[int, dict[str, dict[str, float]]] = {}
+    for n in range(1, args.relays + 1):
+        data, env = prepare_relay(args.pairs, args.database, f"helpline_bench_{n}")
+        config = env["HELPLINE_CONFIG"]
+        url = next(
+            line.split('"')[1] for line in Path(config).read_text().splitlines()
+            if line.startswith("url")
+        )  # fmt: skip
+        runs[n] = asyncio.run(through_relays(n, args.pairs, seconds, env, data, url))
+        for label, figures in runs[n].items():
+            print(
+                f"{n} relay(s) {label:5} {figures['msgs_per_s']:8.0f} msg/s  "
+                f"p50 {figures['p50_ms']:.3f} ms  p99 {figures['p99_ms']:.3f} ms  "
+                f"server cpu {figures['server_cpu']:.2f} ({figures['server_cpu_us_per_msg']:.0f} "
+                "us/msg)",
+                flush=True,
+            )
+            for key, value in figures.items():
+                results[f"r{n}_{label}_{key}"] = round(value, 3)
+    base = runs[1]["lb"]["msgs_per_s"]
+    for n in range(2, args.relays + 1):
+        ratio = runs[n]["lb"]["msgs_per_s"] / base
+        added = runs[n]["cross"]["p50_ms"] - runs[n]["same"]["p50_ms"]
+        cpu = runs[n]["lb"]["server_cpu_us_per_msg"] / runs[1]["lb"]["server_cpu_us_per_msg"]
+        print(
+            f"{n} relays / 1 relay: throughput {ratio:.2f}, server CPU per message {cpu:.2f}; "
+            f"p50 added when visitor and counsellor sit on different relays: {added:.3f} ms "
+            "(goal < 2 ms)"
+        )
+        results[f"r{n}_vs_r1_ratio"] = round(ratio, 3)
+        results[f"r{n}_vs_r1_cpu_per_msg"] = round(cpu, 3)
+        results[f"r{n}_cross_added_p50_ms"] = round(added, 3)
+    results["database"] = "postgresql"
+    print(json.dumps(results))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short runs (about a minute)")
@@ -308,6 +410,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="measuring time per run")
     parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in a temp dir)")
     parser.add_argument("--idle", type=int, default=500, help="idle visitors for the memory figure")
+    parser.add_argument(
+        "--relays", type=int, help="1..N relays behind HAProxy (needs --database PostgreSQL)"
+    )
     parser.add_argument("--serve-forwarder", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--acks", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -316,6 +421,9 @@ def main() -> None:
         asyncio.run(serve_forwarder(args.acks))
         return
     seconds = args.seconds or (4.0 if args.quick else 15.0)
+    if args.relays:
+        main_relays(args, seconds)
+        return
     _data, env = prepare_relay(args.pairs, args.database)
     relay_cmd = [str(Path(sys.executable).parent / "helpline-relay"), "--port", "0"]
     forwarder_cmd = [sys.executable, __file__, "--serve-forwarder"]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh machine: a virtualenv in .venv with the product (and, with --test, what the
 # tests need; with --system, also the Debian packages the tests drive: Chromium, Dovecot, tmux,
-# and the word lists the anonymiser is built from), then build the anonymiser's lists.
+# HAProxy, Redis and the word lists the anonymiser is built from), then build the anonymiser's
+# lists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,9 @@ if [ "$system" = 1 ]; then
   [ -x /usr/bin/firefox-esr ] || lean+=(firefox-esr)
   [ -x /usr/bin/WebKitWebDriver ] || lean+=(webkit2gtk-driver)
   command -v Xvfb >/dev/null || lean+=(xvfb xauth)
+  # Several relays behind a load balancer (tests/scale): HAProxy and a private redis-server.
+  [ -x /usr/sbin/haproxy ] || lean+=(haproxy)
+  command -v redis-server >/dev/null || lean+=(redis-server)
   if [ $((${#missing[@]} + ${#lean[@]})) -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "installing ${missing[*]} ${lean[*]}" >&2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,11 +44,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     if not POSTGRES_URL:
         pytest.skip("HELPLINE_TEST_DATABASE_URL is not set")
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A private schema, migrated to head, on the PostgreSQL at base_url; dropped after."""
     schema_name = f"t_{secrets.token_hex(6)}"
-    admin = create_engine(POSTGRES_URL, poolclass=NullPool)
+    admin = create_engine(base_url, poolclass=NullPool)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-    url = _postgres_schema_url(POSTGRES_URL, schema_name)
+    url = _postgres_schema_url(base_url, schema_name)
     engine = make_engine(url)
     schema.upgrade(engine)
     engine.dispose()

@@ -159,6 +159,7 @@ class ConsoleClient:
             conversation.typing = None  # whoever typed before the drop is told again if still so
         self.state.me = welcome
         self.state.overview = None  # the relay stopped pushing it when the connection dropped
+        self.state.service_down = []  # this relay sends `service` after login if something is out
         self.state.status = welcome.status
         self.state.max_chats = welcome.max_chats
         for info in welcome.conversations:

@@ -45,6 +45,9 @@ def apply_frame(state: ClientState, frame: ConsoleServerFrame) -> list[ev.Event]
     if frame.type == "status":
         state.status, state.chats, state.max_chats = frame.status, frame.chats, frame.max_chats
         return [ev.StatusChanged()]
+    if frame.type == "service":
+        state.service_down = list(frame.down)
+        return [ev.StatusChanged()]
     if frame.type == "queue":
         before = {entry.conversation for entry in state.queue}
         state.set_queue(frame.entries)

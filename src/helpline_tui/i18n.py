@@ -58,6 +58,14 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "status.online": ("verbonden", "connected"),
     "status.offline": ("verbinding verbroken", "disconnected"),
     "status.reconnecting": ("opnieuw verbinden…", "reconnecting…"),
+    "status.service.database": (
+        "database onbereikbaar: berichten wachten op opslag",
+        "database unreachable: messages wait to be stored",
+    ),
+    "status.service.redis": (
+        "collega's op andere servers niet live zichtbaar",
+        "colleagues on other servers not live",
+    ),
     "status.queue": ("wachtrij {count}", "queue {count}"),
     "status.oldest": ("(langst {wait})", "(oldest {wait})"),
     "status.chats": ("gesprekken {count}/{cap}", "chats {count}/{cap}"),

@@ -123,6 +123,9 @@ class ClientState:
     conversations: dict[str, Conversation] = field(default_factory=dict)
     overview: STeamOverview | None = None
     focused: str | None = None  # the conversation on screen: its lines are read as they arrive
+    # What of the relay's services is out (`service` frame): "database", "redis"; shown in the
+    # status bar until the relay says it is back (or a new login, on any relay, says nothing).
+    service_down: list[str] = field(default_factory=list)
     # Unsent email replies by conversation: they outlive the thread screen, never the console.
     # In memory only, never on disk (privacy).
     email_drafts: dict[str, str] = field(default_factory=dict)

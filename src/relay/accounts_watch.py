@@ -55,10 +55,12 @@ async def end_session(
     peer, presence.peer = presence.peer, None  # its close is no drop: no `holding`
     if peer is not None:
         peer.close(code, reason)
+    hub.presence_changed(presence)  # gone for good: other relays forget it too
     for chat in list(hub.chats.values()):
         if chat.owner == presence.username:
             await actions.return_to_queue(relay, chat, actor)
         elif chat.shares.pop(presence.username, None) is not None:
+            hub.changed(chat)
             await relay.store.write(partial(_unshare, chat.id, presence.counsellor_id))
     hub.queue_changed()
 

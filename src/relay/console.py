@@ -26,7 +26,7 @@ from relay.console_cases import CaseOps
 from relay.console_email import EmailOps
 from relay.console_ops import ConsoleOps
 from relay.context import Relay
-from relay.hub import Hub, Presence
+from relay.hub import Hub, Presence, is_local, wall
 from relay.login_guard import LoginGuard, audit_name
 from relay.peers import WsPeer
 
@@ -211,6 +211,9 @@ class ConsoleSession:
                 failed_logins=done.failed_before,
             )
         )
+        service = self.relay.service_frame()
+        if service.down:
+            self.peer.send(service)
         if not moved:
             # Back after a drop. A session that moved from one console to another never
             # dropped, so the visitor hears nothing of it.
@@ -229,22 +232,26 @@ class ConsoleSession:
         moved = existing is not None and existing.peer is not None
         if existing is not None and existing.peer is not None:
             old, existing.peer = existing.peer, None
-            old.send(p.SError(code="superseded"))
-            old.close(4000, "superseded")
+            if is_local(old):  # on another relay: our presence event supersedes it there
+                old.send(p.SError(code="superseded"))
+                old.close(4000, "superseded")
         if existing is not None:
             fresh.status = existing.status if existing.status != "offline" else "available"
         fresh.peer = self.peer
         fresh.gone_deadline = None
+        fresh.since = wall()
         self.hub.presence[fresh.username] = fresh
+        self.hub.presence_changed(fresh)
         return fresh, moved
 
     def detach(self) -> None:
         me = self.me
-        if me is None or me.peer is not self.peer:
-            return
+        if me is None or me.peer is not self.peer or self.hub.presence.get(me.username) is not me:
+            return  # superseded (here or on another relay): the newer login holds the chats
         me.peer = None
         me.watching_overview = False
         me.gone_deadline = time.monotonic() + self.relay.resume_seconds
+        self.hub.presence_changed(me)
         for chat in self.hub.chats_of(me.username):
             self.hub.to_visitor(chat, p.SHolding())
         stop_typing(self.hub, me)

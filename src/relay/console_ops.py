@@ -88,6 +88,7 @@ class ConsoleOps:
 
     async def do_set_status(self, frame: p.CSetStatus) -> None:
         self.me.status = frame.status
+        self.hub.presence_changed(self.me)
         self.status()
         self.hub.queue_changed()
 
@@ -107,19 +108,18 @@ class ConsoleOps:
         await self.assign(chat, self.me, "chat.take", "take")
 
     async def assign(self, chat: LiveChat, who: Presence, action: str, why: Why) -> None:
-        """Make `who` the owner: hub first (race-free), then the database, then everyone."""
+        """Make `who` the owner: hub first (race-free on this relay), then the database, which
+        also decides between relays (the row must still have the owner this relay saw; the
+        loser learns the winner's state from the database and is refused), then everyone."""
         previous = chat.owner
-        if previous and previous != who.username:
-            actions.release_shares(
-                self.relay, chat, "take_over" if action == "chat.take_over" else "handover"
-            )
+        expected = await self.owner_id(previous)
+        saved = (chat.state, chat.owner, chat.owner_name, chat.team, chat.taken_at)
         chat.state = "active"
         chat.owner = who.username
         chat.owner_name = who.display_name
         chat.team = who.team or chat.team
-        chat.shares.pop(who.username, None)
         chat.taken_at = chat.taken_at or utcnow()
-        await self.relay.store.write(
+        won = await self.relay.store.write(
             lambda s: chats.assign(
                 s,
                 self.relay.key,
@@ -128,8 +128,20 @@ class ConsoleOps:
                 actor=self.actor,
                 action=action,
                 detail={"to": who.username} if who is not self.me else None,
+                expect_owner=expected,
             )
         )
+        if won is None:
+            if (chat.owner, chat.state) == (who.username, "active"):
+                # No newer news from the winner yet: undo; its event brings the owner.
+                chat.state, chat.owner, chat.owner_name, chat.team, chat.taken_at = saved
+            raise p.ProtocolError("forbidden", "taken by someone else")
+        if previous and previous != who.username:
+            actions.release_shares(
+                self.relay, chat, "take_over" if action == "chat.take_over" else "handover"
+            )
+        chat.shares.pop(who.username, None)
+        self.hub.changed(chat)
         if previous and previous != who.username:
             old = self.hub.presence.get(previous)
             if old is not None and old.peer is not None:
@@ -143,6 +155,15 @@ class ConsoleOps:
         await self.snapshot(chat, who, 0, why)
         self.hub.to_visitor(chat, p.SJoined(name=who.display_name))
         self.hub.queue_changed()
+
+    async def owner_id(self, username: str | None) -> int | None:
+        """The counsellor id of the owner this relay sees (None: the chat waits)."""
+        if username is None:
+            return None
+        known = self.hub.presence.get(username)
+        if known is not None:
+            return known.counsellor_id
+        return await actions.counsellor_id(self.relay, username)
 
     async def do_send(self, frame: p.CSend) -> None:
         chat = self.chat(frame.conversation, "owner", "consult")
@@ -223,6 +244,7 @@ class ConsoleOps:
                     actor=self.actor,
                 )
             )
+            self.hub.changed(chat)
             self.peer.send(
                 p.SReleased(conversation=chat.public_id, reason="handover", to=frame.to_team)
             )
@@ -248,6 +270,7 @@ class ConsoleOps:
         self, chat: LiveChat, who: Presence, kind: ShareKind, as_: p.Participation
     ) -> None:
         chat.shares[who.username] = as_
+        self.hub.changed(chat)
         await self.relay.store.write(
             lambda s: chats.share(
                 s,
@@ -264,6 +287,7 @@ class ConsoleOps:
     async def do_leave(self, frame: p.CLeave) -> None:
         chat = self.chat(frame.conversation, "consult", "observer")
         chat.shares.pop(self.me.username, None)
+        self.hub.changed(chat)
         await self.relay.store.write(
             lambda s: chats.unshare(s, conversation_id=chat.id, counsellor_id=self.me.counsellor_id)
         )

@@ -1,14 +1,17 @@
 """Live state of one relay: who is connected, the queue, who owns which chat, and fan-out.
 
-No websockets and no database here: connections are `Peer`s (anything with send/close), so a
-Redis pub/sub fan-out across relay processes can replace the in-process delivery later. The
+No websockets and no database here: connections are `Peer`s (anything with send/close). The
 hub changes state synchronously (no awaits), which makes take/hand over race-free on one loop.
+
+With several relays (relay/mirror.py) the hub also holds the other relays' chats and
+counsellors; their connections are `remote` peers whose send goes through the fan-out to the
+relay that holds the socket. Whatever every relay does for itself (queue positions, the team
+overview, shutdown) goes to local peers only (`is_local`), so nobody gets a frame twice.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +33,17 @@ class Peer(Protocol):
     def close(self, code: int = 1000, reason: str = "") -> None: ...
 
 
+def is_local(peer: Peer | None) -> bool:
+    """A connection to this relay (not another relay's, reached through the fan-out)."""
+    return peer is not None and not getattr(peer, "remote", False)
+
+
+def wall() -> float:
+    """Seconds since the epoch from the shared clock: queue order and waiting times must be
+    the same on every relay, which a per-process monotonic clock is not."""
+    return utcnow().timestamp()
+
+
 @dataclass(eq=False)
 class LiveChat:
     id: int
@@ -39,7 +53,9 @@ class LiveChat:
     language: p.Language
     team: str | None  # team offered first / team of the owner
     created_at: datetime
-    queued_at: float  # monotonic; orders the queue (a handed-back chat keeps its place)
+    queued_at: (
+        float  # wall seconds (hub.wall); orders the queue (a handed-back chat keeps its place)
+    )
     waiting_since: datetime
     state: p.ConversationState = "queued"
     owner: str | None = None
@@ -53,6 +69,7 @@ class LiveChat:
     session_hash: str | None = None  # the newest resume token issued
     previous_hash: str | None = None  # the one presented before it, good until that is confirmed
     told: p.SQueued | None = None  # the last `queued` the waiting visitor got
+    visitor_at: float = 0.0  # wall seconds the visitor last attached (the newest attach wins)
 
     def holds_token(self, token_hash: str) -> bool:
         return token_hash in (self.session_hash, self.previous_hash)
@@ -70,6 +87,7 @@ class Presence:
     watching_overview: bool = False
     gone_deadline: float | None = None  # monotonic; logged out: their chats return after it
     account: AccountState | None = None  # the account as it was at login (relay/accounts_watch)
+    since: float = 0.0  # wall seconds of this login (across relays the newest login wins)
 
     @property
     def is_lead(self) -> bool:
@@ -82,6 +100,17 @@ class Hub:
         self.chats: dict[str, LiveChat] = {}
         self.presence: dict[str, Presence] = {}
         self.region_team = {region: team.code for team in settings.teams for region in team.regions}
+        # Told of every change other relays must see (relay/mirror.py); no-ops for one relay.
+        self.on_chat: Callable[[LiveChat], None] = _ignore
+        self.on_presence: Callable[[Presence], None] = _ignore
+
+    def changed(self, chat: LiveChat) -> None:
+        """A chat's state changed here: other relays update their copy."""
+        self.on_chat(chat)
+
+    def presence_changed(self, presence: Presence) -> None:
+        """A counsellor's presence changed here: other relays update their copy."""
+        self.on_presence(presence)
 
     # ----- lookups -----
 
@@ -96,7 +125,7 @@ class Hub:
 
     def queue(self) -> list[LiveChat]:
         waiting = [c for c in self.chats.values() if c.state == "queued"]
-        return sorted(waiting, key=lambda c: c.queued_at)
+        return sorted(waiting, key=lambda c: (c.queued_at, c.id))
 
     def position(self, chat: LiveChat) -> int:
         return next((i for i, c in enumerate(self.queue(), 1) if c is chat), 0)
@@ -114,7 +143,7 @@ class Hub:
 
     def any_team(self, chat: LiveChat, now: float | None = None) -> bool:
         """Offered to every team: no preferred team, waited long enough, or nobody there."""
-        now = time.monotonic() if now is None else now
+        now = wall() if now is None else now
         if chat.team is None:
             return True
         if now - chat.queued_at >= self.settings.relay.route_any_team_after_seconds:
@@ -123,7 +152,7 @@ class Hub:
 
     def visible_queue(self, who: Presence) -> list[LiveChat]:
         """The chats this counsellor may take: their team's first, then any team's (C3)."""
-        now = time.monotonic()
+        now = wall()
         return [
             c
             for c in self.queue()
@@ -245,18 +274,28 @@ class Hub:
                 open=hours.open,
                 next_opening=hours.next_opening,
             )
-            if chat.visitor is not None and chat.told != news:
+            if chat.visitor is not None and is_local(chat.visitor) and chat.told != news:
                 chat.told = news
                 chat.visitor.send(news)
-        for presence in self.online():
+        for presence in self.local():
             if presence.peer is not None:
                 presence.peer.send(self.queue_frame(presence))
         self.overview_changed()
 
     def overview_changed(self) -> None:
-        for presence in self.online():
+        for presence in self.local():
             if presence.watching_overview and presence.peer is not None:
                 presence.peer.send(self.overview(presence))
+
+    def local(self) -> list[Presence]:
+        """Counsellors connected to this relay."""
+        return [x for x in self.presence.values() if is_local(x.peer)]
+
+    def to_local_console(self, chat: LiveChat, frame: BaseModel) -> None:
+        """To this relay's consoles in the chat only (every relay sends its own share)."""
+        for presence in self.participants(chat):
+            if is_local(presence.peer) and presence.peer is not None:
+                presence.peer.send(frame)
 
     def remove(self, chat: LiveChat) -> None:
         self.chats.pop(chat.public_id, None)
@@ -289,7 +328,12 @@ class Hub:
     def broadcast(self, frame: BaseModel) -> None:
         """To every connection (the `reconnect` frame at shutdown)."""
         for chat in self.chats.values():
-            self.to_visitor(chat, frame)
-        for presence in self.online():
+            if is_local(chat.visitor):
+                self.to_visitor(chat, frame)
+        for presence in self.local():
             if presence.peer is not None:
                 presence.peer.send(frame)
+
+
+def _ignore(_: object) -> None:
+    """The default change hook: one relay has nobody to tell."""

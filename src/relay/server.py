@@ -41,12 +41,14 @@ from relay.console import ConsoleSession
 from relay.console_cases import code_list
 from relay.context import Relay
 from relay.cookies import set_cookie_value
+from relay.hub import is_local
 from relay.visitor import VisitorHandshake, VisitorSession, prepare
 
 log = logging.getLogger("relay")
 TICK_SECONDS = 1.0
 HSTS = "max-age=31536000"  # one year; no includeSubDomains: the relay cannot speak for those
 SWITCH_INTERVAL = 0.0002
+DATABASE_CHECK_SECONDS = 5.0
 
 
 class RelayServer:
@@ -65,6 +67,8 @@ class RelayServer:
         self.tasks: list[asyncio.Task[Any]] = []
         self.secure = bool(settings.relay.tls_cert and settings.relay.tls_key)
         self.origins: set[str] = set()
+        self.db_checked = 0.0
+        self.fanout_was_down = False  # Redis was lost since start: catch up once it is back
         # At DEBUG the websockets library logs frame payloads (visitor text): never below WARNING.
         logging.getLogger("relay.websockets").setLevel(logging.WARNING)
 
@@ -77,9 +81,15 @@ class RelayServer:
         sys.setswitchinterval(SWITCH_INTERVAL)
         for problem in wider_than_private(private_paths(self.settings)):
             log.warning("%s", problem)
+        if self.relay.fanout.shared and self.engine.dialect.name == "sqlite":
+            log.warning("relay.redis_url is set on SQLite: several relays need PostgreSQL")
         await asyncio.to_thread(check_database, self.engine)
         await asyncio.to_thread(self._sync_teams)
         self.relay.store.start()
+        mirror = self.relay.mirror
+        if mirror is not None:
+            # Before restoring: what other relays change meanwhile is not missed.
+            await self.relay.fanout.start(mirror.apply, self._fanout_health)
         restored = await actions.restore(self.relay)
         limits = self.settings.relay
         self.server = await serve(
@@ -177,6 +187,7 @@ class RelayServer:
         await asyncio.gather(*self.tasks, return_exceptions=True)
         store = self.relay.store
         await store.stop()
+        await self.relay.fanout.stop()
         self.engine.dispose()
         log.info(
             "relay stopped; writer: %d operations in %d transactions, %.1f s busy, "
@@ -204,6 +215,7 @@ class RelayServer:
                     await accounts_watch.enforce(self.relay)
                 except Exception as error:  # a database hiccup must not stop the ticker
                     log.warning("account check failed: %s", type(error).__name__)
+            await self._services(now)
             for chat in hub.expired(now):
                 await actions.finish(self.relay, chat, "expired", "system")
             for chat in hub.orphaned(now, self.relay.started, self.relay.resume_seconds):
@@ -213,6 +225,75 @@ class RelayServer:
             if now_any - offered or is_open != was_open:
                 hub.queue_changed()  # also tells waiting visitors that opening hours ended
             offered, was_open = now_any, is_open
+
+    async def _services(self, now: float) -> None:
+        """Several relays: the heartbeat, other relays' silence; and for every relay, whether
+        the database answers (counsellors see it while it does not)."""
+        mirror = self.relay.mirror
+        if mirror is not None:
+            mirror.beat()
+            mirror.check_dead(now)
+        if now - self.db_checked >= DATABASE_CHECK_SECONDS or self.relay.db_down:
+            self.db_checked = now
+            try:
+                await asyncio.to_thread(check_database, self.engine)
+                down = False
+            except DatabaseUnavailable:
+                down = True
+            if down != self.relay.db_down:
+                self.relay.db_down = down
+                log.warning("database %s", "unreachable" if down else "reachable again")
+                self._tell_service()
+
+    def _fanout_health(self, ok: bool) -> None:
+        """Redis went away or came back. Back: catch up with what was missed (the database
+        says who owns what; the next heartbeats say who is where)."""
+        self._tell_service()
+        if not ok:
+            self.fanout_was_down = True
+        elif self.fanout_was_down and self.relay.mirror is not None and not self.relay.stopping:
+            self.fanout_was_down = False
+            task = asyncio.get_running_loop().create_task(self._resync(), name="relay-resync")
+            self.tasks.append(task)
+            task.add_done_callback(self.tasks.remove)
+
+    async def _resync(self) -> None:
+        try:
+            await actions.refresh(self.relay)
+        except Exception as error:  # the database may be out too: the next return retries
+            log.warning("resync failed: %s", type(error).__name__)
+        if self.relay.mirror is None:
+            return
+        hub = self.relay.hub
+        self.relay.mirror.beat()
+        for chat in list(hub.chats.values()):
+            if not is_local(chat.visitor):
+                continue
+            hub.changed(chat)
+            if any(not is_local(x.peer) for x in hub.participants(chat)):
+                # Frames from a colleague on another relay were lost meanwhile: the page
+                # reconnects and syncs (what a restart asks of it too).
+                hub.to_visitor(chat, p.SReconnect(after_ms=0))
+        for presence in hub.local():
+            for chat in list(hub.chats.values()):
+                participation = hub.participation(presence, chat)
+                if participation is None or presence.peer is None:
+                    continue
+                messages = await actions.transcript(self.relay, chat, 0, console=True)
+                presence.peer.send(
+                    p.SConversation(
+                        conversation=hub.info(chat, presence),
+                        messages=messages,
+                        complete=len(messages) < 1000,
+                        why="sync",
+                    )
+                )
+
+    def _tell_service(self) -> None:
+        frame = self.relay.service_frame()
+        for presence in self.relay.hub.local():
+            if presence.peer is not None:
+                presence.peer.send(frame)
 
     # ----- HTTP side -----
 
@@ -278,10 +359,19 @@ class RelayServer:
 
     async def _health(self) -> Response:
         # 200 while the database answers (chat works); a failing mailbox makes it "degraded".
+        # Redis out keeps 200: every relay loses it at once, and each goes on serving its own
+        # connections; taking them all out of the load balancer would stop the helpline.
+        fanout = self.relay.fanout
         try:
             body = await asyncio.to_thread(health_text, self.engine, self.settings)
         except DatabaseUnavailable:
             return static.response(HTTPStatus.SERVICE_UNAVAILABLE, b"database down\n", "text/plain")
+        if fanout.shared:
+            reachable = await fanout.ping()
+            first, _, rest = body.partition("\n")
+            first = first if reachable else "degraded"
+            body = f"{first}\ndatabase: ok\nredis: {'ok' if reachable else 'unreachable'}\n{rest}"
+            body += f"relay: {fanout.relay_id}\n"
         return static.response(HTTPStatus.OK, body.encode(), "text/plain")
 
     # ----- websocket side -----

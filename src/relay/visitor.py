@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 from websockets.asyncio.server import ServerConnection
@@ -22,7 +22,7 @@ from helpline_core.services.rights import claims
 from relay import actions
 from relay.context import Relay
 from relay.cookies import read_token
-from relay.hub import LiveChat
+from relay.hub import LiveChat, wall
 from relay.peers import WsPeer
 
 ACTOR = chats.VISITOR
@@ -73,12 +73,18 @@ async def _resume(relay: Relay, presented_hash: str, fresh_hash: str) -> LiveCha
         return None
     expires = utcnow() + timedelta(seconds=relay.resume_seconds)
     chat_id = chat.id
-    await relay.store.write(
-        lambda s: chats.rotate_token(s, chat_id, presented_hash, fresh_hash, expires)
-    )
+
+    def rotate(session: Session) -> int:
+        chats.rotate_token(session, chat_id, presented_hash, fresh_hash, expires)
+        return chats.last_seq(session, chat_id)
+
+    last_seq = await relay.store.write(rotate)
     # The presented token stays good until this client shows it got the new one (its first
     # frame on this connection: see VisitorSession.hello).
     chat.previous_hash, chat.session_hash = presented_hash, fresh_hash
+    # Messages may have been written on another relay since this copy last heard of them.
+    chat.last_seq = max(chat.last_seq, last_seq)
+    relay.hub.changed(chat)
     return chat
 
 
@@ -186,6 +192,7 @@ class VisitorSession:
             # A frame on this connection: the browser processed the handshake's response, so
             # it holds the new cookie. Only now is the one it presented void.
             chat.previous_hash = None
+            self.hub.changed(chat)
             chat_id, fresh = chat.id, self.hs.token_hash
             await self.relay.store.write(lambda s: chats.confirm_token(s, chat_id, fresh))
         if block is None and chat is not None and chat.state != "ended":
@@ -227,8 +234,10 @@ class VisitorSession:
             previous.send(p.SError(code="superseded"))
             previous.close(4000, "superseded")
         chat.visitor = self.peer
+        chat.visitor_at = wall()
         chat.gone_deadline = None
         self.chat = chat
+        self.hub.changed(chat)
         self.hub.to_console(chat, p.SVisitorState(conversation=chat.public_id, state="connected"))
         if chat.state == "queued":
             chat.told = None
@@ -249,7 +258,7 @@ class VisitorSession:
         expires = utcnow() + timedelta(seconds=self.relay.resume_seconds)
         hs = self.hs
 
-        def create(session: Session) -> tuple[int, str]:
+        def create(session: Session) -> tuple[int, str, datetime]:
             row = chats.start_conversation(
                 session,
                 self.relay.key,
@@ -264,10 +273,9 @@ class VisitorSession:
                 expires_at=expires,
             )
             assert row.id is not None
-            return row.id, row.public_id
+            return row.id, row.public_id, row.created_at
 
-        row_id, public_id = await self.relay.store.write(create)
-        now = utcnow()
+        row_id, public_id, now = await self.relay.store.write(create)
         chat = LiveChat(
             id=row_id,
             public_id=public_id,
@@ -276,14 +284,16 @@ class VisitorSession:
             language=frame.language,
             team=team,
             created_at=now,
-            queued_at=time.monotonic(),
+            queued_at=now.timestamp(),
             waiting_since=now,
             ip_hash=hs.ip_hash,
             session_hash=hs.token_hash,
         )
         chat.visitor = self.peer
+        chat.visitor_at = wall()
         self.chat = chat
         self.hub.chats[public_id] = chat
+        self.hub.changed(chat)
         self.hub.queue_changed()
 
     def check_cap(self) -> None:
@@ -346,6 +356,7 @@ class VisitorSession:
             return
         chat.visitor = None
         chat.gone_deadline = time.monotonic() + self.relay.resume_seconds
+        self.hub.changed(chat)
         # Whatever the visitor was typing when the connection went, they type no more.
         self.hub.to_console(
             chat, p.SConsoleTyping(conversation=chat.public_id, typing=False, name=chat.nickname)

@@ -154,6 +154,9 @@ async def test_a_session_token_stops_working_at_logout(
         token = (await c.login("ann", TEST_PASSWORD)).session
         assert token
         await c.send(type="logout")
+        # The relay closes the console once the token is void; not waiting for that raced the
+        # next login (seen on PostgreSQL under load).
+        await c.socket.wait_closed()
     async with console(relay.ws_url) as c:
         await c.send(type="login", version=1, username="ann", session=token)
         assert (await c.expect(p.SLoginFailed)).reason == "bad_credentials"

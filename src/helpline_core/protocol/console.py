@@ -208,6 +208,19 @@ class SStatus(Frame):
     max_chats: int
 
 
+ServicePart = Literal["database", "redis"]
+
+
+class SService(Frame):
+    """What of the relay's own services is out right now (empty: all well). Sent at login
+    when something is out and whenever that changes. `redis` out: colleagues and visitors
+    on other relays are not seen live (chats on this relay go on); `database` out: nothing
+    can be stored, so messages are not acknowledged until it is back (resend then)."""
+
+    type: Literal["service"] = "service"
+    down: list[ServicePart] = Field(default_factory=list)
+
+
 class SQueue(Frame):
     """Snapshot of the queue this counsellor may take from, oldest first."""
 
@@ -329,6 +342,7 @@ ChatConsoleServerFrame = (
     SLoginOk
     | SLoginFailed
     | SStatus
+    | SService
     | SQueue
     | SQueueUpdate
     | SConversation

@@ -180,6 +180,12 @@ def rotate_token(
     )
 
 
+def last_seq(session: Session, conversation_id: int) -> int:
+    """The newest message number of a conversation as committed (0 if none or unknown)."""
+    conversation = session.get(Conversation, conversation_id, populate_existing=True)
+    return conversation.last_seq if conversation is not None else 0
+
+
 def confirm_token(session: Session, conversation_id: int, new_hash: str) -> None:
     """The client holds `new_hash` (it spoke on the connection that set it): void the others."""
     session.execute(
@@ -365,6 +371,13 @@ def counsellor_names(session: Session, ids: set[int]) -> dict[int, str]:
     return {row.id: row.display_name for row in rows if row.id is not None}
 
 
+class Unchecked:
+    """The type of UNCHECKED: change the owner whoever holds the conversation now."""
+
+
+UNCHECKED = Unchecked()
+
+
 def assign(
     session: Session,
     key: bytes,
@@ -374,11 +387,19 @@ def assign(
     actor: str,
     action: str,
     detail: dict[str, str | int | bool | None] | None = None,
-) -> Conversation:
-    """Make a counsellor the owner (take, handover to a user, take over) and audit it."""
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None:
-        raise LookupError("no such conversation")
+    expect_owner: int | Unchecked | None = UNCHECKED,
+) -> Conversation | None:
+    """Make a counsellor the owner (take, handover to a user, take over) and audit it.
+
+    With `expect_owner` (a counsellor id, or None for "waiting in the queue") the change is
+    made only if the row still says so, under a row lock (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite has one writer at a time): of two relays taking the same chat at the
+    same instant exactly one gets the row, the other gets None and changes nothing.
+    Raises LookupError for an unknown conversation.
+    """
+    conversation = _locked(session, conversation_id)
+    if not isinstance(expect_owner, Unchecked) and not _owned_by(conversation, expect_owner):
+        return None
     counsellor = session.get(Counsellor, counsellor_id)
     ended = 0
     if conversation.counsellor_id is not None and conversation.counsellor_id != counsellor_id:
@@ -402,6 +423,24 @@ def assign(
     return conversation
 
 
+def _locked(session: Session, conversation_id: int) -> Conversation:
+    """The conversation row, locked until the transaction ends (PostgreSQL FOR UPDATE) and
+    read afresh (never a stale copy from the session). Raises LookupError if there is none."""
+    conversation = session.get(
+        Conversation, conversation_id, with_for_update=True, populate_existing=True
+    )
+    if conversation is None:
+        raise LookupError("no such conversation")
+    return conversation
+
+
+def _owned_by(conversation: Conversation, owner: int | None) -> bool:
+    """Still as the caller saw it: waiting in the queue (owner None) or held by `owner`."""
+    if conversation.status == ConversationStatus.ENDED:
+        return False
+    return conversation.counsellor_id == owner  # None: nobody has it (it waits)
+
+
 def end_shares(session: Session, conversation_id: int) -> int:
     """End every open share (consult, observe) of a conversation; how many were open."""
     result = session.execute(
@@ -414,12 +453,19 @@ def end_shares(session: Session, conversation_id: int) -> int:
 
 
 def requeue(
-    session: Session, key: bytes, *, conversation_id: int, team_code: str | None, actor: str
-) -> None:
-    """Hand a conversation back to a team's queue."""
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None:
-        raise LookupError("no such conversation")
+    session: Session,
+    key: bytes,
+    *,
+    conversation_id: int,
+    team_code: str | None,
+    actor: str,
+    expect_owner: int | Unchecked | None = UNCHECKED,
+) -> bool:
+    """Hand a conversation back to a team's queue; False (nothing changed) when
+    `expect_owner` is given and no longer owns it (see `assign`)."""
+    conversation = _locked(session, conversation_id)
+    if not isinstance(expect_owner, Unchecked) and not _owned_by(conversation, expect_owner):
+        return False
     team = session.exec(select(Team).where(Team.code == team_code)).first() if team_code else None
     conversation.team_id = team.id if team else conversation.team_id
     conversation.counsellor_id = None
@@ -435,6 +481,7 @@ def requeue(
         object_id=conversation.public_id,
         detail={"to_team": team_code, **({"shares_ended": ended} if ended else {})},
     )
+    return True
 
 
 def share(
@@ -480,10 +527,14 @@ def unshare(session: Session, *, conversation_id: int, counsellor_id: int) -> No
 def end(
     session: Session, key: bytes, *, conversation_id: int, reason: str, actor: str
 ) -> Conversation | None:
-    """End a conversation, void its resume tokens and close its shares."""
-    conversation = session.get(Conversation, conversation_id)
+    """End a conversation, void its resume tokens and close its shares. Returns None when it
+    does not exist or had ended already (under a row lock: of several relays ending the same
+    chat at once, one does it and audits it)."""
+    conversation = session.get(
+        Conversation, conversation_id, with_for_update=True, populate_existing=True
+    )
     if conversation is None or conversation.status == ConversationStatus.ENDED:
-        return conversation
+        return None
     now = utcnow()
     conversation.status = ConversationStatus.ENDED
     conversation.ended_at = now

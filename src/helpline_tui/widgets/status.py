@@ -21,6 +21,9 @@ def status_text(state: ClientState, connection: str, now: datetime) -> Text:
     )
     text = Text("● ", style=CONNECTION_STYLE.get(connection, "bold red"))
     text.append(t(key))
+    for part in state.service_down:
+        text.append(" │ ")
+        text.append(f"⚠ {t(f'status.service.{part}')}", style="bold red")
     if state.me is not None:
         text.append(" │ ")
         text.append(state.me.display_name[:24])
@@ -47,4 +50,4 @@ class StatusBar(Static):
 
     def show(self, state: ClientState, connection: str, now: datetime) -> None:
         self.update(status_text(state, connection, now))
-        self.set_class(connection != "online", "-offline")
+        self.set_class(connection != "online" or bool(state.service_down), "-offline")

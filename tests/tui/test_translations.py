@@ -56,6 +56,8 @@ FAMILIES: dict[str, list[str]] = {
     "quarantine.col": ["date", "reason", "size", "mailbox"],
     "reg": ["contact_type", "forms", "role", "age_group", "region", "sex", "relation"],
     "login": ["bad_credentials", "totp_required", "bad_totp", "disabled"],
+    "status.service": _literal(p.ServicePart),  # what of the relay is out (SService)
+    "language": _literal(p.Language),  # the claim-code placeholder's language (email reply)
 }
 
 

@@ -140,3 +140,11 @@ def test_every_limit_is_counted_on_the_helplines_wall_clock() -> None:
     summer = limits_at(settings, local(2030, 4, 2, 12))
     assert summer.block == datetime(2030, 3, 3, 11, tzinfo=UTC)
     assert summer.exports == datetime(2030, 3, 26, 11, tzinfo=UTC)
+
+
+def test_a_repeated_autumn_hour_takes_its_first_pass() -> None:
+    # 25 October 2026 01:30 UTC is 02:30 CET, the second pass of that hour. Six years earlier
+    # the clocks went back on 25 October too: 02:30 then is read as the first pass (CEST).
+    assert months_before(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), 72, BRUSSELS) == datetime(
+        2020, 10, 25, 0, 30, tzinfo=UTC
+    )

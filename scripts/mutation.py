@@ -1,8 +1,9 @@
 """Mutation testing of one module with mutmut, in a copy of the tree (see scripts/mutation.sh).
 
-Usage: python scripts/mutation.py MODULE [TEST ...]
+Usage: python scripts/mutation.py MODULE [--only FUNCTION ...] [TEST ...]
 MODULE is a path under src/ (helpline_core/calendar.py) or a dotted name (helpline_core.calendar).
-Without TESTs, the tests listed for MODULE in scripts/mutation-targets.toml are used. Prints the
+Without TESTs, the tests listed for MODULE in scripts/mutation-targets.toml are used. `--only`
+mutates only the named functions (a method as Class.method), and scores only those. Prints the
 surviving mutants, then killed, survived and the score; the last line is one JSON object.
 The score counts timeouts as killed (the mutant made the tests hang: they noticed) and mutants no
 test reaches as survived.
@@ -51,6 +52,16 @@ def copy_tree(into: Path) -> None:
     shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
 
 
+def mutant_glob(module: str, function: str) -> str:
+    """mutmut's names for the mutants of one function: module.x_function__mutmut_N, or
+    module.xǁClassǁmethod__mutmut_N for a method."""
+    dotted = module.removesuffix(".py").replace("/", ".")
+    if "." in function:
+        owner, method = function.split(".", 1)
+        return f"{dotted}.xǁ{owner}ǁ{method}__mutmut_*"
+    return f"{dotted}.x_{function}__mutmut_*"
+
+
 def configure(into: Path, module: str, tests: list[str]) -> None:
     config = (
         "\n[tool.mutmut]\n"
@@ -68,7 +79,16 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     module = module_path(argv[0])
-    tests = tests_for(module, argv[1:])
+    only: list[str] = []
+    rest: list[str] = []
+    words = iter(argv[1:])
+    for word in words:
+        if word == "--only":
+            only.append(next(words, ""))
+        else:
+            rest.append(word)
+    tests = tests_for(module, rest)
+    names = [mutant_glob(module, name) for name in only if name]
     mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
     with tempfile.TemporaryDirectory(prefix="mutation-") as work:
         where = Path(work)
@@ -76,7 +96,10 @@ def main(argv: list[str]) -> int:
         configure(where, module, tests)
         print(f"mutating src/{module} against {' '.join(tests)}", file=sys.stderr)
         run = subprocess.run(
-            [mutmut, "run", "--max-children", "2"], cwd=where, capture_output=True, text=True
+            [mutmut, "run", "--max-children", "2", *names],
+            cwd=where,
+            capture_output=True,
+            text=True,
         )
         if run.returncode != 0:
             sys.stderr.write(run.stdout[-2000:] + run.stderr[-2000:])

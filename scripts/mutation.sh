@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of one module (mutmut, pinned in the [test] extra) in a copy of the tree:
-#   scripts/mutation.sh helpline_core/calendar.py [TEST ...]
+#   scripts/mutation.sh helpline_core/calendar.py [--only FUNCTION ...] [TEST ...]
 # Prints the surviving mutants, killed/survived/score; the last line is one JSON object.
 # The tests for each module are listed in scripts/mutation-targets.toml; docs/testing.md has scores.
 set -euo pipefail

@@ -38,6 +38,11 @@ def test_numbers_count_people_not_spellings() -> None:
     assert names.number(Label.PERSON, "Anna Claes") == 3
     assert names.number(Label.PERSON, "claes") == 3
     assert names.number(Label.PERSON, "Tom") == 2
+    # A first name seen alone, then with a surname: still one person, and so is the surname.
+    assert names.number(Label.PERSON, "Emma") == 4
+    assert names.number(Label.PERSON, "Emma Janssens") == 4
+    assert names.number(Label.PERSON, "janssens") == 4
+    assert names.number(Label.PERSON, "Noor") == 5
 
 
 def test_each_label_counts_on_its_own_and_only_names_share_their_words() -> None:

@@ -225,6 +225,16 @@ def test_known_answers_for_event_hashes_and_the_head_tag() -> None:
     )
 
 
+def test_known_answer_with_accents_hashes_their_escaped_form() -> None:
+    # Hashed over ["1","2026-01-02T03:04:05.678901+00:00","counsellor:ren\u00e9e",...]:
+    # non-ASCII as \u escapes, so the same event hashes alike whatever a database does to text.
+    first, _ = _kat_events()
+    accented = first.model_copy(update={"actor": "counsellor:renée", "detail": '{"reden": "één"}'})
+    assert audit.compute_hash(KAT_KEY, accented) == (
+        "062e61dcae59220620239de26430a508fa9e15b5ee7d5d0eff699f08b914ba13"
+    )
+
+
 def test_every_field_is_covered_by_the_hash() -> None:
     first, _ = _kat_events()
     original = audit.compute_hash(KAT_KEY, first)

@@ -268,3 +268,38 @@ def test_the_purge_freezes_closed_months_figures_before_it_deletes(
         assert len(march) == 1 and march[0].contacts == 2
         stripped = session.get(Conversation, gone)
         assert stripped is not None and stripped.purged_at is not None
+
+
+def test_read_paths_hide_an_expired_chat_before_any_purge(
+    settings: Settings, engine: Engine
+) -> None:
+    from helpline_core.services.retention.visible import chat_content_visible
+
+    limits = limits_at(settings, NOW)
+    expired = seed.chat(engine, limits.chat)
+    fresh = seed.chat(engine, limits.chat + SECOND)
+    held = seed.chat(engine, limits.chat, case_file_id=seed.case_file(engine, None, hold=True))
+    purged = seed.chat(engine, limits.chat + SECOND)
+    # Never ended (a crashed relay's leftover): its last activity counts, not its start.
+    quiet = seed.chat(engine, limits.chat - SECOND)
+    active = seed.chat(engine, limits.chat - SECOND)
+    with session_scope(engine) as session:
+        for row_id, last in ((quiet, limits.chat), (active, limits.chat + SECOND)):
+            row = session.get(Conversation, row_id)
+            assert row is not None
+            row.ended_at, row.last_activity_at = None, last
+            session.add(row)
+        row = session.get(Conversation, purged)
+        assert row is not None
+        row.purged_at = NOW
+        session.add(row)
+    with session_scope(engine) as session:
+        shown = {
+            name: chat_content_visible(session, row_id, limits)
+            for name, row_id in [("expired", expired), ("fresh", fresh), ("held", held),
+                                 ("purged", purged), ("quiet", quiet), ("active", active)]
+        }  # fmt: skip
+    assert shown == {
+        "expired": False, "fresh": True, "held": True, "purged": False, "quiet": False,
+        "active": True,
+    }  # fmt: skip

@@ -126,3 +126,25 @@ def test_days_and_months_count_on_the_wall_clock_and_across_the_year() -> None:
     assert months_before(local(2030, 1, 31, 9), 1, BRUSSELS) == local(2029, 12, 31, 9)
     assert months_before(local(2030, 12, 31, 9), 12, BRUSSELS) == local(2029, 12, 31, 9)
     assert months_before(local(2030, 12, 31, 9), 0, BRUSSELS) == local(2030, 12, 31, 9)
+
+
+def test_every_limit_is_counted_on_the_helplines_wall_clock() -> None:
+    # 30 March 2030 is still winter time (the change is on the 31st); the same day in 2020, 2025
+    # and 30 September 2029 was summer time. A limit counted in UTC would be an hour late.
+    settings = load_settings(None, environ={})
+    winter = limits_at(settings, local(2030, 3, 30, 12))
+    assert winter.chat == winter.email == datetime(2029, 9, 30, 10, tzinfo=UTC)
+    assert winter.case_recent == winter.audit == datetime(2020, 3, 30, 10, tzinfo=UTC)
+    assert winter.case_old == datetime(2025, 3, 30, 10, tzinfo=UTC)
+    # 2 April 2030 is summer time; 30 and 7 days earlier it was winter time.
+    summer = limits_at(settings, local(2030, 4, 2, 12))
+    assert summer.block == datetime(2030, 3, 3, 11, tzinfo=UTC)
+    assert summer.exports == datetime(2030, 3, 26, 11, tzinfo=UTC)
+
+
+def test_a_repeated_autumn_hour_takes_its_first_pass() -> None:
+    # 25 October 2026 01:30 UTC is 02:30 CET, the second pass of that hour. Six years earlier
+    # the clocks went back on 25 October too: 02:30 then is read as the first pass (CEST).
+    assert months_before(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), 72, BRUSSELS) == datetime(
+        2020, 10, 25, 0, 30, tzinfo=UTC
+    )

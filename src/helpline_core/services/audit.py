@@ -50,15 +50,19 @@ def compute_hash(key: bytes, event: AuditEvent) -> str:
 @dataclass(frozen=True)
 class Anchor:
     """Where the kept chain starts: its first position and the hash before it. (1, GENESIS)
-    while no event was ever deleted; a retention that deletes the oldest events moves it, and the
-    head tag covers it, so that the start cannot be moved unnoticed either."""
+    while no event was ever deleted; a retention that deletes the oldest events moves it. The
+    anchor row carries a keyed tag of its own (`services.retention.audit_log.anchor_tag`), so that
+    the start cannot be moved unnoticed either; the head tag is always computed with the default
+    (1, GENESIS) here, which keeps every head tag written so far valid."""
 
     first_id: int = 1
     prev_hash: str = GENESIS
 
 
 def head_tag(key: bytes, last_id: int, last_hash: str, anchor: Anchor = Anchor()) -> str:
-    """The keyed tag of a head: binds the last position and hash (and the anchor) to the key."""
+    """The keyed tag of a head: binds the last position and hash to the key (hex SHA-256 HMAC).
+    `anchor` is part of the tagged fields for a fixed layout; callers pass none (the retention
+    anchor is tagged apart, see `Anchor`)."""
     fields = [anchor.first_id, anchor.prev_hash, last_id, last_hash]
     message = json.dumps(fields, separators=(",", ":")).encode()
     return hmac.new(derive(key, "audit-head"), message, hashlib.sha256).hexdigest()

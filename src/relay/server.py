@@ -32,6 +32,7 @@ from helpline_core.clock import utcnow
 from helpline_core.codes import CodeListError
 from helpline_core.config import ConfigError, Settings, load_settings
 from helpline_core.db import DatabaseUnavailable, check_database, make_engine, session_scope
+from helpline_core.library_logs import cap_library_logs
 from helpline_core.mail.status import health_text
 from helpline_core.permissions import private_paths, wider_than_private
 from helpline_core.secrets import load_key
@@ -71,6 +72,7 @@ class RelayServer:
         self.fanout_was_down = False  # Redis was lost since start: catch up once it is back
         # At DEBUG the websockets library logs frame payloads (visitor text): never below WARNING.
         logging.getLogger("relay.websockets").setLevel(logging.WARNING)
+        cap_library_logs()  # likewise the mail worker's IMAP library (helpline_core.library_logs)
 
     # ----- life cycle -----
 

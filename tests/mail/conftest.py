@@ -14,10 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 
 from helpline_core.config import MailboxSettings, Settings
-from tests.mail.servers import ImapServer, dovecot_available, start_dovecot, start_pymap
+from tests.mail.servers import (
+    ImapServer,
+    SmtpRecorder,
+    dovecot_available,
+    start_dovecot,
+    start_pymap,
+    start_smtp,
+)
 
 TEAM = "antwerpen"
 
@@ -135,19 +143,26 @@ def cli_mailbox(
     return folder
 
 
-@pytest.fixture
-async def sending_mailbox(mailbox: Mailbox) -> AsyncIterator[tuple[Settings, str]]:
-    """The mailbox's settings with an SMTP server for replies and a Sent folder for their
-    copies; yields (settings, sent folder)."""
-    from tests.mail.servers import SmtpRecorder, start_smtp
-
+async def with_sending(
+    mailbox: Mailbox, recorder: SmtpRecorder
+) -> tuple[Settings, str, Controller]:
+    """The mailbox's settings with a started SMTP server (`recorder` answers; stop the
+    controller after) and a Sent folder: (settings, sent folder, controller)."""
     sent_folder = f"{mailbox.folder}-sent"
     await mailbox.server.create_folder(sent_folder)
-    controller = start_smtp(SmtpRecorder())
+    controller = start_smtp(recorder)
     settings = with_mailbox(
         mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
         sent_folder=sent_folder,
     )  # fmt: skip
+    return settings, sent_folder, controller
+
+
+@pytest.fixture
+async def sending_mailbox(mailbox: Mailbox) -> AsyncIterator[tuple[Settings, str]]:
+    """The mailbox's settings with an SMTP server for replies and a Sent folder for their
+    copies; yields (settings, sent folder)."""
+    settings, sent_folder, controller = await with_sending(mailbox, SmtpRecorder())
     try:
         yield settings, sent_folder
     finally:

@@ -36,8 +36,8 @@ from helpline_core.services.rights import claims
 from helpline_core.services.rights.email_claims import marker
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
 from tests.mail import mail_corpus
-from tests.mail.conftest import Mailbox, with_mailbox
-from tests.mail.servers import ImapServer, SmtpRecorder, start_smtp
+from tests.mail.conftest import Mailbox, with_sending
+from tests.mail.servers import ImapServer, SmtpRecorder
 from tests.mail.test_mailbox_health import until
 from tests.mail.test_outbox import receive, replying, smtp
 from tests.support.console_client import console
@@ -90,13 +90,7 @@ async def test_the_words_reach_the_recipient_and_are_kept_nowhere(
     caplog.set_level(logging.DEBUG)
     make_counsellor("kim", team="antwerpen", display_name="Kim")
     recorder = SmtpRecorder(received=asyncio.Event(), loop=asyncio.get_running_loop())
-    controller = start_smtp(recorder)
-    sent_folder = f"{mailbox.folder}-sent"
-    await mailbox.server.create_folder(sent_folder)
-    settings = with_mailbox(
-        mailbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls="none",
-        sent_folder=sent_folder,
-    )  # fmt: skip
+    settings, sent_folder, controller = await with_sending(mailbox, recorder)
     try:
         async with running_relay(settings) as relay, console(relay.ws_url) as kim:
             await kim.login("kim", TEST_PASSWORD)

@@ -13,8 +13,9 @@ from helpline_core.db import session_scope
 from helpline_core.mail.delete import purge_marked
 from helpline_core.mail.sender import process_outbox
 from helpline_core.mail.store import attachment_path
-from helpline_core.models import Attachment, AuditEvent, Conversation, EmailMessage
+from helpline_core.models import Attachment, AuditEvent, ClaimCode, Conversation, EmailMessage
 from helpline_core.services import mail as mail_service
+from helpline_core.services.rights import claims
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox, with_mailbox
 from tests.mail.test_imap_sync import sync
@@ -37,10 +38,14 @@ async def test_thread_is_expunged_and_deleted(
         target = session.exec(
             select(Conversation).where(Conversation.subject == "grote bijlage")
         ).one()
+        # The reply gives a claim code; the other thread has one too, which must stay.
         mail_service.reply(
-            session, secret_key, settings, public_id=target.public_id, body="Antwoord",
-            team_ids=None, counsellor_id=None, actor="counsellor:test",
+            session, secret_key, settings, public_id=target.public_id,
+            body="Antwoord [[claim-code]]", team_ids=None, counsellor_id=None,
+            actor="counsellor:test",
         )  # fmt: skip
+        other = session.exec(select(Conversation).where(Conversation.id != target.id)).one()
+        claims.issue(session, secret_key, conversation=other.public_id, language="nl", actor="t")
         (attachment,) = session.exec(select(Attachment)).all()
     assert (await process_outbox(settings, engine)).sent == 1
     stored_file = attachment_path(settings, attachment.stored_name)
@@ -69,13 +74,16 @@ async def test_thread_is_expunged_and_deleted(
         assert [email.message_id for email in remaining] == ["<keep@visitor.example>"]
         stub = session.get(Conversation, target.id)
         assert stub is not None and stub.subject is None
+        assert session.exec(select(ClaimCode.conversation_id)).all() == [other.id]
         events = list(
             session.exec(select(AuditEvent).where(AuditEvent.object_id == target.public_id))
         )
         details = " ".join(event.detail for event in session.exec(select(AuditEvent)))
     by_action = {event.action: json.loads(event.detail) for event in events}
     assert "email.delete_requested" in by_action
-    assert by_action["email.thread_deleted"] == {"attachments": 1, "emails": 2, "expunged": 2}
+    assert by_action["email.thread_deleted"] == {
+        "attachments": 1, "emails": 2, "expunged": 2, "claim_codes": 1,
+    }  # fmt: skip
     assert "Antwoord" not in details and "visitor.example" not in details
     # Done once: nothing left to do.
     assert (await purge_marked(settings, engine, secret_key)).conversations == 0

@@ -18,6 +18,7 @@ from helpline_cli.main import main
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
+from helpline_core.mail.imap import search_numbers
 from helpline_core.mail.sender import process_outbox
 from helpline_core.models import Conversation, EmailMessage, PendingDeletion
 from helpline_core.services import mail as mail_service
@@ -122,3 +123,52 @@ def test_the_cli_exits_3_naming_the_mailbox_and_the_next_run_finishes(
     assert main(["purge", "history", "--json"]) == 0
     runs = json.loads(capsys.readouterr().out)
     assert [run["outcome"] for run in runs[:2]] == ["done", "pending"]
+
+
+async def test_a_reused_message_id_never_takes_another_senders_kept_mail(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """An expired email whose UID is not known is found by its Message-ID; another sender's
+    mail that is still kept has the same Message-ID: only the expired one leaves the folder,
+    and where the kept one's place is not known either, neither is searched."""
+    reused = "<reused@mailer.example>"
+    await mailbox.deliver(
+        mail_corpus.simple(reused, subject="oud", sender="Anna <anna@visitor.example>"),
+        mail_corpus.simple(reused, subject="nieuw", sender="Bert <bert@visitor.example>"),
+    )
+    await sync(mailbox.settings, engine)
+    with session_scope(engine) as session:
+        rows = session.exec(select(EmailMessage).where(EmailMessage.message_id == reused)).all()
+        old = next(r for r in rows if r.subject == "oud")
+        kept = next(r for r in rows if r.subject == "nieuw")
+        # Stored without its UID (as mail read before UIDs were kept): found by Message-ID only.
+        old.imap_uid, old.received_at = None, LONG_AGO
+        session.add(old)
+        kept_uid = kept.imap_uid
+    result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert result.classes["emails"].rows == 1 and result.mailbox_removed == 1
+    assert await mailbox.server.message_ids(mailbox.folder) == [reused]
+    assert await uids(mailbox.server, mailbox.folder) == [kept_uid]
+    # Again, with the kept mail's UID unknown too: the search cannot tell them apart, so the
+    # expired copy stays in the folder rather than risk the kept one.
+    await mailbox.deliver(mail_corpus.simple(reused, subject="oud", sender="Anna <a@v.example>"))
+    await sync(mailbox.settings, engine)
+    with session_scope(engine) as session:
+        for row in session.exec(select(EmailMessage).where(EmailMessage.message_id == reused)):
+            row.imap_uid = None
+            if row.subject == "oud":
+                row.received_at = LONG_AGO
+            session.add(row)
+    result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert result.classes["emails"].rows == 1 and result.mailbox_removed == 0
+    assert await mailbox.server.message_ids(mailbox.folder) == [reused, reused]
+
+
+async def uids(server: ImapServer, folder: str) -> list[int]:
+    client = await server.client()
+    try:
+        await client.select(folder)
+        response = await client.uid_search("ALL", charset=None)
+        return search_numbers(response.lines)
+    finally:
+        await client.logout()

@@ -96,6 +96,8 @@ def test_every_limit_follows_its_own_setting() -> None:
             "HELPLINE_RETENTION__CASE_CUTOFF": "2020-07-01",
             "HELPLINE_RETENTION__BLOCK_DAYS_AFTER_EXPIRY": "10",
             "HELPLINE_RETENTION__AUDIT_YEARS": "11",
+            "HELPLINE_RETENTION__REQUEST_YEARS": "13",
+            "HELPLINE_RETENTION__COMPLAINT_YEARS": "14",
             "HELPLINE_EXPORTS__KEEP_DAYS": "3",
         },
     )
@@ -109,6 +111,8 @@ def test_every_limit_follows_its_own_setting() -> None:
         block=local(2030, 4, 21, 8),
         audit=local(2019, 5, 1, 8),
         exports=local(2030, 4, 28, 8),
+        requests=local(2017, 5, 1, 8),
+        complaints=local(2016, 5, 1, 8),
     )
 
 

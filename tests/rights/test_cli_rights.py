@@ -26,15 +26,17 @@ from helpline_core.db import session_scope
 from helpline_core.models import (
     AuditEvent,
     CaseFile,
+    ClaimAttempt,
     ClaimCode,
     Consent,
     Conversation,
     DataSubjectRequest,
+    EmailDirection,
     EmailMessage,
     ExportRecord,
     Message,
 )
-from helpline_core.services.rights import register
+from helpline_core.services.rights import claims, email_claims, register
 from tests.conftest import MakeCounsellor
 from tests.rights.seed import Subject, subject
 
@@ -210,7 +212,7 @@ def test_erasure_plans_deletes_through_the_purge_and_a_hold_refuses_it(
     code, data = run(capsys, "dsr", "erase", str(request), "--dry-run", "--json")
     assert code == ExitCode.OK
     assert data == {"case_files": 1, "conversations": 2, "messages": 2, "emails": 2,
-                    "exports": 1, "held": {}, "done": False}  # fmt: skip
+                    "exports": 1, "claim_codes": 0, "held": {}, "done": False}  # fmt: skip
     assert run(capsys, "dsr", "erase", str(request))[0] == ExitCode.REFUSED  # no --yes
     assert copies["a"].exists()
     code, data = run(capsys, "dsr", "erase", str(request), "--yes", "--json")
@@ -404,3 +406,70 @@ def test_erasure_is_done_in_part_where_a_hold_keeps_part(
         assert session.exec(select(func.count()).where(
             EmailMessage.conversation_id == a.email_id)).one() == 2  # fmt: skip
         assert session.get(CaseFile, a.case_id) is not None
+
+
+def test_after_erasure_the_subjects_claim_codes_find_nothing(
+    two: tuple[Subject, Subject], engine: Engine, secret_key: bytes,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    a, b = two
+    codes = {who: chat_code(capsys, engine, s.chat_id) for who, s in (("a", a), ("b", b))}
+    codes["a mail"] = reply_code(engine, secret_key, a.email_id)
+    # A wrong code from A's own address, and one from elsewhere (the rate limit's rows).
+    for source in (a.address, "someone@else.example"):
+        assert run(capsys, "dsr", "open", "access", "--claim-code", codes["b"] + "x",
+                   "--from", source)[0] == ExitCode.REFUSED  # fmt: skip
+    request = verified(capsys, "erasure", "--email", a.address)
+    code, data = run(capsys, "dsr", "erase", str(request), "--dry-run", "--json")
+    assert data["claim_codes"] == 2
+    with session_scope(engine) as session:
+        theirs = col(ClaimCode.conversation_id).in_([a.chat_id, a.email_id])
+        a_codes = sorted(session.exec(select(ClaimCode.id).where(theirs)))
+    code, data = run(capsys, "dsr", "erase", str(request), "--yes", "--json")
+    assert code == ExitCode.OK and data["claim_codes"] == 2
+    for claim in (codes["a"], codes["a mail"]):
+        assert main(["dsr", "open", "access", "--claim-code", claim]) == ExitCode.REFUSED
+        said = capsys.readouterr().err
+        assert "claim code not recognised: no conversation is kept under this code" in said
+    # B's code still names B's chat.
+    request_b = opened(capsys, "access", "--claim-code", codes["b"])
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, request_b)
+        assert row is not None and row.conversation_id == b.chat_id
+        left = session.exec(select(ClaimCode.conversation_id)).all()
+        assert left == [b.chat_id]
+        erased = session.exec(select(AuditEvent).where(AuditEvent.action == "claim.erased")).all()
+        assert sorted(int(e.object_id or 0) for e in erased) == a_codes
+        assert all(json.loads(e.detail or "{}") == {"request": request} for e in erased)
+        attempts = session.exec(select(ClaimAttempt.source_hash)).all()
+        assert claims.source_hash(secret_key, a.address) not in attempts
+        assert claims.source_hash(secret_key, "someone@else.example") in attempts
+
+
+def chat_code(capsys: pytest.CaptureFixture[str], engine: Engine, chat_id: int) -> str:
+    """A claim code for the chat, given through `helpline dsr claim-code`."""
+    with session_scope(engine) as session:
+        chat = session.get(Conversation, chat_id)
+        assert chat is not None
+        public = chat.public_id
+    code, data = run(capsys, "dsr", "claim-code", public, "--language", "en", "--json")
+    assert code == ExitCode.OK
+    return str(data["claim_code"])
+
+
+def reply_code(engine: Engine, key: bytes, thread_id: int) -> str:
+    """A claim code in the thread's reply, reserved and drawn as the mail worker does."""
+    with session_scope(engine) as session:
+        thread = session.get(Conversation, thread_id)
+        reply = session.exec(select(EmailMessage).where(
+            EmailMessage.conversation_id == thread_id,
+            EmailMessage.direction == EmailDirection.OUTBOUND)).one()  # fmt: skip
+        assert thread is not None
+        body, item = email_claims.reserve(session, key, thread, "[[claim-code]]",
+                                          datetime.now(UTC).date(), actor="t")  # fmt: skip
+        assert item is not None
+        reply.body_text, reply.claim_code_id = body, item.id
+        session.add(reply)
+        session.flush()
+        sent = email_claims.words_for_sending(session, reply, now=datetime.now(UTC))
+    return sent.strip()

@@ -15,7 +15,8 @@ Expiry after `retention.email_months` is not done here but per email by the rete
 (services.retention), which the worker, `mail sync` and `helpline purge` call.
 
 What remains is a content-free conversation row (channel, team, dates, answered in time) so the
-anonymised figures still count the contact; subject, addresses, bodies and files are gone.
+anonymised figures still count the contact; subject, addresses, bodies, files and the thread's
+claim codes are gone.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from helpline_core.models import (
     Team,
 )
 from helpline_core.services import audit
+from helpline_core.services.retention import claim_codes
 from helpline_core.services.retention.mailbox import remove_messages
 
 log = logging.getLogger("helpline.mail")
@@ -204,6 +206,9 @@ def _delete_rows(
         session.flush()
         for email in emails:
             session.delete(email)
+        session.flush()
+        # A claim code for this thread would still "find" it: it goes with the emails.
+        codes = claim_codes.delete_for(session, [target.conversation_id])
         conversation = session.get(Conversation, target.conversation_id)
         assert conversation is not None
         conversation.subject = None
@@ -218,7 +223,12 @@ def _delete_rows(
             action="email.thread_deleted",
             object_type="conversation",
             object_id=target.public_id,
-            detail={"emails": len(emails), "expunged": expunged, "attachments": len(files)},
+            detail={
+                "emails": len(emails),
+                "expunged": expunged,
+                "attachments": len(files),
+                "claim_codes": len(codes),
+            },
         )
     # Files go after the commit: a rolled-back deletion must not lose them.
     for name in files:

@@ -19,6 +19,7 @@ from pathlib import Path
 import aioimaplib
 
 from helpline_core.config import MailboxSettings
+from helpline_core.library_logs import cap_library_logs
 
 TIMEOUT_SECONDS = 30.0
 _UID = re.compile(rb"\bUID (\d+)")
@@ -71,6 +72,7 @@ async def connect_imap(
     environ: Mapping[str, str] | None = None,
 ) -> aioimaplib.IMAP4:
     """Connect, secure (implicit TLS or STARTTLS) and log in; raise a readable error otherwise."""
+    cap_library_logs()  # aioimaplib would log every line (mail, addresses) at DEBUG
     password = read_secret(mailbox.imap_password_file, mailbox.imap_password_env, environ)
     context = ssl_context or ssl.create_default_context()
     try:

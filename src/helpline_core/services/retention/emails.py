@@ -3,6 +3,7 @@ thread does, with its attachment files and its copies in the mailbox (the team's
 Sent folder); quarantined raw mail too. The database rows go first, in short batches; what the
 disk and the mailboxes still hold is written down in the same transaction (`PendingDeletion`) and
 removed afterwards by `files` and `mailbox`, so a run killed at any point is finished by the next.
+A thread whose last email went loses its claim codes in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from helpline_core.config import Settings
 from helpline_core.models import (
     Attachment,
+    ClaimCode,
     Conversation,
     EmailDirection,
     EmailMessage,
     PendingDeletion,
     QuarantinedEmail,
 )
+from helpline_core.services.retention import claim_codes
 from helpline_core.services.retention.batches import DEFAULT_BATCH, each_batch
 from helpline_core.services.retention.report import ClassReport, measure
 from helpline_core.services.retention.rules import Limits, email_expired, quarantine_expired
@@ -68,10 +72,29 @@ def plan(session: Session, settings: Settings, limits: Limits) -> ClassReport:
     report.mailbox = int(
         session.exec(select(func.count()).where(rule).where(inbound | outbound)).one()
     )
+    report.add("claim_codes", _codes_of_emptied_threads(session, rule))
     report.held = int(
         session.exec(select(func.count()).where(email_expired(limits, held=True))).one()
     )
     return report
+
+
+def _codes_of_emptied_threads(session: Session, rule: Any) -> int:
+    """Claim codes of the threads whose every email matches `rule` (they would be emptied)."""
+    going = select(col(EmailMessage.id)).where(rule)
+    touched, staying = aliased(EmailMessage), aliased(EmailMessage)
+    threads = (
+        select(col(touched.conversation_id))
+        .where(col(touched.id).in_(going))
+        .where(
+            ~exists()
+            .where(col(staying.conversation_id) == col(touched.conversation_id))
+            .where(col(staying.id).not_in(going))
+        )
+    )
+    return int(
+        session.exec(select(func.count()).where(col(ClaimCode.conversation_id).in_(threads))).one()
+    )
 
 
 def plan_quarantine(session: Session, settings: Settings, limits: Limits) -> ClassReport:
@@ -157,24 +180,26 @@ def purge(
                 report.mailbox += 1
         session.execute(delete(EmailMessage).where(col(EmailMessage.id).in_(gone)))
         report.rows += len(gone)
-        report.add(
-            "threads_emptied", _strip_empty_threads(session, {row[1] for row in rows}, limits)
-        )
+        emptied = _strip_empty_threads(session, {row[1] for row in rows}, limits)
+        report.add("threads_emptied", len(emptied))
+        report.add("claim_codes", len(claim_codes.delete_for(session, emptied)))
 
     each_batch(engine, EmailMessage.id, expired, apply, size=size)
     return report
 
 
-def _strip_empty_threads(session: Session, conversation_ids: set[int], limits: Limits) -> int:
-    """A thread whose last email went keeps a content-free row (for the registration)."""
+def _strip_empty_threads(session: Session, conversation_ids: set[int], limits: Limits) -> list[int]:
+    """A thread whose last email went keeps a content-free row (for the registration); returns
+    the ids of the threads emptied now."""
     result = session.execute(
         update(Conversation)
         .where(col(Conversation.id).in_(sorted(conversation_ids)))
         .where(col(Conversation.purged_at).is_(None))
         .where(~exists().where(col(EmailMessage.conversation_id) == col(Conversation.id)))
         .values(subject=None, nickname=None, purged_at=limits.now)
+        .returning(col(Conversation.id))
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return [int(row_id) for row_id in result.scalars()]
 
 
 def purge_quarantine(

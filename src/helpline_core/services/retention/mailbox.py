@@ -5,7 +5,9 @@ exactly the given UIDs. A server without UIDPLUS only has EXPUNGE, which removes
 message of the folder: there the purge expunges only when no other message of the folder carries
 \\Deleted (checked just before), and otherwise leaves its deletions pending, so it never removes
 a message it was not asked to. A mailbox that cannot be reached keeps its pending rows; the run
-names it and the next run retries.
+names it and the next run retries. Where a deletion has to search by Message-ID, `guard` keeps
+another sender's mail that reuses it and is still kept (the same guard erasure's thread deletion
+uses, mail/delete.py).
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import aioimaplib
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
@@ -33,7 +35,12 @@ from helpline_core.mail.imap import (
     uid_set,
     uidvalidity_of,
 )
-from helpline_core.models import PendingDeletion
+from helpline_core.models import (
+    EmailDirection,
+    EmailMessage,
+    PendingDeletion,
+    QuarantinedEmail,
+)
 
 log = logging.getLogger("helpline.retention")
 MADE_UP_ID = "@no-message-id.invalid>"  # our stand-in for a missing Message-ID: not searchable
@@ -101,17 +108,52 @@ class MailboxOutcome:
     waiting: dict[str, int] = field(default_factory=dict)
 
 
-def _load(engine: Engine) -> dict[str, list[PendingDeletion]]:
+@dataclass
+class Guard:
+    """What a Message-ID search in a team's mailbox must leave alone (senders reuse
+    Message-IDs): `shared`, Message-IDs of emails still kept whose place in the folder is not
+    known (no UID), mapped to None, so not searched at all; `foreign`, the (UIDVALIDITY, UID) of
+    the kept emails with the searched Message-IDs and of the mailbox's quarantined mail."""
+
+    shared: dict[str, str | None] = field(default_factory=dict)
+    foreign: set[tuple[int | None, int | None]] = field(default_factory=set)
+
+
+def guard(session: Session, mailbox: str, message_ids: Collection[str]) -> Guard:
+    """The guard for a search by these Message-IDs in team `mailbox`'s folder, from the
+    emails stored now (those being deleted are gone from the database already)."""
+    kept = session.exec(
+        select(EmailMessage.message_id, EmailMessage.imap_uidvalidity, EmailMessage.imap_uid)
+        .where(col(EmailMessage.message_id).in_(sorted(set(message_ids))))
+        .where(EmailMessage.mailbox == mailbox)
+        .where(EmailMessage.direction == EmailDirection.INBOUND)
+    ).all()
+    quarantined = session.exec(
+        select(QuarantinedEmail.imap_uidvalidity, QuarantinedEmail.imap_uid).where(
+            QuarantinedEmail.mailbox == mailbox
+        )
+    ).all()
+    return Guard(
+        shared={message_id: None for message_id, _, uid in kept if uid is None},
+        foreign={(validity, uid) for _, validity, uid in kept if uid is not None}
+        | {(validity, uid) for validity, uid in quarantined},
+    )
+
+
+def _load(engine: Engine) -> dict[str, tuple[list[PendingDeletion], Guard]]:
     with session_scope(engine) as session:
         rows = session.exec(
             select(PendingDeletion)
             .where(PendingDeletion.kind == "imap")
             .order_by(col(PendingDeletion.id))
         ).all()
-    grouped: dict[str, list[PendingDeletion]] = {}
-    for row in rows:
-        grouped.setdefault(row.mailbox or "", []).append(row)
-    return grouped
+        grouped: dict[str, list[PendingDeletion]] = {}
+        for row in rows:
+            grouped.setdefault(row.mailbox or "", []).append(row)
+        return {
+            code: (items, guard(session, code, [r.message_id for r in items if r.message_id]))
+            for code, items in grouped.items()
+        }
 
 
 def _done(engine: Engine, ids: list[int]) -> None:
@@ -125,6 +167,7 @@ async def _clear_one(
     settings: Settings,
     code: str,
     rows: list[PendingDeletion],
+    kept: Guard,
     ssl_context: ssl.SSLContext | None,
     environ: Mapping[str, str] | None,
 ) -> int:
@@ -139,9 +182,16 @@ async def _clear_one(
             folders.setdefault(row.folder or team.mail.imap_folder, []).append(row)
         for folder, items in folders.items():
             by_uid = [(r.uidvalidity, r.uid) for r in items if r.uid is not None]
-            # Search by Message-ID only where no UID is known (the Sent copies).
+            # Search by Message-ID only where no UID is known (the Sent copies, mail stored
+            # without one). In the team's own folder another sender's kept mail may have the
+            # same Message-ID: the guard keeps it (the Sent folder holds only our replies).
             by_id = [r.message_id for r in items if r.uid is None and r.message_id]
-            removed += await remove_messages(client, folder, by_id, by_uid)
+            if folder == team.mail.imap_folder:
+                removed += await remove_messages(
+                    client, folder, by_id, by_uid, kept.shared, kept.foreign
+                )
+            else:
+                removed += await remove_messages(client, folder, by_id, by_uid)
         return removed
     finally:
         await logout_quietly(client)
@@ -156,9 +206,9 @@ async def clear_mailboxes(
 ) -> MailboxOutcome:
     """Carry out every pending mailbox deletion; a mailbox that fails keeps its rows."""
     outcome = MailboxOutcome()
-    for code, rows in (await asyncio.to_thread(_load, engine)).items():
+    for code, (rows, kept) in (await asyncio.to_thread(_load, engine)).items():
         try:
-            outcome.removed += await _clear_one(settings, code, rows, ssl_context, environ)
+            outcome.removed += await _clear_one(settings, code, rows, kept, ssl_context, environ)
         except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
             log.warning("team %s: mailbox deletions wait (%s)", code, type(error).__name__)
             outcome.waiting[code] = len(rows)

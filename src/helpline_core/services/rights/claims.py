@@ -39,6 +39,12 @@ MAX_WRONG_PER_SOURCE = 5
 # out, while a source without a mistake is still checked: a real visitor is never locked out.
 GLOBAL_CEILING = 100
 LANGUAGES = ("nl", "fr", "en")
+# The same words for a mistyped code and for one whose conversation was erased or purged (its
+# code row went with it): nothing here tells a guesser that a code once existed.
+NOT_FOUND = (
+    "claim code not recognised: no conversation is kept under this code (mistyped, or its "
+    "data was erased or removed under the retention rule)"
+)
 SOURCE_PURPOSE = "claim-source"
 _HASHER = PasswordHasher()
 _DIR = Path(__file__).parent / "words"
@@ -143,4 +149,4 @@ def find(
     audit.record(session, key, actor=actor, action="claim.wrong", object_type="claim", at=at)
     # The attempt must count although the request fails and the caller rolls back.
     session.commit()
-    raise InvalidValue("claim code not recognised")
+    raise InvalidValue(NOT_FOUND)

@@ -5,7 +5,10 @@ A case file under legal hold keeps itself and its contacts (the rules' hold chec
 request is refused for that part with the hold's reason; the register and audit log stay (a
 legal duty to account for the request). The subject's earlier rights exports (files written for
 any request about the same case files, contacts or address) go at once too, not after
-`exports.keep_days`. `plan` shows what would go before anything does."""
+`exports.keep_days`, and so do the claim codes of the erased contacts (retention/claim_codes.py,
+the purge's own deletion): afterwards a code the subject kept finds nothing. Wrong-code attempts
+are kept by source, not by code; those counted under the address the request names go too.
+`plan` shows what would go before anything does."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -23,6 +27,8 @@ from helpline_core.db import session_scope
 from helpline_core.models import (
     CaseFile,
     CaseStatus,
+    ClaimAttempt,
+    ClaimCode,
     Conversation,
     DataSubjectRequest,
     EmailMessage,
@@ -33,13 +39,13 @@ from helpline_core.models import (
 )
 from helpline_core.services import audit
 from helpline_core.services.actors import Actor, InvalidValue
-from helpline_core.services.retention import cases, chats, emails
+from helpline_core.services.retention import cases, chats, claim_codes, emails
 from helpline_core.services.retention.exports import remove_recorded
 from helpline_core.services.retention.files import remove_pending_files
 from helpline_core.services.retention.lock import purge_lock
 from helpline_core.services.retention.mailbox import clear_mailboxes
 from helpline_core.services.retention.rules import Limits
-from helpline_core.services.rights import register
+from helpline_core.services.rights import claims, register
 from helpline_core.services.rights.subject import Scope, scope_of
 
 
@@ -52,6 +58,7 @@ class ErasurePlan:
     messages: int = 0
     emails: int = 0
     exports: int = 0  # earlier rights export files of the subject
+    claim_codes: int = 0  # codes given for the erased contacts (chat end, email reply, CLI)
     held: dict[str, str] = field(default_factory=dict)  # case public id -> hold reason
     done: bool = False
 
@@ -136,8 +143,44 @@ def plan(session: Session, request_id: int) -> ErasurePlan:
                 select(func.count()).where(col(EmailMessage.conversation_id).in_(contacts))
             ).one()
         ),
+        claim_codes=len(_codes(session, contacts)),
         held=held,
     )
+
+
+def _codes(session: Session, contacts: list[int]) -> list[int]:
+    """Ids of the claim codes given for these contacts."""
+    found = session.exec(
+        select(col(ClaimCode.id)).where(col(ClaimCode.conversation_id).in_(contacts))
+    )
+    return [code_id for code_id in found if code_id is not None]
+
+
+def _remove_claim_codes(
+    engine: Engine,
+    key: bytes,
+    actor: Actor,
+    request_id: int,
+    address: str | None,
+    contacts: list[int],
+    before: list[int],
+) -> None:
+    """After the purge: delete what is left of the contacts' claim codes (the chat purge took
+    those of the chats it stripped, the email purge those of the threads it emptied; a contact
+    stripped earlier may still have some), then audit each code gone, by id only. Wrong-code
+    attempts counted under the address the request names (its keyed hash) go too."""
+    with session_scope(engine) as session:
+        claim_codes.delete_for(session, contacts)
+        left = set(_codes(session, contacts))
+        for code_id in before:
+            if code_id not in left:
+                audit.record(
+                    session, key, actor=actor.name, action="claim.erased", object_type="claim",
+                    object_id=code_id, detail={"request": request_id},
+                )  # fmt: skip
+        if address is not None:
+            mine = claims.source_hash(key, address)
+            session.execute(delete(ClaimAttempt).where(col(ClaimAttempt.source_hash) == mine))
 
 
 def _remove_exports(
@@ -168,6 +211,8 @@ async def erase(
         scope = scope_of(session, row)
         files, contacts, _ = _split(session, scope)
         exported = [r.id for r in subject_exports(session, row, scope) if r.id is not None]
+        codes = _codes(session, contacts)
+        address = row.subject_email
     now = utcnow()
     limits = _limits(now)
     with purge_lock(engine):
@@ -186,6 +231,9 @@ async def erase(
             scope=col(EmailMessage.conversation_id).in_(contacts),
         )  # fmt: skip
         await asyncio.to_thread(cases.purge, engine, limits, scope=col(CaseFile.id).in_(files))
+        await asyncio.to_thread(
+            _remove_claim_codes, engine, key, actor, request_id, address, contacts, codes
+        )
         await asyncio.to_thread(remove_pending_files, settings, engine)
         await clear_mailboxes(settings, engine)
         await asyncio.to_thread(_remove_exports, engine, key, actor, request_id, exported, now)
@@ -199,7 +247,8 @@ async def erase(
         )  # fmt: skip
         note = (
             f"erased: {result.case_files} case files, {result.conversations} contacts, "
-            f"{result.messages} messages, {result.emails} emails, {result.exports} export files"
+            f"{result.messages} messages, {result.emails} emails, {result.exports} export files, "
+            f"{result.claim_codes} claim codes"
         )
         if result.held and not files and not contacts:
             register.refuse(

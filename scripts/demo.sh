@@ -2,9 +2,11 @@
 # Run the product on its embedded default (SQLite in .demo/), with demo accounts, chat always open.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The data directory first: setup.sh builds the anonymiser's lists into it (else they would
+# land in the per-user directory and `helpline export training` in the demo could not find them).
+export HELPLINE_DATA_DIR="${HELPLINE_DATA_DIR:-$PWD/.demo}"
 scripts/setup.sh
 
-export HELPLINE_DATA_DIR="${HELPLINE_DATA_DIR:-$PWD/.demo}"
 export HELPLINE_CHAT_HOURS__ALWAYS_OPEN=true
 port="${HELPLINE_RELAY__PORT:-8080}"
 export HELPLINE_RELAY__PORT="$port"

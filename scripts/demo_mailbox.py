@@ -75,6 +75,8 @@ def teams_json(imap_port: int, smtp_port: int) -> str:
         imap_host="127.0.0.1", imap_port=imap_port, imap_tls="none", imap_user=USER,
         imap_password_env=PASSWORD_ENV, smtp_host="127.0.0.1", smtp_port=smtp_port,
         smtp_tls="none", from_address=TEAM_ADDRESS, from_name="Hulplijn Antwerpen",
+        # The demo emails are there before the relay's first read: take them, not only new mail.
+        first_sync="all",
     )  # fmt: skip
     return json.dumps(teams)
 

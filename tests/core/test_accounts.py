@@ -48,6 +48,20 @@ def test_rules_on_new_accounts(
         )
 
 
+@pytest.mark.parametrize(
+    "display_name", ["\x1b[31mEve", "Eve\u202e", "Eve\x9b2J", "Eve\nAdmin", "E" * 65]
+)
+def test_a_display_name_with_escapes_or_too_long_is_refused(
+    engine: Engine, secret_key: bytes, display_name: str
+) -> None:
+    # Visitors see it when a counsellor joins: it must be one plain line like their nickname.
+    with pytest.raises(AccountError, match="display name"), session_scope(engine) as session:
+        accounts.create_counsellor(
+            session, secret_key, username="test-eve", password=TEST_PASSWORD,
+            team_code="antwerpen", role=Role.COUNSELLOR, actor="test", display_name=display_name,
+        )  # fmt: skip
+
+
 def test_timestamps_come_back_aware_utc(engine: Engine, make_counsellor: MakeCounsellor) -> None:
     counsellor = make_counsellor("test-eva")
     with session_scope(engine) as session:

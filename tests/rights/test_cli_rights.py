@@ -473,3 +473,20 @@ def reply_code(engine: Engine, key: bytes, thread_id: int) -> str:
         session.flush()
         sent = email_claims.words_for_sending(session, reply, now=datetime.now(UTC))
     return sent.strip()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a\x1b]52;c;aGk=\x07@x.example", "\u202eelpmaxe.x@a", "a\x9b31m@x.example", "a\x00@x.example"],
+)
+def test_an_address_with_control_or_bidi_characters_is_refused_and_nothing_is_registered(
+    cli: None, engine: Engine, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    # An admin pasting an address from a hostile email: no request may name a subject whose
+    # "address" can never have sent mail and would reorder or restyle every later listing.
+    code = main(["dsr", "open", "access", "--email", address])
+    captured = capsys.readouterr()
+    assert code == ExitCode.REFUSED
+    assert "not an address" in captured.err + captured.out
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(DataSubjectRequest)).one() == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from helpline_core.anonymise import lexicon
 from helpline_core.anonymise.pipeline import Anonymiser
 from helpline_core.config import Settings
+from helpline_core.permissions import private_dir
 
 
 def lexicon_path(settings: Settings) -> Path:
@@ -22,6 +23,9 @@ def lexicon_path(settings: Settings) -> Path:
 def build_lexicon(settings: Settings) -> tuple[Path, dict[str, int]]:
     """Compile the lists into the installation's data directory; returns the path and counts."""
     path = lexicon_path(settings)
+    # On a fresh machine this is the first program run (scripts/setup.sh), so it creates the
+    # data directory: 0700, as every later program leaves an existing directory as it is (S1).
+    private_dir(path.parent)
     compiled = lexicon.build()
     lexicon.save(compiled, path)
     return path, compiled.sources

@@ -10,6 +10,7 @@ import pyotp
 from argon2 import PasswordHasher
 from sqlmodel import Session, col, select
 
+from helpline_core import terminal
 from helpline_core.clock import utcnow
 from helpline_core.models import Counsellor, Role, Team
 from helpline_core.secrets import seal
@@ -21,6 +22,7 @@ hasher = PasswordHasher()
 DUMMY_HASH = hasher.hash("not a real password")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+MAX_DISPLAY_NAME = 64  # as a visitor's nickname
 # Sub-key purpose of the sealed TOTP secrets (helpline_core.secrets.seal).
 TOTP_PURPOSE = "totp-secret"
 
@@ -64,6 +66,16 @@ def create_counsellor(
     if not USERNAME.match(username):
         raise AccountError(
             "username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'"
+        )
+    if display_name is not None and (
+        len(display_name) > MAX_DISPLAY_NAME
+        or not terminal.is_clean(display_name)
+        or "\n" in display_name
+    ):
+        # Visitors and colleagues see it (joined, transcripts): one plain line, no escapes.
+        raise AccountError(
+            f"display name: at most {MAX_DISPLAY_NAME} characters, one line, no control "
+            "or bidi characters"
         )
     if session.exec(select(Counsellor).where(Counsellor.username == username)).first():
         raise AccountError(f"an account named '{username}' already exists")

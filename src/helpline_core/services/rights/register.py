@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case as sql_case
 from sqlmodel import Session, col, select
 
+from helpline_core import terminal
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.models import (
@@ -163,7 +164,14 @@ def open_request(
         row.case_file_id = found.id
     elif email is not None:
         address = email.strip().lower()
-        if "@" not in address or len(address) > 320 or any(c.isspace() for c in address):
+        # Controls and bidi characters (an address pasted from a hostile email) can never be
+        # a sender's address, and would restyle or reorder every later listing of the register.
+        if (
+            "@" not in address
+            or len(address) > 320
+            or any(c.isspace() for c in address)
+            or not terminal.is_clean(address)
+        ):
             raise InvalidValue("email: not an address")
         row.subject_email = address
     else:

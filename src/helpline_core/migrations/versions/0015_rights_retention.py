@@ -6,6 +6,7 @@ Revises: 0014
 Create Date: 2026-11-30 14:00:00
 """
 
+import warnings
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -23,6 +24,27 @@ _TIME = UTCDateTime(timezone=True)
 _STR = sqlmodel.sql.sqltypes.AutoString
 
 
+def _alter_emailmessage(change: str) -> None:
+    """Add or drop `claim_code_id`. SQLite's batch copies the table and cannot reflect 0002's
+    expression index on lower(from_address), so it is re-created afterwards (the threading
+    lookups depend on it: tests/mail/test_imap_sync.py checks the query plan)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", sa.exc.SAWarning)
+        with op.batch_alter_table("emailmessage") as batch:
+            if change == "add":
+                batch.add_column(sa.Column("claim_code_id", sa.Integer(), nullable=True))
+                batch.create_foreign_key(
+                    "fk_emailmessage_claim_code", "claimcode", ["claim_code_id"], ["id"]
+                )
+            else:
+                batch.drop_constraint("fk_emailmessage_claim_code", type_="foreignkey")
+                batch.drop_column("claim_code_id")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_emailmessage_from_address_lower "
+        "ON emailmessage (lower(from_address))"
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         "claimattempt",
@@ -33,11 +55,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_claimattempt_source_hash", "claimattempt", ["source_hash"], unique=False)
     op.create_index("ix_claimattempt_at", "claimattempt", ["at"], unique=False)
-    with op.batch_alter_table("emailmessage") as batch:
-        batch.add_column(sa.Column("claim_code_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key(
-            "fk_emailmessage_claim_code", "claimcode", ["claim_code_id"], ["id"]
-        )
+    _alter_emailmessage("add")
     with op.batch_alter_table("exportrecord") as batch:
         batch.add_column(sa.Column("request_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
@@ -51,9 +69,7 @@ def downgrade() -> None:
         batch.drop_index("ix_exportrecord_request_id")
         batch.drop_constraint("fk_exportrecord_request", type_="foreignkey")
         batch.drop_column("request_id")
-    with op.batch_alter_table("emailmessage") as batch:
-        batch.drop_constraint("fk_emailmessage_claim_code", type_="foreignkey")
-        batch.drop_column("claim_code_id")
+    _alter_emailmessage("drop")
     op.drop_index("ix_claimattempt_at", table_name="claimattempt")
     op.drop_index("ix_claimattempt_source_hash", table_name="claimattempt")
     op.drop_table("claimattempt")

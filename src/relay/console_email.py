@@ -49,16 +49,19 @@ def _team_ids(session: Session, me: Presence) -> list[int] | None:
     return [team.id] if team is not None and team.id is not None else []
 
 
-def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
+def _usernames(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Counsellor id -> (username, display name): the console matches on the one and shows
+    the other."""
     if not ids:
         return {}
     rows = session.exec(select(Counsellor).where(Counsellor.id.in_(list(ids))))  # type: ignore[union-attr]
-    return {row.id: row.username for row in rows if row.id is not None}
+    return {row.id: (row.username, row.display_name) for row in rows if row.id is not None}
 
 
 def _summary_item(
-    item: mail_service.EmailConversationSummary, names: dict[int, str]
+    item: mail_service.EmailConversationSummary, names: dict[int, tuple[str, str]]
 ) -> pe.EmailListItem:
+    owner = names.get(item.counsellor_id) if item.counsellor_id else None
     return pe.EmailListItem(
         conversation=item.public_id,
         team=item.team_code,
@@ -70,7 +73,8 @@ def _summary_item(
         seconds_left=item.seconds_left,
         overdue=item.overdue,
         emails=item.emails,
-        counsellor=names.get(item.counsellor_id) if item.counsellor_id else None,
+        counsellor=owner[0] if owner else None,
+        counsellor_name=owner[1] if owner else None,
         answered_at=item.answered_at,
         attention=item.attention,
     )
@@ -147,10 +151,12 @@ class EmailOps:
             )
             summary = thread.summary
             names = _usernames(session, {summary.counsellor_id} if summary.counsellor_id else set())
+            owner = names.get(summary.counsellor_id) if summary.counsellor_id else None
             return pe.SEmailThread(
                 conversation=summary.public_id,
                 subject=summary.subject,
-                counsellor=names.get(summary.counsellor_id) if summary.counsellor_id else None,
+                counsellor=owner[0] if owner else None,
+                counsellor_name=owner[1] if owner else None,
                 due_at=summary.due_at,
                 seconds_left=summary.seconds_left,
                 recipients=list(thread.recipients),

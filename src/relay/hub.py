@@ -213,6 +213,7 @@ class Hub:
                     nickname=c.nickname,
                     team=c.team,
                     counsellor=c.owner,
+                    counsellor_name=c.owner_name,
                     state=c.state,
                     started_at=c.created_at,
                     taken_at=c.taken_at,

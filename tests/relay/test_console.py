@@ -159,7 +159,10 @@ async def test_team_lead_overview_join_and_take_over(
         assert overview.team == "limburg"
         assert {x.username for x in overview.counsellors} >= {"ann", "lea"}
         conversation = (await a.take_next()).conversation.id
-        await boss.expect(p.STeamOverview, lambda f: len(f.conversations) == 1)
+        live = await boss.expect(p.STeamOverview, lambda f: len(f.conversations) == 1)
+        # The team lead reads who has the chat by name, as the console shows it.
+        (row,) = live.conversations
+        assert (row.counsellor, row.counsellor_name) == ("ann", "Ann")
         await boss.send(type="join", conversation=conversation)
         joined = await boss.expect(p.SConversation, lambda f: f.why == "join")
         assert joined.conversation.participation == "observer"

@@ -125,7 +125,8 @@ async def test_take_handover_and_forget(
         await bert.send(type="email_take", conversation=public_id, ref="t")
         assert (await bert.expect(p.SOk, lambda f: f.ref == "t")).action == "email_take"
         await bert.send(type="email_list")
-        assert (await bert.expect(pe.SEmailList)).items[0].counsellor == "bert"
+        mine = (await bert.expect(pe.SEmailList)).items[0]
+        assert (mine.counsellor, mine.counsellor_name) == ("bert", "Bert")
         await bert.send(type="email_handover", conversation=public_id, to_user="nobody", ref="n")
         assert (await bert.expect(p.SError, lambda f: f.ref == "n")).code == "unavailable"
         # Handed to a colleague of another team: now theirs to see, no longer bert's team's.
@@ -135,6 +136,10 @@ async def test_take_handover_and_forget(
         await ann.send(type="email_list")
         (item,) = (await ann.expect(pe.SEmailList)).items
         assert item.conversation == public_id and item.counsellor == "ann"
+        assert item.counsellor_name == "Ann"  # what the console's list shows
+        await ann.send(type="email_open", conversation=public_id)
+        opened = await ann.expect(pe.SEmailThread)
+        assert (opened.counsellor, opened.counsellor_name) == ("ann", "Ann")
         await ann.send(type="email_forget", conversation=public_id, ref="f")
         assert (await ann.expect(p.SOk, lambda f: f.ref == "f")).action == "email_forget"
         await ann.send(type="email_list")

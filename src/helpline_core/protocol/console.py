@@ -308,6 +308,7 @@ class LiveConversation(Frame):
     state: ConversationState
     started_at: datetime
     taken_at: datetime | None
+    counsellor_name: str | None = None  # the owner's display name (owners of other teams too)
 
 
 class STeamOverview(Frame):

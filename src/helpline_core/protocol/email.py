@@ -158,6 +158,7 @@ class EmailListItem(_Frame):
     counsellor: str | None  # username of the assigned counsellor
     answered_at: datetime | None = None
     attention: str | None = None  # why it needs a person again (e.g. a reply not delivered)
+    counsellor_name: str | None = None  # the assigned counsellor's display name
 
 
 class SEmailList(_Frame):
@@ -201,6 +202,7 @@ class SEmailThread(_Frame):
     due_at: datetime | None
     seconds_left: int | None
     emails: list[ThreadEmailItem]
+    counsellor_name: str | None = None  # the assigned counsellor's display name
     # Who the next reply goes to unless another email is chosen (empty: nothing to answer).
     recipients: list[str] = []
     answers: int | None = None  # the id of the email the next reply answers by default

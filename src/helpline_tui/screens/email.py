@@ -201,7 +201,11 @@ class EmailListScreen(Screen[None]):
         me = getattr(getattr(self.client.state, "me", None), "username", None)
         for item in items:
             style = "bold red" if item.overdue or item.attention else ""
-            who = et("email.me") if item.counsellor and item.counsellor == me else item.counsellor
+            who = (
+                et("email.me")
+                if item.counsellor and item.counsellor == me
+                else item.counsellor_name or item.counsellor
+            )
             left = time_left(item.seconds_left)
             if item.attention:  # a reply not delivered: the reason is in the thread
                 left = f"{et('email.col.attention')} · {left}"

@@ -208,7 +208,7 @@ class EmailThreadScreen(Screen[None]):
             thread.seconds_left is not None and thread.seconds_left < 0) else "")  # fmt: skip
         if thread.counsellor:
             meta.append(" · ")
-            meta.append_text(visitor_text(thread.counsellor))
+            meta.append_text(visitor_text(thread.counsellor_name or thread.counsellor))
         if thread.attention:
             meta.append("\n")
             meta.append(et("email.attention", reason=""), style="bold red")

@@ -101,7 +101,9 @@ class TeamScreen(Screen[None]):
             duration = format_wait((now - (item.taken_at or item.started_at)).total_seconds())
             live.add_row(
                 visitor_text(item.nickname[:32]),
-                Text(names.get(item.counsellor or "", item.counsellor or "-")),
+                Text(
+                    names.get(item.counsellor or "", item.counsellor_name or item.counsellor or "-")
+                ),
                 Text(coded("state", item.state)),
                 Text(duration),
                 key=item.conversation,

@@ -50,6 +50,9 @@ TICK_SECONDS = 1.0
 HSTS = "max-age=31536000"  # one year; no includeSubDomains: the relay cannot speak for those
 SWITCH_INTERVAL = 0.0002
 DATABASE_CHECK_SECONDS = 5.0
+# At shutdown, how long the relay's own tasks (ticker, mail worker) may take to end before they
+# are cancelled: operations.md promises a short stop, and systemd kills at TimeoutStopSec.
+TASKS_GRACE_SECONDS = 5.0
 
 
 class RelayServer:
@@ -172,6 +175,7 @@ class RelayServer:
         if self.server is None or self.relay.stopping:
             return
         self.relay.stopping = True
+        log.info("relay stopping")
         self.stop_event.set()
         # Stop listening, but keep open connections until they were told to reconnect.
         # (Server.close() may only be called once, so the asyncio server directly.)
@@ -186,6 +190,14 @@ class RelayServer:
         for task in self.tasks:
             if task.get_name() == "relay-ticker":
                 task.cancel()
+        # The mail worker ends its loops within its own grace; bounded here too, so that no
+        # await on a dead mail server (IMAP/SMTP) can hold the shutdown up.
+        pending: set[asyncio.Task[Any]] = set()
+        if self.tasks:
+            _, pending = await asyncio.wait(self.tasks, timeout=TASKS_GRACE_SECONDS)
+        for task in pending:
+            log.warning("%s did not stop in time; cancelled", task.get_name())
+            task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         store = self.relay.store
         await store.stop()

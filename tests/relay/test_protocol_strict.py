@@ -4,6 +4,8 @@ apart from broken JSON (docs/protocol.md, "General rules")."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import given
@@ -15,6 +17,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.support.relay_harness import RunningRelay
 from tests.support.visitor_client import visitor
 
+DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 NOT_AN_INT = ['"1"', "1.0", "true", '"01"', "[1]"]
 
 
@@ -74,3 +77,24 @@ def test_any_unpaired_surrogate_escape_is_named(before: str, surrogate: str, fie
         with pytest.raises(p.ProtocolError) as refused:
             parse(raw)
         assert (refused.value.code, refused.value.detail) == ("bad_json", p.LONE_SURROGATE)
+
+
+def _table_types(section: str) -> list[str]:
+    """The `type` of every row of the table under the heading `section` in docs/protocol.md."""
+    text = DOC.read_text(encoding="utf-8").split(f"### {section}\n", 1)[1]
+    rows = text.split("\n### ", 1)[0].splitlines()
+    return [row.split("`")[1] for row in rows if row.startswith("| `")]
+
+
+def _union_types(union: object) -> list[str]:
+    members = get_args(get_args(union)[0])
+    return sorted(get_args(member.model_fields["type"].annotation)[0] for member in members)
+
+
+def test_the_visitor_tables_list_each_frame_of_the_protocol_once() -> None:
+    for section, union in (
+        ("Visitor -> relay", p.VisitorFrame),
+        ("Relay -> visitor", p.VisitorServerFrame),
+    ):
+        listed = _table_types(section)
+        assert sorted(listed) == _union_types(union), section

@@ -211,6 +211,12 @@ class RelaySettings(Section):
     behind_proxy: bool = Field(
         False, description="Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy."
     )
+    health_token_env: str = Field(
+        "",
+        description="Environment variable holding a token: /healthz with `Authorization: Bearer "
+        "TOKEN` gets the details (mailboxes, Redis, database). Without it only loopback (and not "
+        "behind_proxy) gets them; everyone else reads ok or degraded.",
+    )
     max_frame_bytes: int = Field(16384, ge=1024, description="Largest websocket frame accepted.")
     max_message_chars: int = Field(4000, ge=100, description="Longest chat message accepted.")
     resume_minutes: int = Field(

@@ -20,7 +20,10 @@ from helpline_core.secrets import load_key
 from helpline_core.services.teams import sync_teams
 
 log = logging.getLogger("relay.mail")
-SHUTDOWN_SECONDS = 30.0
+# How long a stop waits for the loops to finish their current step before cancelling them. Short:
+# a mail server that died (or hangs) while the relay stops must not hold the shutdown up; an
+# interrupted read is read again on the next start (mail is only marked read once stored).
+SHUTDOWN_SECONDS = 3.0
 
 
 def _prepare(settings: Settings, engine: Engine) -> None:

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import ssl
 import sys
@@ -37,7 +38,7 @@ from helpline_core.mail.status import health_text
 from helpline_core.permissions import private_paths, wider_than_private
 from helpline_core.secrets import load_key
 from helpline_core.services.hours import chat_hours
-from relay import accounts_watch, actions, headers, static
+from relay import accounts_watch, actions, headers, health, static
 from relay.console import ConsoleSession
 from relay.console_cases import code_list
 from relay.context import Relay
@@ -50,6 +51,9 @@ TICK_SECONDS = 1.0
 HSTS = "max-age=31536000"  # one year; no includeSubDomains: the relay cannot speak for those
 SWITCH_INTERVAL = 0.0002
 DATABASE_CHECK_SECONDS = 5.0
+# At shutdown, how long the relay's own tasks (ticker, mail worker) may take to end before they
+# are cancelled: operations.md promises a short stop, and systemd kills at TimeoutStopSec.
+TASKS_GRACE_SECONDS = 5.0
 
 
 class RelayServer:
@@ -172,6 +176,7 @@ class RelayServer:
         if self.server is None or self.relay.stopping:
             return
         self.relay.stopping = True
+        log.info("relay stopping")
         self.stop_event.set()
         # Stop listening, but keep open connections until they were told to reconnect.
         # (Server.close() may only be called once, so the asyncio server directly.)
@@ -186,6 +191,14 @@ class RelayServer:
         for task in self.tasks:
             if task.get_name() == "relay-ticker":
                 task.cancel()
+        # The mail worker ends its loops within its own grace; bounded here too, so that no
+        # await on a dead mail server (IMAP/SMTP) can hold the shutdown up.
+        pending: set[asyncio.Task[Any]] = set()
+        if self.tasks:
+            _, pending = await asyncio.wait(self.tasks, timeout=TASKS_GRACE_SECONDS)
+        for task in pending:
+            log.warning("%s did not stop in time; cancelled", task.get_name())
+            task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         store = self.relay.store
         await store.stop()
@@ -333,7 +346,7 @@ class RelayServer:
             return static.response(HTTPStatus.BAD_REQUEST, message, "text/plain")
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
-            return await self._health()
+            return await self._health(self._health_details_allowed(connection, request))
         if path not in ("/chat", "/console"):
             return static.serve_file(path, facts=static.page_facts(self.settings.helpline))
         if not self.origin_allowed(request):
@@ -359,7 +372,18 @@ class RelayServer:
             response.headers["Cache-Control"] = "no-store"
         return None
 
-    async def _health(self) -> Response:
+    def _health_details_allowed(self, connection: ServerConnection, request: Request) -> bool:
+        remote = connection.remote_address
+        token_env = self.settings.relay.health_token_env
+        sent = request.headers.get_all("Authorization")  # twice is as good as none
+        return health.details_allowed(
+            str(remote[0]) if remote else None,
+            behind_proxy=self.settings.relay.behind_proxy,
+            authorization=sent[0] if len(sent) == 1 else None,
+            token=os.environ.get(token_env, "") if token_env else "",
+        )
+
+    async def _health(self, details: bool) -> Response:
         # 200 while the database answers (chat works); a failing mailbox makes it "degraded".
         # Redis out keeps 200: every relay loses it at once, and each goes on serving its own
         # connections; taking them all out of the load balancer would stop the helpline.
@@ -374,6 +398,8 @@ class RelayServer:
             first = first if reachable else "degraded"
             body = f"{first}\ndatabase: ok\nredis: {'ok' if reachable else 'unreachable'}\n{rest}"
             body += f"relay: {fanout.relay_id}\n"
+        if not details:
+            body = body.partition("\n")[0] + "\n"  # ok or degraded; the rest names teams
         return static.response(HTTPStatus.OK, body.encode(), "text/plain")
 
     # ----- websocket side -----

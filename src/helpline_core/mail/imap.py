@@ -126,10 +126,11 @@ async def _starttls(
     await asyncio.wait_for(protocol.capability(), timeout)
 
 
-async def logout_quietly(client: aioimaplib.IMAP4) -> None:
+async def logout_quietly(client: aioimaplib.IMAP4, timeout: float = 5.0) -> None:
+    """Log out, giving up after `timeout` seconds; never raises (but lets cancellation through)."""
     # The connection is going away either way.
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(client.logout(), 5)
+        await asyncio.wait_for(client.logout(), timeout)
 
 
 def uidvalidity_of(lines: Sequence[bytes | bytearray]) -> int:

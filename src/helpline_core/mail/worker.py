@@ -32,6 +32,11 @@ log = logging.getLogger("helpline.mail")
 OUTBOX_SECONDS = 10.0
 MAX_IDLE_SECONDS = 29 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 MAX_RECONNECT_SECONDS = 300.0
+# Waiting for the server to end IDLE after our DONE: a dead or frozen server never answers, and
+# its connection may not even be seen closing (our conn_lost hook was taken down), so bounded.
+IDLE_DONE_SECONDS = 5.0
+# The LOGOUT while the relay stops: a polite goodbye, not worth holding the shutdown up for.
+STOP_LOGOUT_SECONDS = 1.0
 RETENTION_SECONDS = 3600.0
 
 
@@ -80,7 +85,7 @@ async def _idle(client: aioimaplib.IMAP4, stop: asyncio.Event, seconds: float) -
             task.cancel()
         raise ConnectionError("the mail server closed the connection")
     client.idle_done()
-    await asyncio.wait_for(idle, 30)
+    await asyncio.wait_for(idle, IDLE_DONE_SECONDS)
 
 
 async def watch_mailbox(
@@ -124,7 +129,7 @@ async def watch_mailbox(
         finally:
             if client is not None:
                 with contextlib.suppress(Exception):
-                    await logout_quietly(client)
+                    await logout_quietly(client, STOP_LOGOUT_SECONDS if stop.is_set() else 5.0)
 
 
 async def run_outbox(

@@ -39,6 +39,7 @@ from helpline_core.protocol.cases import (
     TranscriptLine,
 )
 from helpline_core.protocol.codec import (
+    LONE_SURROGATE,
     ConsoleFrame,
     ConsoleServerFrame,
     dump,
@@ -196,6 +197,7 @@ __all__ = [
     "EMAIL_REQUEST_TYPES",
     "HARD_MAX_FRAME_BYTES",
     "HARD_MAX_TEXT_CHARS",
+    "LONE_SURROGATE",
     "MAX_REPLY_CHARS",
     "PROTOCOL_VERSION",
     "REGISTRATION_REQUEST_TYPES",

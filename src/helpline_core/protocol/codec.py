@@ -3,7 +3,8 @@ model or raise `ProtocolError` with a stable code; `dump` turns any frame into J
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
@@ -33,9 +34,36 @@ def _check_size(raw: str | bytes, max_bytes: int) -> None:
         raise ProtocolError("too_large", f"frame of {size} bytes")
 
 
-def _error_for(error: ValidationError) -> ProtocolError:
+LONE_SURROGATE = "lone surrogate: text must be valid Unicode (\\uD800-\\uDFFF only in pairs)"
+
+
+def _has_lone_surrogate(raw: str | bytes) -> bool:
+    """Whether `raw`, which the strict parser refused, is JSON that only a lone surrogate
+    (an unpaired \\uD800-\\uDFFF escape) spoils. Python's lenient parser reads those into
+    the string; RFC 8259 section 8.2 leaves them undefined and RFC 7493 (I-JSON) forbids them."""
+    try:
+        value: Any = json.loads(raw)
+    except (ValueError, RecursionError):
+        return False
+    stack = [value]
+    while stack:  # iterative: nesting depth is the client's choice
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= char <= "\udfff" for char in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _error_for(error: ValidationError, raw: str | bytes) -> ProtocolError:
     first = error.errors()[0]
     kind = first["type"]
+    if kind == "string_unicode" or (kind == "json_invalid" and _has_lone_surrogate(raw)):
+        return ProtocolError("bad_json", LONE_SURROGATE)
     if kind in ("json_invalid", "json_type", "dict_type", "model_type", "model_attributes_type"):
         return ProtocolError("bad_json", "expected one JSON object")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
@@ -66,7 +94,7 @@ def parse_visitor_frame(
     try:
         frame = _visitor_in.validate_json(raw)
     except ValidationError as error:
-        raise _error_for(error) from None
+        raise _error_for(error, raw) from None
     _check_text(frame, max_chars)
     return frame
 
@@ -79,7 +107,7 @@ def parse_console_frame(
     try:
         frame = _console_in.validate_json(raw)
     except ValidationError as error:
-        raise _error_for(error) from None
+        raise _error_for(error, raw) from None
     _check_text(frame, max_chars)
     return frame
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from helpline_core.protocol.common import (
     PROTOCOL_VERSION,
@@ -35,7 +35,7 @@ class CLogin(CFrame):
     `session` token of an earlier `login_ok` instead (a TOTP code is accepted only once)."""
 
     type: Literal["login"]
-    version: int
+    version: StrictInt  # 1, not "1" or 1.0 or true: a version is compared, never coerced
     username: Username
     password: Annotated[str, StringConstraints(max_length=1024)] = ""
     totp: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,8}$")] | None = None

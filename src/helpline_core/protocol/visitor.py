@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from helpline_core.protocol.common import (
     PROTOCOL_VERSION,
@@ -30,7 +30,7 @@ from helpline_core.protocol.common import (
 
 class VHello(Frame):
     type: Literal["hello"]
-    version: int
+    version: StrictInt  # 1, not "1" or 1.0 or true: a version is compared, never coerced
     language: Language = "nl"
 
 

@@ -32,6 +32,8 @@ HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 STARTUP_SECONDS = 90.0  # a loaded CI machine starts Python processes slowly
 
+HEALTH_TOKEN = "cluster-health-token"  # a test secret: the relays run behind HAProxy
+
 
 def missing_tools() -> str | None:
     """Why a cluster cannot run here (None: it can)."""
@@ -150,7 +152,11 @@ class RelayProcess:
         _stop(self.process)
 
     def health(self) -> str:
-        with urllib.request.urlopen(f"{self.http_url}/healthz", timeout=5) as response:
+        """/healthz with its details (mailboxes, Redis, relay id), as an operator reads it."""
+        request = urllib.request.Request(
+            f"{self.http_url}/healthz", headers={"Authorization": f"Bearer {HEALTH_TOKEN}"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
             return str(response.read().decode())
 
 
@@ -227,6 +233,9 @@ def relay_env(data_dir: Path, database_url: str, redis_url: str, **extra: str) -
             "HELPLINE_CHAT_HOURS__ALWAYS_OPEN": "true",
             "HELPLINE_RELAY__REDIS_URL": redis_url,
             "HELPLINE_RELAY__BEHIND_PROXY": "true",
+            # Behind a proxy only a bearer of this token reads /healthz's details (relay/health).
+            "HELPLINE_RELAY__HEALTH_TOKEN_ENV": "HELPLINE_TEST_HEALTH_TOKEN",
+            "HELPLINE_TEST_HEALTH_TOKEN": HEALTH_TOKEN,
             **extra,
         }
     )

@@ -477,7 +477,14 @@ def reply_code(engine: Engine, key: bytes, thread_id: int) -> str:
 
 @pytest.mark.parametrize(
     "address",
-    ["a\x1b]52;c;aGk=\x07@x.example", "\u202eelpmaxe.x@a", "a\x9b31m@x.example", "a\x00@x.example"],
+    [
+        "a\x1b]52;c;aGk=\x07@x.example",
+        "\u202eelpmaxe.x@a",
+        "a\x9b31m@x.example",
+        "a\x00@x.example",
+        "lotte\u200b@visitor.example",  # zero-width space: looks like lotte@, never matches it
+        "lo\u00adtte@visitor.example",  # soft hyphen (Cf)
+    ],
 )
 def test_an_address_with_control_or_bidi_characters_is_refused_and_nothing_is_registered(
     cli: None, engine: Engine, capsys: pytest.CaptureFixture[str], address: str

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from helpline_cli.exitcodes import Refused
 from helpline_core.config import Settings
 from helpline_core.services.exports import export_path
 from helpline_core.services.reports.periods import PeriodError, parse_day
@@ -34,13 +35,14 @@ def day_option(value: str, option: str, *, end: bool) -> date:
 def check_out(path: Path, *, overwrite: bool, creatable_under: Path | None = None) -> None:
     """Refuse an --out file that cannot be written, before the work starts.
 
-    `overwrite` False: an existing file is refused (exports never overwrite). A missing
-    directory is refused unless it lies inside `creatable_under` (the exports directory, made
-    on first use). typer.BadParameter (exit code 2) with a plain sentence otherwise."""
+    `overwrite` False: an existing file is Refused (exit code 1: exports never overwrite). A
+    missing directory is refused unless it lies inside `creatable_under` (the exports directory,
+    made on first use). typer.BadParameter (exit code 2) with a plain sentence otherwise."""
     if path.is_dir():
         raise _bad(f"{path} is a directory; give a file name")
     if path.exists() and not overwrite:
-        raise _bad(f"{path} exists already; choose another --out (nothing is overwritten)")
+        # A rule, not a typo: exit code 1 as the export itself would give (docs/cli.md).
+        raise Refused(f"{path} exists already; choose another --out (nothing is overwritten)")
     parent = path.parent
     if not parent.exists():
         root = creatable_under.resolve() if creatable_under is not None else None

@@ -80,7 +80,7 @@ def test_an_export_never_overwrites_and_says_so_first(
     existing = tmp_path / "kept.jsonl"
     existing.write_text("earlier export\n")
     code, said = _run(capsys, *_with_out(command, str(existing)))
-    assert code == ExitCode.USAGE
+    assert code == ExitCode.REFUSED  # a rule, as when the export itself finds the file
     assert "exists already" in said
     assert existing.read_text() == "earlier export\n"
 

@@ -3,7 +3,6 @@ counts, the batch path's rows, and the case commands with their plans, refusals 
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -13,19 +12,11 @@ from sqlmodel import func, select
 from helpline_cli.exitcodes import ExitCode
 from helpline_cli.main import main
 from helpline_core.codes import load_code_list
-from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.models import AuditEvent, CaseFile, Registration, RegistrationStatus
 from helpline_core.services.actors import Actor
 from helpline_core.services.cases import files
 from tests.conftest import MakeCounsellor
-
-
-@pytest.fixture
-def cli(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
-    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from helpline_cli.exitcodes import ExitCode
 from helpline_cli.main import main
-from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.models import Counsellor, Role
 from helpline_core.services import accounts
@@ -78,19 +77,13 @@ def test_timestamps_come_back_aware_utc(engine: Engine, make_counsellor: MakeCou
 
 
 def test_counsellor_add_refuses_a_zero_width_character_in_the_display_name(
-    settings: Settings,
-    engine: Engine,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: None, engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # "An<U+200B>na" looks like a colleague's "Anna" to a visitor, yet is another name.
-    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
-    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
     monkeypatch.setattr("sys.stdin", io.StringIO("a long password\n"))
     add = ["counsellor", "add", "test-an", "--team", "antwerpen", "--password-stdin"]
     assert main([*add, "--display-name", "An\u200bna"]) == ExitCode.REFUSED
     assert "zero-width" in capsys.readouterr().err
     with session_scope(engine) as session:
-        assert (
-            session.exec(select(Counsellor).where(Counsellor.username == "test-an")).first() is None
-        )
+        found = session.exec(select(Counsellor).where(Counsellor.username == "test-an")).first()
+    assert found is None

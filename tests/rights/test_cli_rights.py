@@ -5,7 +5,6 @@ purge's code and refused under legal hold, and the complaints register."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import stat
@@ -41,13 +40,6 @@ from tests.conftest import MakeCounsellor
 from tests.rights.seed import Subject, subject
 
 SCHEMA = Path(__file__).parents[2] / "docs" / "rights-export.schema.json"
-
-
-@pytest.fixture
-def cli(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
-    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ settings that point at it, and synthetic counsellor accounts."""
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -96,6 +97,15 @@ def engine(settings: Settings) -> Iterator[Engine]:
         sync_teams(session, settings)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def cli(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`helpline_cli.main.main` in-process on this test's install (its data directory and
+    database); stdin is empty and not a terminal, as under cron."""
+    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
+    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
 
 
 MakeCounsellor = Callable[..., Counsellor]

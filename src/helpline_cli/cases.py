@@ -13,10 +13,11 @@ from sqlmodel import Session
 
 from helpline_cli import inspection
 from helpline_cli.exitcodes import Refused
-from helpline_cli.output import emit_json, emit_table, say
+from helpline_cli.output import emit_json, emit_lines, emit_table, say
 from helpline_cli.state import CliState, state_of
 from helpline_core.services.actors import Actor
 from helpline_core.services.cases import files, timeline
+from helpline_core.terminal import safe_json
 
 case_app = typer.Typer(
     help="Case files: list, show, legal hold, release, close and reopen (admins).",
@@ -46,6 +47,7 @@ def _header(item: files.CaseSummary) -> dict[str, Any]:
         "closed_at": item.closed_at.isoformat() if item.closed_at else None,
         "legal_hold": item.legal_hold,
         "legal_hold_reason": item.legal_hold_reason,
+        "reopen_reason": item.reopen_reason,
         "restricted": item.restricted,
         "details": asdict(item.details),
     }
@@ -97,16 +99,23 @@ def _entries(read: timeline.CaseTimeline) -> list[dict[str, Any]]:
 
 @case_app.command()
 def show(ctx: typer.Context, case: Case, as_json: AsJson = False) -> None:
-    """Show one file: its header (on stderr) and its timeline (audited as a read)."""
+    """Show one file: its header lines, then its timeline, on stdout (audited as a read)."""
     state = state_of(ctx)
     with state.session() as session:
         read = timeline.read(session, state.key, actor=_actor(state), case=case)
     if as_json:
         emit_json(_iso({**asdict(read), "summary": _header(read.summary)}))
         return
-    for name, value in _header(read.summary).items():
-        say(f"{name}: {value}")
+    # The header is data (the hold's reason, the team...): stdout, so `> file` keeps it.
+    emit_lines(f"{name}: {_text(value)}" for name, value in _header(read.summary).items())
     emit_table(_entries(read), ["at", "kind", "author", "text"], as_json=False)
+
+
+def _text(value: Any) -> str:
+    """A header value as one line: nested details as JSON, nothing as an empty string."""
+    if value is None:
+        return ""
+    return safe_json(value) if isinstance(value, dict | list) else str(value)
 
 
 def _iso(value: Any) -> Any:
@@ -217,13 +226,23 @@ def close(
 
 
 @case_app.command()
-def reopen(ctx: typer.Context, case: Case, as_json: AsJson = False) -> None:
+def reopen(
+    ctx: typer.Context,
+    case: Case,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", help="Why (new contact, an inquiry...); shown with the file by case show."
+        ),
+    ],
+    as_json: AsJson = False,
+) -> None:
     """Reopen a closed file (the retention clock starts again at the next close)."""
     state = state_of(ctx)
     actor = _actor(state)
     _apply(
         state,
-        lambda s: files.reopen(s, state.key, actor=actor, case=case),
+        lambda s: files.reopen(s, state.key, actor=actor, case=case, reason=reason),
         as_json=as_json,
         done=f"{case} reopened",
     )

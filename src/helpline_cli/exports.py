@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from helpline_cli.anonymise import anonymiser_for
+from helpline_cli.arguments import FROM_FORMS, TO_FORMS, check_export_out, day_option
 from helpline_cli.exitcodes import Refused
 from helpline_cli.output import emit_json, say
 from helpline_cli.state import state_of
@@ -21,15 +21,6 @@ app = typer.Typer(help="Exports: anonymised chats and emails for internal traini
 class ExportChannel(StrEnum):
     CHAT = "chat"
     EMAIL = "email"
-
-
-def parse_day(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date like 2026-11-01", param_hint=option
-        ) from None
 
 
 def report(summary: service.ExportSummary, *, as_json: bool) -> None:
@@ -58,9 +49,9 @@ def report(summary: service.ExportSummary, *, as_json: bool) -> None:
 def training(
     ctx: typer.Context,
     from_: Annotated[
-        str, typer.Option("--from", help="First day (UTC) of conversations begun, e.g. 2026-06-01.")
+        str, typer.Option("--from", help=f"First day (UTC) of conversations begun: {FROM_FORMS}.")
     ],
-    to: Annotated[str, typer.Option("--to", help="Last day (UTC), inclusive.")],
+    to: Annotated[str, typer.Option("--to", help=f"Last day (UTC): {TO_FORMS}.")],
     out: Annotated[
         str,
         typer.Option(
@@ -73,8 +64,9 @@ def training(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Export retained, unrestricted chats and emails of a period, anonymised, for training."""
-    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    start, end = day_option(from_, "--from", end=False), day_option(to, "--to", end=True)
     state = state_of(ctx)
+    check_export_out(state.settings, out)
     anonymiser = anonymiser_for(state)
     try:
         with state.session() as session:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from helpline_cli.anonymise import anonymiser_for
+from helpline_cli.arguments import check_export_out
 from helpline_cli.exitcodes import Refused
 from helpline_cli.exports import report
 from helpline_cli.state import state_of
@@ -37,6 +38,7 @@ def inspection_export(
 
     A file whose processing is restricted (R4) is never exported."""
     state = state_of(ctx)
+    check_export_out(state.settings, out)
     anonymiser = anonymiser_for(state) if complaint is None else None
     try:
         with state.session() as session:

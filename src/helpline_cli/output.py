@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -30,6 +30,12 @@ def say(message: str, *, multiline: bool = False) -> None:
     break inside (from a name, say) is shown as a space unless the message is our own
     multi-line text (`multiline`)."""
     stderr.print(Text(neutralise(message, multiline=multiline)))
+
+
+def emit_lines(lines: Iterable[str]) -> None:
+    """Lines of data on stdout (kept by `> file`), each neutralised like `say`'s."""
+    for line in lines:
+        sys.stdout.write(neutralise(line, multiline=False) + "\n")
 
 
 def _plain(value: Any) -> Any:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from helpline_cli.arguments import FROM_FORMS, TO_FORMS, check_out, day_option
 from helpline_cli.exitcodes import Refused
 from helpline_cli.output import emit_json, emit_table, say, stdout
 from helpline_cli.state import state_of
@@ -31,7 +32,6 @@ from helpline_core.services.reports.tables import MEASURES, TableError
 app = typer.Typer(
     help="Anonymised figures for the government, with small-cell protection (docs/reports.md).",
     invoke_without_command=True,
-    no_args_is_help=True,
 )
 Format = Literal["table", "csv", "json", "html"]
 
@@ -52,10 +52,11 @@ def _rich_table(report: Report, language: str) -> Table:
 def report(
     ctx: typer.Context,
     first: Annotated[
-        str, typer.Option("--from", help="First month: YYYY-MM or its first day YYYY-MM-01.")
+        str,
+        typer.Option("--from", help=f"First day: {FROM_FORMS}; figures are monthly, so a 1st."),
     ] = "",
     last: Annotated[
-        str, typer.Option("--to", help="Last month: YYYY-MM or its last day (inclusive).")
+        str, typer.Option("--to", help=f"Last day: {TO_FORMS}; a month's last day.")
     ] = "",
     period: Annotated[
         str, typer.Option("--period", help="Split by month, quarter or year.")
@@ -76,7 +77,8 @@ def report(
         str, typer.Option("--format", help="table (terminal), csv, json or html.")
     ] = "table",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option("--out", help="Write to this file instead of stdout (replaced if it exists)."),
     ] = None,
     language: Annotated[str, typer.Option("--language", help="Labels: nl or en.")] = "nl",
 ) -> None:
@@ -84,7 +86,17 @@ def report(
     if ctx.invoked_subcommand is not None:
         return
     if not first or not last:
-        raise typer.BadParameter("give --from and --to", param_hint="--from/--to")
+        given = (("--from", first), ("--to", last))
+        missing = " and ".join(name for name, value in given if not value)
+        raise typer.BadParameter(
+            f"which months? give {missing}, e.g. `helpline report --from 2026-01 --to 2026-03` "
+            "(or `helpline report freeze`; --help shows every option)",
+            param_hint="--from/--to",
+        )
+    day_option(first, "--from", end=False)
+    day_option(last, "--to", end=True)
+    if out is not None:
+        check_out(out, overwrite=True)
     for name, value, allowed in (
         ("--period", period, ("month", "quarter", "year")),
         ("--measure", measure, MEASURES),

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from helpline_cli.arguments import check_export_out
 from helpline_cli.cases import _confirm, _iso
 from helpline_cli.output import emit_json, emit_table, say
 from helpline_cli.state import CliState, state_of
@@ -210,6 +211,7 @@ def export_(
     state = state_of(ctx)
     if fmt not in ("html", "json"):
         raise typer.BadParameter("format: html or json")
+    check_export_out(state.settings, out)
     with state.session() as session:
         summary = write_export(
             session, state.key, state.settings, actor=_actor(state), request_id=request_id,

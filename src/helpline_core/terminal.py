@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 REPLACEMENT = "\ufffd"
@@ -59,6 +60,18 @@ def neutralise(value: str, *, multiline: bool = True, limit: int | None = None) 
 def is_clean(value: str) -> bool:
     """True when `value` holds no character that `neutralise` would change (multi-line rules)."""
     return _UNSAFE.search(value.replace("\n", "")) is None and "\r" not in value
+
+
+# Controls, format characters (zero-width space and joiner, soft hyphen, bidi marks, BOM...),
+# surrogates and line/paragraph separators: invisible or acting, never part of a name or address.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def is_plain_line(value: str) -> bool:
+    """True when `value` holds no character of Unicode category Cc, Cf, Cs, Zl or Zp (so no line
+    break, no zero-width or bidi character): what an address or a name shown to others must be.
+    Stricter than `is_clean`, which only rejects what acts on a terminal."""
+    return not any(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value)
 
 
 # JSON escapes C0 controls itself; these it leaves raw (with ensure_ascii=False) though a

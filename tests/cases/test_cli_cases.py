@@ -3,7 +3,6 @@ counts, the batch path's rows, and the case commands with their plans, refusals 
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -12,17 +11,12 @@ from sqlmodel import func, select
 
 from helpline_cli.exitcodes import ExitCode
 from helpline_cli.main import main
-from helpline_core.config import Settings
+from helpline_core.codes import load_code_list
 from helpline_core.db import session_scope
 from helpline_core.models import AuditEvent, CaseFile, Registration, RegistrationStatus
+from helpline_core.services.actors import Actor
+from helpline_core.services.cases import files
 from tests.conftest import MakeCounsellor
-
-
-@pytest.fixture
-def cli(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
-    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -63,7 +57,7 @@ def test_seed_then_list_show_hold_release_close_reopen(
     code, out = run(capsys, "case", "close", case, "--yes", "--json")
     assert json.loads(out)["status"] == "closed"
     assert run(capsys, "case", "close", case, "--yes")[0] == ExitCode.REFUSED  # already closed
-    code, out = run(capsys, "case", "reopen", case, "--json")
+    code, out = run(capsys, "case", "reopen", case, "--reason", "new contact", "--json")
     assert json.loads(out)["closed_at"] is None
     assert run(capsys, "case", "show", "no-such-file")[0] == ExitCode.REFUSED
     with session_scope(engine) as session:
@@ -74,3 +68,36 @@ def test_seed_then_list_show_hold_release_close_reopen(
             )
         ).all()
     assert events == ["case.read", "case.hold", "case.release", "case.close", "case.reopen"]
+
+
+def test_show_writes_the_header_to_stdout_and_reopen_wants_a_reason_it_shows(
+    cli: None, engine: Engine, secret_key: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `case show ID > file` must keep the header (the hold's and reopening's reasons with it).
+    admin = Actor.admin("cli:test")
+    with session_scope(engine) as session:
+        case = files.open_file(session, secret_key, load_code_list(), actor=admin,
+                               details=files.CaseDetails(pseudonym="Kim")).public_id  # fmt: skip
+        files.set_hold(session, secret_key, actor=admin, case=case, reason="court order 12/26")
+        files.close(session, secret_key, actor=admin, case=case)
+    assert main(["case", "reopen", case]) == ExitCode.USAGE
+    assert "--reason" in capsys.readouterr().err
+    assert run(capsys, "case", "reopen", case, "--reason", "  ")[0] == ExitCode.REFUSED
+    reason = "inquiry by the public prosecutor"
+    assert run(capsys, "case", "reopen", case, "--reason", reason)[0] == ExitCode.OK
+    code, out = run(capsys, "case", "show", case)
+    assert code == ExitCode.OK
+    lines = out.splitlines()
+    assert f"case: {case}" in lines and "status: open" in lines
+    assert "legal_hold_reason: court order 12/26" in lines
+    assert f"reopen_reason: {reason}" in lines
+    code, out = run(capsys, "case", "show", case, "--json")
+    assert json.loads(out)["summary"]["reopen_reason"] == reason
+    with session_scope(engine) as session:
+        audited = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.object_id == case, AuditEvent.action == "case.reopen"
+            )
+        ).all()
+    # Staff text like the hold's: kept on the file, never copied into the audit log.
+    assert len(audited) == 1 and "prosecutor" not in audited[0].detail

@@ -5,7 +5,6 @@ purge's code and refused under legal hold, and the complaints register."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import stat
@@ -41,13 +40,6 @@ from tests.conftest import MakeCounsellor
 from tests.rights.seed import Subject, subject
 
 SCHEMA = Path(__file__).parents[2] / "docs" / "rights-export.schema.json"
-
-
-@pytest.fixture
-def cli(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HELPLINE_DATA_DIR", settings.data_dir)
-    monkeypatch.setenv("HELPLINE_DATABASE__URL", settings.database_url)
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
 
 
 @pytest.fixture
@@ -477,7 +469,14 @@ def reply_code(engine: Engine, key: bytes, thread_id: int) -> str:
 
 @pytest.mark.parametrize(
     "address",
-    ["a\x1b]52;c;aGk=\x07@x.example", "\u202eelpmaxe.x@a", "a\x9b31m@x.example", "a\x00@x.example"],
+    [
+        "a\x1b]52;c;aGk=\x07@x.example",
+        "\u202eelpmaxe.x@a",
+        "a\x9b31m@x.example",
+        "a\x00@x.example",
+        "lotte\u200b@visitor.example",  # zero-width space: looks like lotte@, never matches it
+        "lo\u00adtte@visitor.example",  # soft hyphen (Cf)
+    ],
 )
 def test_an_address_with_control_or_bidi_characters_is_refused_and_nothing_is_registered(
     cli: None, engine: Engine, capsys: pytest.CaptureFixture[str], address: str

@@ -39,6 +39,8 @@ class CaseFile(SQLModel, table=True):
     closed_at: datetime | None = time_field(index=True)
     legal_hold: bool = Field(default=False)
     legal_hold_reason: str | None = Field(default=None, max_length=500)
+    # Why an admin last reopened the file (staff text, never a visitor's; the audit has ids only).
+    reopen_reason: str | None = Field(default=None, max_length=500)
     processing_restricted: bool = Field(default=False)  # R4: object / restrict
     created_by: int | None = Field(default=None, foreign_key="counsellor.id")
 

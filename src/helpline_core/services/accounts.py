@@ -68,14 +68,13 @@ def create_counsellor(
             "username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'"
         )
     if display_name is not None and (
-        len(display_name) > MAX_DISPLAY_NAME
-        or not terminal.is_clean(display_name)
-        or "\n" in display_name
+        len(display_name) > MAX_DISPLAY_NAME or not terminal.is_plain_line(display_name)
     ):
-        # Visitors and colleagues see it (joined, transcripts): one plain line, no escapes.
+        # Visitors and colleagues see it (joined, transcripts): one plain line, no escapes, and
+        # no zero-width character that would let one name pass for a colleague's.
         raise AccountError(
-            f"display name: at most {MAX_DISPLAY_NAME} characters, one line, no control "
-            "or bidi characters"
+            f"display name: at most {MAX_DISPLAY_NAME} characters, one line, no control, "
+            "zero-width or bidi characters"
         )
     if session.exec(select(Counsellor).where(Counsellor.username == username)).first():
         raise AccountError(f"an account named '{username}' already exists")

@@ -70,6 +70,7 @@ class CaseSummary:
     legal_hold_reason: str | None
     restricted: bool
     open_requests: tuple[OpenRequest, ...] = ()
+    reopen_reason: str | None = None
 
 
 def _check_details(codes: CodeList, details: CaseDetails) -> None:
@@ -113,6 +114,7 @@ def summary(session: Session, row: CaseFile) -> CaseSummary:
         legal_hold_reason=row.legal_hold_reason,
         restricted=row.processing_restricted,
         open_requests=_open_requests(session, row.id),
+        reopen_reason=row.reopen_reason,
     )
 
 
@@ -241,17 +243,30 @@ def close(session: Session, key: bytes, *, actor: Actor, case: str) -> CaseSumma
     return summary(session, row)
 
 
-def reopen(session: Session, key: bytes, *, actor: Actor, case: str) -> CaseSummary:
+def reopen(
+    session: Session, key: bytes, *, actor: Actor, case: str, reason: str | None = None
+) -> CaseSummary:
     """Reopen a closed file: the closing date is cleared, so the retention clock starts again
-    at the next close (F4). InvalidValue if it is open."""
+    at the next close (F4). `reason` (staff text, 1 to MAX_REASON characters) is kept on the
+    file and shown with it; the audit records the reopening by ids only, as for a hold. The
+    console reopens without one (None). InvalidValue if it is open or the reason is empty."""
     row = get_file(session, actor, case)
     if row.status == CaseStatus.OPEN:
         raise InvalidValue("the file is already open")
     row.status = CaseStatus.OPEN
     row.closed_at = None
+    row.reopen_reason = _reason(reason) if reason is not None else None
     session.add(row)
     record(session, key, actor, "case.reopen", row)
     return summary(session, row)
+
+
+def _reason(reason: str) -> str:
+    """A hold's or reopening's reason, trimmed; InvalidValue if empty or too long."""
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidValue(f"reason: 1 to {MAX_REASON} characters")
+    return reason
 
 
 def set_hold(
@@ -263,9 +278,7 @@ def set_hold(
     if not actor.is_lead:
         raise Forbidden("only a team lead or an admin sets or releases a legal hold")
     if reason is not None:
-        reason = reason.strip()
-        if not reason or len(reason) > MAX_REASON:
-            raise InvalidValue(f"reason: 1 to {MAX_REASON} characters")
+        reason = _reason(reason)
     row.legal_hold = reason is not None
     row.legal_hold_reason = reason
     session.add(row)

@@ -59,7 +59,10 @@ class Month:
         return f"{self.year:04d}"
 
 
-def _parse_day(text: str, option: str, *, end: bool) -> date:
+def parse_day(text: str, option: str, *, end: bool) -> date:
+    """A day given as YYYY-MM-DD, or a month YYYY-MM standing for its first day (`end` False,
+    a --from) or its last day (`end` True, a --to). PeriodError, naming `option`, otherwise.
+    The one reading of date options every command shares."""
     if _MONTH.match(text):
         month = Month.parse(text)
         return (month.next().first_day - timedelta(days=1)) if end else month.first_day
@@ -73,8 +76,8 @@ def months_between(first: str, last: str) -> tuple[Month, ...]:
     """The whole months from `first` to `last` inclusive, given as dates (YYYY-MM-DD) or months
     (YYYY-MM). Figures are frozen per month, so `first` must be a 1st and `last` the last day of
     a month; PeriodError otherwise, or when `last` comes before `first`."""
-    start = _parse_day(first, "--from", end=False)
-    stop = _parse_day(last, "--to", end=True)
+    start = parse_day(first, "--from", end=False)
+    stop = parse_day(last, "--to", end=True)
     if start.day != 1:
         raise PeriodError(f"--from: {start} is not the first day of a month (figures are monthly)")
     if (stop + timedelta(days=1)).day != 1:

@@ -71,7 +71,7 @@ def purge(
                 update(CaseFile)
                 .where(col(CaseFile.id).in_(ids))
                 .where(expired)
-                .values(pseudonym="", themes=None, legal_hold_reason=None)
+                .values(pseudonym="", themes=None, legal_hold_reason=None, reopen_reason=None)
                 .returning(col(CaseFile.id))
             ).scalars()
         ]

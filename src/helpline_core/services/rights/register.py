@@ -164,15 +164,19 @@ def open_request(
         row.case_file_id = found.id
     elif email is not None:
         address = email.strip().lower()
-        # Controls and bidi characters (an address pasted from a hostile email) can never be
-        # a sender's address, and would restyle or reorder every later listing of the register.
+        # Controls, bidi and zero-width characters (an address pasted from a hostile email) can
+        # never be a sender's address: they would restyle or reorder later listings of the
+        # register, or make an address that looks like a sender's yet never matches it.
         if (
             "@" not in address
             or len(address) > 320
             or any(c.isspace() for c in address)
-            or not terminal.is_clean(address)
+            or not terminal.is_plain_line(address)
         ):
-            raise InvalidValue("email: not an address")
+            raise InvalidValue(
+                "email: not an address (one @, no spaces, no control, zero-width or bidi "
+                "characters)"
+            )
         row.subject_email = address
     else:
         row.conversation_id = conversation_id

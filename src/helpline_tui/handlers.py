@@ -28,6 +28,9 @@ def _conversation(state: ClientState, frame: SConversation) -> list[ev.Event]:
     known = frame.conversation.id in state.conversations
     conversation = state.upsert(frame.conversation)
     added = tuple(item for item in frame.messages if _incoming(state, conversation, item))
+    # An answer that brought nothing cannot fill the gap: a seq this console never sees (or a
+    # relay that lost it). Show the held lines anyway rather than ask again forever.
+    added += _release_held(state, conversation, force=not frame.messages)
     conversation.sync_requested_after = None
     if frame.why in ("take", "handover", "invite", "join", "take_over", "login"):
         conversation.unread = 0 if frame.why in ("take", "take_over") else conversation.unread
@@ -35,9 +38,29 @@ def _conversation(state: ClientState, frame: SConversation) -> list[ev.Event]:
     if not known:
         events.append(ev.ConversationOpened(conversation.id, frame.why))
     events.append(ev.NewMessages(conversation.id, added, resynced=True))
-    if not frame.complete and frame.messages:
+    if (not frame.complete and frame.messages) or conversation.held:
+        # More to fetch, or a held line still sits past a gap the answer did not fill.
+        conversation.sync_requested_after = conversation.synced_seq
         events.append(ev.NeedSync(conversation.id, conversation.synced_seq))
     return events
+
+
+def _release_held(
+    state: ClientState, conversation: Conversation, *, force: bool = False
+) -> tuple[ChatMessage, ...]:
+    """Add the held live lines that now follow on without a gap (all of them when `force`);
+    drop those already known. Returns the lines added, in seq order."""
+    released: list[ChatMessage] = []
+    for seq in sorted(conversation.held):
+        if seq in conversation.seqs:
+            del conversation.held[seq]
+        elif force or seq == conversation.last_seq + 1:
+            message = conversation.held.pop(seq)
+            if _incoming(state, conversation, message):
+                released.append(message)
+        else:
+            break
+    return tuple(released)
 
 
 def apply_frame(state: ClientState, frame: ConsoleServerFrame) -> list[ev.Event]:
@@ -83,7 +106,9 @@ def apply_frame(state: ClientState, frame: ConsoleServerFrame) -> list[ev.Event]
             conversation.sync_requested_after = conversation.synced_seq
             return [ev.NeedSync(conversation.id, conversation.synced_seq)]
         if conversation.sync_requested_after is not None and frame.seq > conversation.last_seq + 1:
-            return []  # the sync answer will bring it, in order
+            # Shown once the sync's answer has brought the lines before it, in order.
+            conversation.held[frame.seq] = frame
+            return []
         fresh = _incoming(state, conversation, frame)
         return [ev.NewMessages(conversation.id, (frame,))] if fresh else []
     if frame.type == "ack":

@@ -41,6 +41,10 @@ class Conversation:
     typing: str | None = None  # name of whoever is typing, if anyone
     closed_reason: str | None = None  # ended or released: read-only until dismissed
     sync_requested_after: int | None = None
+    # Live lines that came past a gap while a sync was unanswered, by seq. The relay may have
+    # read the sync's answer before such a line was stored, so the answer need not bring it:
+    # it is kept here and added once the lines before it are in (see handlers._conversation).
+    held: dict[int, ChatMessage] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -89,6 +89,70 @@ def test_resync_after_gap_asks_for_the_missing_lines() -> None:
     assert len(state.conversations["c1"].messages) == 6
 
 
+def sync_answer(*seqs: int) -> p.SConversation:
+    return p.SConversation(conversation=info(), messages=[message(s) for s in seqs], why="sync")
+
+
+def test_a_live_line_that_overtakes_the_sync_answer_is_not_lost() -> None:
+    # After a reconnect the relay may read the sync's answer before a new line is stored, and
+    # send that line live before the answer: the answer does not bring it, so the console must
+    # keep it (CI once lost the visitor's "na" this way).
+    state = fresh()
+    opened(state, message(1))
+    conversation = state.conversations["c1"]
+    conversation.sync_requested_after = 1  # as after a reconnect
+    assert apply_frame(state, message(3)) == []
+    events = apply_frame(state, sync_answer(2))
+    assert [item.seq for item in conversation.messages] == [1, 2, 3]
+    shown = [e for e in events if isinstance(e, ev.NewMessages)]
+    assert [m.seq for m in shown[0].messages] == [2, 3]
+    assert not any(isinstance(e, ev.NeedSync) for e in events)
+    assert conversation.held == {}
+
+
+def test_a_held_line_past_an_unfilled_gap_asks_again() -> None:
+    state = fresh()
+    opened(state, message(1))
+    conversation = state.conversations["c1"]
+    conversation.sync_requested_after = 1
+    apply_frame(state, message(4))
+    events = apply_frame(state, sync_answer(2))
+    assert ev.NeedSync("c1", 2) in events
+    apply_frame(state, sync_answer(3))
+    assert [item.seq for item in conversation.messages] == [1, 2, 3, 4]
+
+
+def test_an_empty_sync_answer_shows_the_held_lines_rather_than_asking_forever() -> None:
+    state = fresh()
+    opened(state, message(1))
+    conversation = state.conversations["c1"]
+    conversation.sync_requested_after = 1
+    apply_frame(state, message(3))
+    events = apply_frame(state, sync_answer())
+    assert [item.seq for item in conversation.messages] == [1, 3]
+    assert not any(isinstance(e, ev.NeedSync) for e in events)
+
+
+@given(st.permutations(list(range(2, 9))), st.integers(min_value=2, max_value=8))
+def test_live_lines_and_one_late_sync_answer_give_every_line_once(
+    order: list[int], answered_up_to: int
+) -> None:
+    # Lines 2..8 arrive live in any order while a sync is outstanding; the answer holds 2..k.
+    # Whatever then remains missing is fetched by further syncs: the end is 1..8, each once.
+    state = fresh()
+    opened(state, message(1))
+    conversation = state.conversations["c1"]
+    conversation.sync_requested_after = 1
+    live = [seq for seq in order if seq > answered_up_to]
+    for seq in live:
+        apply_frame(state, message(seq))
+    events = apply_frame(state, sync_answer(*range(2, answered_up_to + 1)))
+    while any(isinstance(e, ev.NeedSync) for e in events):
+        after = conversation.synced_seq
+        events = apply_frame(state, sync_answer(*range(after + 1, 9)))
+    assert [item.seq for item in conversation.messages] == list(range(1, 9))
+
+
 def test_unread_counts_only_other_peoples_lines_when_not_on_screen() -> None:
     state = fresh()
     opened(state)

@@ -1,6 +1,6 @@
 """Reasons reach the Dutch console as codes and are shown in Dutch (issue 16, point 1): a
-quarantined mail, a reply's failure and the conversation's attention, a dropped attachment and
-a failing mailbox. Never the code, never the English words the relay
+quarantined mail, a reply's failure and the conversation's attention, a dropped attachment, a
+failing mailbox, and a case-file refusal. Never the code, never the English words the relay
 still sends beside them for older consoles, and an unknown code (an older row, a newer relay)
 as a generic Dutch sentence. Fixed frames instead of a relay (tests/relay covers the wire)."""
 
@@ -10,15 +10,20 @@ from collections.abc import Callable
 from datetime import UTC, timedelta
 from typing import Any
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, TextArea
 
+from helpline_core import protocol as p
 from helpline_core.protocol import email as pe
 from helpline_tui.app import ConsoleApp
+from helpline_tui.client_types import RequestError
 from helpline_tui.email_text import why
 from helpline_tui.i18n import set_language
+from helpline_tui.screens.case_dialogs import FieldsDialog
+from helpline_tui.screens.case_file import CaseFileScreen
 from helpline_tui.screens.email_thread import EmailThreadScreen
 from helpline_tui.screens.quarantine import QuarantineItemScreen, QuarantineScreen
-from tests.tui.conftest import screen_text, wait_for
+from tests.tui.conftest import keys, screen_text, wait_for
+from tests.tui.test_cases_snapshots import CASE
 from tests.tui.test_email_snapshot import list_screen
 from tests.tui.test_snapshots import NOW, logged_in, make_app
 
@@ -164,3 +169,60 @@ def test_an_unknown_or_incomplete_reason_is_the_generic_sentence() -> None:
         )
     finally:
         set_language("nl")
+
+
+CLOSED = CASE.model_copy(
+    update={"header": CASE.header.model_copy(update={"status": "closed", "closed_at": NOW})}
+)
+
+
+async def test_case_refusals_and_the_reopen_reason_are_dutch() -> None:
+    sent: list[p.CCaseStatus] = []
+
+    def answer(frame: Any) -> Any:
+        if frame.type == "codes":
+            raise RequestError("offline")  # labels are a nicety here
+        if frame.type == "case_open":
+            return CLOSED
+        sent.append(frame)
+        if frame.reason == "te lang geleden":
+            raise RequestError("lead_only", "only a team lead")  # a refusal the dialog shows
+        header = CASE.header.model_copy(update={"reopen_reason": frame.reason})
+        return CASE.model_copy(update={"header": header, "ref": frame.ref})
+
+    app = make_app()
+    async with app.run_test(size=(100, 36)) as pilot:
+        await logged_in()(pilot)
+        assert app.client is not None
+        answering(app, answer)
+        screen = CaseFileScreen(app.client, CASE.header.case, UTC)
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.loads > 0, "the closed file")
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, FieldsDialog), "the reason dialog")
+        dialog = app.screen
+        await pilot.press("ctrl+s")  # no reason: refused here, the dialog stays
+        await pilot.pause()
+        assert app.screen is dialog and "Geef een reden: die is verplicht." in screen_text(pilot)
+        assert sent == []
+        await pilot.press(*keys("te lang geleden"), "ctrl+s")
+        await wait_for(
+            pilot, lambda: "Dat mag enkel een teamverantwoordelijke" in screen_text(pilot)
+        )
+        assert app.screen is dialog  # what was typed is kept
+        dialog.query_one(TextArea).text = ""
+        await pilot.press(*keys("nieuw contact [b]x[/b]"), "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, "reopened")
+        await wait_for(pilot, lambda: "Heropend: nieuw contact [b]x[/b]" in screen_text(pilot))
+        assert [f.reason for f in sent] == ["te lang geleden", "nieuw contact [b]x[/b]"]
+        assert all(f.type == "case_reopen" for f in sent)
+        answering(app, lambda f: (_ for _ in ()).throw(RequestError("case_closed", "closed")))
+        screen.send(p.CCaseStatus(type="case_close", case=CASE.header.case))
+        await wait_for(
+            pilot,
+            lambda: any(
+                "Het dossier is al gesloten." in str(n.message) for n in app._notifications
+            ),
+            "the refusal in Dutch",
+        )
+        assert not any("case_closed" in str(n.message) for n in app._notifications)

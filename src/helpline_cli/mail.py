@@ -18,12 +18,14 @@ from helpline_core.config import Settings, TeamSettings
 from helpline_core.mail import outbox as outbox_rows
 from helpline_core.mail.delete import mark_for_deletion, purge_marked
 from helpline_core.mail.imap import (
+    ImapCommandFailed,
     MailLoginFailed,
     MailServerUnreachable,
     connect_imap,
     logout_quietly,
 )
-from helpline_core.mail.imap_sync import ImapCommandFailed, sync_folder
+from helpline_core.mail.imap_sync import sync_folder
+from helpline_core.mail.reasons import describe
 from helpline_core.mail.sender import process_outbox
 from helpline_core.mail.status import record_error, record_ok
 from helpline_core.models import Channel, Conversation, EmailDirection, EmailMessage, OutboxState
@@ -180,7 +182,7 @@ def outbox(
                 if email.next_attempt_at
                 else None,
                 "sent_at": email.sent_at.isoformat() if email.sent_at else None,
-                "last_error": email.last_error,
+                "last_error": describe(email.last_error),
             }
             for email in session.exec(statement.order_by(col(EmailMessage.id)))
         ]
@@ -202,7 +204,14 @@ def quarantine(
         items = service.list_quarantine(
             session, mailboxes=[team] if team else None, include_resolved=all_
         )
-    rows = [{**asdict(item), "received_at": item.received_at.isoformat()} for item in items]
+    rows = [
+        {
+            **asdict(item),
+            "received_at": item.received_at.isoformat(),
+            "reason": describe(item.reason),
+        }
+        for item in items
+    ]
     emit_table(rows, ["id", "mailbox", "received_at", "size", "reason"], as_json=as_json)
 
 

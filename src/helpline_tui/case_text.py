@@ -39,6 +39,8 @@ def header_lines(header: p.CaseHeader, codes: p.SCodes | None = None) -> list[Te
     if header.legal_hold:
         hold = t("case.hold", reason=header.legal_hold_reason or "")
         lines.append(line(visitor_text(hold, "bold red")))
+    if header.reopen_reason:
+        lines.append(line(visitor_text(t("case.reopened", reason=header.reopen_reason))))
     for request in header.open_requests:
         due = request.due_at.strftime("%Y-%m-%d")
         lines.append(Text(t("case.request", kind=request.kind, due=due), style="bold yellow"))

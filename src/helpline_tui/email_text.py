@@ -1,12 +1,17 @@
-"""The email view's words (Dutch default, English) and its small formatters (time left, sizes).
+"""The email view's words (Dutch default, English) and its small formatters (time left, sizes,
+reasons).
 
 Kept beside i18n.py rather than in it so the email view can grow without touching the chat's
-dictionary; it follows the console's language (`i18n.current_language`)."""
+dictionary; it follows the console's language (`i18n.current_language`). Why mail was
+quarantined, a reply failed or a mailbox fails comes from the relay as a code
+(`MailReason`, helpline_core.mail.reasons): `mail.why.<code>` below says each one."""
 
 from __future__ import annotations
 
+import string
 from typing import Final
 
+from helpline_core.protocol.email import MailReason
 from helpline_tui.i18n import current_language
 
 _STRINGS: Final[dict[str, tuple[str, str]]] = {
@@ -128,7 +133,162 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Begin van het bericht (als tekst, stuurtekens zichtbaar gemaakt):",
         "Start of the message (as text, control characters made visible):",
     ),
+    # ----- why (helpline_core.mail.reasons): sizes come formatted ("2.0 MB") -----
+    "mail.why.unknown": ("Reden onbekend (oudere melding).", "Reason unknown (an older record)."),
+    # quarantine
+    "mail.why.too_large": (
+        "Te groot: {size}, de grens is {limit}.",
+        "Too large: {size}, the limit is {limit}.",
+    ),
+    "mail.why.too_large_kept": (
+        "Te groot: {size}, de grens is {limit}. Enkel het begin ({kept}) is hier bewaard; het "
+        "hele bericht blijft in de mailbox (UID {uid}).",
+        "Too large: {size}, the limit is {limit}. Only the start ({kept}) is kept here; the "
+        "whole message stays in the mailbox (UID {uid}).",
+    ),
+    "mail.why.empty": ("Leeg bericht.", "Empty message."),
+    "mail.why.header_too_large": (
+        "De kopregels alleen zijn al te groot: {size}, de grens is {limit}.",
+        "The header alone is too large: {size}, the limit is {limit}.",
+    ),
+    "mail.why.nested_too_deeply": (
+        "Te veel delen in elkaar (MIME): niet te lezen.",
+        "Parts nested too deeply (MIME): cannot be read.",
+    ),
+    "mail.why.no_headers": (
+        "Geen kopregels: dit is geen e-mailbericht.",
+        "No header fields: not an email message.",
+    ),
+    "mail.why.no_sender": (
+        "Geen bruikbaar afzenderadres (Van).",
+        "No usable sender address (From).",
+    ),
+    "mail.why.parser_error": (
+        "Een fout in de software van de hulplijn bij het lezen, niet in de mail: meld het aan "
+        "een beheerder.",
+        "A fault in the helpline's software while reading, not in the mail: tell an administrator.",
+    ),
+    "mail.why.store_failed": (
+        "Gelezen maar niet op te slaan: meld het aan een beheerder.",
+        "Read but could not be stored: tell an administrator.",
+    ),
+    "mail.why.duplicate": (
+        "Hetzelfde bericht is al bewaard.",
+        "The same message is already stored.",
+    ),
+    # an attachment not kept (after "not kept: ")
+    "mail.why.too_many_attachments": ("meer dan {limit} bijlagen", "more than {limit} attachments"),
+    "mail.why.attachment_too_large": ("groter dan {limit}", "larger than {limit}"),
+    # a reply not sent or not delivered (the reply, and the conversation's attention)
+    "mail.why.smtp_refused": (
+        "Antwoord niet verzonden: de mailserver weigerde het (code {status}).",
+        "Reply not sent: the mail server refused it (code {status}).",
+    ),
+    "mail.why.recipient_refused": (
+        "Antwoord niet verzonden: de mailserver weigerde het adres van de ontvanger (code "
+        "{status}). Kijk het adres na.",
+        "Reply not sent: the mail server refused the recipient's address (code {status}). "
+        "Check the address.",
+    ),
+    "mail.why.smtp_login_refused": (
+        "Antwoord niet verzonden: de mailserver weigerde onze aanmelding (code {status}); een "
+        "beheerder moet de instellingen nakijken.",
+        "Reply not sent: the mail server refused our login (code {status}); an administrator "
+        "must check the settings.",
+    ),
+    "mail.why.smtp_password_missing": (
+        "Antwoord niet verzonden: het wachtwoord voor de mailserver ontbreekt; meld het aan een "
+        "beheerder.",
+        "Reply not sent: the mail server's password is missing; tell an administrator.",
+    ),
+    "mail.why.smtp_unreachable": (
+        "Antwoord niet verzonden: de mailserver was niet bereikbaar.",
+        "Reply not sent: the mail server could not be reached.",
+    ),
+    "mail.why.no_smtp_server": (
+        "Antwoord niet verzonden: voor dit team is geen mailserver ingesteld; meld het aan een "
+        "beheerder.",
+        "Reply not sent: this team has no mail server set up; tell an administrator.",
+    ),
+    "mail.why.team_not_configured": (
+        "Antwoord niet verzonden: dit team is niet meer ingesteld; meld het aan een beheerder.",
+        "Reply not sent: this team is no longer set up; tell an administrator.",
+    ),
+    "mail.why.cannot_build": (
+        "Antwoord niet verzonden: het bericht kon niet opgemaakt worden; meld het aan een "
+        "beheerder.",
+        "Reply not sent: the message could not be built; tell an administrator.",
+    ),
+    "mail.why.connection_lost": (
+        "Onzeker of het antwoord aankwam: de verbinding viel weg na het versturen.",
+        "Delivery unknown: the connection was lost after the reply was sent.",
+    ),
+    "mail.why.delivery_unknown": (
+        "Onzeker of het antwoord aankwam: het versturen werd onderbroken en het staat niet in "
+        "de map Verzonden. Het wordt niet vanzelf opnieuw verstuurd, zodat het nooit twee keer "
+        "vertrekt: vraag het na bij de afzender of verstuur het opnieuw.",
+        "Delivery unknown: sending was interrupted and the reply is not in the Sent folder. It "
+        "is not sent again by itself, so that it never goes twice: check with the sender or "
+        "send it again.",
+    ),
+    "mail.why.delivery_unknown_no_sent_folder": (
+        "Onzeker of het antwoord aankwam: het versturen werd onderbroken en er is geen map "
+        "Verzonden om na te kijken. Het wordt niet vanzelf opnieuw verstuurd, zodat het nooit "
+        "twee keer vertrekt: vraag het na bij de afzender of verstuur het opnieuw.",
+        "Delivery unknown: sending was interrupted and there is no Sent folder to check. It is "
+        "not sent again by itself, so that it never goes twice: check with the sender or send "
+        "it again.",
+    ),
+    "mail.why.bounced": (
+        "Antwoord niet bezorgd: de mailserver van de ontvanger stuurde het terug (status "
+        "{status}).",
+        "Reply not delivered: the recipient's mail server returned it (status {status}).",
+    ),
+    "mail.why.returned": (
+        "Antwoord niet bezorgd: een mailserver stuurde het terug.",
+        "Reply not delivered: a mail server returned it.",
+    ),
+    "mail.why.unmatched_bounce": (
+        "Een teruggestuurde mail die bij geen van onze antwoorden past: kijk ze na; nooit "
+        "beantwoorden.",
+        "A returned mail that matches none of our replies: check it; never answer it.",
+    ),
+    "mail.why.sent_copy_failed": (
+        "Verzonden; de kopie in de map Verzonden mislukte.",
+        "Sent; the copy to the Sent folder failed.",
+    ),
+    "mail.why.recovered_sent": (
+        "Verzonden (teruggevonden in de map Verzonden).",
+        "Sent (found in the Sent folder).",
+    ),
+    # a mailbox failing (after "Mailbox ... failing since ...: ")
+    "mail.why.login_refused": (
+        "aanmelden geweigerd: kijk het wachtwoord van de mailbox na (fout of verlopen?)",
+        "login refused: check the mailbox password (wrong or expired?)",
+    ),
+    "mail.why.password_missing": (
+        "het wachtwoord van de mailbox is niet ingesteld of niet leesbaar",
+        "the mailbox password is not set or cannot be read",
+    ),
+    "mail.why.unreachable": ("mailserver niet bereikbaar", "mail server not reachable"),
+    "mail.why.connection_closed": (
+        "de mailserver verbrak de verbinding",
+        "the mail server closed the connection",
+    ),
+    "mail.why.timeout": (
+        "de mailserver antwoordde niet op tijd",
+        "the mail server did not answer in time",
+    ),
+    "mail.why.command_failed": (
+        "de mailserver weigerde een opdracht",
+        "the mail server refused a command",
+    ),
+    "mail.why.failed": (
+        "onverwachte fout; een beheerder vindt meer in het logboek",
+        "unexpected error; an administrator finds more in the log",
+    ),
 }
+SIZE_PARAMS = frozenset({"size", "limit", "kept"})  # bytes: shown as "2.0 MB"
 
 HOUR_LETTER = {"nl": "u", "en": "h"}
 
@@ -162,6 +322,30 @@ def time_left(seconds: int | None) -> str:
     if seconds < 0:
         return et("email.over", span=span(seconds))
     return et("email.left", span=span(seconds))
+
+
+def why(reason: MailReason | None) -> str:
+    """A reason from the relay in the console's words, its parameters filled in; a code this
+    console does not know (a newer relay), missing parameters, or an older record's English
+    ("unknown") are the generic sentence: never the code or the stored words."""
+    code = reason.code if reason is not None else "unknown"
+    params = reason.params if reason is not None else {}
+    if f"mail.why.{code}" not in _STRINGS or not _placeholders(code) <= set(params):
+        code = "unknown"
+    values = {
+        name: size(value) if name in SIZE_PARAMS and isinstance(value, int) else str(value)
+        for name, value in params.items()
+    }
+    return et(f"mail.why.{code}", **values)
+
+
+def _placeholders(code: str) -> set[str]:
+    return {
+        name
+        for pair in _STRINGS[f"mail.why.{code}"]
+        for _, name, _, _ in string.Formatter().parse(pair)
+        if name
+    }
 
 
 def size(n: int) -> str:

@@ -323,6 +323,49 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Er ging iets mis op de server; probeer opnieuw.",
         "Something went wrong on the server; try again.",
     ),
+    # Case-file refusals (protocol CaseRefusal): what may be said about a file I can see.
+    "refused.case_closed": ("Het dossier is al gesloten.", "The case file is already closed."),
+    "refused.case_open": ("Het dossier is al open.", "The case file is already open."),
+    "refused.reason_missing": (
+        "Geef een reden: die is verplicht.",
+        "Give a reason: it is required.",
+    ),
+    "refused.lead_only": (
+        "Dat mag enkel een teamverantwoordelijke (of een beheerder).",
+        "Only a team lead (or an administrator) may do that.",
+    ),
+    "refused.no_such_colleague": (
+        "Er is geen actieve collega met die gebruikersnaam.",
+        "There is no active colleague with that username.",
+    ),
+    "refused.no_such_contact": (
+        "Dat contact bestaat niet, of het is niet van jou of je team.",
+        "That contact does not exist, or it is not yours or your team's.",
+    ),
+    "refused.no_such_assessment": (
+        "Dit dossier heeft geen beoordeling met dat nummer.",
+        "This file has no assessment with that number.",
+    ),
+    "refused.no_such_consent": (
+        "Dit dossier heeft geen toestemming met dat nummer.",
+        "This file has no consent with that number.",
+    ),
+    "refused.consent_withdrawn": (
+        "Die toestemming is ingetrokken: er mag niets meer op gedeeld worden.",
+        "That consent was withdrawn: nothing more may be disclosed on it.",
+    ),
+    "refused.already_withdrawn": (
+        "Die toestemming is al ingetrokken.",
+        "That consent is already withdrawn.",
+    ),
+    "refused.transcript_gone": (
+        "Geen transcript: dat contact hoort niet bij dit dossier, of het wordt niet meer bewaard.",
+        "No transcript: that contact is not in this file, or it is no longer kept.",
+    ),
+    "refused.not_in_code_list": (
+        "Een gekozen code staat niet (meer) in de codelijst: vernieuw en kies opnieuw.",
+        "A chosen code is not (or no longer) in the code list: refresh and choose again.",
+    ),
     "refused.other": ("Geweigerd (code {code}).", "Refused (code {code})."),
     "done.handover": ("Overgedragen.", "Handed over."),
     "done.invite": ("Collega uitgenodigd.", "Colleague invited."),
@@ -435,6 +478,12 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Open request from the client ({kind}): answer by {due}",
     ),
     "case.hold_short": ("bewaring", "hold"),
+    "case.reopened": ("Heropend: {reason}", "Reopened: {reason}"),
+    "case.reopen_title": ("Dossier heropenen", "Reopen the case file"),
+    "case.reopen_reason": (
+        "Waarom wordt het dossier heropend? (verplicht)",
+        "Why is the file reopened? (required)",
+    ),
     "case.new_title": ("Nieuw dossier", "New case file"),
     "case.pseudonym": ("Pseudoniem", "Pseudonym"),
     "case.themes": ("Thema's (spatie kiest)", "Themes (space selects)"),

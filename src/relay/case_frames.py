@@ -62,7 +62,6 @@ def header(item: files.CaseSummary) -> p.CaseHeader:
     fields = asdict(item)
     fields["case"] = fields.pop("public_id")
     del fields["pseudonym"]  # in the details
-    del fields["reopen_reason"]  # not in the console protocol yet: `helpline case show` shows it
     return p.CaseHeader.model_validate(fields)
 
 

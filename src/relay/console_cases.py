@@ -5,8 +5,10 @@ Authorisation (S1) is decided by the core services from an `Actor` built afresh 
 request (so a deactivated account or a changed team counts at once): a counsellor registers
 the contacts they handled and reads their team's files and those shared with them. Whatever is
 not visible is `forbidden`, exactly like what does not exist; a visible file that refuses the
-action (an emergency disclosure by a counsellor) is `forbidden` with a detail. The services
-audit every read and change (ids only, never text).
+action answers with the service's finer code (`lead_only` for an emergency disclosure by a
+counsellor, `case_closed`, `reason_missing`, ...: protocol `CaseRefusal`), which the console
+says in its own words, and an English detail for logs. The services audit every read and
+change (ids only, never text).
 """
 
 from __future__ import annotations
@@ -51,12 +53,14 @@ class CaseOps:
         name = frame.type if frame.type not in ("case_close", "case_reopen") else "case_status"
         try:
             await getattr(self, f"do_{name}")(frame)
-        except NotFound:
-            raise p.ProtocolError("forbidden") from None
+        except NotFound as error:
+            # A file I may not see: `forbidden`, as if it did not exist (S1). Within a visible
+            # file (a consent, an assessment), the finer code the service gave.
+            raise p.ProtocolError(error.code or "forbidden") from None
         except Forbidden as error:
-            raise p.ProtocolError("forbidden", str(error)) from None
+            raise p.ProtocolError(error.code or "forbidden", str(error)) from None
         except (InvalidValue, DomainError) as error:
-            raise p.ProtocolError("invalid", str(error)[:200]) from None
+            raise p.ProtocolError(error.code or "invalid", str(error)[:200]) from None
         except SQLAlchemyError as error:
             # E.g. two consoles opening the same contact's registration at once: the unique
             # contact id refuses the second; the console may simply ask again.
@@ -270,12 +274,14 @@ class CaseOps:
         await self._change_then_show(frame, frame.case, disclose)
 
     async def do_case_status(self, frame: pc.CCaseStatus) -> None:
-        change = files.close if frame.type == "case_close" else files.reopen
-        await self._change_then_show(
-            frame,
-            frame.case,
-            lambda session, actor: change(session, self.key, actor=actor, case=frame.case),
-        )
+        def change(session: Session, actor: Actor) -> files.CaseSummary:
+            if frame.type == "case_close":
+                return files.close(session, self.key, actor=actor, case=frame.case)
+            return files.reopen(
+                session, self.key, actor=actor, case=frame.case, reason=frame.reason
+            )
+
+        await self._change_then_show(frame, frame.case, change)
 
     async def do_case_hold(self, frame: pc.CCaseHold) -> None:
         await self._change_then_show(

@@ -9,10 +9,8 @@ core services audit every read; take, handover and forget are audited here or by
 from __future__ import annotations
 
 import asyncio
-import unicodedata
 import weakref
 from collections.abc import Sequence
-from typing import Literal
 
 from sqlmodel import Session, select
 
@@ -27,10 +25,10 @@ from helpline_core.services import audit
 from helpline_core.services import mail as mail_service
 from helpline_core.services.retention.visible import limits_now
 from relay.context import Relay
+from relay.email_frames import coded, english, safe_preview, summary_item, thread_email
 from relay.hub import Presence
 from relay.peers import WsPeer
 
-PREVIEW_BYTES = 4000
 _wake_events: weakref.WeakKeyDictionary[Relay, asyncio.Event] = weakref.WeakKeyDictionary()
 
 
@@ -56,42 +54,6 @@ def _usernames(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
         return {}
     rows = session.exec(select(Counsellor).where(Counsellor.id.in_(list(ids))))  # type: ignore[union-attr]
     return {row.id: (row.username, row.display_name) for row in rows if row.id is not None}
-
-
-def _summary_item(
-    item: mail_service.EmailConversationSummary, names: dict[int, tuple[str, str]]
-) -> pe.EmailListItem:
-    owner = names.get(item.counsellor_id) if item.counsellor_id else None
-    return pe.EmailListItem(
-        conversation=item.public_id,
-        team=item.team_code,
-        subject=item.subject,
-        sender_name=item.sender_name,
-        sender_address=item.sender_address,
-        received_at=item.last_received_at,
-        due_at=item.due_at,
-        seconds_left=item.seconds_left,
-        overdue=item.overdue,
-        emails=item.emails,
-        counsellor=owner[0] if owner else None,
-        counsellor_name=owner[1] if owner else None,
-        answered_at=item.answered_at,
-        attention=item.attention,
-    )
-
-
-def safe_preview(raw: bytes) -> str:
-    """The start of a quarantined email as text, every control character made visible."""
-    text = raw[:PREVIEW_BYTES].decode("utf-8", errors="replace")
-    kept = []
-    for char in text:
-        if char in "\n\t":
-            kept.append(char)
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"):
-            kept.append("\ufffd")
-        else:
-            kept.append(char)
-    return "".join(kept)
 
 
 class EmailOps:
@@ -132,7 +94,7 @@ class EmailOps:
             )
             names = _usernames(session, {i.counsellor_id for i in items if i.counsellor_id})
             return pe.SEmailList(
-                items=[_summary_item(item, names) for item in items],
+                items=[summary_item(item, names) for item in items],
                 offset=frame.offset,
                 total=total,
             )
@@ -161,36 +123,9 @@ class EmailOps:
                 seconds_left=summary.seconds_left,
                 recipients=list(thread.recipients),
                 answers=thread.answers,
-                attention=summary.attention,
-                emails=[
-                    pe.ThreadEmailItem(
-                        direction="out" if email.direction == "out" else "in",
-                        from_name=email.from_name,
-                        from_address=email.from_address,
-                        at=email.at,
-                        subject=email.subject,
-                        body=email.body,
-                        attachments=[
-                            pe.EmailAttachmentInfo(
-                                name=a.name,
-                                type=a.detected_type or a.declared_type,
-                                size=a.size,
-                                dropped=a.dropped_reason,
-                            )
-                            for a in email.attachments
-                        ],
-                        outbox_state=email.outbox_state,
-                        id=email.id,
-                        kind=_kind(email.kind),
-                        other_sender=email.other_sender,
-                        reply_to=list(email.reply_to) if email.direction == "in" else [],
-                        to=_addresses(email.to) if email.direction == "out" else [],
-                        problem=email.last_error
-                        if email.outbox_state in ("failed", "undelivered")
-                        else None,
-                    )
-                    for email in thread.emails
-                ],
+                attention=english(summary.attention),
+                attention_code=coded(summary.attention),
+                emails=[thread_email(email) for email in thread.emails],
             )
 
         # A write: reading the thread appends an audit event.
@@ -290,9 +225,10 @@ class EmailOps:
                 pe.QuarantineListItem(
                     id=item.id,
                     mailbox=item.mailbox,
-                    reason=item.reason,
+                    reason=english(item.reason) or "",
                     size=item.size,
                     received_at=item.received_at,
+                    reason_code=coded(item.reason),
                 )
                 for item in mail_service.list_quarantine(
                     session, mailboxes=self._mailboxes(), limits=limits_now(self.relay.settings)
@@ -323,10 +259,11 @@ class EmailOps:
             return pe.SQuarantineItem(
                 id=item.id,
                 mailbox=item.mailbox,
-                reason=item.reason,
+                reason=english(item.reason) or "",
                 size=item.size,
                 received_at=item.received_at,
                 preview=safe_preview(raw),
+                reason_code=coded(item.reason),
             )
 
         self.peer.send(await self.relay.store.write(run))
@@ -340,22 +277,15 @@ class EmailOps:
                     team=item.team,
                     ok=item.ok,
                     last_ok_at=item.last_ok_at,
-                    last_error=item.last_error,
+                    last_error=english(item.last_error),
                     last_error_at=item.last_error_at,
                     paused_until=item.paused_until,
+                    last_error_code=coded(item.last_error),
                 )
                 for item in mailbox_health(session, self.relay.settings, teams)
             ]
 
         self.peer.send(pe.SMailboxStatus(items=await self.relay.store.read(run)))
-
-
-def _addresses(value: str | None) -> list[str]:
-    return [address.strip() for address in (value or "").split(",") if address.strip()]
-
-
-def _kind(value: str) -> Literal["person", "automatic", "bounce"]:
-    return "bounce" if value == "bounce" else "automatic" if value == "automatic" else "person"
 
 
 def new_mail_notifier(relay: Relay) -> OnResult:

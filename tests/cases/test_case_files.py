@@ -160,11 +160,20 @@ def test_close_reopen_and_a_legal_hold(
         case = files.open_file(session, secret_key, CODES, actor=me, details=DETAILS).public_id
         closed = files.close(session, secret_key, actor=me, case=case)
         assert closed.status == CaseStatus.CLOSED and closed.closed_at is not None
-        reopened = files.reopen(session, secret_key, actor=me, case=case)
+        for missing in (None, "", "   "):
+            with pytest.raises(InvalidValue) as refused:
+                files.reopen(session, secret_key, actor=me, case=case, reason=missing)
+            assert refused.value.code == "reason_missing"
+        reopened = files.reopen(session, secret_key, actor=me, case=case, reason=" new contact ")
+        assert reopened.reopen_reason == "new contact"
         # Reopening resets the retention clock: no closing date until the next close.
         assert reopened.status == CaseStatus.OPEN and reopened.closed_at is None
-        with pytest.raises(Forbidden):
+        with pytest.raises(InvalidValue) as refused:
+            files.reopen(session, secret_key, actor=me, case=case, reason="again")
+        assert refused.value.code == "case_open"
+        with pytest.raises(Forbidden) as forbidden:
             files.set_hold(session, secret_key, actor=me, case=case, reason="court order")
+        assert forbidden.value.code == "lead_only"
         held = files.set_hold(session, secret_key, actor=lead, case=case, reason="court order")
         assert held.legal_hold and held.legal_hold_reason == "court order"
         released = files.set_hold(

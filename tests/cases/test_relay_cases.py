@@ -14,7 +14,7 @@ from helpline_core import protocol as p
 from helpline_core.clock import utcnow
 from helpline_core.codes import CodeListError
 from helpline_core.db import session_scope
-from helpline_core.models import AuditEvent
+from helpline_core.models import AuditEvent, CaseFile
 from relay.server import RelayServer
 from tests.conftest import TEST_PASSWORD, MakeCounsellor, make_settings
 from tests.support.console_client import ConsoleClient, console
@@ -71,7 +71,7 @@ async def test_register_a_chat_and_a_phone_call(
             values={**VALUES, "forms": ["made.up"]},
             final=True,
         )
-        assert bad.code == "invalid" and "made.up" in bad.detail
+        assert bad.code == "not_in_code_list" and "made.up" in bad.detail
         done = await request(
             c,
             p.SRegistration,
@@ -137,7 +137,7 @@ async def test_a_file_with_assessment_statement_consent_and_disclosures(
         emergency = {"type": "case_disclose", "case": case, "what": "adres"}
         emergency |= {"recipient": "police", "justification": "acuut gevaar"}
         refusal = await refused(c, "e", **emergency)
-        assert refusal.code == "forbidden" and "team lead" in refusal.detail
+        assert refusal.code == "lead_only" and "team lead" in refusal.detail
         lines = await request(
             c, p.SCaseTranscript, type="case_transcript", case=case, contact=contact
         )
@@ -172,6 +172,8 @@ async def test_another_teams_file_and_a_guessed_id_are_forbidden(
                 {"type": "case_open", "case": case},
                 {"type": "case_note", "case": case, "body": "x"},
                 {"type": "case_close", "case": case},
+                {"type": "case_reopen", "case": case, "reason": "x"},
+                {"type": "case_consent_withdraw", "case": case, "consent": 1},
                 {"type": "case_open", "case": "00000000-0000-4000-8000-000000000000"},
                 {"type": "registration_open", "registration": case},
             )
@@ -179,6 +181,43 @@ async def test_another_teams_file_and_a_guessed_id_are_forbidden(
             assert (await refused(c, str(index), **frame)).code == "forbidden"
     # Nothing was read or changed, so nothing was audited but the login.
     assert audit_actions(engine)[before:] == ["console.login"]
+
+
+async def test_refusals_of_a_visible_file_say_why_and_reopening_needs_a_reason(
+    relay: RunningRelay, engine: Engine, make_counsellor: MakeCounsellor
+) -> None:
+    """Finer codes than `invalid` / `forbidden` for what may be said about a file I can see
+    (issue 16); the reason of a reopening is kept and comes back in the header."""
+    make_counsellor("bert", team="antwerpen")
+    async with console(relay.ws_url, username="bert", password=TEST_PASSWORD) as c:
+        made = await request(c, p.SCaseFile, type="case_create", details=DETAILS)
+        case = made.header.case  # type: ignore[attr-defined]
+        status = {"type": "case_reopen", "case": case}
+        assert (await refused(c, "o", **status, reason="x")).code == "case_open"
+        await request(c, p.SCaseFile, type="case_close", case=case)
+        assert (await refused(c, "c", type="case_close", case=case)).code == "case_closed"
+        for ref, missing in (("m1", {}), ("m2", {"reason": " \n "})):
+            assert (await refused(c, ref, **status, **missing)).code == "reason_missing"
+        # Not even a valid frame (no `ref` read back): closing takes no reason; at most 500.
+        for bad in ({"type": "case_close", "reason": "x"}, {**status, "reason": "x" * 501}):
+            await c.send(**{**bad, "case": case})
+            assert (await c.expect(p.SError)).code == "invalid"
+        shown = await request(c, p.SCaseFile, **status, reason="  nieuw contact  ")
+        header = shown.header  # type: ignore[attr-defined]
+        assert (header.status, header.reopen_reason) == ("open", "nieuw contact")
+        for ref, frame, code in (
+            ("a", {"type": "case_statement", "assessment": 999, "body": "x"}, "no_such_assessment"),
+            ("k", {"type": "case_consent_withdraw", "consent": 999}, "no_such_consent"),
+            ("s", {"type": "case_share", "to_user": "nobody"}, "no_such_colleague"),
+            ("l", {"type": "case_link", "contact": "no-such-contact"}, "no_such_contact"),
+            ("t", {"type": "case_transcript", "contact": "no-such-contact"}, "transcript_gone"),
+            ("h", {"type": "case_hold", "reason": "gerecht"}, "lead_only"),
+        ):
+            assert (await refused(c, ref, case=case, **frame)).code == code, ref
+        listed = await request(c, p.SCaseList, type="case_list")
+        assert listed.items[0].reopen_reason == "nieuw contact"  # type: ignore[attr-defined]
+    with session_scope(engine) as session:
+        assert session.exec(select(CaseFile.reopen_reason)).one() == "nieuw contact"
 
 
 def test_a_broken_code_list_stops_the_relay_at_start(tmp_path: Path, database_url: str) -> None:

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
+from helpline_core.mail.reasons import decode
 from helpline_core.mail.sender import process_outbox
 from helpline_core.models import Conversation, EmailMessage, MailKind, OutboxState
 from helpline_core.services import mail as mail_service
@@ -78,10 +79,13 @@ async def test_a_bounce_marks_the_reply_undelivered_and_brings_the_visitor_back(
     assert bounce.conversation_id == conversation_id
     returned = row(engine, reply.id or 0)
     assert returned.outbox_state == OutboxState.UNDELIVERED
-    reason = waiting(engine)[conversation_id]
-    assert reason is not None and reason.startswith("not delivered")
+    stored = waiting(engine)[conversation_id]
+    assert stored is not None
+    why = decode(stored)
+    assert why.code in ("bounced", "returned") and why.english().startswith("not delivered")
+    assert decode(returned.last_error or "") == why  # the reply says the same
     if form == "rfc3464":
-        assert "5.1.1" in reason
+        assert why.code == "bounced" and why.params == {"status": "5.1.1"}
     assert conversation(engine, conversation_id).answered_in_time is None
     # Answering goes to the visitor, never to the daemon; it clears the reason.
     answer(replying, engine, secret_key, conversation_id)
@@ -119,8 +123,9 @@ async def test_a_final_smtp_refusal_brings_the_visitor_back(
     assert conversation(engine, conversation_id).answered_in_time is True
     assert (await process_outbox(replying, engine)).failed == 1
     assert row(engine, reply.id or 0).outbox_state == OutboxState.FAILED
-    reason = waiting(engine)[conversation_id]
-    assert reason is not None and "550" in reason
+    stored = waiting(engine)[conversation_id]
+    assert stored is not None
+    assert (decode(stored).code, decode(stored).params) == ("smtp_refused", {"status": 550})
     assert conversation(engine, conversation_id).answered_in_time is None
 
 

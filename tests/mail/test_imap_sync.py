@@ -13,6 +13,7 @@ from helpline_core.db import session_scope
 from helpline_core.mail import imap_sync
 from helpline_core.mail.imap import MailLoginFailed, MailServerUnreachable, connect_imap
 from helpline_core.mail.imap_sync import SyncReport, sync_folder
+from helpline_core.mail.reasons import FAMILIES, decode
 from helpline_core.mail.store import attachment_path
 from helpline_core.models import (
     Attachment,
@@ -142,8 +143,9 @@ async def test_corpus_is_ingested_or_quarantined(mailbox: Mailbox, engine: Engin
     assert report.quarantined == expected_quarantine
     assert report.stored + report.duplicates == len(items) - expected_quarantine
     with session_scope(engine) as session:
-        reasons = [row.reason for row in session.exec(select(QuarantinedEmail))]
-        assert all(reasons) and len(reasons) == expected_quarantine
+        reasons = [decode(row.reason) for row in session.exec(select(QuarantinedEmail))]
+        assert len(reasons) == expected_quarantine
+        assert all(found.code in FAMILIES["quarantine"] for found in reasons), reasons
         attachments = list(session.exec(select(Attachment)))
     big = [a for a in attachments if a.size == 20 * 1024 * 1024]
     assert len(big) == 1 and big[0].detected_type == "application/pdf"
@@ -166,7 +168,9 @@ async def test_oversized_message_is_quarantined_with_its_start(
     assert report.quarantined == 1
     with session_scope(engine) as session:
         (row,) = session.exec(select(QuarantinedEmail))
-        assert "exceeds" in row.reason and row.raw.startswith(b"From:")
+        why = decode(row.reason)
+        assert why.code in ("too_large", "too_large_kept") and why.params["limit"] == 2048
+        assert "exceeds" in why.english() and row.raw.startswith(b"From:")
 
 
 async def test_a_message_longer_than_the_first_fetch_is_read_whole_or_kept_in_part(
@@ -190,7 +194,10 @@ async def test_a_message_longer_than_the_first_fetch_is_read_whole_or_kept_in_pa
     with session_scope(engine) as session:
         (row,) = session.exec(select(QuarantinedEmail))
         assert row.raw == over[:1000]
-        assert f"message of {len(over)} bytes" in row.reason
+        why = decode(row.reason)
+        assert why.code == "too_large_kept"
+        assert (why.params["size"], why.params["kept"]) == (len(over), 1000)
+        assert f"message of {len(over)} bytes" in why.english()
 
 
 async def test_wrong_password_and_closed_port(mailbox: Mailbox, tmp_path: object) -> None:
@@ -230,7 +237,8 @@ async def test_a_message_that_cannot_be_stored_is_quarantined_alone(
     assert (report.stored, report.quarantined) == (2, 1)
     with session_scope(engine) as session:
         (row,) = session.exec(select(QuarantinedEmail))
-        assert row.reason == "could not be stored: ValueError"
+        assert row.reason == 'store_failed {"error":"ValueError"}'
+        assert decode(row.reason).english() == "could not be stored: ValueError"
         assert b"<bad@visitor.example>" in row.raw
         stored_files = {a.stored_name for a in session.exec(select(Attachment))}
     assert sorted(e.message_id for e in emails(engine)) == [

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message
+from helpline_core.mail.reasons import FAMILIES, decode, reason
 from helpline_core.models import AuditEvent, EmailDirection, EmailMessage, Team
 from helpline_core.services import mail as mail_service
 from tests.mail import mail_corpus
@@ -130,7 +131,7 @@ def test_quarantine_list_and_audited_read(
     deliver(engine, settings, "antwerpen", b"\x00\x01 not mail", MONDAY)
     with session_scope(engine) as session:
         (item,) = mail_service.list_quarantine(session)
-        assert item.reason and item.size == 11
+        assert decode(item.reason).code in FAMILIES["quarantine"] and item.size == 11
         raw = mail_service.read_quarantined(session, secret_key, item_id=item.id, actor="admin:x")
         assert raw == b"\x00\x01 not mail"
         assert session.exec(
@@ -202,5 +203,7 @@ def test_a_parser_bug_keeps_the_mail_and_is_counted_apart(
     assert (report.stored, report.quarantined, report.parser_errors) == (0, 2, 1)
     with session_scope(engine) as session:
         items = {item.size: item.reason for item in mail_service.list_quarantine(session)}
-    assert items[len(raw)] == "parser error (KeyError): a bug in the helpline, not in the mail"
-    assert "bug" not in items[len(b"\x00 not mail")]
+    bug = decode(items[len(raw)])
+    assert bug == reason("parser_error", error="KeyError")
+    assert bug.english() == "parser error (KeyError): a bug in the helpline, not in the mail"
+    assert decode(items[len(b"\x00 not mail")]).code != "parser_error"

@@ -14,6 +14,7 @@ from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import IngestResult
+from helpline_core.mail.reasons import decode
 from helpline_core.mail.status import health_text, mailbox_health
 from helpline_core.mail.worker import watch_mailbox
 from helpline_core.models import MailboxStatus
@@ -69,7 +70,9 @@ async def test_wrong_password_is_shown_to_the_team_and_in_healthz(
         await asyncio.wait_for(watcher, 15)
     with session_scope(engine) as session:
         (health,) = mailbox_health(session, broken)
-    assert not health.ok and "login refused" in (health.last_error or "")
+    refused = decode(health.last_error or "")
+    assert not health.ok and refused.code == "login_refused"
+    assert "login refused" in refused.english()
     assert health.paused_until is not None and health.last_ok_at is None
     assert "not-the-password" not in (health.last_error or "")
     body = health_text(engine, broken)

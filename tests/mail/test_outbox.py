@@ -19,6 +19,7 @@ from helpline_core.db import session_scope
 from helpline_core.mail import outbox
 from helpline_core.mail.ingest import ingest_message
 from helpline_core.mail.outbox import HeaderInjection, OutboxError, check_header, queue_reply
+from helpline_core.mail.reasons import decode, reason
 from helpline_core.mail.sender import TlsContexts, process_outbox
 from helpline_core.models import Conversation, EmailMessage, OutboxState, Team
 from tests.mail import mail_corpus
@@ -131,7 +132,10 @@ async def test_permanent_failure_and_exhausted_attempts(
     email_id = reply(replying, engine, secret_key, receive(replying, engine))
     assert (await process_outbox(replying, engine)).failed == 1
     failed = row(engine, email_id)
-    assert failed.outbox_state == OutboxState.FAILED and (failed.last_error or "").startswith("550")
+    assert failed.outbox_state == OutboxState.FAILED
+    why = decode(failed.last_error or "")
+    assert why.code == "smtp_refused" and why.params == {"status": 550}
+    assert "no such mailbox" in why.detail  # the server's words, for an admin only
     two_tries = replying.model_copy(
         update={"mail": replying.mail.model_copy(update={"send_attempts": 2})}
     )
@@ -185,7 +189,8 @@ async def test_crash_without_sent_folder_is_failed_not_resent(
     assert report.recovered_unknown == 1
     settled = row(engine, email_id)
     assert settled.outbox_state == OutboxState.FAILED
-    assert "never sent twice" in (settled.last_error or "")
+    assert decode(settled.last_error or "") == reason("delivery_unknown_no_sent_folder")
+    assert "never sent twice" in decode(settled.last_error or "").english()
     assert len(smtp[0].messages) == 1
     with session_scope(engine) as session:
         outbox.requeue(session, secret_key, email_id, actor="admin:test")
@@ -250,7 +255,8 @@ async def test_starttls_with_auth(
         second = receive(secure, engine, mail_corpus.simple("<in-9@visitor.example>", subject="z"))
         other_id = reply(secure, engine, secret_key, second)
         assert (await process_outbox(secure, engine, tls=tls)).retried == 1
-        assert "login refused" in (row(engine, other_id).last_error or "")
+        refused = decode(row(engine, other_id).last_error or "")
+        assert refused.code == "smtp_login_refused" and "login refused" in refused.english()
         # Without trusting the certificate, STARTTLS fails: nothing is sent in clear text.
         untrusted = await process_outbox(secure, engine, now=utcnow() + timedelta(hours=1))
         assert untrusted.sent == 0 and len(recorder.messages) == 1

@@ -14,6 +14,7 @@ from helpline_core.mail.parse import (
     safe_display_name,
     thread_subject,
 )
+from helpline_core.mail.reasons import FAMILIES, reason
 from helpline_core.mail.text import html_to_text
 from tests.mail import mail_corpus
 
@@ -27,7 +28,7 @@ def test_corpus_item(name: str) -> None:
     result = parse_message(item.raw, LIMITS)
     if item.expect == "quarantine":
         assert isinstance(result, Quarantine)
-        assert result.reason
+        assert result.reason.code in FAMILIES["quarantine"], result.reason
         return
     assert isinstance(result, ParsedEmail), result
     assert item.body_contains in result.body_text
@@ -59,13 +60,17 @@ def test_limits_drop_attachments_and_quarantine_huge_mail() -> None:
     result = parse_message(raw, small)
     assert isinstance(result, ParsedEmail)
     assert result.attachments[0].content is None
-    assert "larger than" in (result.attachments[0].dropped_reason or "")
+    too_large = result.attachments[0].dropped_reason
+    assert too_large is not None and too_large.code == "attachment_too_large"
+    assert too_large.params == {"limit": 100_000} and "larger than" in too_large.english()
     tiny = MailSettings(max_message_bytes=100_000)
     assert isinstance(parse_message(raw, tiny), Quarantine)
     none = MailSettings(max_attachments=0)
     dropped = parse_message(raw, none)
     assert isinstance(dropped, ParsedEmail)
-    assert dropped.attachments[0].dropped_reason == "more than 0 attachments"
+    too_many = dropped.attachments[0].dropped_reason
+    assert too_many == reason("too_many_attachments", limit=0)
+    assert too_many.english() == "more than 0 attachments"
 
 
 def test_evil_filenames_are_display_names_only() -> None:

@@ -123,7 +123,8 @@ def test_a_parser_bug_is_quarantined_as_one(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(parse, "_collect", broken)
     result = parse_message(real_world.CASES_RAW_SIMPLE, LIMITS)
     assert not isinstance(result, ParsedEmail)
-    assert result.parser_error and "bug" in result.reason
+    assert result.parser_error and result.reason.code == "parser_error"
+    assert "bug" in result.reason.english()
 
 
 @pytest.mark.parametrize("header", ["Sender", "Reply-To", "Return-Path"])

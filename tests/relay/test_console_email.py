@@ -14,8 +14,17 @@ from helpline_core import protocol as p
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
+from helpline_core.mail import outbox
 from helpline_core.mail.ingest import ingest_message, quarantine
-from helpline_core.models import AuditEvent, Conversation, EmailDirection, EmailMessage, Team
+from helpline_core.mail.reasons import reason
+from helpline_core.models import (
+    AuditEvent,
+    Conversation,
+    EmailDirection,
+    EmailMessage,
+    QuarantinedEmail,
+    Team,
+)
 from helpline_core.protocol import email as pe
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
 from tests.mail import mail_corpus
@@ -156,15 +165,17 @@ async def test_quarantine_summary_is_safe_and_team_scoped(
 ) -> None:
     raw = b"Subject: \x1b]0;pwned\x07 [@click=app.quit]\r\n\r\n\x00\xff body \xe2\x80\xae"
     with session_scope(engine) as session:
-        quarantine(session, mailbox="antwerpen", raw=raw, reason="no From header")
+        quarantine(session, mailbox="antwerpen", raw=raw, reason=reason("no_sender"))
     async with console(mail_relay.ws_url) as bert, console(mail_relay.ws_url) as ann:
         await bert.login("bert", TEST_PASSWORD)
         await ann.login("ann", TEST_PASSWORD)
         await bert.send(type="quarantine_list")
         (item,) = (await bert.expect(pe.SQuarantineList)).items
-        assert item.reason == "no From header" and item.size == len(raw)
+        assert item.reason_code == pe.MailReason(code="no_sender") and item.size == len(raw)
+        assert item.reason == "no usable sender address (From)"  # for older consoles
         await bert.send(type="quarantine_open", id=item.id)
         shown = await bert.expect(pe.SQuarantineItem)
+        assert shown.reason_code == pe.MailReason(code="no_sender")
         assert "\x1b" not in shown.preview and "\x00" not in shown.preview
         assert "\u202e" not in shown.preview and "[@click=app.quit]" in shown.preview
         await ann.send(type="quarantine_list")
@@ -175,3 +186,55 @@ async def test_quarantine_summary_is_safe_and_team_scoped(
         assert session.exec(
             select(AuditEvent).where(AuditEvent.action == "email.quarantine_read")
         ).first()
+
+
+async def test_reasons_go_out_as_codes_without_the_admin_detail(
+    mail_relay: RunningRelay,
+    mail_settings: Settings,
+    engine: Engine,
+    secret_key: bytes,
+    people: None,
+) -> None:
+    """A quarantine reason, a reply's failure and the conversation's attention reach the
+    console as codes with their parameters, never the server's words (an admin's detail);
+    English stored before codes is the code "unknown", its words only in the older field."""
+    deliver(engine, mail_settings, "antwerpen", mail_corpus.simple("<f@v.ex>", subject="x"), 0)
+    refused = reason("smtp_refused", status=550, detail="5.1.1 the-server-says-this")
+    with session_scope(engine) as session:
+        conversation = session.exec(select(Conversation)).one()
+        reply = outbox.queue_reply(
+            session, secret_key, mail_settings, conversation=conversation, body="Dag",
+            counsellor_id=None, actor="test",
+        )  # fmt: skip
+        session.flush()
+        assert reply.id is not None
+        outbox.mark_failed_attempt(session, reply.id, utcnow(), refused, final=True, max_attempts=1)
+        session.add(QuarantinedEmail(mailbox="antwerpen", reason="no From header", raw=b"x"))
+        quarantine(
+            session,
+            mailbox="antwerpen",
+            raw=b"y" * 20,
+            reason=reason("too_large", size=20, limit=10),
+        )
+    wanted = pe.MailReason(code="smtp_refused", params={"status": 550})
+    async with console(mail_relay.ws_url) as bert:
+        await bert.login("bert", TEST_PASSWORD)
+        await bert.send(type="email_list")
+        (item,) = (await bert.expect(pe.SEmailList)).items
+        assert item.attention_code == wanted
+        await bert.send(type="email_open", conversation=item.conversation)
+        thread = await bert.expect(pe.SEmailThread)
+        assert thread.attention_code == wanted
+        (sent,) = [email for email in thread.emails if email.direction == "out"]
+        assert sent.problem_code == wanted and sent.outbox_state == "failed"
+        for english in (item.attention, thread.attention, sent.problem):
+            assert english == "reply not sent: the mail server refused it (550)"
+        await bert.send(type="quarantine_list")
+        listed = {item.size: item for item in (await bert.expect(pe.SQuarantineList)).items}
+    assert listed[20].reason_code == pe.MailReason(
+        code="too_large", params={"size": 20, "limit": 10}
+    )
+    assert listed[1].reason_code == pe.MailReason(code="unknown")
+    assert listed[1].reason == "no From header"
+    for frame in (item, thread, *listed.values()):
+        assert "the-server-says-this" not in frame.model_dump_json()

@@ -14,7 +14,13 @@ from textual.widgets import Input, Select, SelectionList, TextArea
 
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
-from helpline_core.models import Channel, Registration, RegistrationForm, RegistrationStatus
+from helpline_core.models import (
+    CaseFile,
+    Channel,
+    Registration,
+    RegistrationForm,
+    RegistrationStatus,
+)
 from helpline_tui.i18n import t
 from helpline_tui.screens.case_dialogs import FieldsDialog
 from helpline_tui.screens.case_file import CaseFileScreen
@@ -191,10 +197,11 @@ async def test_a_file_with_an_assessment_a_statement_a_consent_and_disclosures(
         await wait_for(pilot, lambda: screen.file and screen.file.disclosures, "the disclosure")
         await pilot.press("shift+f7")
         await fill_dialog(pilot, "p", "adres", "acuut gevaar")
+        # The relay's finer code, said in Dutch: why, not only "not allowed".
+        only_leads = "Geweigerd: Dat mag enkel een teamverantwoordelijke (of een beheerder)."
+        assert t("case.refused", reason=t("refused.lead_only")) == only_leads
         await wait_for(
-            pilot,
-            lambda: any(t("refused.forbidden") in str(n.message) for n in app._notifications),
-            "the refusal",
+            pilot, lambda: any(only_leads == str(n.message) for n in app._notifications), "refusal"
         )
         assert screen.file is not None and len(screen.file.disclosures) == 1
     lead_app = console_app(settings, relay)
@@ -214,6 +221,30 @@ async def test_a_file_with_an_assessment_a_statement_a_consent_and_disclosures(
         await fill_dialog(pilot, "p", "adres", "acuut gevaar")
         await wait_for(pilot, lambda: "NOODMELDING" in screen_text(pilot), "the emergency")
         assert screen.file is not None and len(screen.file.disclosures) == 2
+
+
+async def test_reopening_asks_for_the_reason_and_shows_it(
+    settings: Settings, relay: RunningRelay, engine: Engine, kim: str
+) -> None:
+    app = console_app(settings, relay)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await log_in(pilot, kim)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        screen = await open_new_file(pilot, "Noor")
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: screen.file and screen.file.header.status == "closed")
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, FieldsDialog), "the reason dialog")
+        dialog = app.screen
+        await pilot.press("space", "ctrl+s")  # blank: refused, the dialog stays and says why
+        await wait_for(pilot, lambda: "Geef een reden: die is verplicht." in screen_text(pilot))
+        assert app.screen is dialog
+        await fill_dialog(pilot, "nieuw contact via de school")
+        await wait_for(pilot, lambda: screen.file and screen.file.header.status == "open")
+        await wait_for(pilot, lambda: "Heropend: nieuw contact via de school" in screen_text(pilot))
+    with session_scope(engine) as session:
+        (row,) = session.exec(select(CaseFile)).all()
+        assert row.reopen_reason == "nieuw contact via de school"
 
 
 async def test_open_a_case_file_from_a_contact(

@@ -22,6 +22,7 @@ from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
 from helpline_core.mail.ingest import ingest_message, quarantine
+from helpline_core.mail.reasons import reason
 from helpline_core.models import Conversation, Counsellor, EmailDirection, EmailMessage, Team
 from helpline_core.protocol.email import MAX_REPLY_CHARS
 from helpline_tui.email_text import et
@@ -350,7 +351,10 @@ async def test_handed_over_email_appears_and_quarantine_is_a_summary(
         )
         public_id = session.exec(select(Conversation.public_id)).one()
         quarantine(
-            session, mailbox="antwerpen", raw=b"\x1b]0;pwned\x07[@click=app.quit]", reason="r"
+            session,
+            mailbox="antwerpen",
+            raw=b"\x1b]0;pwned\x07[@click=app.quit]",
+            reason=reason("header_too_large", size=300_000, limit=262_144),
         )
     app = console_app(mail_settings, mail_relay)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -368,6 +372,8 @@ async def test_handed_over_email_appears_and_quarantine_is_a_summary(
         await wait_for(pilot, lambda: isinstance(app.screen, QuarantineScreen), "quarantine")
         table = app.screen.query_one(DataTable)
         await wait_for(pilot, lambda: table.row_count == 1, "the quarantined email")
+        dutch = "De kopregels alleen zijn al te groot: 293 kB, de grens is 256 kB."
+        assert dutch in screen_text(pilot) and "header block" not in screen_text(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, QuarantineItemScreen), "summary")
         await wait_for(pilot, lambda: "[@click=app.quit]" in screen_text(pilot), "the preview")

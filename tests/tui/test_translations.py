@@ -14,6 +14,8 @@ from typing import get_args
 import pytest
 
 from helpline_core import protocol as p
+from helpline_core.mail import reasons
+from helpline_core.protocol.email import MailReason
 from helpline_tui import email_text, i18n
 from helpline_tui.i18n import coded, refusal, set_language
 
@@ -58,6 +60,9 @@ FAMILIES: dict[str, list[str]] = {
     "login": ["bad_credentials", "totp_required", "bad_totp", "disabled"],
     "status.service": _literal(p.ServicePart),  # what of the relay is out (SService)
     "language": _literal(p.Language),  # the claim-code placeholder's language (email reply)
+    # Why mail was quarantined, a reply failed, an attachment was dropped or a mailbox fails:
+    # every code of the core's closed list (helpline_core.mail.reasons), "unknown" among them.
+    "mail.why": list(reasons.CODES),
 }
 
 
@@ -133,5 +138,11 @@ def test_a_code_is_never_shown_on_its_own(language: str) -> None:
         for family in ("state", "availability", "ended", "sender"):
             for code in FAMILIES[family]:
                 assert coded(family, code) == i18n.t(f"{family}.{code}")
+        for code in FAMILIES["mail.why"]:  # said in words, with its parameters filled in
+            spec = reasons._SPECS[code]
+            values = dict.fromkeys(spec.params, "7")
+            shown = email_text.why(MailReason(code=code, params=values))
+            assert shown == email_text.et(f"mail.why.{code}", **values) and "{" not in shown
+            assert code not in shown if language == "nl" else shown != code
     finally:
         set_language("nl")

@@ -28,11 +28,14 @@ MAX_SCANNED_CHARS = 64 * 1024
 @dataclass(frozen=True)
 class BounceReport:
     """What a bounce says: the Message-IDs it may return (ours among them, perhaps), whether
-    delivery failed for good (`final`; a "delayed" notice is not), and a short reason."""
+    delivery failed for good (`final`; a "delayed" notice is not), its first delivery status
+    ("5.1.1", RFC 3463; None when it gives none) and a short reason in the mail server's
+    words (for an admin: mail.reasons keeps it as detail)."""
 
     message_ids: tuple[str, ...]
     final: bool
     reason: str
+    status: str | None = None
 
 
 def read_bounce(message: Message, body_text: str) -> BounceReport:
@@ -82,6 +85,7 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
         message_ids=tuple(dict.fromkeys(ids))[:MAX_CANDIDATES],
         final=final,
         reason=reason or "returned by the mail server",
+        status=statuses[0] if statuses else None,
     )
 
 

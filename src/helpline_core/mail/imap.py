@@ -37,6 +37,14 @@ class MailLoginFailed(Exception):
     """The mail server refused our credentials (or the password is not configured)."""
 
 
+class MailPasswordMissing(MailLoginFailed):
+    """The configured password file cannot be read, or its environment variable is not set."""
+
+
+class ImapCommandFailed(Exception):
+    """The server answered NO or BAD to a command we need."""
+
+
 @dataclass(frozen=True)
 class Fetched:
     uid: int
@@ -51,11 +59,11 @@ def read_secret(file: str, env: str, environ: Mapping[str, str] | None = None) -
         try:
             return Path(file).expanduser().read_text(encoding="utf-8").splitlines()[0]
         except (OSError, IndexError, UnicodeDecodeError) as error:
-            raise MailLoginFailed(f"password file {file} cannot be read") from error
+            raise MailPasswordMissing(f"password file {file} cannot be read") from error
     if env:
         value = (os.environ if environ is None else environ).get(env)
         if value is None:
-            raise MailLoginFailed(f"environment variable {env} is not set")
+            raise MailPasswordMissing(f"environment variable {env} is not set")
         return value
     return ""
 

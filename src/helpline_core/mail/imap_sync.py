@@ -35,9 +35,17 @@ from helpline_core.clock import utcnow
 from helpline_core.config import Settings, TeamSettings
 from helpline_core.db import session_scope
 from helpline_core.mail import parse_pool
-from helpline_core.mail.imap import Fetched, parse_fetch, search_numbers, uid_set, uidvalidity_of
+from helpline_core.mail.imap import (
+    Fetched,
+    ImapCommandFailed,
+    parse_fetch,
+    search_numbers,
+    uid_set,
+    uidvalidity_of,
+)
 from helpline_core.mail.ingest import IngestResult, ThreadIndex, quarantine, store_parsed
 from helpline_core.mail.parse import ParsedEmail, Quarantine
+from helpline_core.mail.reasons import reason
 from helpline_core.mail.store import remove_attachment
 from helpline_core.models import MailboxState, Team
 
@@ -73,10 +81,6 @@ class SyncReport:
         else:
             self.quarantined += 1
             self.parser_errors += result.parser_error
-
-
-class ImapCommandFailed(Exception):
-    """The server answered NO or BAD to a command we need."""
 
 
 def _check(response: aioimaplib.Response, what: str) -> aioimaplib.Response:
@@ -369,7 +373,7 @@ def _store(
                         session,
                         mailbox=mailbox,
                         raw=item.body,
-                        reason=f"could not be stored: {type(error).__name__}",
+                        reason=reason("store_failed", error=type(error).__name__),
                         uidvalidity=uidvalidity,
                         uid=item.uid,
                     )

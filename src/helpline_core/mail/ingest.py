@@ -41,6 +41,7 @@ from helpline_core.config import Settings
 from helpline_core.mail.dedup import REUSED_ID_NOTE, parsed_content_key, stored_content_keys
 from helpline_core.mail.outbox import needs_person
 from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message, thread_subject
+from helpline_core.mail.reasons import Reason, reason
 from helpline_core.mail.store import write_attachment
 from helpline_core.models import (
     Attachment,
@@ -55,7 +56,7 @@ from helpline_core.models import (
     Team,
 )
 
-UNMATCHED_BOUNCE = "a returned mail that matches none of our replies: check it; never answered"
+UNMATCHED_BOUNCE = reason("unmatched_bounce")
 
 _EMAIL_TABLE = cast(Table, EmailMessage.__table__)  # type: ignore[attr-defined]
 _EMAIL = _EMAIL_TABLE.c
@@ -108,7 +109,7 @@ class IngestResult:
     email_id: int | None = None  # None for an email inserted with its batch in one statement
     conversation_id: int | None = None
     new_conversation: bool = False
-    reason: str = ""
+    reason: Reason | None = None  # quarantined or duplicate: why (mail.reasons)
     parser_error: bool = False  # quarantined because the parser raised: a bug, counted apart
 
 
@@ -117,14 +118,18 @@ def quarantine(
     *,
     mailbox: str,
     raw: bytes,
-    reason: str,
+    reason: Reason,
     uidvalidity: int | None = None,
     uid: int | None = None,
     parser_error: bool = False,
 ) -> IngestResult:
-    """Keep the raw bytes with the reason, so nothing is lost (E4)."""
+    """Keep the raw bytes with the reason (its code, mail.reasons), so nothing is lost (E4)."""
     row = QuarantinedEmail(
-        mailbox=mailbox, imap_uidvalidity=uidvalidity, imap_uid=uid, reason=reason, raw=raw
+        mailbox=mailbox,
+        imap_uidvalidity=uidvalidity,
+        imap_uid=uid,
+        reason=reason.encode(),
+        raw=raw,
     )
     session.add(row)
     session.flush()
@@ -391,13 +396,13 @@ def store_parsed(
     key = parsed_content_key(parsed)
     same_id = index.known.get(parsed.message_id)
     if same_id and key in same_id:
-        return IngestResult("duplicate", reason="the same message is already stored")
+        return IngestResult("duplicate", reason=reason("duplicate"))
     if same_id:
         parsed = replace(parsed, problems=(*parsed.problems, REUSED_ID_NOTE))
     received = received_at or utcnow()
     kind = MailKind(parsed.kind)
     ref, by_reference = index.conversation_for(parsed)
-    attention: str | None = None
+    attention: Reason | None = None
     if kind == MailKind.BOUNCE:
         ref, attention = _bounced_reply(session, parsed, team, received)
     conversation = index.conversation(session, ref) if ref is not None else None
@@ -417,7 +422,7 @@ def store_parsed(
             "team_id": team.id,
             "subject": parsed.subject or None,
             "created_at": received,
-            "attention": attention or None,
+            "attention": attention.encode() if attention else None,
         }
         if bulk:
             conversation = NewConversation(**fields)
@@ -501,7 +506,7 @@ def _other_sender(conversation: AnyConversation, parsed: ParsedEmail, kind: Mail
 
 def _bounced_reply(
     session: Session, parsed: ParsedEmail, team: Team, now: datetime
-) -> tuple[int | None, str]:
+) -> tuple[int | None, Reason | None]:
     """The conversation of the reply a bounce returns (marked not delivered when the bounce
     is final), or None with the reason a person must look at the bounce."""
     report = parsed.bounce
@@ -526,11 +531,13 @@ def _bounced_reply(
     ):
         return None, UNMATCHED_BOUNCE
     if report.final and reply.outbox_state != OutboxState.UNDELIVERED:
-        needs_person(
-            session, reply, f"not delivered: {report.reason}", now,
-            state=OutboxState.UNDELIVERED,
-        )  # fmt: skip
-    return reply.conversation_id, ""
+        why = (
+            reason("bounced", status=report.status, detail=report.reason)
+            if report.status
+            else reason("returned", detail=report.reason)
+        )
+        needs_person(session, reply, why, now, state=OutboxState.UNDELIVERED)
+    return reply.conversation_id, None
 
 
 def _run_clock(conversation: AnyConversation, due_at: datetime) -> None:
@@ -564,7 +571,7 @@ def _attachment_rows(
                 "detected_type": item.detected_type,
                 "size": item.size,
                 "sha256": digest,
-                "dropped_reason": item.dropped_reason,
+                "dropped_reason": item.dropped_reason.encode() if item.dropped_reason else None,
             }
         )
     return rows

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
+from helpline_core.mail.reasons import Reason
 from helpline_core.models import (
     Channel,
     Conversation,
@@ -239,27 +240,33 @@ def stale_sending(session: Session, now: datetime) -> list[EmailMessage]:
     )
 
 
-def mark_sent(session: Session, email_id: int, now: datetime, note: str | None = None) -> None:
+def mark_sent(session: Session, email_id: int, now: datetime, note: Reason | None = None) -> None:
+    """SENT; `note` (sent_copy_failed, recovered_sent) says how, for an admin."""
     reply = session.get(EmailMessage, email_id)
     assert reply is not None
     reply.outbox_state = OutboxState.SENT
     reply.sent_at = now
     reply.next_attempt_at = None
-    reply.last_error = note
+    reply.last_error = note.encode() if note else None
     session.add(reply)
 
 
 def mark_failed_attempt(
-    session: Session, email_id: int, now: datetime, error: str, *, final: bool, max_attempts: int
+    session: Session,
+    email_id: int,
+    now: datetime,
+    error: Reason,
+    *,
+    final: bool,
+    max_attempts: int,
 ) -> OutboxState:
-    """Back to QUEUED after a back-off, or FAILED (for a person) when final or out of attempts."""
+    """Back to QUEUED after a back-off, or FAILED (for a person) when final or out of attempts;
+    `error` is a delivery code of mail.reasons (the server's words are its detail)."""
     reply = session.get(EmailMessage, email_id)
     assert reply is not None
-    reply.last_error = error
+    reply.last_error = error.encode()
     if final or reply.attempts >= max_attempts:
-        reason = error if error.startswith("delivery unknown") else f"reply not sent: {error}"
-        needs_person(session, reply, reason, now, state=OutboxState.FAILED)
-        reply.last_error = error  # the server's words; the conversation says what it means
+        needs_person(session, reply, error, now, state=OutboxState.FAILED)
     else:
         reply.outbox_state = OutboxState.QUEUED
         reply.next_attempt_at = now + backoff(reply.attempts)
@@ -270,20 +277,21 @@ def mark_failed_attempt(
 
 
 def needs_person(
-    session: Session, reply: EmailMessage, reason: str, now: datetime, *, state: OutboxState
+    session: Session, reply: EmailMessage, reason: Reason, now: datetime, *, state: OutboxState
 ) -> None:
     """A reply that did not (or may not have) reach(ed) its recipient: the reply gets `state`
-    and the reason, and its conversation is unanswered again, with the reason, so that it is
-    back in the team's list (E2: the visitor has no answer). The emails it answered are
-    unanswered again too; their due times stay, so lateness shows."""
+    and the reason (a delivery code of mail.reasons), and its conversation is unanswered again,
+    with the same reason as its `attention`, so that it is back in the team's list (E2: the
+    visitor has no answer). The emails it answered are unanswered again too; their due times
+    stay, so lateness shows."""
     reply.outbox_state = state
     reply.next_attempt_at = None
-    reply.last_error = reason
+    reply.last_error = reason.encode()
     session.add(reply)
     conversation = session.get(Conversation, reply.conversation_id)
     if conversation is None:
         return
-    conversation.attention = reason
+    conversation.attention = reason.encode()
     conversation.answered_at = None
     conversation.answered_in_time = None
     conversation.last_activity_at = max(now, conversation.last_activity_at or now)

@@ -39,6 +39,7 @@ from helpline_core.mail.headers import (
     repair_header_block,
     sender,
 )
+from helpline_core.mail.reasons import Reason, reason
 from helpline_core.mail.text import html_to_text, one_line, strip_controls
 
 HEADER_BLOCK_LIMIT = 256 * 1024  # a larger header block is hostile or broken: quarantine
@@ -57,7 +58,7 @@ class ParsedAttachment:
     detected_type: str | None
     size: int
     content: bytes | None  # None when dropped
-    dropped_reason: str | None = None
+    dropped_reason: Reason | None = None  # mail.reasons: too_many_attachments, ...
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,12 @@ class ParsedEmail:
 
 @dataclass(frozen=True)
 class Quarantine:
-    """Mail that is kept raw, not shown as an email, with the reason (E4).
+    """Mail that is kept raw, not shown as an email, with the reason (E4): a quarantine code of
+    `mail.reasons`.
 
     `parser_error`: the parser raised; that is a bug in the helpline, not in the mail."""
 
-    reason: str
+    reason: Reason
     parser_error: bool = False
 
 
@@ -121,24 +123,19 @@ def synthetic_message_id(raw: bytes) -> str:
 def parse_message(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
     """Parse one message; any failure becomes a `Quarantine` with a reason, never an exception."""
     if len(raw) > limits.max_message_bytes:
-        return Quarantine(
-            f"message of {len(raw)} bytes exceeds the {limits.max_message_bytes} limit"
-        )
+        return Quarantine(reason("too_large", size=len(raw), limit=limits.max_message_bytes))
     if not raw.strip():
-        return Quarantine("empty message")
+        return Quarantine(reason("empty"))
     header_end = header_block_end(raw)
     if header_end > HEADER_BLOCK_LIMIT:
-        return Quarantine(f"header block of {header_end} bytes exceeds {HEADER_BLOCK_LIMIT}")
+        return Quarantine(reason("header_too_large", size=header_end, limit=HEADER_BLOCK_LIMIT))
     try:
         return _parse(raw, limits)
     except RecursionError:
-        return Quarantine("MIME structure nested too deeply")
+        return Quarantine(reason("nested_too_deeply"))
     except Exception as error:
         # Every fault of the mail is handled inside; reaching here is a fault of ours.
-        return Quarantine(
-            f"parser error ({type(error).__name__}): a bug in the helpline, not in the mail",
-            parser_error=True,
-        )
+        return Quarantine(reason("parser_error", error=type(error).__name__), parser_error=True)
 
 
 def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
@@ -154,7 +151,7 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
             walk.problems.append("header name with space before the colon read")
     headers = raw_headers(message)
     if not headers:
-        return Quarantine("no header fields: not an email message")
+        return Quarantine(reason("no_headers"))
     from_name, from_address, sender_note = sender(headers.get("from", ""))
     for fallback in SENDER_FALLBACKS:
         if from_address or not headers.get(fallback):
@@ -162,7 +159,7 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         from_name, from_address, _ = sender(headers[fallback])
         sender_note = f"no usable From: the {fallback.title()} header is shown"
     if not from_address:
-        return Quarantine("no usable sender address (From)")
+        return Quarantine(reason("no_sender"))
     if sender_note:
         walk.problems.append(sender_note)
     if message.defects:
@@ -343,23 +340,23 @@ def _add_attachment(
     name = safe_display_name(info.filename)
     declared = one_line(info.content_type, 255)
     detected = filetype.guess_mime(content[:8192]) if content else None
-    reason: str | None = None
+    dropped: Reason | None = None
     if len(walk.attachments) >= walk.limits.max_attachments:
-        reason = f"more than {walk.limits.max_attachments} attachments"
+        dropped = reason("too_many_attachments", limit=walk.limits.max_attachments)
     elif len(content) > walk.limits.max_attachment_bytes:
-        reason = f"larger than {walk.limits.max_attachment_bytes} bytes"
+        dropped = reason("attachment_too_large", limit=walk.limits.max_attachment_bytes)
     walk.attachments.append(
         ParsedAttachment(
             original_name=name,
             declared_type=declared,
             detected_type=detected,
             size=len(content),
-            content=None if reason else content,
-            dropped_reason=reason,
+            content=None if dropped else content,
+            dropped_reason=dropped,
         )
     )
-    if reason:
-        walk.problems.append(f"attachment {name or '(unnamed)'} not kept: {reason}")
+    if dropped:
+        walk.problems.append(f"attachment {name or '(unnamed)'} not kept: {dropped.english()}")
 
 
 def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> None:

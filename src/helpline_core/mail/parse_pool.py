@@ -16,15 +16,14 @@ from concurrent.futures import ProcessPoolExecutor
 
 from helpline_core.config import MailSettings
 from helpline_core.mail.parse import ParsedEmail, Quarantine, parse_message
+from helpline_core.mail.reasons import Reason, reason
 
 _pool: ProcessPoolExecutor | None = None
 
 
-def oversize_reason(size: int, kept: int, uid: int, limits: MailSettings) -> str:
-    return (
-        f"message of {size} bytes exceeds the {limits.max_message_bytes} byte limit; "
-        f"the first {kept} bytes are kept here, the whole message stays in the mailbox (UID {uid})"
-    )
+def oversize_reason(size: int, kept: int, uid: int, limits: MailSettings) -> Reason:
+    """A message over the limit, of which only the first `kept` bytes were fetched."""
+    return reason("too_large_kept", size=size, limit=limits.max_message_bytes, kept=kept, uid=uid)
 
 
 def parse_items(

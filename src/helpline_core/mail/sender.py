@@ -40,19 +40,14 @@ from helpline_core.mail.imap import (
     logout_quietly,
     search_numbers,
 )
+from helpline_core.mail.reasons import Reason, reason
 from helpline_core.mail.smtp import SendFailed, send_message
 from helpline_core.models import EmailMessage, OutboxState
 from helpline_core.services.rights import email_claims
 
 log = logging.getLogger("helpline.mail")
-UNKNOWN_DELIVERY = (
-    "delivery unknown: interrupted while sending and not found in the Sent folder; not retried "
-    "automatically so that it is never sent twice: check with the visitor or send it again"
-)
-NO_SENT_FOLDER = (
-    "delivery unknown: interrupted while sending, no Sent folder to check; not retried "
-    "automatically so that it is never sent twice: check with the visitor or send it again"
-)
+UNKNOWN_DELIVERY = reason("delivery_unknown")
+NO_SENT_FOLDER = reason("delivery_unknown_no_sent_folder")
 
 
 @dataclass
@@ -99,9 +94,8 @@ def _claim_and_build(engine: Engine, email_id: int, now: datetime) -> Built | No
             words = email_claims.words_for_sending(session, reply, now=now)
             message = sent_copy if words == reply.body_text else outbox.build_mime(reply, words)
         except ValueError as error:
-            outbox.mark_failed_attempt(
-                session, email_id, now, f"cannot be built: {error}", final=True, max_attempts=1
-            )
+            why = reason("cannot_build", detail=str(error))
+            outbox.mark_failed_attempt(session, email_id, now, why, final=True, max_attempts=1)
             return None
         return Built(message, sent_copy, reply.mailbox or "")
 
@@ -117,7 +111,7 @@ def _fail(engine: Engine, email_id: int, error: SendFailed, max_attempts: int) -
             session,
             email_id,
             utcnow(),
-            str(error),
+            error.reason,
             final=not error.temporary,
             max_attempts=max_attempts,
         )
@@ -128,12 +122,12 @@ def _interrupted(engine: Engine, email_id: int, error: SendFailed, now: datetime
     with session_scope(engine) as session:
         reply = session.get(EmailMessage, email_id)
         assert reply is not None
-        reply.last_error = str(error)
+        reply.last_error = error.reason.encode()
         reply.next_attempt_at = now
         session.add(reply)
 
 
-def _sent(engine: Engine, email_id: int, note: str | None) -> None:
+def _sent(engine: Engine, email_id: int, note: Reason | None) -> None:
     with session_scope(engine) as session:
         outbox.mark_sent(session, email_id, utcnow(), note)
 
@@ -170,7 +164,11 @@ async def send_one(
     message, team_code = claimed.message, claimed.team
     team = settings.team(team_code)
     if team is None:
-        failure = SendFailed(f"team {team_code} is no longer configured", temporary=True)
+        failure = SendFailed(
+            f"team {team_code} is no longer configured",
+            temporary=True,
+            reason=reason("team_not_configured"),
+        )
     else:
         try:
             await send_message(team.mail, message, tls_context=tls.smtp, environ=environ)
@@ -193,13 +191,13 @@ async def send_one(
             report.retried += 1
         return
     assert team is not None
-    note = None
+    note: Reason | None = None
     if team.mail.sent_folder:
         try:
             data = claimed.sent_copy.as_bytes(policy=policy.SMTP)
             await copy_to_sent(team.mail, data, ssl_context=tls.imap, environ=environ)
         except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
-            note = f"sent; the copy to the Sent folder failed ({type(error).__name__})"
+            note = reason("sent_copy_failed", error=type(error).__name__)
             log.warning(
                 "reply %s sent; Sent-folder copy failed (%s)", email_id, type(error).__name__
             )
@@ -240,20 +238,18 @@ async def recover_interrupted(
                     "team %s: Sent folder not checked (%s); later", team_code, type(error).__name__
                 )
                 continue
-        reason = UNKNOWN_DELIVERY if team is not None and team.mail.sent_folder else NO_SENT_FOLDER
+        why = UNKNOWN_DELIVERY if team is not None and team.mail.sent_folder else NO_SENT_FOLDER
 
         def settle(
-            rows: list[tuple[int, str]] = rows, found: set[int] = found, reason: str = reason
+            rows: list[tuple[int, str]] = rows, found: set[int] = found, why: Reason = why
         ) -> None:
             with session_scope(engine) as session:
                 for email_id, _ in rows:
                     if email_id in found:
-                        outbox.mark_sent(
-                            session, email_id, now, "recovered: found in the Sent folder"
-                        )
+                        outbox.mark_sent(session, email_id, now, reason("recovered_sent"))
                     else:
                         outbox.mark_failed_attempt(
-                            session, email_id, now, reason, final=True, max_attempts=1
+                            session, email_id, now, why, final=True, max_attempts=1
                         )
 
         await asyncio.to_thread(settle)

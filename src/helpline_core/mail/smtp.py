@@ -20,24 +20,29 @@ import aiosmtplib
 
 from helpline_core.config import MailboxSettings
 from helpline_core.mail.imap import MailLoginFailed, read_secret
+from helpline_core.mail.reasons import Reason, reason
 
 TIMEOUT_SECONDS = 60.0
 
 
 class SendFailed(Exception):
     """Sending failed; `temporary` says whether trying again later can help, and
-    `delivery_unknown` that the message may have been delivered (never retry it by itself)."""
+    `delivery_unknown` that the message may have been delivered (never retry it by itself).
+    `reason` is what is stored and shown (a delivery code of `mail.reasons`); the message is
+    the same in English, for logs."""
 
     def __init__(
         self,
         message: str,
         *,
         temporary: bool,
+        reason: Reason,
         code: int | None = None,
         delivery_unknown: bool = False,
     ) -> None:
         super().__init__(message)
         self.temporary = temporary and not delivery_unknown
+        self.reason = reason
         self.code = code
         self.delivery_unknown = delivery_unknown
 
@@ -56,7 +61,12 @@ class _Client(aiosmtplib.SMTP):
 def _response_failure(error: aiosmtplib.SMTPResponseException) -> SendFailed:
     # The server's text can echo addresses: keep only the code and a short, single-line text.
     text = " ".join(str(error.message).split())[:160]
-    return SendFailed(f"{error.code} {text}", temporary=400 <= error.code < 500, code=error.code)
+    return SendFailed(
+        f"{error.code} {text}",
+        temporary=400 <= error.code < 500,
+        code=error.code,
+        reason=reason("smtp_refused", status=error.code, detail=text),
+    )
 
 
 async def send_message(
@@ -70,11 +80,17 @@ async def send_message(
     """Deliver `message` to the team's SMTP server or raise `SendFailed`; `timeout` (seconds
     per command, default TIMEOUT_SECONDS)."""
     if not mailbox.smtp_host:
-        raise SendFailed("no SMTP server configured for this team", temporary=True)
+        raise SendFailed(
+            "no SMTP server configured for this team",
+            temporary=True,
+            reason=reason("no_smtp_server"),
+        )
     try:
         password = read_secret(mailbox.smtp_password_file, mailbox.smtp_password_env, environ)
     except MailLoginFailed as error:
-        raise SendFailed(str(error), temporary=True) from None
+        raise SendFailed(
+            str(error), temporary=True, reason=reason("smtp_password_missing", detail=str(error))
+        ) from None
     client = _Client(
         hostname=mailbox.smtp_host,
         port=mailbox.smtp_port,
@@ -90,7 +106,10 @@ async def send_message(
             await client.send_message(message)
     except aiosmtplib.SMTPAuthenticationError as error:
         raise SendFailed(
-            f"SMTP login refused ({error.code})", temporary=True, code=error.code
+            f"SMTP login refused ({error.code})",
+            temporary=True,
+            code=error.code,
+            reason=reason("smtp_login_refused", status=error.code),
         ) from None
     except aiosmtplib.SMTPRecipientsRefused as error:
         codes = [refused.code for refused in error.recipients]
@@ -99,6 +118,7 @@ async def send_message(
             f"recipient refused ({', '.join(map(str, codes))})",
             temporary=not final,
             code=max(codes),
+            reason=reason("recipient_refused", status=max(codes)),
         ) from None
     except aiosmtplib.SMTPResponseException as error:
         raise _response_failure(error) from None
@@ -109,7 +129,10 @@ async def send_message(
                 f"({type(error).__name__})",
                 temporary=False,
                 delivery_unknown=True,
+                reason=reason("connection_lost", error=type(error).__name__),
             ) from None
         raise SendFailed(
-            f"SMTP server unreachable ({type(error).__name__})", temporary=True
+            f"SMTP server unreachable ({type(error).__name__})",
+            temporary=True,
+            reason=reason("smtp_unreachable", error=type(error).__name__),
         ) from None

@@ -1,8 +1,9 @@
-"""How each team mailbox is doing: last good read, last error in words, paused until.
+"""How each team mailbox is doing: last good read, last error, paused until.
 
 The mail worker records every good read and every failure here (`MailboxStatus`); the console
-shows it to the team and `/healthz` reports it, so that a mailbox whose password expired is
-not only a log line (issue 21). The words never hold a password or any mail content.
+shows it to the team (in its own words for the error's code, `mail.reasons`) and `/healthz`
+reports it in English, so that a mailbox whose password expired is not only a log line
+(issue 21). Neither ever holds a password or any mail content.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from sqlmodel import Session, select
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import DatabaseUnavailable, check_database, session_scope
-from helpline_core.mail.imap import MailLoginFailed, MailServerUnreachable
+from helpline_core.mail.imap import (
+    ImapCommandFailed,
+    MailLoginFailed,
+    MailPasswordMissing,
+    MailServerUnreachable,
+)
+from helpline_core.mail.reasons import Reason, describe, reason
 from helpline_core.models import MailboxStatus
 
 
@@ -28,23 +35,27 @@ class MailboxHealth:
     team: str
     ok: bool  # read without error since the last failure
     last_ok_at: datetime | None
-    last_error: str | None
+    last_error: str | None  # a mailbox code of mail.reasons, as stored
     last_error_at: datetime | None
     paused_until: datetime | None
 
 
-def describe(error: BaseException) -> str:
-    """A failure in words for the team: what happened and what to check."""
+def failure(error: BaseException) -> Reason:
+    """A failure as a mailbox code of `mail.reasons`; what the server or the error said (a
+    host, a file name, never a password) is its detail, for an admin."""
+    if isinstance(error, MailPasswordMissing):
+        return reason("password_missing", detail=str(error))
     if isinstance(error, MailLoginFailed):
-        return f"login refused: check the mailbox password (wrong or expired?) ({error})"
+        return reason("login_refused", detail=str(error))
     if isinstance(error, MailServerUnreachable):
-        return f"mail server not reachable: {error}"
+        return reason("unreachable", detail=str(error))
     if isinstance(error, ConnectionError):
-        return "the mail server closed the connection"
+        return reason("connection_closed")
     if isinstance(error, TimeoutError):
-        return "the mail server did not answer in time"
-    text = " ".join(str(error).split())[:200]
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+        return reason("timeout")
+    if isinstance(error, ImapCommandFailed):
+        return reason("command_failed", detail=str(error))
+    return reason("failed", error=type(error).__name__, detail=str(error)[:200])
 
 
 def record_ok(engine: Engine, team: str, now: datetime | None = None) -> None:
@@ -62,18 +73,18 @@ def record_error(
     error: BaseException,
     retry_in: float | None,
     now: datetime | None = None,
-) -> str:
+) -> Reason:
     """A failed read; the worker tries again after `retry_in` seconds (None: not known, e.g.
-    a cron run). Returns the words."""
+    a cron run). Returns the reason stored."""
     now = now or utcnow()
-    words = describe(error)
+    why = failure(error)
     with session_scope(engine) as session:
         status = session.get(MailboxStatus, team) or MailboxStatus(mailbox=team)
-        status.last_error = words
+        status.last_error = why.encode()
         status.last_error_at = now
         status.paused_until = None if retry_in is None else now + timedelta(seconds=retry_in)
         session.add(status)
-    return words
+    return why
 
 
 def mailbox_health(
@@ -122,7 +133,7 @@ def health_text(engine: Engine, settings: Settings) -> str:
         else:
             lines.append(
                 f"mailbox {mailbox.team}: failing since {_iso(mailbox.last_error_at)}, last good "
-                f"read {_iso(mailbox.last_ok_at)}: {mailbox.last_error}"
+                f"read {_iso(mailbox.last_ok_at)}: {describe(mailbox.last_error)}"
             )
     return "\n".join(lines) + "\n"
 

@@ -40,6 +40,8 @@ ShortText = Annotated[
     str, StringConstraints(min_length=1, max_length=200), AfterValidator(clean_text)
 ]
 EmergencyRecipient = Literal["police", "prosecutor"]
+# Why a file is reopened: the service trims it and refuses it blank (`reason_missing`).
+ReopenReason = Annotated[str, StringConstraints(max_length=500), AfterValidator(clean_text)]
 
 
 class CaseDetails(Frame):
@@ -146,10 +148,19 @@ class CCaseDisclose(CFrame):
 
 
 class CCaseStatus(CFrame):
-    """Close or reopen a file (reopening resets the retention clock)."""
+    """Close or reopen a file (reopening resets the retention clock). Reopening needs a
+    `reason` (staff text, kept on the file and shown in its header; without one the relay
+    answers `reason_missing`); closing takes none."""
 
     type: Literal["case_close", "case_reopen"]
     case: PublicId
+    reason: ReopenReason | None = None
+
+    @model_validator(mode="after")
+    def _reason_only_to_reopen(self) -> CCaseStatus:
+        if self.type == "case_close" and self.reason is not None:
+            raise ValueError("a reason goes with case_reopen only")
+        return self
 
 
 class CCaseHold(CFrame):
@@ -222,6 +233,7 @@ class CaseHeader(Frame):
     legal_hold_reason: str | None
     restricted: bool
     open_requests: list[OpenRequestEntry] = Field(default_factory=list)  # shown (R1-R6)
+    reopen_reason: str | None = None  # why it was last reopened (staff text, shown)
 
 
 class SCaseList(Frame):

@@ -21,6 +21,25 @@ PROTOCOL_VERSION = 1
 HARD_MAX_FRAME_BYTES = 1024 * 1024
 HARD_MAX_TEXT_CHARS = 20_000
 
+# Why a case-file request was refused, finer than `invalid` / `forbidden` (issue 16): raised by
+# the core's case services (`DomainError.code`) and said in the console's words. A file the
+# counsellor may not see stays `forbidden`, exactly like one that does not exist (S1); these
+# codes tell apart only what may be said about a file that is visible.
+CaseRefusal = Literal[
+    "case_closed",  # close: the file is closed already
+    "case_open",  # reopen: the file is open already
+    "reason_missing",  # reopen: a reason is required
+    "lead_only",  # legal hold or emergency disclosure: team leads and admins only
+    "no_such_colleague",  # share: no active account with that username
+    "no_such_contact",  # link / create from a contact: none, or not mine or my team's
+    "no_such_assessment",  # statement: no such assessment in this file
+    "no_such_consent",  # withdraw / disclose: no such consent in this file
+    "consent_withdrawn",  # disclose: the consent was withdrawn, nothing may rest on it
+    "already_withdrawn",  # withdraw: the consent is withdrawn already
+    "transcript_gone",  # transcript: not a contact of this file, or no longer kept
+    "not_in_code_list",  # a region, age band, sex, role or theme outside the code list
+]
+
 ErrorCode = Literal[
     "bad_json",  # not a JSON object
     "too_large",  # frame above max_frame_bytes
@@ -41,6 +60,7 @@ ErrorCode = Literal[
     "superseded",  # another tab/login took over this connection
     "too_many_chats",  # relay.max_chats_per_address chats already queued or open from here
     "internal",  # the relay failed; the client may retry
+    CaseRefusal,
 ]
 
 

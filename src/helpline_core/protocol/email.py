@@ -1,7 +1,10 @@
 """The console endpoint (/console), email part (docs/protocol.md, "Email").
  New frames only: PROTOCOL_VERSION does not change. Every string that came from a
 sender (subject, names, addresses, bodies, attachment names, quarantine previews) is visitor
-text: clients show it literally, never as markup.
+text: clients show it literally, never as markup. Why mail was quarantined, a reply failed or
+a mailbox is failing comes as a `MailReason` (a code of `helpline_core.mail.reasons` and its
+parameters) that the console says in its own words; the older English fields beside them are
+kept for older consoles.
 """
 
 from __future__ import annotations
@@ -34,6 +37,21 @@ ReplyBody = Annotated[
 
 class _Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ReasonCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+ReasonParam = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
+ReasonValue = int | Annotated[str, StringConstraints(max_length=64)]
+
+
+class MailReason(_Frame):
+    """Why, as a code: `code` of `helpline_core.mail.reasons` ("too_large", "bounced", ...,
+    "unknown" for a reason stored before codes) and its `params` (sizes in bytes, an SMTP reply
+    code, a delivery status such as "5.1.1"). A client shows its own sentence for the code, and
+    a generic one for a code it does not know; never the code itself."""
+
+    code: ReasonCode
+    params: dict[ReasonParam, ReasonValue] = {}
 
 
 class _Request(_Frame):
@@ -157,8 +175,9 @@ class EmailListItem(_Frame):
     emails: int
     counsellor: str | None  # username of the assigned counsellor
     answered_at: datetime | None = None
-    attention: str | None = None  # why it needs a person again (e.g. a reply not delivered)
+    attention: str | None = None  # why it needs a person again, in English (older consoles)
     counsellor_name: str | None = None  # the assigned counsellor's display name
+    attention_code: MailReason | None = None  # the same as a code: what the console shows
 
 
 class SEmailList(_Frame):
@@ -174,7 +193,8 @@ class EmailAttachmentInfo(_Frame):
     name: str | None
     type: str | None  # detected type, else the declared one
     size: int
-    dropped: str | None = None  # why it was not kept
+    dropped: str | None = None  # why it was not kept, in English (older consoles)
+    dropped_code: MailReason | None = None  # the same as a code: what the console shows
 
 
 class ThreadEmailItem(_Frame):
@@ -190,8 +210,9 @@ class ThreadEmailItem(_Frame):
     kind: Literal["person", "automatic", "bounce"] = "person"
     other_sender: bool = False  # incoming from someone who is not the correspondent
     reply_to: list[str] = []  # incoming: who a reply to this email would go to
-    problem: str | None = None  # outgoing failed or undelivered: why
+    problem: str | None = None  # outgoing failed or undelivered: why, in English
     to: list[str] = []  # outgoing: who it went to
+    problem_code: MailReason | None = None  # the same as a code: what the console shows
 
 
 class SEmailThread(_Frame):
@@ -206,7 +227,8 @@ class SEmailThread(_Frame):
     # Who the next reply goes to unless another email is chosen (empty: nothing to answer).
     recipients: list[str] = []
     answers: int | None = None  # the id of the email the next reply answers by default
-    attention: str | None = None
+    attention: str | None = None  # in English (older consoles)
+    attention_code: MailReason | None = None  # the same as a code: what the console shows
 
 
 class SEmailNew(_Frame):
@@ -220,9 +242,10 @@ class SEmailNew(_Frame):
 class QuarantineListItem(_Frame):
     id: int
     mailbox: str
-    reason: str
+    reason: str  # in English (older consoles)
     size: int
     received_at: datetime
+    reason_code: MailReason | None = None  # the same as a code: what the console shows
 
 
 class SQuarantineList(_Frame):
@@ -237,19 +260,21 @@ class SQuarantineItem(_Frame):
     type: Literal["quarantine_item"] = "quarantine_item"
     id: int
     mailbox: str
-    reason: str
+    reason: str  # in English (older consoles)
     size: int
     received_at: datetime
     preview: str
+    reason_code: MailReason | None = None  # the same as a code: what the console shows
 
 
 class MailboxStatusItem(_Frame):
     team: str
     ok: bool
     last_ok_at: datetime | None
-    last_error: str | None  # in words, for the team; never a password or mail content
+    last_error: str | None  # in English (older consoles); never a password or mail content
     last_error_at: datetime | None
     paused_until: datetime | None
+    last_error_code: MailReason | None = None  # the same as a code: what the console shows
 
 
 class SMailboxStatus(_Frame):

@@ -11,10 +11,18 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from helpline_core.models import Counsellor, Role
+from helpline_core.protocol.common import ErrorCode
 
 
 class DomainError(Exception):
-    """A request the domain refuses; the message is one line for a person, never visitor text."""
+    """A request the domain refuses; the message is one line for a person (the CLI's, in
+    English), never visitor text. `code`, when given, names the refusal for the console
+    (a protocol error code, mostly a `CaseRefusal`), which says it in its own words; without
+    one the relay answers with the kind (`invalid`, `forbidden`)."""
+
+    def __init__(self, message: str, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        self.code: ErrorCode | None = code
 
 
 class NotFound(DomainError):

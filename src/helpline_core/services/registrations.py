@@ -96,12 +96,16 @@ def validate(codes: CodeList, values: RegistrationValues, *, final: bool) -> Non
 
     def check(kind: str, value: str) -> None:
         if value not in codes.codes_of(kind):
-            raise InvalidValue(f"{kind}: '{value[:40]}' is not in code list {codes.version}")
+            raise InvalidValue(
+                f"{kind}: '{value[:40]}' is not in code list {codes.version}", "not_in_code_list"
+            )
 
     check("contact_types", values.contact_type)
     for form in values.forms:
         if not codes.is_form(form):
-            raise InvalidValue(f"forms: '{form[:40]}' is not in code list {codes.version}")
+            raise InvalidValue(
+                f"forms: '{form[:40]}' is not in code list {codes.version}", "not_in_code_list"
+            )
     if len(set(values.forms)) != len(values.forms):
         raise InvalidValue("forms: the same form twice")
     check("roles", values.role)

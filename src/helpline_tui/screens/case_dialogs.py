@@ -1,9 +1,14 @@
 """A modal that asks for a few texts (a note, a consent's who and what, a hold's reason...):
 one dialog for every case-file action, so they all behave the same (ctrl+s saves, escape
-cancels). Returns {field: text} or None."""
+cancels). Returns {field: text} or None.
+
+With `send`, the dialog stays open until the request is done: `send` returns None when it
+was, else what was refused and why, which the dialog shows above what was typed (kept), as
+the block dialog does."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,6 +29,7 @@ class Field:
     multiline: bool = False
     default: str = ""
     optional: bool = False
+    missing: str = ""  # said when a required field is left empty ("<label> ?" otherwise)
 
 
 class FieldsDialog(_Dialog[dict[str, str]]):
@@ -33,10 +39,16 @@ class FieldsDialog(_Dialog[dict[str, str]]):
     ]
     DEFAULT_CSS = "FieldsDialog TextArea { height: 6; margin-bottom: 1; }"
 
-    def __init__(self, title: str, fields: list[Field]) -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        send: Callable[[dict[str, str]], Awaitable[str | None]] | None = None,
+    ) -> None:
         super().__init__()
         self._title = title
         self.fields = fields
+        self._send = send
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -63,8 +75,23 @@ class FieldsDialog(_Dialog[dict[str, str]]):
             widget = self.query_one(f"#f-{field.name}")
             value = widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[attr-defined]
             if not value.strip() and not field.optional:
-                self.query_one(".dialog-error", Static).update(Text(field.label + " ?"))
+                self.show_problem(field.missing or field.label + " ?")
                 widget.focus()
                 return
             answer[field.name] = value
-        self.dismiss(answer)
+        if self._send is None:
+            self.dismiss(answer)
+        else:
+            self.run_worker(self._try(answer), exclusive=True)
+
+    async def _try(self, answer: dict[str, str]) -> None:
+        assert self._send is not None
+        problem = await self._send(answer)
+        if problem is None:
+            self.dismiss(answer)
+        else:
+            self.show_problem(problem)
+
+    def show_problem(self, problem: str) -> None:
+        """Why it cannot be saved (as plain text), above what was typed."""
+        self.query_one(".dialog-error", Static).update(Text(problem))

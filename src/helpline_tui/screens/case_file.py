@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from helpline_core import protocol as p
-from helpline_tui.case_requests import attempt, channel_label, codes
+from helpline_tui.case_requests import attempt, call, channel_label, codes
 from helpline_tui.case_text import header_lines, line
 from helpline_tui.client_types import RequestError
 from helpline_tui.i18n import refusal, t
@@ -272,9 +272,29 @@ class CaseFileScreen(Screen[None]):
         )
 
     def action_close_reopen(self) -> None:
-        closed = self.file is not None and self.file.header.status == "closed"
-        kind = "case_reopen" if closed else "case_close"
-        self.send(p.CCaseStatus(type=kind, case=self.case))
+        """Close the file at once; reopen it only with a reason, asked in a dialog that stays
+        open (what was typed kept) until the relay has reopened it or says why not."""
+        if self.file is None or self.file.header.status != "closed":
+            self.send(p.CCaseStatus(type="case_close", case=self.case))
+            return
+        reason = Field("reason", t("case.reopen_reason"), multiline=True,
+                       missing=t("refused.reason_missing"))  # fmt: skip
+        self.app.push_screen(FieldsDialog(t("case.reopen_title"), [reason], send=self._reopen))
+
+    async def _reopen(self, answers: dict[str, str]) -> str | None:
+        """Send the reopening; None when done (the file is shown), else why not, in words."""
+        try:
+            frame = p.CCaseStatus(type="case_reopen", case=self.case, reason=answers["reason"])
+        except ValidationError:  # too long, or a NUL
+            return t("case.check_field", field=t("case.reopen_reason"))
+        try:
+            answer = await call(self.client, frame)
+        except RequestError as error:
+            return refusal(error.code)
+        if isinstance(answer, p.SCaseFile):
+            self.notify(t("case.done"), markup=False, timeout=2)
+            self.show(answer)
+        return None
 
     def action_hold(self) -> None:
         reason = self.file.header.legal_hold_reason if self.file else None

@@ -26,7 +26,7 @@ from helpline_core.protocol.email import (
     SEmailList,
     SMailboxStatus,
 )
-from helpline_tui.email_text import et, time_left
+from helpline_tui.email_text import et, time_left, why
 from helpline_tui.email_ui import ask, email_help, fit, subject_text
 from helpline_tui.i18n import localized, t
 from helpline_tui.safe import visitor_text
@@ -200,14 +200,15 @@ class EmailListScreen(Screen[None]):
         widths = self.widths
         me = getattr(getattr(self.client.state, "me", None), "username", None)
         for item in items:
-            style = "bold red" if item.overdue or item.attention else ""
+            attention = item.attention or item.attention_code
+            style = "bold red" if item.overdue or attention else ""
             who = (
                 et("email.me")
                 if item.counsellor and item.counsellor == me
                 else item.counsellor_name or item.counsellor
             )
             left = time_left(item.seconds_left)
-            if item.attention:  # a reply not delivered: the reason is in the thread
+            if attention:  # a reply not delivered: the reason is in the thread
                 left = f"{et('email.col.attention')} · {left}"
             table.add_row(
                 Text(left, style=style),
@@ -235,7 +236,11 @@ class EmailListScreen(Screen[None]):
 
     def show_mailboxes(self, health: SMailboxStatus) -> None:
         """A line per failing mailbox: the team must know that mail may not be coming in."""
-        failing = [item for item in health.items if not item.ok and item.last_error]
+        failing = [
+            item
+            for item in health.items
+            if not item.ok and (item.last_error or item.last_error_code)
+        ]
         line = Text()
         for item in failing:
             since = item.last_error_at.astimezone(self.timezone) if item.last_error_at else None
@@ -243,10 +248,9 @@ class EmailListScreen(Screen[None]):
                 "mailbox.failing",
                 team=item.team,
                 since=since.strftime("%d-%m %H:%M") if since else "?",
-                error="",
+                error=why(item.last_error_code),  # the code in our words, never stored English
             )
             line.append(("\n" if line else "") + words)
-            line.append_text(visitor_text(item.last_error or ""))
         for widget in self.query("#mailbox-status").results(Static):
             widget.update(line)
             widget.display = bool(failing)

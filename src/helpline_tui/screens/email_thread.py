@@ -40,7 +40,7 @@ from helpline_core.protocol.email import (
     ThreadEmailItem,
 )
 from helpline_tui.commands import CannedRepliesProvider
-from helpline_tui.email_text import et, size, time_left
+from helpline_tui.email_text import et, size, time_left, why
 from helpline_tui.email_ui import ask, email_help, subject_text
 from helpline_tui.i18n import current_language, t
 from helpline_tui.safe import visitor_text
@@ -86,9 +86,9 @@ def render_email(email: ThreadEmailItem, timezone: tzinfo) -> Text:
     if email.direction == "out" and email.to:
         out.append("\n→ ", style="dim")
         out.append_text(visitor_text(", ".join(email.to)))
-    if email.problem:
+    if email.problem or email.problem_code:
         out.append("\n")
-        out.append_text(visitor_text(email.problem, style="red"))
+        out.append(why(email.problem_code), style="red")
     out.append("\n")
     out.append_text(visitor_text(email.body.rstrip(), multiline=True))
     for attachment in email.attachments:
@@ -98,9 +98,8 @@ def render_email(email: ThreadEmailItem, timezone: tzinfo) -> Text:
         out.append(" (")
         out.append_text(kind)
         out.append(f", {size(attachment.size)}")
-        if attachment.dropped:
-            out.append(f", {et('email.dropped')}: ")
-            out.append_text(visitor_text(attachment.dropped))
+        if attachment.dropped or attachment.dropped_code:
+            out.append(f", {et('email.dropped')}: {why(attachment.dropped_code)}")
         out.append(")")
     return out
 
@@ -209,10 +208,9 @@ class EmailThreadScreen(Screen[None]):
         if thread.counsellor:
             meta.append(" · ")
             meta.append_text(visitor_text(thread.counsellor_name or thread.counsellor))
-        if thread.attention:
+        if thread.attention or thread.attention_code:
             meta.append("\n")
-            meta.append(et("email.attention", reason=""), style="bold red")
-            meta.append_text(visitor_text(thread.attention))
+            meta.append(et("email.attention", reason=why(thread.attention_code)), style="bold red")
         meta.append("\n")
         meta.append_text(self.recipients_text())
         self.query_one("#email-meta", Static).update(meta)

@@ -1,7 +1,8 @@
 """Quarantined email (E4): what could not be read, with the reason, size and date.
 
 Never the raw bytes: opening an item shows the relay's text preview (controls already replaced)
-through `safe.visitor_text` once more. Reading it is audited by the relay."""
+through `safe.visitor_text` once more. Reading it is audited by the relay. The reason is the
+relay's code said in the console's words (`email_text.why`), never stored English."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from helpline_core.protocol.email import (
     SQuarantineItem,
     SQuarantineList,
 )
-from helpline_tui.email_text import et, size
+from helpline_tui.email_text import et, size, why
 from helpline_tui.email_ui import ask
 from helpline_tui.safe import visitor_text
 from helpline_tui.widgets.footer import QuietFooter
@@ -79,7 +80,7 @@ class QuarantineScreen(Screen[None]):
         for item in answer.items:
             table.add_row(
                 Text(item.received_at.astimezone(self.timezone).strftime("%d-%m-%Y %H:%M")),
-                visitor_text(item.reason[:200]),
+                Text(why(item.reason_code)),
                 Text(size(item.size)),
                 visitor_text(item.mailbox),
                 key=str(item.id),
@@ -127,7 +128,7 @@ class QuarantineItemScreen(ModalScreen[None]):
         head = Text(f"#{item.id} · {size(item.size)} · ", style="bold")
         head.append(item.received_at.astimezone(self.timezone).strftime("%d-%m-%Y %H:%M"))
         head.append("\n")
-        head.append_text(visitor_text(item.reason))
+        head.append(why(item.reason_code))
         with VerticalScroll():
             yield Static(head)
             yield Static(Text(et("quarantine.preview"), style="dim"))

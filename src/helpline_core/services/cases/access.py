@@ -47,7 +47,7 @@ def share(session: Session, key: bytes, *, actor: Actor, case: str, username: st
     row = get_file(session, actor, case)
     who = session.exec(select(Counsellor).where(Counsellor.username == username)).first()
     if who is None or not who.active or who.id is None:
-        raise InvalidValue("no such active colleague")
+        raise InvalidValue("no such active colleague", "no_such_colleague")
     assert row.id is not None
     already = session.exec(
         select(CaseFileShare).where(

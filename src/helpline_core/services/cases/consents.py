@@ -43,7 +43,7 @@ def _consent(session: Session, case_file_id: int | None, consent: int) -> Consen
         select(Consent).where(Consent.id == consent, Consent.case_file_id == case_file_id)
     ).first()
     if found is None:
-        raise NotFound("no such consent in this file")
+        raise NotFound("no such consent in this file", "no_such_consent")
     return found
 
 
@@ -55,7 +55,7 @@ def withdraw_consent(
     row = get_file(session, actor, case)
     found = _consent(session, row.id, consent)
     if found.withdrawn_at is not None:
-        raise InvalidValue("the consent is already withdrawn")
+        raise InvalidValue("the consent is already withdrawn", "already_withdrawn")
     found.withdrawn_at = utcnow()
     session.add(found)
     record(session, key, actor, "case.consent_withdrawn", row, {"consent": consent})
@@ -69,7 +69,9 @@ def disclose_with_consent(
     row = get_file(session, actor, case)
     found = _consent(session, row.id, consent)
     if found.withdrawn_at is not None:
-        raise InvalidValue("the consent was withdrawn: no new disclosure may rest on it")
+        raise InvalidValue(
+            "the consent was withdrawn: no new disclosure may rest on it", "consent_withdrawn"
+        )
     assert row.id is not None
     item = Disclosure(
         case_file_id=row.id,
@@ -101,7 +103,7 @@ def disclose_in_emergency(
     event's action is "case.disclosure_emergency" so it stands out."""
     row = get_file(session, actor, case)
     if not actor.is_lead:
-        raise Forbidden("only a team lead records an emergency disclosure")
+        raise Forbidden("only a team lead records an emergency disclosure", "lead_only")
     if recipient not in EMERGENCY_RECIPIENTS:
         raise InvalidValue("recipient: police or prosecutor")
     assert row.id is not None

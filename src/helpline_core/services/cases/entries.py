@@ -59,7 +59,7 @@ def add_statement(
         select(Assessment).where(Assessment.id == assessment, Assessment.case_file_id == row.id)
     ).first()
     if found is None:
-        raise NotFound("no such assessment in this file")
+        raise NotFound("no such assessment in this file", "no_such_assessment")
     item = ClientStatement(
         assessment_id=assessment, body=checked_text(body), recorded_by=actor.counsellor_id
     )

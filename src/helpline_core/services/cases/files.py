@@ -84,10 +84,14 @@ def _check_details(codes: CodeList, details: CaseDetails) -> None:
         ("roles", details.role),
     ):
         if value not in codes.codes_of(kind):
-            raise InvalidValue(f"{kind}: '{value[:40]}' is not in code list {codes.version}")
+            raise InvalidValue(
+                f"{kind}: '{value[:40]}' is not in code list {codes.version}", "not_in_code_list"
+            )
     for theme in details.themes:
         if not codes.is_form(theme):
-            raise InvalidValue(f"themes: '{theme[:40]}' is not in code list {codes.version}")
+            raise InvalidValue(
+                f"themes: '{theme[:40]}' is not in code list {codes.version}", "not_in_code_list"
+            )
     if len(",".join(details.themes)) > 500:
         raise InvalidValue("themes: too many")
 
@@ -145,14 +149,14 @@ def _contact_row(session: Session, actor: Actor, contact: str) -> Conversation |
     )
     row: Conversation | Registration | None = conversation or phone
     if row is None:
-        raise NotFound("no such contact")
+        raise NotFound("no such contact", "no_such_contact")
     allowed = (
         actor.is_admin
         or (actor.counsellor_id is not None and row.counsellor_id == actor.counsellor_id)
         or (row.team_id is not None and row.team_id == actor.team_id)
     )
     if not allowed:
-        raise NotFound("no such contact")
+        raise NotFound("no such contact", "no_such_contact")
     return row
 
 
@@ -235,7 +239,7 @@ def close(session: Session, key: bytes, *, actor: Actor, case: str) -> CaseSumma
     """Close the file; its retention period (F4) runs from now. InvalidValue if closed."""
     row = get_file(session, actor, case)
     if row.status == CaseStatus.CLOSED:
-        raise InvalidValue("the file is already closed")
+        raise InvalidValue("the file is already closed", "case_closed")
     row.status = CaseStatus.CLOSED
     row.closed_at = utcnow()
     session.add(row)
@@ -244,28 +248,32 @@ def close(session: Session, key: bytes, *, actor: Actor, case: str) -> CaseSumma
 
 
 def reopen(
-    session: Session, key: bytes, *, actor: Actor, case: str, reason: str | None = None
+    session: Session, key: bytes, *, actor: Actor, case: str, reason: str | None
 ) -> CaseSummary:
     """Reopen a closed file: the closing date is cleared, so the retention clock starts again
-    at the next close (F4). `reason` (staff text, 1 to MAX_REASON characters) is kept on the
-    file and shown with it; the audit records the reopening by ids only, as for a hold. The
-    console reopens without one (None). InvalidValue if it is open or the reason is empty."""
+    at the next close (F4). `reason` (staff text, 1 to MAX_REASON characters) is required (the
+    CLI's --reason, the console's dialog), kept on the file and shown with it; the audit records
+    the reopening by ids only, as for a hold. InvalidValue if the file is open (`case_open`),
+    the reason is missing or blank (`reason_missing`) or too long."""
     row = get_file(session, actor, case)
     if row.status == CaseStatus.OPEN:
-        raise InvalidValue("the file is already open")
+        raise InvalidValue("the file is already open", "case_open")
+    row.reopen_reason = _reason(reason or "")
     row.status = CaseStatus.OPEN
     row.closed_at = None
-    row.reopen_reason = _reason(reason) if reason is not None else None
     session.add(row)
     record(session, key, actor, "case.reopen", row)
     return summary(session, row)
 
 
 def _reason(reason: str) -> str:
-    """A hold's or reopening's reason, trimmed; InvalidValue if empty or too long."""
+    """A hold's or reopening's reason, trimmed; InvalidValue if empty (`reason_missing`) or
+    longer than MAX_REASON characters."""
     reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise InvalidValue(f"reason: 1 to {MAX_REASON} characters")
+    if not reason:
+        raise InvalidValue(f"reason: give one (1 to {MAX_REASON} characters)", "reason_missing")
+    if len(reason) > MAX_REASON:
+        raise InvalidValue(f"reason: 1 to {MAX_REASON} characters", "too_long")
     return reason
 
 
@@ -276,7 +284,7 @@ def set_hold(
     admins only (Forbidden otherwise): a held file is never purged (R6, F4)."""
     row = get_file(session, actor, case)
     if not actor.is_lead:
-        raise Forbidden("only a team lead or an admin sets or releases a legal hold")
+        raise Forbidden("only a team lead or an admin sets or releases a legal hold", "lead_only")
     if reason is not None:
         reason = _reason(reason)
     row.legal_hold = reason is not None

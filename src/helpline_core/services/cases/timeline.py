@@ -252,7 +252,7 @@ def transcript(
         )
     ).first()
     if conversation is None or conversation.delete_requested_at is not None:
-        raise NotFound("no such contact in this file, or no longer retained")
+        raise NotFound("no such contact in this file, or no longer retained", "transcript_gone")
     lines: list[TranscriptLine]
     if conversation.channel == Channel.EMAIL:
         emails = session.exec(

@@ -112,3 +112,18 @@ async def test_the_counsellor_is_told_about_failed_logins_since_the_last_one(
             lambda: any("2 mislukte aanmeldpogingen" in n for n in notices(app)),
             "the warning about failed logins",
         )
+
+
+@pytest.mark.parametrize("code", ["invalid", "too_large", "a_code_from_a_newer_relay"])
+def test_a_refused_login_is_said_in_dutch_never_as_a_bare_code(code: str) -> None:
+    from helpline_tui.client_types import LoginError
+    from helpline_tui.i18n import set_language
+    from helpline_tui.screens.login import failure_text
+
+    set_language("nl")
+    text = failure_text(LoginError("refused", code), "relay.example")
+    assert text.startswith("De server weigerde: ")
+    said = text.removeprefix("De server weigerde: ")
+    # A known code is a Dutch sentence; an unknown one is named inside a Dutch sentence.
+    assert said != code
+    assert said.endswith(".") and (code not in said or said.startswith("Geweigerd (code"))

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from helpline_tui.i18n import t
+from helpline_tui.i18n import refusal, t
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -40,7 +40,9 @@ def failure_text(error: LoginError, server: str) -> str:
         return t("login.locked")
     if reason in ("bad_credentials", "totp_required", "bad_totp", "disabled"):
         return t(f"login.{reason}")
-    return t("login.refused", reason=error.detail or reason)
+    # The relay's error code (or a login failure this console does not know), translated:
+    # never the code or an English detail on its own.
+    return t("login.refused", reason=refusal(error.detail or reason))
 
 
 class TypeAheadInput(Input):

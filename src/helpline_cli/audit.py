@@ -12,18 +12,29 @@ from helpline_cli.exitcodes import Refused
 from helpline_cli.output import emit_json, emit_table, say
 from helpline_cli.state import state_of
 from helpline_core.services import audit as service
+from helpline_core.services.reports.periods import PeriodError, parse_day
 
 app = typer.Typer(help="The audit log: verify its chain, show events.", no_args_is_help=True)
 
 
 def _parse_since(value: str | None) -> datetime | None:
+    """--since as a month (2026-11: from its first day), a day, or a day and time; UTC unless
+    an offset is given. The month and day forms are those of every other date option."""
     if value is None:
         return None
+    try:
+        day = parse_day(value, "--since", end=False)
+    except PeriodError:
+        pass
+    else:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(
-            f"'{value}' is not a date like 2026-11-01 or 2026-11-01T08:00", param_hint="--since"
+            f"'{value}' is not a month, a date or a time like 2026-11, 2026-11-01 or "
+            "2026-11-01T08:00",
+            param_hint="--since",
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -57,7 +68,9 @@ def show(
     ctx: typer.Context,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only events at or after this date/time (UTC unless given)."),
+        typer.Option(
+            "--since", help="Only events at or after this month, day or time (UTC unless given)."
+        ),
     ] = None,
     actor: Annotated[
         str | None, typer.Option("--actor", help="Only events by this actor, e.g. counsellor:anna.")

@@ -152,3 +152,25 @@ def test_layout_keeps_whole_columns_whole_and_fits_what_can(
         assert 1 <= column_width <= max(natural, 1)
     if any(not is_whole(column) for column in fit.columns[1:]):  # else only ids: never cut
         assert sum(fit.widths) + GAP * (len(fit.widths) - 1) <= width
+
+
+@pytest.mark.parametrize(
+    ("since", "shown"),
+    [("2000-01", True), ("2000-01-31", True), ("2000-01-31T08:00", True), ("2999-12", False)],
+)
+def test_audit_since_takes_a_month_a_day_or_a_time(
+    with_events: list[str], since: str, shown: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["audit", "show", "--json", "--since", since]) == ExitCode.OK
+    events = json.loads(capsys.readouterr().out)
+    assert (len(events) > 0) is shown
+
+
+def test_audit_since_that_is_no_date_is_refused_plainly(
+    with_events: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["audit", "show", "--since", "2026-13"]) != ExitCode.OK
+    err = capsys.readouterr().err
+    assert "2026-13" in err and "2026-11-01" in err

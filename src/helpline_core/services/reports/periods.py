@@ -3,6 +3,7 @@ up to. Month boundaries are local midnights in the helpline's time zone."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -65,7 +66,9 @@ def parse_day(text: str, option: str, *, end: bool) -> date:
     The one reading of date options every command shares."""
     if _MONTH.match(text):
         month = Month.parse(text)
-        return (month.next().first_day - timedelta(days=1)) if end else month.first_day
+        # monthrange, not the next month's first day less one: 9999-12 has no next month.
+        last = calendar.monthrange(month.year, month.month)[1]
+        return date(month.year, month.month, last) if end else month.first_day
     try:
         return date.fromisoformat(text)
     except ValueError:

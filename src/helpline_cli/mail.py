@@ -263,3 +263,8 @@ def forget(
             "the mailbox cannot be reached; the deletion is recorded and will be retried"
         )
     say(f"deleted: {report.emails} email(s), {report.expunged} expunged from the mailbox")
+    if report.left:
+        say(
+            f"{report.left} message(s) could not be removed safely and are left in the mailbox "
+            "for a person (docs/email.md)"
+        )

@@ -78,7 +78,9 @@ def purge(
     as_json: AsJson = False,
 ) -> None:
     """Plan or apply the retention purge. Exit 1 when another purge runs, 3 when a mailbox
-    could not be reached (the database part is done; its deletions are retried next run)."""
+    could not be reached (the database part is done; its deletions are retried next run).
+    Expired mail that cannot be removed safely (a search cannot tell it from kept mail) stays
+    in the mailbox: named on stderr and counted in `mailbox_left`, for a person."""
     if ctx.invoked_subcommand is not None:
         return
     state = state_of(ctx)
@@ -113,6 +115,11 @@ def purge(
     verb = "would go" if dry_run else "went"
     total = sum(report.rows for report in result.classes.values())
     say(f"purge run {result.run_id}: {total} item(s) {verb} (rules at {moment.isoformat()})")
+    for code, count in sorted(result.left.items()):
+        say(
+            f"mailbox {code}: {count} expired message(s) could not be removed safely and are "
+            "left for a person (docs/privacy.md, Mailboxes)"
+        )
     if result.waiting:
         names = ", ".join(sorted(result.waiting))
         raise Unreachable(f"mailbox(es) not reached: {names}; their deletions are retried next run")
@@ -141,6 +148,7 @@ def history(
                 "as_of": run.as_of.isoformat() if run.as_of else None,
                 "counts": {name: data.get("rows", 0) for name, data in classes.items()},
                 "mailboxes_waiting": counts.get("mailboxes_waiting", {}),
+                "mailbox_left": counts.get("mailbox_left", {}),
             }
         )
     if not as_json:

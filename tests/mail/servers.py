@@ -22,6 +22,8 @@ import aioimaplib
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+from helpline_core.mail.imap import search_numbers
+
 PYMAP = str(Path(sys.executable).with_name("pymap"))
 DOVECOT = "/usr/sbin/dovecot"
 
@@ -85,6 +87,16 @@ class ImapServer:
             for raw in messages:
                 response = await client.append(raw, mailbox=folder, flags=flags)
                 assert response.result == "OK", response
+        finally:
+            await client.logout()
+
+    async def uids(self, folder: str) -> list[int]:
+        """UIDs of the messages in `folder`, ascending."""
+        client = await self.client()
+        try:
+            await client.select(folder)
+            response = await client.uid_search("ALL", charset=None)
+            return sorted(search_numbers(response.lines))
         finally:
             await client.logout()
 

@@ -82,7 +82,7 @@ async def test_thread_is_expunged_and_deleted(
     by_action = {event.action: json.loads(event.detail) for event in events}
     assert "email.delete_requested" in by_action
     assert by_action["email.thread_deleted"] == {
-        "attachments": 1, "emails": 2, "expunged": 2, "claim_codes": 1,
+        "attachments": 1, "emails": 2, "expunged": 2, "claim_codes": 1, "left_in_mailbox": 0,
     }  # fmt: skip
     assert "Antwoord" not in details and "visitor.example" not in details
     # Done once: nothing left to do.
@@ -108,3 +108,69 @@ async def test_deletion_waits_for_an_unreachable_mailbox(
     done = await purge_marked(mailbox.settings, engine, secret_key)
     assert (done.conversations, done.expunged) == (1, 1)
     assert await mailbox.server.message_ids(mailbox.folder) == []
+
+
+REUSED = "<reused@mailer.example>"
+
+
+async def _two_threads(
+    mailbox: Mailbox, engine: Engine, key: bytes, anna: str, other: str
+) -> dict[str, int]:
+    """Two threads under one Message-ID ("oud" from `anna`, "nieuw" from `other`), read and
+    then stored without their UIDs (as mail read before UIDs were kept): found by Message-ID
+    only. Returns each subject's UID in the folder."""
+    await mailbox.deliver(
+        mail_corpus.simple(REUSED, subject="oud", sender=anna),
+        mail_corpus.simple(REUSED, subject="nieuw", sender=other),
+    )
+    await sync(mailbox.settings, engine)
+    with session_scope(engine) as session:
+        placed = {}
+        for email in session.exec(select(EmailMessage)):
+            assert email.subject is not None and email.imap_uid is not None
+            placed[email.subject] = email.imap_uid
+            email.imap_uid = None
+            session.add(email)
+        threads = session.exec(select(Conversation)).all()
+        assert len(threads) == 2
+        old = next(c for c in threads if c.subject == "oud")
+        mail_service.request_deletion(
+            session, key, public_id=old.public_id, team_ids=None, actor="t"
+        )
+    return placed
+
+
+async def test_a_thread_is_told_apart_from_another_senders_under_its_message_id(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """The thread to delete and another sender's thread share a Message-ID and neither has a
+    known UID: the search adds this thread's sender, so only its mail leaves the folder."""
+    placed = await _two_threads(
+        mailbox, engine, secret_key, "Anna <anna@visitor.example>", "Bert <bert@visitor.example>"
+    )
+    report = await purge_marked(mailbox.settings, engine, secret_key)
+    assert (report.conversations, report.emails, report.expunged, report.left) == (1, 1, 1, 0)
+    assert await mailbox.server.uids(mailbox.folder) == [placed["nieuw"]]
+    with session_scope(engine) as session:
+        assert [e.subject for e in session.exec(select(EmailMessage))] == ["nieuw"]
+
+
+async def test_a_message_the_search_cannot_tell_apart_stays_and_is_left_for_a_person(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """The same sender's other thread shares the Message-ID and neither has a known UID: no
+    search tells them apart, so both stay in the mailbox; the thread's rows go, and the report
+    and the audit event count one message left for a person (no address)."""
+    placed = await _two_threads(
+        mailbox, engine, secret_key, "Anna <anna@visitor.example>", "Anna <anna@visitor.example>"
+    )
+    report = await purge_marked(mailbox.settings, engine, secret_key)
+    assert (report.conversations, report.emails, report.expunged, report.left) == (1, 1, 0, 1)
+    assert await mailbox.server.uids(mailbox.folder) == sorted(placed.values())
+    with session_scope(engine) as session:
+        assert [e.subject for e in session.exec(select(EmailMessage))] == ["nieuw"]
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "email.thread_deleted")
+        ).one()
+    assert json.loads(event.detail)["left_in_mailbox"] == 1
+    assert "visitor.example" not in event.detail

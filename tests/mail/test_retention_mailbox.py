@@ -18,9 +18,8 @@ from helpline_cli.main import main
 from helpline_core.clock import utcnow
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
-from helpline_core.mail.imap import search_numbers
 from helpline_core.mail.sender import process_outbox
-from helpline_core.models import Conversation, EmailMessage, PendingDeletion
+from helpline_core.models import AuditEvent, Conversation, EmailMessage, PendingDeletion, PurgeRun
 from helpline_core.services import mail as mail_service
 from helpline_core.services.retention import run as retention
 from tests.mail import mail_corpus
@@ -91,11 +90,16 @@ async def test_an_unreachable_mailbox_waits_and_the_next_run_retries(
     assert result.waiting == {"antwerpen": 2} and result.outcome == "pending"
     with session_scope(engine) as session:
         assert session.exec(select(EmailMessage)).all() == []
-        assert len(session.exec(select(PendingDeletion)).all()) == 2
+        pending = session.exec(select(PendingDeletion).order_by(col(PendingDeletion.id))).all()
+        # The sender is kept with the email's row (to search with its Message-ID), not with
+        # the quarantined mail's (found by UID only).
+        assert [row.from_address for row in pending] == ["anna.test@visitor.example", None]
     assert len(await mailbox.server.message_ids(mailbox.folder)) == 2
     retried = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
     assert retried.mailbox_removed == 2 and retried.waiting == {}
     assert await mailbox.server.message_ids(mailbox.folder) == []
+    with session_scope(engine) as session:
+        assert session.exec(select(PendingDeletion)).all() == []
 
 
 def test_the_cli_exits_3_naming_the_mailbox_and_the_next_run_finishes(
@@ -125,50 +129,96 @@ def test_the_cli_exits_3_naming_the_mailbox_and_the_next_run_finishes(
     assert [run["outcome"] for run in runs[:2]] == ["done", "pending"]
 
 
+REUSED = "<reused@mailer.example>"
+
+
+async def _reused(mailbox: Mailbox, engine: Engine, **senders: str) -> dict[str, int | None]:
+    """Deliver a mail under REUSED per subject (keyword) from its sender, read them; returns
+    each subject's UID."""
+    raws = [mail_corpus.simple(REUSED, subject=s, sender=f) for s, f in senders.items()]
+    await mailbox.deliver(*raws)
+    await sync(mailbox.settings, engine)
+    with session_scope(engine) as session:
+        rows = session.exec(select(EmailMessage).where(EmailMessage.message_id == REUSED)).all()
+        assert len(rows) == len(senders)  # a different mail under a known id is its own email
+        return {row.subject or "": row.imap_uid for row in rows}
+
+
+def _expire_unplaced(engine: Engine, expired: str, *unplaced: str) -> None:
+    """Back-date the email with subject `expired`; forget the UIDs of the `unplaced` subjects
+    (as mail stored before UIDs were kept): those are found by Message-ID only."""
+    with session_scope(engine) as session:
+        for row in session.exec(select(EmailMessage).where(EmailMessage.message_id == REUSED)):
+            if row.subject == expired:
+                row.received_at = LONG_AGO
+            if row.subject in unplaced:
+                row.imap_uid = None
+            session.add(row)
+
+
 async def test_a_reused_message_id_never_takes_another_senders_kept_mail(
     mailbox: Mailbox, engine: Engine, secret_key: bytes
 ) -> None:
     """An expired email whose UID is not known is found by its Message-ID; another sender's
-    mail that is still kept has the same Message-ID: only the expired one leaves the folder,
-    and where the kept one's place is not known either, neither is searched."""
-    reused = "<reused@mailer.example>"
-    await mailbox.deliver(
-        mail_corpus.simple(reused, subject="oud", sender="Anna <anna@visitor.example>"),
-        mail_corpus.simple(reused, subject="nieuw", sender="Bert <bert@visitor.example>"),
+    mail that is still kept has the same Message-ID and a known UID: only the expired one
+    leaves the folder."""
+    placed = await _reused(
+        mailbox, engine, oud="Anna <anna@visitor.example>", nieuw="Bert <bert@visitor.example>"
     )
-    await sync(mailbox.settings, engine)
-    with session_scope(engine) as session:
-        rows = session.exec(select(EmailMessage).where(EmailMessage.message_id == reused)).all()
-        old = next(r for r in rows if r.subject == "oud")
-        kept = next(r for r in rows if r.subject == "nieuw")
-        # Stored without its UID (as mail read before UIDs were kept): found by Message-ID only.
-        old.imap_uid, old.received_at = None, LONG_AGO
-        session.add(old)
-        kept_uid = kept.imap_uid
+    _expire_unplaced(engine, "oud", "oud")
     result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
     assert result.classes["emails"].rows == 1 and result.mailbox_removed == 1
-    assert await mailbox.server.message_ids(mailbox.folder) == [reused]
-    assert await uids(mailbox.server, mailbox.folder) == [kept_uid]
-    # Again, with the kept mail's UID unknown too: the search cannot tell them apart, so the
-    # expired copy stays in the folder rather than risk the kept one.
-    await mailbox.deliver(mail_corpus.simple(reused, subject="oud", sender="Anna <a@v.example>"))
-    await sync(mailbox.settings, engine)
+    assert result.left == {}
+    assert await mailbox.server.uids(mailbox.folder) == [placed["nieuw"]]
+
+
+async def test_a_reused_message_id_without_uids_is_told_apart_by_the_sender(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """Neither the expired email nor another sender's kept one under the same Message-ID has a
+    known UID: the search adds the sender (FROM), the expired copy goes and the kept one stays."""
+    placed = await _reused(
+        mailbox, engine, oud="Anna <anna@visitor.example>", nieuw="Bert <bert@visitor.example>"
+    )
+    _expire_unplaced(engine, "oud", "oud", "nieuw")
+    result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert result.classes["emails"].rows == 1 and result.mailbox_removed == 1
+    assert result.left == {} and result.waiting == {}
+    assert await mailbox.server.uids(mailbox.folder) == [placed["nieuw"]]
     with session_scope(engine) as session:
-        for row in session.exec(select(EmailMessage).where(EmailMessage.message_id == reused)):
-            row.imap_uid = None
-            if row.subject == "oud":
-                row.received_at = LONG_AGO
-            session.add(row)
+        assert session.exec(select(PendingDeletion)).all() == []
+
+
+async def test_mail_the_search_cannot_tell_apart_stays_and_is_left_for_a_person(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """The same sender twice under one Message-ID, neither with a known UID, one expired: no
+    search tells them apart, so both stay and the run says one is left for a person (counts
+    only, no address). Once the other expires too, its own search removes both."""
+    placed = await _reused(
+        mailbox, engine, oud="Anna <anna@visitor.example>", nieuw="Anna <anna@visitor.example>"
+    )
+    _expire_unplaced(engine, "oud", "oud", "nieuw")
     result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
     assert result.classes["emails"].rows == 1 and result.mailbox_removed == 0
-    assert await mailbox.server.message_ids(mailbox.folder) == [reused, reused]
-
-
-async def uids(server: ImapServer, folder: str) -> list[int]:
-    client = await server.client()
-    try:
-        await client.select(folder)
-        response = await client.uid_search("ALL", charset=None)
-        return search_numbers(response.lines)
-    finally:
-        await client.logout()
+    assert result.left == {"antwerpen": 1} and result.outcome == "done"
+    assert result.as_data()["mailbox_left"] == {"antwerpen": 1}
+    assert await mailbox.server.uids(mailbox.folder) == sorted(
+        uid for uid in placed.values() if uid is not None
+    )
+    with session_scope(engine) as session:
+        assert session.exec(select(PendingDeletion)).all() == []  # the sender goes with it
+        run = session.get(PurgeRun, result.run_id)
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
+    assert run is not None and "visitor.example" not in (run.counts or "")
+    assert json.loads(event.detail)["mailbox_left"] == 1
+    assert "visitor.example" not in event.detail
+    with session_scope(engine) as session:
+        session.execute(
+            update(EmailMessage)
+            .where(col(EmailMessage.message_id) == REUSED)
+            .values(received_at=LONG_AGO)
+        )
+    later = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert later.mailbox_removed == 2 and later.left == {}
+    assert await mailbox.server.message_ids(mailbox.folder) == []

@@ -6,9 +6,10 @@ Two steps, so that a person's request survives a mail server that is down:
 2. `purge_marked` flags the thread's messages \\Deleted in the team's folder (and Sent folder)
    and expunges them, found by stored UID (same UIDVALIDITY) and by Message-ID search; only
    then are the emails, attachment files and quarantine-free rows deleted from the database.
-   Only this thread's messages: senders reuse Message-IDs, so a search never takes a UID that
-   another stored or quarantined email holds, and a Message-ID that another thread shares is
-   searched together with this thread's sender address (FROM).
+   Only this thread's messages: senders reuse Message-IDs, and the guard the retention purge
+   uses (mail/expunge.py, `may_go`) keeps other threads' and quarantined mail. A message it
+   cannot tell from another thread's stays in the mailbox, counted in `DeleteReport.left` and
+   the audit event (for a person); the thread's rows go all the same.
    While the mailbox cannot be reached the request stays pending and is retried.
 
 Expiry after `retention.email_months` is not done here but per email by the retention module
@@ -34,6 +35,7 @@ from sqlmodel import Session, col, select
 from helpline_core.clock import utcnow
 from helpline_core.config import MailboxSettings, Settings
 from helpline_core.db import session_scope
+from helpline_core.mail.expunge import Going, Removal, Staying, remove_messages, staying_mail
 from helpline_core.mail.imap import (
     MailLoginFailed,
     MailServerUnreachable,
@@ -48,12 +50,10 @@ from helpline_core.models import (
     ConversationStatus,
     EmailDirection,
     EmailMessage,
-    QuarantinedEmail,
     Team,
 )
 from helpline_core.services import audit
 from helpline_core.services.retention import claim_codes
-from helpline_core.services.retention.mailbox import remove_messages
 
 log = logging.getLogger("helpline.mail")
 
@@ -64,10 +64,14 @@ class DeletionError(ValueError):
 
 @dataclass
 class DeleteReport:
+    """`left`: messages that stayed in the mailbox because a search cannot tell them from
+    another thread's mail (mail/expunge.py), for a person."""
+
     conversations: int = 0
     emails: int = 0
     expunged: int = 0
     pending: int = 0
+    left: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,12 +79,11 @@ class _Target:
     conversation_id: int
     public_id: str
     team_code: str
-    inbound: list[tuple[str, int | None, int | None]]  # message_id, uidvalidity, uid
-    outbound: list[str]
-    # Message-IDs this thread shares with other emails of the mailbox, with this thread's
-    # sender of each; and the (uidvalidity, uid) of those other emails and of quarantined mail.
-    shared: dict[str, str | None] = field(default_factory=dict)
-    foreign: set[tuple[int | None, int | None]] = field(default_factory=set)
+    inbound: list[Going]
+    outbound: list[Going]
+    # What the searches must leave alone: other threads' emails with these Message-IDs and
+    # the mailbox's quarantined mail.
+    staying: Staying = field(default_factory=Staying)
 
 
 def mark_for_deletion(
@@ -126,45 +129,22 @@ def _targets(engine: Engine, only: str | None) -> list[_Target]:
             if not emails and conversation.subject is None:
                 continue  # already done
             assert conversation.id is not None
-            inbound = [e for e in emails if e.direction == EmailDirection.INBOUND]
-            shared, foreign = _others(session, team.code, conversation.id, inbound)
+            ids = [e.message_id for e in emails]
             targets.append(
                 _Target(
                     conversation.id,
                     conversation.public_id,
                     team.code,
-                    [(e.message_id, e.imap_uidvalidity, e.imap_uid) for e in inbound],
-                    [e.message_id for e in emails if e.direction == EmailDirection.OUTBOUND],
-                    shared,
-                    foreign,
+                    [_going(e) for e in emails if e.direction == EmailDirection.INBOUND],
+                    [_going(e) for e in emails if e.direction == EmailDirection.OUTBOUND],
+                    staying_mail(session, team.code, ids, leaving=conversation.id),
                 )
             )
         return targets
 
 
-def _others(
-    session: Session, mailbox: str, conversation_id: int, inbound: list[EmailMessage]
-) -> tuple[dict[str, str | None], set[tuple[int | None, int | None]]]:
-    """What a Message-ID search must leave alone: the Message-IDs of `inbound` that emails of
-    other threads in the mailbox also have (with this thread's sender of each), and the UIDs
-    of those emails and of the mailbox's quarantined mail."""
-    ids = {email.message_id for email in inbound}
-    others = session.exec(
-        select(EmailMessage)
-        .where(col(EmailMessage.message_id).in_(ids))
-        .where(EmailMessage.mailbox == mailbox)
-        .where(EmailMessage.conversation_id != conversation_id)
-    ).all()
-    senders = {email.message_id: email.from_address for email in inbound}
-    shared = {other.message_id: senders[other.message_id] for other in others}
-    foreign = {(other.imap_uidvalidity, other.imap_uid) for other in others}
-    quarantined = session.exec(
-        select(QuarantinedEmail.imap_uidvalidity, QuarantinedEmail.imap_uid).where(
-            QuarantinedEmail.mailbox == mailbox
-        )
-    ).all()
-    foreign.update((validity, uid) for validity, uid in quarantined)
-    return shared, foreign
+def _going(email: EmailMessage) -> Going:
+    return Going(email.message_id, email.from_address, email.imap_uidvalidity, email.imap_uid)
 
 
 async def _clean_mailbox(
@@ -172,23 +152,26 @@ async def _clean_mailbox(
     target: _Target,
     ssl_context: ssl.SSLContext | None,
     environ: Mapping[str, str] | None,
-) -> int:
+) -> Removal:
     client = await connect_imap(mailbox, ssl_context=ssl_context, environ=environ)
     try:
-        ids = [message_id for message_id, _, _ in target.inbound]
-        known = [(validity, uid) for _, validity, uid in target.inbound]
-        count = await remove_messages(
-            client, mailbox.imap_folder, ids, known, target.shared, target.foreign
+        # Inbound mail is searched by Message-ID even where its UID places it: that also
+        # finds a second delivered copy.
+        removal = await remove_messages(
+            client, mailbox.imap_folder, target.inbound, target.staying, search_placed=True
         )
         if mailbox.sent_folder and target.outbound:
-            count += await remove_messages(client, mailbox.sent_folder, target.outbound, [])
-        return count
+            sent = await remove_messages(
+                client, mailbox.sent_folder, target.outbound, target.staying.elsewhere()
+            )
+            removal = Removal(removal.removed + sent.removed, removal.left + sent.left)
+        return removal
     finally:
         await logout_quietly(client)
 
 
 def _delete_rows(
-    settings: Settings, engine: Engine, key: bytes, target: _Target, expunged: int, actor: str
+    settings: Settings, engine: Engine, key: bytes, target: _Target, removal: Removal, actor: str
 ) -> int:
     with session_scope(engine) as session:
         emails = list(
@@ -225,7 +208,8 @@ def _delete_rows(
             object_id=target.public_id,
             detail={
                 "emails": len(emails),
-                "expunged": expunged,
+                "expunged": removal.removed,
+                "left_in_mailbox": removal.left,
                 "attachments": len(files),
                 "claim_codes": len(codes),
             },
@@ -250,10 +234,10 @@ async def purge_marked(
     report = DeleteReport()
     for target in await asyncio.to_thread(_targets, engine, only):
         team = settings.team(target.team_code)
-        expunged = 0
+        removal = Removal()
         if team is not None and team.mail.imap_host:
             try:
-                expunged = await _clean_mailbox(team.mail, target, ssl_context, environ)
+                removal = await _clean_mailbox(team.mail, target, ssl_context, environ)
             except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
                 log.warning(
                     "team %s: deletion waits for the mailbox (%s)",
@@ -262,10 +246,18 @@ async def purge_marked(
                 )
                 report.pending += 1
                 continue
+        if removal.left:
+            # Counts only: the messages' ids and senders are personal data.
+            log.warning(
+                "team %s: %d message(s) of a deleted thread left for a person",
+                target.team_code,
+                removal.left,
+            )
         deleted = await asyncio.to_thread(
-            _delete_rows, settings, engine, key, target, expunged, actor
+            _delete_rows, settings, engine, key, target, removal, actor
         )
         report.conversations += 1
         report.emails += deleted
-        report.expunged += expunged
+        report.expunged += removal.removed
+        report.left += removal.left
     return report

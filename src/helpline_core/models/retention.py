@@ -24,6 +24,9 @@ class PendingDeletion(SQLModel, table=True):
     uidvalidity: int | None = Field(default=None, sa_type=BigInteger)
     uid: int | None = Field(default=None, sa_type=BigInteger)
     message_id: str | None = Field(default=None, max_length=998)  # found by search when no UID
+    # The email's sender: searched with the Message-ID (IMAP FROM) where kept mail reuses it.
+    # Personal data, kept only as long as the row (deleted once the deletion is carried out).
+    from_address: str | None = Field(default=None, max_length=320)
     stored_name: str | None = Field(default=None, max_length=64)  # attachment file (file)
     created_at: datetime = created_at_field()
 

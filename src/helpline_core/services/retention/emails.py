@@ -3,6 +3,8 @@ thread does, with its attachment files and its copies in the mailbox (the team's
 Sent folder); quarantined raw mail too. The database rows go first, in short batches; what the
 disk and the mailboxes still hold is written down in the same transaction (`PendingDeletion`) and
 removed afterwards by `files` and `mailbox`, so a run killed at any point is finished by the next.
+A mailbox row keeps the email's Message-ID and sender, to find it where no UID places it; the
+sender is personal data and lives only as long as that row.
 A thread whose last email went loses its claim codes in the same transaction.
 """
 
@@ -134,6 +136,16 @@ def purge(
     expired = email_expired(limits) if scope is None else and_(email_expired(limits), scope)
 
     def apply(session: Session, ids: list[int]) -> None:
+        # The sender tells a copy in the mailbox from kept mail that reuses its Message-ID
+        # (mail/expunge.py): read before the statement below blanks it.
+        senders = {
+            email_id: sender
+            for email_id, sender in session.execute(
+                select(col(EmailMessage.id), col(EmailMessage.from_address)).where(
+                    col(EmailMessage.id).in_(ids)
+                )
+            )
+        }
         # The rule and the hold are evaluated in this statement; the rest follows its result.
         rows = session.execute(
             update(EmailMessage)
@@ -162,17 +174,19 @@ def purge(
         session.add_all(files)
         report.files += len(files)
         report.add("attachments", len(files))
-        for _, _, direction, code, validity, uid, message_id in rows:
+        for email_id, _, direction, code, validity, uid, message_id in rows:
             team = settings.team(code) if code else None
+            sender = senders.get(email_id)
             if direction == EmailDirection.INBOUND and team is not None:
                 pending = _imap_row(
                     settings, code, folder=team.mail.imap_folder, uidvalidity=validity, uid=uid,
-                    message_id=message_id,
+                    message_id=message_id, from_address=sender,
                 )  # fmt: skip
             elif team is not None and team.mail.sent_folder:
                 pending = _imap_row(
-                    settings, code, folder=team.mail.sent_folder, message_id=message_id
-                )
+                    settings, code, folder=team.mail.sent_folder, message_id=message_id,
+                    from_address=sender,
+                )  # fmt: skip
             else:
                 pending = None
             if pending is not None:

@@ -1,13 +1,12 @@
-"""Removing expired mail from the IMAP mailboxes (E3), by UID.
+"""Removing expired mail from the IMAP mailboxes (E3): carrying out the pending mailbox rows
+the purge wrote (`PendingDeletion`, kind "imap"), per team mailbox and folder.
 
-Messages are flagged \\Deleted and removed with UID EXPUNGE (RFC 4315, UIDPLUS), which removes
-exactly the given UIDs. A server without UIDPLUS only has EXPUNGE, which removes every \\Deleted
-message of the folder: there the purge expunges only when no other message of the folder carries
-\\Deleted (checked just before), and otherwise leaves its deletions pending, so it never removes
-a message it was not asked to. A mailbox that cannot be reached keeps its pending rows; the run
-names it and the next run retries. Where a deletion has to search by Message-ID, `guard` keeps
-another sender's mail that reuses it and is still kept (the same guard erasure's thread deletion
-uses, mail/delete.py).
+The removal itself, by UID or by Message-ID search with the guard that keeps mail still stored,
+is mail/expunge.py, shared with a thread's deletion on request (mail/delete.py). A mailbox that
+cannot be reached keeps its pending rows; the run names it and the next run retries. A message the
+search cannot tell from kept mail (or that nothing finds any more) stays in the mailbox and is
+counted per team in `left`, for a person; its row is done (nothing a later run could do better:
+once the kept mail expires too, its own search finds and removes both).
 """
 
 from __future__ import annotations
@@ -15,132 +14,38 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import aioimaplib
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
+from helpline_core.mail.expunge import Going, Removal, Staying, remove_messages, staying_mail
 from helpline_core.mail.imap import (
     MailLoginFailed,
     MailServerUnreachable,
     connect_imap,
-    imap_quote,
     logout_quietly,
-    search_numbers,
-    uid_set,
-    uidvalidity_of,
 )
-from helpline_core.models import (
-    EmailDirection,
-    EmailMessage,
-    PendingDeletion,
-    QuarantinedEmail,
-)
+from helpline_core.models import PendingDeletion
 
 log = logging.getLogger("helpline.retention")
-MADE_UP_ID = "@no-message-id.invalid>"  # our stand-in for a missing Message-ID: not searchable
-
-
-class ExpungeUnsafe(MailServerUnreachable):
-    """Without UIDPLUS, EXPUNGE would also remove another client's \\Deleted messages."""
-
-
-async def remove_messages(
-    client: aioimaplib.IMAP4,
-    folder: str,
-    message_ids: Sequence[str],
-    known: Sequence[tuple[int | None, int | None]],
-    shared: Mapping[str, str | None] | None = None,
-    foreign: set[tuple[int | None, int | None]] | None = None,
-) -> int:
-    """Remove from `folder` the messages with these (UIDVALIDITY, UID) pairs (when the folder's
-    UIDVALIDITY still matches) and those found by these Message-IDs; returns how many.
-
-    Senders reuse Message-IDs: a Message-ID in `shared` (another email that must stay has it too)
-    is searched together with the sender given for it (IMAP FROM), or not at all when that is
-    None; no UID in `foreign` (other emails' and quarantined mail's) is ever removed."""
-    selected = await client.select(folder)
-    if selected.result != "OK":
-        raise MailServerUnreachable(f"folder {folder} cannot be opened")
-    validity = uidvalidity_of(selected.lines)
-    uids = {uid for uidvalidity, uid in known if uid is not None and uidvalidity == validity}
-    others = {uid for uidvalidity, uid in foreign or () if uidvalidity == validity}
-    for message_id in message_ids:
-        if message_id.endswith(MADE_UP_ID):
-            continue
-        criteria = ["HEADER", "Message-ID", imap_quote(message_id)]
-        if shared is not None and message_id in shared:
-            sender = shared[message_id]
-            if not sender:
-                continue  # another thread has this id and ours cannot be told apart: UID only
-            criteria += ["FROM", imap_quote(sender)]
-        response = await client.uid_search(*criteria, charset=None)
-        if response.result == "OK":
-            uids.update(uid for uid in search_numbers(response.lines) if uid not in others)
-    uids -= others
-    if not uids:
-        return 0
-    ordered = uid_set(sorted(uids))
-    uidplus = client.has_capability("UIDPLUS")
-    if not uidplus:
-        flagged = await client.uid_search("DELETED", charset=None)
-        if flagged.result != "OK" or set(search_numbers(flagged.lines)) - uids:
-            raise ExpungeUnsafe(f"{folder}: other messages are flagged deleted and no UIDPLUS")
-    stored = await client.uid("store", ordered, "+FLAGS.SILENT", "(\\Deleted)")
-    if stored.result != "OK":
-        raise MailServerUnreachable(f"flagging messages in {folder} was refused")
-    expunged = await (client.uid("expunge", ordered) if uidplus else client.expunge())
-    if expunged.result != "OK":
-        raise MailServerUnreachable(f"expunging {folder} was refused")
-    return len(uids)
 
 
 @dataclass
 class MailboxOutcome:
-    """`removed` messages expunged; `waiting` pending rows per team mailbox not reached."""
+    """`removed` messages expunged; `waiting` pending rows per team mailbox not reached;
+    `left` expired messages per team that stayed, for a person (`Removal.left`)."""
 
     removed: int = 0
     waiting: dict[str, int] = field(default_factory=dict)
+    left: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
-class Guard:
-    """What a Message-ID search in a team's mailbox must leave alone (senders reuse
-    Message-IDs): `shared`, Message-IDs of emails still kept whose place in the folder is not
-    known (no UID), mapped to None, so not searched at all; `foreign`, the (UIDVALIDITY, UID) of
-    the kept emails with the searched Message-IDs and of the mailbox's quarantined mail."""
-
-    shared: dict[str, str | None] = field(default_factory=dict)
-    foreign: set[tuple[int | None, int | None]] = field(default_factory=set)
-
-
-def guard(session: Session, mailbox: str, message_ids: Collection[str]) -> Guard:
-    """The guard for a search by these Message-IDs in team `mailbox`'s folder, from the
-    emails stored now (those being deleted are gone from the database already)."""
-    kept = session.exec(
-        select(EmailMessage.message_id, EmailMessage.imap_uidvalidity, EmailMessage.imap_uid)
-        .where(col(EmailMessage.message_id).in_(sorted(set(message_ids))))
-        .where(EmailMessage.mailbox == mailbox)
-        .where(EmailMessage.direction == EmailDirection.INBOUND)
-    ).all()
-    quarantined = session.exec(
-        select(QuarantinedEmail.imap_uidvalidity, QuarantinedEmail.imap_uid).where(
-            QuarantinedEmail.mailbox == mailbox
-        )
-    ).all()
-    return Guard(
-        shared={message_id: None for message_id, _, uid in kept if uid is None},
-        foreign={(validity, uid) for _, validity, uid in kept if uid is not None}
-        | {(validity, uid) for validity, uid in quarantined},
-    )
-
-
-def _load(engine: Engine) -> dict[str, tuple[list[PendingDeletion], Guard]]:
+def _load(engine: Engine) -> dict[str, tuple[list[PendingDeletion], Staying]]:
     with session_scope(engine) as session:
         rows = session.exec(
             select(PendingDeletion)
@@ -151,7 +56,10 @@ def _load(engine: Engine) -> dict[str, tuple[list[PendingDeletion], Guard]]:
         for row in rows:
             grouped.setdefault(row.mailbox or "", []).append(row)
         return {
-            code: (items, guard(session, code, [r.message_id for r in items if r.message_id]))
+            code: (
+                items,
+                staying_mail(session, code, [r.message_id for r in items if r.message_id]),
+            )
             for code, items in grouped.items()
         }
 
@@ -167,32 +75,28 @@ async def _clear_one(
     settings: Settings,
     code: str,
     rows: list[PendingDeletion],
-    kept: Guard,
+    kept: Staying,
     ssl_context: ssl.SSLContext | None,
     environ: Mapping[str, str] | None,
-) -> int:
+) -> Removal:
     team = settings.team(code)
     if team is None or not team.mail.imap_host:
-        return 0  # no mailbox configured any more: nothing can be reached or removed
+        return Removal()  # no mailbox configured any more: nothing can be reached or removed
     client = await connect_imap(team.mail, ssl_context=ssl_context, environ=environ)
     try:
-        removed = 0
+        total = Removal()
         folders: dict[str, list[PendingDeletion]] = {}
         for row in rows:
             folders.setdefault(row.folder or team.mail.imap_folder, []).append(row)
         for folder, items in folders.items():
-            by_uid = [(r.uidvalidity, r.uid) for r in items if r.uid is not None]
-            # Search by Message-ID only where no UID is known (the Sent copies, mail stored
-            # without one). In the team's own folder another sender's kept mail may have the
-            # same Message-ID: the guard keeps it (the Sent folder holds only our replies).
-            by_id = [r.message_id for r in items if r.uid is None and r.message_id]
-            if folder == team.mail.imap_folder:
-                removed += await remove_messages(
-                    client, folder, by_id, by_uid, kept.shared, kept.foreign
-                )
-            else:
-                removed += await remove_messages(client, folder, by_id, by_uid)
-        return removed
+            # Searched by Message-ID (and sender) only where the UID does not place it: the
+            # Sent copies, mail stored without a UID, a folder whose UIDVALIDITY changed.
+            going = [Going(r.message_id, r.from_address, r.uidvalidity, r.uid) for r in items]
+            staying = kept if folder == team.mail.imap_folder else kept.elsewhere()
+            removal = await remove_messages(client, folder, going, staying)
+            total.removed += removal.removed
+            total.left += removal.left
+        return total
     finally:
         await logout_quietly(client)
 
@@ -204,14 +108,20 @@ async def clear_mailboxes(
     ssl_context: ssl.SSLContext | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> MailboxOutcome:
-    """Carry out every pending mailbox deletion; a mailbox that fails keeps its rows."""
+    """Carry out every pending mailbox deletion; a mailbox that fails keeps its rows. Raises
+    nothing for a mailbox: failures are in `waiting`, messages left for a person in `left`."""
     outcome = MailboxOutcome()
     for code, (rows, kept) in (await asyncio.to_thread(_load, engine)).items():
         try:
-            outcome.removed += await _clear_one(settings, code, rows, kept, ssl_context, environ)
+            removal = await _clear_one(settings, code, rows, kept, ssl_context, environ)
         except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:
             log.warning("team %s: mailbox deletions wait (%s)", code, type(error).__name__)
             outcome.waiting[code] = len(rows)
             continue
+        outcome.removed += removal.removed
+        if removal.left:
+            # Counts only: the message's id and sender are personal data.
+            log.warning("team %s: %d expired message(s) left for a person", code, removal.left)
+            outcome.left[code] = removal.left
         await asyncio.to_thread(_done, engine, [row.id for row in rows if row.id is not None])
     return outcome

@@ -65,7 +65,10 @@ EMAIL_CLASSES = ("emails", "quarantine")
 
 @dataclass
 class PurgeResult:
-    """What a run planned or did. `waiting`: pending mailbox deletions per team not reached."""
+    """What a run planned or did. `waiting`: pending mailbox deletions per team not reached;
+    `left`: expired messages per team left in the mailbox for a person, because a search cannot
+    tell them from kept mail (same Message-ID and sender, neither placed by UID) or nothing
+    finds them any more (no UID under the folder's UIDVALIDITY and no searchable Message-ID)."""
 
     run_id: int
     dry_run: bool
@@ -75,6 +78,7 @@ class PurgeResult:
     files_removed: int = 0
     mailbox_removed: int = 0
     waiting: dict[str, int] = field(default_factory=dict)
+    left: dict[str, int] = field(default_factory=dict)
 
     @property
     def outcome(self) -> str:
@@ -93,6 +97,7 @@ class PurgeResult:
             "files_removed": self.files_removed,
             "mailbox_removed": self.mailbox_removed,
             "mailboxes_waiting": self.waiting,
+            "mailbox_left": self.left,
         }
 
 
@@ -193,6 +198,7 @@ def _finish(engine: Engine, key: bytes, actor: str, result: PurgeResult, outcome
         {"files_removed": result.files_removed, "mailbox_removed": result.mailbox_removed}
     )
     detail["mailboxes_waiting"] = len(result.waiting)
+    detail["mailbox_left"] = sum(result.left.values())
     with session_scope(engine) as session:
         run = session.get(PurgeRun, result.run_id)
         assert run is not None
@@ -246,6 +252,7 @@ async def purge(
                     settings, engine, ssl_context=ssl_context, environ=environ
                 )
                 result.mailbox_removed, result.waiting = mailboxes.removed, mailboxes.waiting
+                result.left = mailboxes.left
         except BaseException:
             await asyncio.to_thread(_finish, engine, key, actor, result, "failed")
             raise

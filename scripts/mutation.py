@@ -1,9 +1,11 @@
 """Mutation testing of one module with mutmut, in a copy of the tree (see scripts/mutation.sh).
 
-Usage: python scripts/mutation.py MODULE [--only FUNCTION ...] [TEST ...]
+Usage: python scripts/mutation.py MODULE [--only FUNCTION ...] [--keep DIR] [TEST ...]
 MODULE is a path under src/ (helpline_core/calendar.py) or a dotted name (helpline_core.calendar).
 Without TESTs, the tests listed for MODULE in scripts/mutation-targets.toml are used. `--only`
-mutates only the named functions (a method as Class.method), and scores only those. Prints the
+mutates only the named functions (a method as Class.method), and scores only those. `--keep DIR`
+makes the copy in DIR (which must not exist) and leaves it, to look at survivors with
+`mutmut show NAME` there. Prints the
 surviving mutants, then killed, survived and the score; the last line is one JSON object.
 The score counts timeouts as killed (the mutant made the tests hang: they noticed) and mutants no
 test reaches as survived.
@@ -81,17 +83,22 @@ def main(argv: list[str]) -> int:
     module = module_path(argv[0])
     only: list[str] = []
     rest: list[str] = []
+    keep: Path | None = None
     words = iter(argv[1:])
     for word in words:
         if word == "--only":
             only.append(next(words, ""))
+        elif word == "--keep":
+            keep = Path(next(words, "")).resolve()
+            if keep.exists():
+                raise SystemExit(f"--keep: {keep} exists; name a new directory")
         else:
             rest.append(word)
     tests = tests_for(module, rest)
     names = [mutant_glob(module, name) for name in only if name]
     mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
     with tempfile.TemporaryDirectory(prefix="mutation-") as work:
-        where = Path(work)
+        where = keep or Path(work)
         copy_tree(where)
         configure(where, module, tests)
         print(f"mutating src/{module} against {' '.join(tests)}", file=sys.stderr)

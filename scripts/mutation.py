@@ -46,11 +46,13 @@ def tests_for(module: str, given: list[str]) -> list[str]:
 
 
 def copy_tree(into: Path) -> None:
-    # Only what the tests need: the package sources, the tests, and the project file.
+    # Only what the tests need: the package sources, the tests, the docs (a test checks the
+    # rights export against docs/rights-export.schema.json) and the project file.
     shutil.copytree(
         ROOT / "src", into / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__")
     )
     shutil.copytree(ROOT / "tests", into / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "docs", into / "docs")
     shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
 
 

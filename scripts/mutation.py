@@ -70,6 +70,7 @@ def configure(into: Path, module: str, tests: list[str]) -> None:
     config = (
         "\n[tool.mutmut]\n"
         'source_paths = ["src"]\n'
+        'also_copy = ["docs"]\n'
         f"only_mutate = [{json.dumps('src/' + module)}]\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'

@@ -252,7 +252,17 @@ def _info(part: Message) -> _PartInfo:
 
 def _payload(part: Message) -> bytes:
     payload = part.get_payload(decode=True)
-    return payload if isinstance(payload, bytes) else b""
+    if isinstance(payload, bytes):
+        return payload
+    # A message/* part (reached here from an alternative) holds the message parsed: its bytes
+    # are the content, else a forwarded message would be kept as an empty file.
+    inner = part.get_payload() if part.get_content_maintype() == "message" else None
+    if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+        try:
+            return inner[0].as_bytes(policy=policy.SMTP)
+        except Exception:
+            return b""
+    return b""
 
 
 def _collect(part: Message, walk: _Walk, depth: int) -> None:
@@ -327,8 +337,9 @@ def safe_display_name(name: str | None) -> str | None:
     """A filename for display: no path, no NUL or controls, at most 255 characters."""
     if not name:
         return None
-    cleaned = one_line(name.replace("\x00", ""), 1000)
-    cleaned = cleaned.replace("\\", "/").rsplit("/", 1)[-1].strip(". ")
+    # The last path segment first, then the cut: a long path keeps its file's name.
+    base = name.replace("\\", "/").rpartition("/")[2]
+    cleaned = " ".join(strip_controls(base).split()).strip(". ")
     return cleaned[:255] or None
 
 

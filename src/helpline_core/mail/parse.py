@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import Message
+from typing import cast
 
 import filetype
 
@@ -254,15 +255,12 @@ def _payload(part: Message) -> bytes:
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
         return payload
-    # A message/* part (reached here from an alternative) holds the message parsed: its bytes
-    # are the content, else a forwarded message would be kept as an empty file.
-    inner = part.get_payload() if part.get_content_maintype() == "message" else None
-    if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-        try:
-            return inner[0].as_bytes(policy=policy.SMTP)
-        except Exception:
-            return b""
-    return b""
+    # Only a message/* part gets here (an alternative may hold one): the message parsed. Its
+    # bytes are the content, else a forwarded message would be kept as an empty file.
+    try:
+        return cast(Message, part.get_payload(0)).as_bytes(policy=policy.SMTP)
+    except Exception:  # as in _collect_nested: a message that cannot be written is kept empty
+        return b""
 
 
 def _collect(part: Message, walk: _Walk, depth: int) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import Message
+from typing import cast
 
 import filetype
 
@@ -252,7 +253,14 @@ def _info(part: Message) -> _PartInfo:
 
 def _payload(part: Message) -> bytes:
     payload = part.get_payload(decode=True)
-    return payload if isinstance(payload, bytes) else b""
+    if isinstance(payload, bytes):
+        return payload
+    # Only a message/* part gets here (an alternative may hold one): the message parsed. Its
+    # bytes are the content, else a forwarded message would be kept as an empty file.
+    try:
+        return cast(Message, part.get_payload(0)).as_bytes(policy=policy.SMTP)
+    except Exception:  # as in _collect_nested: a message that cannot be written is kept empty
+        return b""
 
 
 def _collect(part: Message, walk: _Walk, depth: int) -> None:
@@ -327,8 +335,9 @@ def safe_display_name(name: str | None) -> str | None:
     """A filename for display: no path, no NUL or controls, at most 255 characters."""
     if not name:
         return None
-    cleaned = one_line(name.replace("\x00", ""), 1000)
-    cleaned = cleaned.replace("\\", "/").rsplit("/", 1)[-1].strip(". ")
+    # The last path segment first, then the cut: a long path keeps its file's name.
+    base = name.replace("\\", "/").rpartition("/")[2]
+    cleaned = " ".join(strip_controls(base).split()).strip(". ")
     return cleaned[:255] or None
 
 

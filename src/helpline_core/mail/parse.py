@@ -14,6 +14,7 @@ An exception inside the parser is a bug: the message is quarantined with a reaso
 
 from __future__ import annotations
 
+import contextlib
 import email
 import hashlib
 import re
@@ -257,10 +258,7 @@ def _payload(part: Message) -> bytes:
         return payload
     # Only a message/* part gets here (an alternative may hold one): the message parsed. Its
     # bytes are the content, else a forwarded message would be kept as an empty file.
-    try:
-        return cast(Message, part.get_payload(0)).as_bytes(policy=policy.SMTP)
-    except Exception:  # as in _collect_nested: a message that cannot be written is kept empty
-        return b""
+    return _message_bytes(cast(Message, part.get_payload(0)))
 
 
 def _collect(part: Message, walk: _Walk, depth: int) -> None:
@@ -310,6 +308,7 @@ def _collect_alternative(parts: list[Message], walk: _Walk, depth: int) -> None:
     an empty text/plain does not hide the HTML. Versions that are not text (a calendar
     invitation) are kept as attachments."""
     chosen: _Walk | None = None
+    tried: list[str] = []  # notes of the versions without text: they say why none is shown
     for sub in reversed(parts):
         info = _info(sub)
         if info.maintype not in ("text", "multipart"):
@@ -321,8 +320,11 @@ def _collect_alternative(parts: list[Message], walk: _Walk, depth: int) -> None:
         _collect(sub, version, depth)
         if any(piece.strip() for piece in version.body):
             chosen = version
+        else:
+            tried.extend(version.problems)
     if chosen is None:
-        return  # no version has text: attachments are kept, the body stays empty
+        walk.problems.extend(tried)  # no version has text: attachments are kept, body empty
+        return
     walk.body.extend(chosen.body)
     walk.problems.extend(chosen.problems)
     # The HTML of an alternative is the sender's own choice of version: no "HTML only" note.
@@ -375,11 +377,7 @@ def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> 
     if not isinstance(inner, Message):
         _add_attachment(part, info, walk)
         return
-    try:
-        data = inner.as_bytes(policy=policy.SMTP)
-    except Exception:
-        data = b""
-    _add_attachment(part, info, walk, content=data)
+    _add_attachment(part, info, walk, content=_message_bytes(inner))
     if depth + 1 > MAX_DEPTH:
         walk.problems.append("forwarded messages nested too deeply: inner text not shown")
         return
@@ -390,3 +388,15 @@ def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> 
     walk.body.append(f"---- forwarded message: {subject} ----\n{text}".rstrip())
     walk.problems.extend(nested.problems)
     walk.remote_dropped |= nested.remote_dropped
+
+
+_AS_RECEIVED = policy.compat32.clone(linesep="\r\n")
+
+
+def _message_bytes(inner: Message) -> bytes:
+    """A forwarded message as the file kept. Refolding a header of raw 8-bit bytes can raise;
+    then its headers are kept as they came rather than losing the message (E4)."""
+    for kept in (policy.SMTP, _AS_RECEIVED):
+        with contextlib.suppress(Exception):
+            return inner.as_bytes(policy=kept)
+    return b""

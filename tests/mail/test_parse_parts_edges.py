@@ -1,0 +1,405 @@
+"""The parser's walk over MIME parts at its edges: nesting limits, alternatives, forwarded
+messages, attachment limits, and the notes a counsellor reads about what is not shown.
+
+Messages are raw bytes written out here, so each test shows the structure it is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline_core.config import MailSettings
+from helpline_core.mail.parse import ParsedAttachment, ParsedEmail, parse_message
+from helpline_core.mail.reasons import reason
+
+LIMITS = MailSettings()
+HTML_ONLY = "HTML only: shown as plain text"
+REMOTE = "remote images and content were removed, never loaded"
+HEAD = b"From: Anna Test <anna@example.org>\r\nMessage-ID: <parts@example.org>\r\n"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 16
+
+
+def part(content_type: str, body: bytes, *headers: str) -> bytes:
+    lines = [f"Content-Type: {content_type}", *headers]
+    return "".join(f"{line}\r\n" for line in lines).encode() + b"\r\n" + body
+
+
+def multipart(subtype: str, *parts: bytes, boundary: str = "grens") -> bytes:
+    edge = f"--{boundary}".encode()
+    inner = b"".join(edge + b"\r\n" + sub + b"\r\n" for sub in parts)
+    body = inner + edge + b"--\r\n"
+    return part(f"multipart/{subtype}; boundary={boundary}", body)
+
+
+def plain(text: str) -> bytes:
+    return part("text/plain; charset=utf-8", text.encode())
+
+
+def html(markup: str) -> bytes:
+    return part("text/html; charset=utf-8", markup.encode())
+
+
+def forwarded(inner: bytes) -> bytes:
+    return part("message/rfc822", inner)
+
+
+def parse(entity: bytes, limits: MailSettings = LIMITS) -> ParsedEmail:
+    result = parse_message(HEAD + entity, limits)
+    assert isinstance(result, ParsedEmail), result
+    return result
+
+
+def notes(result: ParsedEmail) -> tuple[str, ...]:
+    # The Message-ID is given, so every note is about the parts.
+    return result.problems
+
+
+# --- nesting limits: 30 levels are shown, the 31st is not, and a note says so ---------------
+
+
+def nested_parts(levels: int, subtype: str) -> bytes:
+    entity = plain("Diep binnenin.")
+    for level in range(levels):
+        entity = multipart(subtype, entity, boundary=f"b{level}")
+    return entity
+
+
+@pytest.mark.parametrize("subtype", ["mixed", "alternative"])
+def test_parts_nested_thirty_deep_are_shown(subtype: str) -> None:
+    result = parse(nested_parts(31, subtype))  # multiparts at depth 0..30, the text at 31
+    assert result.body_text == "Diep binnenin."
+    assert notes(result) == ()
+
+
+@pytest.mark.parametrize("subtype", ["mixed", "alternative"])
+def test_parts_nested_deeper_are_not_shown_and_a_note_says_so(subtype: str) -> None:
+    # Fixed with this test: a too deep alternative lost the note and showed an empty body only.
+    result = parse(nested_parts(32, subtype))
+    assert result.body_text == ""
+    assert notes(result) == ("MIME parts nested too deeply: inner parts not shown",)
+
+
+def nested_forwards(levels: int) -> bytes:
+    entity = b"Subject: Onderste\r\n" + plain("Het eerste bericht.")
+    for level in range(levels):
+        entity = f"Subject: Laag {level}\r\n".encode() + forwarded(entity)
+    return entity
+
+
+def test_forwards_nested_thirty_deep_are_shown() -> None:
+    result = parse(nested_forwards(30).split(b"\r\n", 1)[1])
+    assert result.body_text.endswith(
+        "---- forwarded message: Laag 0 ----\n"
+        "---- forwarded message: Onderste ----\nHet eerste bericht."
+    )
+    assert result.body_text.count("---- forwarded message:") == 30
+    assert notes(result) == ()
+    (kept,) = result.attachments  # the outer forward, holding all the others
+    assert kept.content is not None and kept.content.endswith(b"\r\n\r\nHet eerste bericht.")
+
+
+def test_forwards_nested_deeper_are_kept_but_their_text_is_not_shown() -> None:
+    result = parse(nested_forwards(31).split(b"\r\n", 1)[1])
+    assert "Het eerste bericht." not in result.body_text
+    assert result.body_text.count("---- forwarded message:") == 30
+    assert notes(result) == ("forwarded messages nested too deeply: inner text not shown",)
+    (kept,) = result.attachments  # the outer forward still holds the text not shown
+    assert kept.content is not None and kept.content.endswith(b"\r\n\r\nHet eerste bericht.")
+
+
+# --- text parts, HTML and the notes about them ----------------------------------------------
+
+
+def test_html_only_mail_says_so() -> None:
+    result = parse(html("<p>Alleen <b>HTML</b></p>"))
+    assert result.body_text == "Alleen HTML"
+    assert notes(result) == (HTML_ONLY,)
+
+
+def test_plain_and_html_side_by_side_show_both_without_the_html_only_note() -> None:
+    result = parse(multipart("mixed", plain("Eerst tekst."), html("<p>Dan HTML.</p>")))
+    assert result.body_text == "Eerst tekst.\n\nDan HTML."
+    assert notes(result) == ()
+
+
+def test_one_remote_image_among_html_parts_is_reported() -> None:
+    result = parse(
+        multipart(
+            "mixed",
+            html("<p>Een</p><img src='https://tracker.example.com/p.gif'>"),
+            html("<p>Twee</p>"),
+        )
+    )
+    assert result.body_text == "Een\n\nTwee"
+    assert REMOTE in notes(result)
+
+
+def test_a_wrong_charset_is_read_and_noted_in_plain_html_and_unbounded_parts() -> None:
+    cafe = "Café".encode()  # UTF-8 bytes declared as ASCII
+    result = parse(
+        multipart(
+            "mixed",
+            part("text/plain; charset=us-ascii", cafe),
+            part("text/html; charset=ascii", b"<p>" + cafe + b"</p>"),
+        )
+    )
+    assert result.body_text == "Café\n\nCafé"
+    assert notes(result) == (
+        "declared charset 'us-ascii' is wrong; read as utf-8",
+        "declared charset 'ascii' is wrong; read as utf-8",
+    )
+
+
+def test_multipart_without_boundary_is_shown_as_raw_text_in_its_charset() -> None:
+    result = parse(
+        multipart(
+            "mixed",
+            html("<p>Hallo</p>"),
+            part("multipart/mixed; charset=us-ascii", "Geen grens, wel tekst: é".encode()),
+        )
+    )
+    assert result.body_text == "Hallo\n\nGeen grens, wel tekst: é"
+    # The raw text counts as plain text: no "HTML only" note.
+    assert notes(result) == (
+        "declared charset 'us-ascii' is wrong; read as utf-8",
+        "multipart without a usable boundary: shown as raw text",
+    )
+
+
+def test_inline_text_is_body_and_an_inline_named_text_is_also_a_file() -> None:
+    result = parse(
+        multipart(
+            "mixed",
+            part("text/plain", b"Gewoon inline.", "Content-Disposition: inline"),
+            part("text/plain", b"Notitie.", 'Content-Disposition: inline; filename="notitie.txt"'),
+        )
+    )
+    assert result.body_text == "Gewoon inline.\n\nNotitie."
+    assert [(a.original_name, a.content) for a in result.attachments] == [
+        ("notitie.txt", b"Notitie.")
+    ]
+
+
+# --- multipart/alternative ------------------------------------------------------------------
+
+
+def test_alternative_shows_the_html_version_without_the_html_only_note() -> None:
+    result = parse(multipart("alternative", plain("Platte versie."), html("<p>Rijke versie.</p>")))
+    assert result.body_text == "Rijke versie."
+    assert notes(result) == ()
+
+
+def test_alternative_with_related_html_keeps_its_images() -> None:
+    related = multipart(
+        "related",
+        html("<p>Met logo</p><img src='cid:logo'>"),
+        part(
+            "image/png",
+            PNG,
+            "Content-ID: <logo>",
+            'Content-Disposition: inline; filename="logo.png"',
+        ),
+        boundary="rel",
+    )
+    result = parse(multipart("alternative", plain("Zonder logo"), related, boundary="alt"))
+    assert result.body_text == "Met logo"
+    assert notes(result) == (REMOTE,)  # the <img> is dropped, never loaded
+    assert [(a.original_name, a.declared_type, a.detected_type) for a in result.attachments] == [
+        ("logo.png", "image/png", "image/png")
+    ]
+
+
+def test_alternative_keeps_versions_that_are_not_text_as_files_wherever_they_stand() -> None:
+    result = parse(
+        multipart(
+            "alternative",
+            part(
+                "application/ics",
+                b"BEGIN:VCALENDAR\r\nEND:VCALENDAR",
+                'Content-Disposition: attachment; filename="a.ics"',
+            ),
+            plain("Uitnodiging."),
+            html("<p>Uitnodiging.</p>"),
+            part(
+                "application/pdf",
+                b"%PDF-1.4 x",
+                'Content-Disposition: attachment; filename="b.pdf"',
+            ),
+        )
+    )
+    assert result.body_text == "Uitnodiging."
+    assert sorted(a.original_name or "" for a in result.attachments) == ["a.ics", "b.pdf"]
+
+
+def test_alternative_remote_content_of_the_chosen_version_is_reported() -> None:
+    result = parse(
+        multipart(
+            "alternative", plain("Tekst"), html("<p>Tekst</p><img src='https://t.example.com/x'>")
+        )
+    )
+    assert notes(result) == (REMOTE,)
+
+
+def test_remote_content_before_an_alternative_is_still_reported() -> None:
+    alternative = multipart("alternative", plain("B"), html("<p>B</p>"), boundary="alt")
+    result = parse(
+        multipart("mixed", html("<p>A</p><img src='https://t.example.com/x'>"), alternative)
+    )
+    assert result.body_text == "A\n\nB"
+    assert notes(result) == (REMOTE,)
+
+
+def forward_in_alternative() -> bytes:
+    inner = b"Subject: Door\r\n" + plain("Doorgestuurd.")
+    return multipart(
+        "alternative", multipart("mixed", forwarded(inner), boundary="in"), boundary="alt"
+    )
+
+
+def test_an_alternative_of_only_a_forward_is_not_html() -> None:
+    result = parse(forward_in_alternative())
+    assert result.body_text == "---- forwarded message: Door ----\nDoorgestuurd."
+    assert notes(result) == ()
+
+
+def test_an_alternative_of_only_a_forward_does_not_hide_that_the_rest_was_html() -> None:
+    result = parse(multipart("mixed", html("<p>Hoi</p>"), forward_in_alternative(), boundary="o"))
+    assert notes(result) == (HTML_ONLY,)
+
+
+def test_an_alternative_of_only_a_forward_does_not_undo_plain_text_before_it() -> None:
+    result = parse(
+        multipart("mixed", plain("Hoi"), html("<p>Hoi</p>"), forward_in_alternative(), boundary="o")
+    )
+    assert notes(result) == ()
+
+
+# --- forwarded messages ---------------------------------------------------------------------
+
+
+def test_forwarded_message_is_kept_as_sent_with_crlf_and_its_parts_shown() -> None:
+    inner = b"Subject: Twee stukken\r\n" + multipart(
+        "mixed", plain("Stuk een."), plain("Stuk twee."), boundary="fw"
+    )
+    result = parse(multipart("mixed", plain("Kijk:"), forwarded(inner), boundary="o"))
+    assert result.body_text == (
+        "Kijk:\n\n---- forwarded message: Twee stukken ----\nStuk een.\n\nStuk twee."
+    )
+    (kept,) = result.attachments
+    assert kept.declared_type == "message/rfc822"
+    assert kept.content == inner
+    assert kept.size == len(inner)
+    assert kept.dropped_reason is None
+
+
+def test_forwarded_message_with_a_header_that_cannot_be_refolded_is_kept_as_it_came() -> None:
+    # Fixed with this test: the stdlib raises refolding this Subject; the file was kept empty.
+    subject = b"Subject: \xff=?utf-8?q?=C3=A9?=@," + "é".encode() * 30 + b"(=?utf-8?b?!!?=\r\n"
+    inner = b"From: Bea Voorbeeld <bea@example.com>\r\n" + subject + b"\r\nOrigineel.\r\n"
+    result = parse(multipart("mixed", plain("Zie hieronder."), forwarded(inner), boundary="o"))
+    assert result.body_text.endswith("----\nOrigineel.")
+    (kept,) = result.attachments
+    assert kept.content == inner
+
+
+def test_forwarded_message_without_subject_or_text_between_two_parts() -> None:
+    result = parse(
+        multipart(
+            "mixed",
+            plain("Voor."),
+            forwarded(b"From: bea@example.com\r\n\r\n"),
+            plain("Na."),
+            boundary="o",
+        )
+    )
+    assert result.body_text == "Voor.\n\n---- forwarded message:  ----\n\nNa."
+
+
+def test_remote_content_inside_and_outside_a_forward_is_reported() -> None:
+    with_image = b"Subject: Beeld\r\n" + html("<p>Kijk</p><img src='https://t.example.com/x'>")
+    result = parse(multipart("mixed", plain("Hier."), forwarded(with_image), boundary="o"))
+    assert REMOTE in notes(result)
+    result = parse(
+        multipart(
+            "mixed",
+            html("<p>Ik</p><img src='https://t.example.com/y'>"),
+            forwarded(b"Subject: Tekst\r\n" + plain("Alleen tekst.")),
+            boundary="o",
+        )
+    )
+    assert REMOTE in notes(result)
+
+
+@pytest.mark.parametrize("body", [b"Subject: x\r\n\r\nNiet gelezen als bericht.", b""])
+def test_a_forward_the_stdlib_did_not_read_as_a_message_is_kept_raw(body: bytes) -> None:
+    # "message / rfc822" is a message type to the header parser but not to the body parser.
+    result = parse(part("message / rfc822", body))
+    assert result.body_text == ""
+    assert result.attachments == (
+        ParsedAttachment(
+            original_name=None,
+            declared_type="message/rfc822",
+            detected_type=None,
+            size=len(body),
+            content=body,
+        ),
+    )
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+def test_a_kept_attachment_has_no_dropped_reason() -> None:
+    result = parse(multipart("mixed", plain("Bijlage."), part("image/png", PNG)))
+    assert result.attachments == (
+        ParsedAttachment(
+            original_name=None,
+            declared_type="image/png",
+            detected_type="image/png",
+            size=len(PNG),
+            content=PNG,
+            dropped_reason=None,
+        ),
+    )
+
+
+def test_attachment_of_exactly_the_limit_is_kept_and_one_byte_more_is_not() -> None:
+    limits = MailSettings(max_attachment_bytes=1024)
+    named = 'Content-Disposition: attachment; filename="groot.bin"'
+    result = parse(
+        multipart(
+            "mixed",
+            part("application/octet-stream", b"a" * 1024, named),
+            part("application/octet-stream", b"b" * 1025),
+        ),
+        limits,
+    )
+    kept, dropped = result.attachments
+    assert kept.content == b"a" * 1024 and kept.dropped_reason is None
+    assert dropped.content is None and dropped.size == 1025
+    assert dropped.dropped_reason == reason("attachment_too_large", limit=1024)
+    assert notes(result) == ("attachment (unnamed) not kept: larger than 1024 bytes",)
+
+
+def test_a_dropped_named_attachment_is_named_in_the_note() -> None:
+    result = parse(
+        multipart(
+            "mixed",
+            part(
+                "application/pdf", b"%PDF-1", 'Content-Disposition: attachment; filename="een.pdf"'
+            ),
+            part(
+                "application/pdf", b"%PDF-2", 'Content-Disposition: attachment; filename="twee.pdf"'
+            ),
+        ),
+        MailSettings(max_attachments=1),
+    )
+    assert [a.content for a in result.attachments] == [b"%PDF-1", None]
+    assert notes(result) == ("attachment twee.pdf not kept: more than 1 attachments",)
+
+
+def test_a_very_long_declared_type_is_cut_to_255_characters() -> None:
+    subtype = "x-" + "a" * 300
+    result = parse(multipart("mixed", plain("Vreemd type."), part(f"application/{subtype}", b"1")))
+    (attachment,) = result.attachments
+    assert attachment.declared_type == "application/x-" + "a" * 241
+    assert len(attachment.declared_type) == 255

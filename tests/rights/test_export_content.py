@@ -1,0 +1,329 @@
+"""The rights export's content field by field (R1, R2): `collect` in-process on a database with
+two subjects, every value written out by hand. Chats and emails at the retention limit, purged
+contacts, dropped attachments, files with empty fields, requests found by address, and the
+other subject's rows beside each of the first's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from helpline_core.config import Settings
+from helpline_core.db import session_scope
+from helpline_core.models import (
+    Assessment,
+    Attachment,
+    CaseFile,
+    CaseNote,
+    CaseStatus,
+    Channel,
+    ClientRole,
+    ClientStatement,
+    Complaint,
+    Consent,
+    Conversation,
+    DataSubjectRequest,
+    Disclosure,
+    EmailDirection,
+    EmailMessage,
+    Message,
+    Referral,
+    Registration,
+    RequestKind,
+    RequestStatus,
+    Sender,
+)
+from helpline_core.services.rights.collect import _People, collect
+from helpline_core.services.rights.subject import Scope
+from tests.conftest import MakeCounsellor, make_settings
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+# Six months before NOW in Brussels (winter time): the chat and email limit.
+LIMIT = datetime(2025, 12, 15, 13, 0, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _add(session: Session, row: Any) -> int:
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return int(row.id)
+
+
+def _seed(engine: Engine, greta: int, lena: int, tom: int) -> dict[str, int]:
+    """Subject A: two files, chats and threads of each kind; subject B: one of each, all with
+    the same counsellor and dates close to A's."""
+    ids: dict[str, int] = {}
+    with session_scope(engine) as s:
+        ids["a1"] = a1 = _add(s, CaseFile(
+            public_id="case-a1", pseudonym="Lotte V", region="antwerpen", age_group="18-24",
+            sex="f", role=ClientRole.VICTIM, themes="violence,,stalking",
+            status=CaseStatus.CLOSED, opened_at=at("2026-01-05T09:00:00"),
+            closed_at=at("2026-05-20T16:00:00"), processing_restricted=True,
+        ))  # fmt: skip
+        ids["a2"] = a2 = _add(s, CaseFile(
+            public_id="case-a2", pseudonym="Lotte V 2", opened_at=at("2026-02-01T09:00:00"),
+        ))  # fmt: skip
+        ids["b"] = b = _add(s, CaseFile(
+            public_id="case-b", pseudonym="Lotte W", region="limburg", role=ClientRole.OTHER,
+            themes="bravo", opened_at=at("2026-01-05T09:00:00"),
+        ))  # fmt: skip
+        for file_id, words in ((b, "bravo"), (a1, "alpha")):
+            s.add(CaseNote(case_file_id=file_id, counsellor_id=greta, body=f"note {words}",
+                           created_at=at("2026-01-06T10:00:00")))  # fmt: skip
+        s.add(CaseNote(case_file_id=a1, body="note without author",
+                       created_at=at("2026-01-07T10:00:00")))  # fmt: skip
+        other = _add(s, Assessment(case_file_id=b, counsellor_id=greta, body="assess bravo",
+                                   created_at=at("2026-01-08T10:00:00")))  # fmt: skip
+        s.add(ClientStatement(assessment_id=other, body="statement bravo",
+                              created_at=at("2026-01-09T10:00:00")))  # fmt: skip
+        mine = _add(s, Assessment(case_file_id=a1, counsellor_id=tom, body="assess alpha",
+                                  created_at=at("2026-01-08T11:00:00")))  # fmt: skip
+        for day, words in ((9, "I see it differently"), (10, "and more")):
+            s.add(ClientStatement(assessment_id=mine, body=words,
+                                  created_at=at(f"2026-01-{day:02}T11:00:00")))  # fmt: skip
+        for file_id, words in ((b, "bravo"), (a1, "alpha")):
+            s.add(Referral(case_file_id=file_id, service=f"CAW {words}", reason=f"why {words}",
+                           created_at=at("2026-01-11T10:00:00")))  # fmt: skip
+            consent = _add(s, Consent(
+                case_file_id=file_id, third_party=f"GP {words}", scope=f"scope {words}",
+                given_at=at("2026-01-12T10:00:00"),
+                withdrawn_at=at("2026-03-01T10:00:00") if words == "alpha" else None,
+            ))  # fmt: skip
+            s.add(Disclosure(
+                case_file_id=file_id, recipient=f"GP {words}", consent_id=consent,
+                what=f"file of {words}", disclosed_at=at("2026-01-13T10:00:00"),
+            ))  # fmt: skip
+            s.add(Complaint(case_file_id=file_id, summary=f"slow {words}",
+                            received_at=at("2026-04-01T10:00:00"),
+                            status="resolved" if words == "alpha" else "open",
+                            resolution="apologised" if words == "alpha" else None))  # fmt: skip
+
+        def chat(name: str, created: datetime, ended: datetime | None, **kw: Any) -> int:
+            ids[name] = _add(s, Conversation(
+                public_id=name, channel=Channel.CHAT, created_at=created, ended_at=ended,
+                last_activity_at=ended, **kw,
+            ))  # fmt: skip
+            return ids[name]
+
+        def thread(name: str, created: datetime, **kw: Any) -> int:
+            ids[name] = _add(s, Conversation(
+                public_id=name, channel=Channel.EMAIL, created_at=created, **kw))  # fmt: skip
+            return ids[name]
+
+        # B's chat first, with the same counsellor and a registration of its own.
+        chat_b = chat("chat-b", at("2026-06-01T10:00:00"), at("2026-06-01T10:30:00"),
+                      case_file_id=b)  # fmt: skip
+        s.add(Message(conversation_id=chat_b, seq=1, body="bravo speaks",
+                      created_at=at("2026-06-01T10:01:00")))  # fmt: skip
+        s.add(Registration(public_id="reg-b", contact_id=chat_b, codes_version="1",
+                           contact_at=at("2026-06-01T10:00:00"), role="other"))  # fmt: skip
+        thread_b = thread("mail-b", at("2026-06-01T08:00:00"), case_file_id=b)
+        mail_b = _add(s, EmailMessage(
+            conversation_id=thread_b, message_id="<b@x>", subject="bravo",
+            received_at=at("2026-06-01T08:00:00"), body_text="bravo writes"))  # fmt: skip
+        s.add(Attachment(email_id=mail_b, stored_name="b1", original_name="bravo.pdf",
+                         sha256="0" * 64, size=1))  # fmt: skip
+
+        # A's chat kept: ended one second inside the limit; messages stored out of order.
+        kept = chat("chat-kept", LIMIT - timedelta(hours=1), LIMIT + SECOND, case_file_id=a1)
+        s.add(Message(conversation_id=kept, seq=3, sender=Sender.SYSTEM, body="chat ended",
+                      created_at=LIMIT))  # fmt: skip
+        s.add(Message(conversation_id=kept, seq=1, body="alpha speaks",
+                      created_at=LIMIT - timedelta(minutes=50)))  # fmt: skip
+        s.add(Message(conversation_id=kept, seq=2, sender=Sender.COUNSELLOR, counsellor_id=greta,
+                      body="greta answers", created_at=LIMIT - timedelta(minutes=40)))  # fmt: skip
+        s.add(Registration(public_id="reg-a", contact_id=kept, channel=Channel.CHAT,
+                           codes_version="1", contact_at=LIMIT - timedelta(hours=1),
+                           role="victim", age_group="18-24", region="antwerpen",
+                           sex="f"))  # fmt: skip
+        # Ended exactly at the limit, not purged yet: its time is up all the same.
+        expired = chat("chat-expired", LIMIT - timedelta(hours=2), LIMIT, case_file_id=a1)
+        s.add(Message(conversation_id=expired, seq=1, body="expired words", created_at=LIMIT))
+        chat("chat-purged", at("2026-04-30T10:00:00"), at("2026-04-30T11:00:00"),
+             purged_at=at("2026-05-01T03:00:00"), case_file_id=a1)  # fmt: skip
+
+        mails = thread("mail-a", at("2026-06-02T08:00:00"), case_file_id=a2)
+        for when, words in ((LIMIT, "at the limit"), (LIMIT - SECOND, "before the limit")):
+            _add(s, EmailMessage(conversation_id=mails, message_id=f"<{words}@x>",
+                                 received_at=when, body_text=words))  # fmt: skip
+        inbound = _add(s, EmailMessage(
+            conversation_id=mails, direction=EmailDirection.INBOUND, message_id="<a1@x>",
+            subject="Help", received_at=at("2026-06-02T08:00:00"), body_text="alpha writes",
+        ))  # fmt: skip
+        s.add(Attachment(email_id=inbound, stored_name="a1", original_name="report.pdf",
+                         detected_type="application/pdf", sha256="0" * 64, size=1234))  # fmt: skip
+        s.add(Attachment(email_id=inbound, stored_name="a2", original_name="run.exe",
+                         sha256="0" * 64, size=99, dropped_reason="executable"))  # fmt: skip
+        _add(s, EmailMessage(
+            conversation_id=mails, direction=EmailDirection.OUTBOUND, counsellor_id=lena,
+            message_id="<a2@h>", subject="Re: Help", received_at=at("2026-06-02T09:00:00"),
+            body_text="lena replies",
+        ))  # fmt: skip
+        _add(s, EmailMessage(conversation_id=mails, message_id="<a0@x>", subject="Earlier",
+                             received_at=LIMIT + SECOND, body_text="first kept mail"))  # fmt: skip
+        old = thread("mail-old", at("2025-11-01T08:00:00"))
+        _add(s, EmailMessage(conversation_id=old, message_id="<old@x>", body_text="old words",
+                             received_at=at("2025-11-01T08:00:00")))  # fmt: skip
+        thread("mail-purged", at("2026-01-01T08:00:00"), purged_at=at("2026-03-01T03:00:00"))
+
+        for name, kind, status, extra in (
+            ("req-b", RequestKind.ACCESS, RequestStatus.DONE, {"case_file_id": b}),
+            ("req-file", RequestKind.ACCESS, RequestStatus.VERIFIED, {"case_file_id": a1}),
+            ("req-other-mail", RequestKind.ACCESS, RequestStatus.RECEIVED,
+             {"subject_email": "lotte.w@visitor.example"}),
+            ("req-chat", RequestKind.ERASURE, RequestStatus.REFUSED,
+             {"conversation_id": kept, "decision_note": "legal hold"}),
+            ("req-mail", RequestKind.PORTABILITY, RequestStatus.RECEIVED,
+             {"subject_email": "lotte@visitor.example"}),
+        ):  # fmt: skip
+            ids[name] = _add(s, DataSubjectRequest(
+                kind=kind, status=status, received_at=at("2026-06-10T09:00:00"),
+                due_at=at("2026-06-24T09:00:00"), **extra,
+            ))  # fmt: skip
+    return ids
+
+
+@pytest.fixture
+def seeded(engine: Engine, make_counsellor: MakeCounsellor) -> dict[str, int]:
+    greta = make_counsellor("greta", display_name="Greta Gedeeld")
+    lena = make_counsellor("lena", team=None, role="admin", display_name="Lena Leider")
+    tom = make_counsellor("tom", role="team_lead", display_name="Tom Teamlead")
+    assert greta.id is not None and lena.id is not None and tom.id is not None
+    return _seed(engine, greta.id, lena.id, tom.id)
+
+
+def _scope(ids: dict[str, int]) -> Scope:
+    contacts = ("chat-kept", "chat-expired", "chat-purged", "mail-a", "mail-old", "mail-purged")
+    return Scope(frozenset({ids["a2"], ids["a1"]}), frozenset(ids[c] for c in contacts))
+
+
+GRETA = "counsellor (antwerpen)"
+LENA = "admin"
+TOM = "team lead (antwerpen)"
+
+
+def _request(kind: str, status: str, note: str | None = None) -> dict[str, Any]:
+    return {"kind": kind, "status": status, "received_at": "2026-06-10T09:00:00+00:00",
+            "due_at": "2026-06-24T09:00:00+00:00", "decision": note}  # fmt: skip
+
+
+def test_the_export_holds_each_field_of_the_subject_and_nothing_of_the_other(
+    seeded: dict[str, int], engine: Engine, settings: Settings
+) -> None:
+    with session_scope(engine) as session:
+        data = collect(session, settings, _scope(seeded), NOW, email="lotte@visitor.example")
+    assert data["schema_version"] == 1 and data["created_at"] == "2026-06-15T12:00:00+00:00"
+    assert data["contacts"] == [
+        {"channel": "email", "started_at": "2025-11-01T08:00:00+00:00", "ended_at": None,
+         "registration": None, "retained": False, "removed_on": "2026-06-15T12:00:00+00:00",
+         "emails": []},
+        {"channel": "chat", "started_at": "2025-12-15T11:00:00+00:00",
+         "ended_at": "2025-12-15T13:00:00+00:00", "registration": None, "retained": False,
+         "removed_on": "2026-06-15T12:00:00+00:00", "messages": []},
+        {"channel": "chat", "started_at": "2025-12-15T12:00:00+00:00",
+         "ended_at": "2025-12-15T13:00:01+00:00",
+         "registration": {"channel": "chat", "contact_at": "2025-12-15T12:00:00+00:00",
+                          "role": "victim", "age_group": "18-24", "region": "antwerpen",
+                          "sex": "f"},
+         "retained": True, "removed_on": None,
+         "messages": [
+             {"at": "2025-12-15T12:10:00+00:00", "from": "visitor", "counsellor": None,
+              "text": "alpha speaks"},
+             {"at": "2025-12-15T12:20:00+00:00", "from": "counsellor", "counsellor": GRETA,
+              "text": "greta answers"},
+             {"at": "2025-12-15T13:00:00+00:00", "from": "system", "counsellor": None,
+              "text": "chat ended"},
+         ]},
+        {"channel": "email", "started_at": "2026-01-01T08:00:00+00:00", "ended_at": None,
+         "registration": None, "retained": False, "removed_on": "2026-03-01T03:00:00+00:00",
+         "emails": []},
+        {"channel": "chat", "started_at": "2026-04-30T10:00:00+00:00",
+         "ended_at": "2026-04-30T11:00:00+00:00", "registration": None, "retained": False,
+         "removed_on": "2026-05-01T03:00:00+00:00", "messages": []},
+        {"channel": "email", "started_at": "2026-06-02T08:00:00+00:00", "ended_at": None,
+         "registration": None, "retained": True, "removed_on": None,
+         "emails": [
+             {"at": "2025-12-15T13:00:01+00:00", "from": "you", "counsellor": None,
+              "subject": "Earlier", "text": "first kept mail", "attachments": []},
+             {"at": "2026-06-02T08:00:00+00:00", "from": "you", "counsellor": None,
+              "subject": "Help", "text": "alpha writes",
+              "attachments": [{"name": "report.pdf", "type": "application/pdf", "size": 1234}]},
+             {"at": "2026-06-02T09:00:00+00:00", "from": "helpline", "counsellor": LENA,
+              "subject": "Re: Help", "text": "lena replies", "attachments": []},
+         ]},
+    ]  # fmt: skip
+    assert data["case_files"] == [
+        {"case": "case-a1", "pseudonym": "Lotte V", "region": "antwerpen", "age_group": "18-24",
+         "sex": "f", "role": "victim", "themes": ["violence", "stalking"], "status": "closed",
+         "opened_at": "2026-01-05T09:00:00+00:00", "closed_at": "2026-05-20T16:00:00+00:00",
+         "restricted": True,
+         "notes": [{"at": "2026-01-06T10:00:00+00:00", "by": GRETA, "text": "note alpha"},
+                   {"at": "2026-01-07T10:00:00+00:00", "by": None,
+                    "text": "note without author"}],
+         "assessments": [{"at": "2026-01-08T11:00:00+00:00", "by": TOM, "text": "assess alpha",
+                          "statements": [
+                              {"at": "2026-01-09T11:00:00+00:00",
+                               "text": "I see it differently"},
+                              {"at": "2026-01-10T11:00:00+00:00", "text": "and more"}]}],
+         "referrals": [{"at": "2026-01-11T10:00:00+00:00", "service": "CAW alpha",
+                        "reason": "why alpha"}],
+         "consents": [{"given_at": "2026-01-12T10:00:00+00:00", "third_party": "GP alpha",
+                       "scope": "scope alpha", "withdrawn_at": "2026-03-01T10:00:00+00:00"}],
+         "disclosures": [{"at": "2026-01-13T10:00:00+00:00", "recipient": "GP alpha",
+                          "basis": "consent", "what": "file of alpha"}]},
+        {"case": "case-a2", "pseudonym": "Lotte V 2", "region": None, "age_group": None,
+         "sex": None, "role": None, "themes": [], "status": "open",
+         "opened_at": "2026-02-01T09:00:00+00:00", "closed_at": None, "restricted": False,
+         "notes": [], "assessments": [], "referrals": [], "consents": [], "disclosures": []},
+    ]  # fmt: skip
+    assert data["requests"] == [
+        _request("access", "verified"),
+        _request("erasure", "refused", "legal hold"),
+        _request("portability", "received"),
+    ]
+    assert data["complaints"] == [
+        {"received_at": "2026-04-01T10:00:00+00:00", "status": "resolved",
+         "summary": "slow alpha", "resolution": "apologised"},
+    ]  # fmt: skip
+    assert "bravo" not in repr(data) and "Lotte W" not in repr(data)
+
+
+def test_without_an_address_only_the_requests_linked_by_id_are_theirs(
+    seeded: dict[str, int], engine: Engine, settings: Settings
+) -> None:
+    # Requests naming nobody by address (B's among them) must not match a missing address.
+    with session_scope(engine) as session:
+        data = collect(session, settings, _scope(seeded), NOW)
+    assert data["requests"] == [
+        _request("access", "verified"),
+        _request("erasure", "refused", "legal hold"),
+    ]
+
+
+def test_counsellors_are_named_when_configured(
+    seeded: dict[str, int], engine: Engine, tmp_path: Path, database_url: str
+) -> None:
+    named = make_settings(tmp_path, database_url, HELPLINE_RIGHTS__NAMES_COUNSELLORS="true")
+    with session_scope(engine) as session:
+        data = collect(session, named, _scope(seeded), NOW)
+    chat = data["contacts"][2]["messages"]
+    assert [m["counsellor"] for m in chat] == [None, "Greta Gedeeld, counsellor (antwerpen)", None]
+    assert data["contacts"][5]["emails"][2]["counsellor"] == "Lena Leider, admin"
+
+
+def test_an_account_no_longer_there_is_a_counsellor(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        people = _People(session, by_name=True)
+        assert people(987654) == "counsellor"
+        assert people(987654) == "counsellor"  # from the cache
+        assert people(None) is None

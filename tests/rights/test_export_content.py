@@ -145,7 +145,18 @@ def _seed(engine: Engine, greta: int, lena: int, tom: int) -> dict[str, int]:
         s.add(Registration(public_id="reg-a", contact_id=kept, channel=Channel.CHAT,
                            codes_version="1", contact_at=LIMIT - timedelta(hours=1),
                            role="victim", age_group="18-24", region="antwerpen",
-                           sex="f"))  # fmt: skip
+                           sex="f", case_file_id=a1))  # fmt: skip
+        # Phone calls: no contact row, only the file links them (stored out of order); B's too.
+        s.add(Registration(public_id="reg-phone-a2", channel=Channel.PHONE, codes_version="1",
+                           contact_at=at("2026-03-02T10:00:00"), role="victim",
+                           age_group="18-24", region="antwerpen", sex="f",
+                           case_file_id=a1))  # fmt: skip
+        s.add(Registration(public_id="reg-phone-a1", channel=Channel.PHONE, codes_version="1",
+                           contact_at=at("2026-03-01T10:00:00"), role="witness",
+                           case_file_id=a1))  # fmt: skip
+        s.add(Registration(public_id="reg-phone-b", channel=Channel.PHONE, codes_version="1",
+                           contact_at=at("2026-03-01T10:00:00"), region="bravoland",
+                           case_file_id=b))  # fmt: skip
         # Ended exactly at the limit, not purged yet: its time is up all the same.
         expired = chat("chat-expired", LIMIT - timedelta(hours=2), LIMIT, case_file_id=a1)
         s.add(Message(conversation_id=expired, seq=1, body="expired words", created_at=LIMIT))
@@ -267,6 +278,11 @@ def test_the_export_holds_each_field_of_the_subject_and_nothing_of_the_other(
          "sex": "f", "role": "victim", "themes": ["violence", "stalking"], "status": "closed",
          "opened_at": "2026-01-05T09:00:00+00:00", "closed_at": "2026-05-20T16:00:00+00:00",
          "restricted": True,
+         "registrations": [
+             {"channel": "phone", "contact_at": "2026-03-01T10:00:00+00:00", "role": "witness",
+              "age_group": "unknown", "region": "unknown", "sex": "unknown"},
+             {"channel": "phone", "contact_at": "2026-03-02T10:00:00+00:00", "role": "victim",
+              "age_group": "18-24", "region": "antwerpen", "sex": "f"}],
          "notes": [{"at": "2026-01-06T10:00:00+00:00", "by": GRETA, "text": "note alpha"},
                    {"at": "2026-01-07T10:00:00+00:00", "by": None,
                     "text": "note without author"}],
@@ -284,7 +300,8 @@ def test_the_export_holds_each_field_of_the_subject_and_nothing_of_the_other(
         {"case": "case-a2", "pseudonym": "Lotte V 2", "region": None, "age_group": None,
          "sex": None, "role": None, "themes": [], "status": "open",
          "opened_at": "2026-02-01T09:00:00+00:00", "closed_at": None, "restricted": False,
-         "notes": [], "assessments": [], "referrals": [], "consents": [], "disclosures": []},
+         "registrations": [], "notes": [], "assessments": [], "referrals": [], "consents": [],
+         "disclosures": []},
     ]  # fmt: skip
     assert data["requests"] == [
         _request("access", "verified"),

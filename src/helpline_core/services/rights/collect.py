@@ -109,10 +109,24 @@ def _emails(session: Session, c: Conversation, limits: Limits, people: _People) 
 
 def _registration(session: Session, conversation_id: int) -> dict[str, Any] | None:
     r = session.exec(select(Registration).where(Registration.contact_id == conversation_id)).first()
-    if r is None:
-        return None
+    return None if r is None else _registration_row(r)
+
+
+def _registration_row(r: Registration) -> dict[str, Any]:
     return {"channel": str(r.channel), "contact_at": _iso(r.contact_at), "role": r.role,
             "age_group": r.age_group, "region": r.region, "sex": r.sex}  # fmt: skip
+
+
+def _file_registrations(session: Session, case_file_id: int) -> list[dict[str, Any]]:
+    """The registrations of contacts that reached the file without a chat or an email of the
+    helpline (a phone call, a visit): only the file links them to the subject, so they are in
+    the file's part of the export. Those of a chat or email are under their contact."""
+    rows = session.exec(
+        select(Registration)
+        .where(Registration.case_file_id == case_file_id, col(Registration.contact_id).is_(None))
+        .order_by(col(Registration.contact_at), col(Registration.id))
+    )
+    return [_registration_row(r) for r in rows]
 
 
 def _file(session: Session, f: CaseFile, people: _People) -> dict[str, Any]:
@@ -132,6 +146,7 @@ def _file(session: Session, f: CaseFile, people: _People) -> dict[str, Any]:
         "themes": [t for t in (f.themes or "").split(",") if t],
         "status": str(f.status), "opened_at": _iso(f.opened_at), "closed_at": _iso(f.closed_at),
         "restricted": f.processing_restricted,
+        "registrations": _file_registrations(session, f.id),
         "notes": [{"at": _iso(n.created_at), "by": people(n.counsellor_id), "text": n.body}
                   for n in session.exec(select(CaseNote).filter_by(**by_file))],
         "assessments": [{"at": _iso(a.created_at), "by": people(a.counsellor_id),

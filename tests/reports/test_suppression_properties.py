@@ -119,3 +119,47 @@ def test_two_tables_go_together_only_where_they_meet_in_published_cells() -> Non
     hidden = protect(small, min_cell=10, protection_percent=30)
     assert hidden.published(("2026-01", "Total")) is None
     assert not shares_only_published_margins(first, hidden)
+
+
+MONTHS = ("2026-01", "2026-02")
+
+
+def _by_age(jan: tuple[int, int], feb: tuple[int, int]) -> CountTable:
+    return CountTable(
+        "requests", ("period", "age"), (MONTHS, ("12-17", "25-44")),
+        {("2026-01", "12-17"): jan[0], ("2026-01", "25-44"): jan[1],
+         ("2026-02", "12-17"): feb[0], ("2026-02", "25-44"): feb[1]},
+    )  # fmt: skip
+
+
+def test_cells_hidden_off_the_shared_dimension_do_not_keep_two_tables_apart() -> None:
+    # Only the margins over what the tables share (the months) must be published in both. A
+    # hidden email column of the one table is no reason to refuse the pair.
+    by_channel = CountTable(
+        "requests", ("period", "channel"), (MONTHS, ("chat", "email")),
+        {("2026-01", "chat"): 30, ("2026-01", "email"): 3, ("2026-02", "chat"): 40,
+         ("2026-02", "email"): 4},
+    )  # fmt: skip
+    first = protect(by_channel, min_cell=10, protection_percent=30)
+    second = protect(_by_age((13, 20), (30, 30)), min_cell=10, protection_percent=30)
+    assert first.published(("Total", "email")) is None  # 7 requests by email: hidden
+    for month in (*MONTHS, "Total"):
+        assert first.published((month, "Total")) is not None
+        assert second.published((month, "Total")) is not None
+    assert shares_only_published_margins(first, second)
+    assert shares_only_published_margins(second, first)
+
+
+def test_a_hidden_month_total_keeps_two_tables_apart_though_the_grand_totals_show() -> None:
+    by_channel = CountTable(
+        "requests", ("period", "channel"), (MONTHS, ("chat", "email")),
+        {("2026-01", "chat"): 30, ("2026-01", "email"): 13, ("2026-02", "chat"): 40,
+         ("2026-02", "email"): 20},
+    )  # fmt: skip
+    first = protect(by_channel, min_cell=10, protection_percent=30)
+    small_january = protect(_by_age((3, 2), (30, 40)), min_cell=10, protection_percent=30)
+    assert small_january.published(("2026-01", "Total")) is None  # 5 in January: hidden
+    assert first.published(("Total", "Total")) is not None
+    assert small_january.published(("Total", "Total")) is not None
+    assert not shares_only_published_margins(first, small_january)
+    assert not shares_only_published_margins(small_january, first)

@@ -113,3 +113,52 @@ def test_requests_and_complaints_go_one_second_past_their_limits(
         done = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
         assert '"requests": 2' in done.detail and '"complaints": 1' in done.detail
         assert '"requests.events": 4' in done.detail
+
+
+def test_a_request_counts_from_when_it_was_done_and_only_once_closed(
+    settings: Settings, engine: Engine, secret_key: bytes
+) -> None:
+    limits = limits_at(settings, NOW)
+    # Decided before the limit, carried out one second inside it: kept, by the later date.
+    done_late = request(engine, limits.requests + SECOND)
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, done_late)
+        assert row is not None
+        row.decided_at = limits.requests - 3600 * SECOND
+        session.add(row)
+    # Decided long ago but not closed (still being carried out): kept whatever the date.
+    in_progress = request(engine, None, status=RequestStatus.VERIFIED)
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, in_progress)
+        assert row is not None
+        row.decided_at = limits.requests - 3600 * SECOND
+        session.add(row)
+    result = purge(settings, engine, secret_key, NOW)
+    assert result.classes["requests"].rows == 0
+    with session_scope(engine) as session:
+        assert sorted(session.exec(select(DataSubjectRequest.id)).all()) == sorted(
+            [done_late, in_progress]
+        )
+
+
+def test_complaints_go_exactly_at_their_limit_only_when_resolved_and_not_held(
+    settings: Settings, engine: Engine, secret_key: bytes
+) -> None:
+    limits = limits_at(settings, NOW)
+    held = seed.case_file(engine, None, hold=True)
+    exact = complaint(engine, limits.complaints)
+    older = complaint(engine, limits.complaints - SECOND)
+    on_hold = complaint(engine, limits.complaints - SECOND, case_file_id=held)
+    reopened = complaint(engine, limits.complaints - SECOND)
+    with session_scope(engine) as session:  # resolved once, then taken up again
+        row = session.get(Complaint, reopened)
+        assert row is not None
+        row.status = "open"
+        session.add(row)
+    planned = purge(settings, engine, secret_key, NOW, dry_run=True)
+    assert (planned.classes["complaints"].rows, planned.classes["complaints"].held) == (2, 1)
+    purge(settings, engine, secret_key, NOW)
+    with session_scope(engine) as session:
+        left = sorted(session.exec(select(Complaint.id)).all())
+    assert left == sorted([on_hold, reopened])
+    assert exact not in left and older not in left

@@ -2,11 +2,12 @@
 
 - A declared charset is read with its usual superset, as the WHATWG Encoding Standard's labels
   say (`webencodings`): gb2312 as GBK/GB18030, iso-8859-1 and us-ascii as windows-1252,
-  ks_c_5601-1987 as windows-949, and so on. What still cannot be decoded is replaced (U+FFFD)
-  on its own; the rest of the text stays as written.
+  ks_c_5601-1987 as windows-949, and so on; a label the table lacks or refuses (utf-7, cp850,
+  iso-2022-kr) with Python's charset of that name. What still cannot be decoded is replaced
+  (U+FFFD) on its own; the rest of the text stays as written.
 - The charset is detected (`charset-normalizer`) only when the label is missing, unknown or
-  clearly wrong: "utf-8" on bytes with no valid UTF-8 sequence beyond ASCII, "us-ascii" on
-  bytes beyond ASCII, or a single-byte label on bytes that are valid UTF-8.
+  clearly wrong: "utf-8" on bytes with no more valid UTF-8 sequences than bad bytes, a name of
+  ASCII on bytes beyond ASCII, or a single-byte or 7-bit label on bytes that are valid UTF-8.
 - Header values: raw 8-bit bytes are read as UTF-8, then windows-1252; RFC 2047 encoded words
   are decoded with adjacent words joined first (RFC 2047 section 6.2: the white space between
   them is not part of the text, and a character may be split across two words).
@@ -29,9 +30,10 @@ DETECT_BYTES = 64 * 1024
 _FALLBACK = "cp1252"  # WHATWG's default for legacy text
 # WHATWG decodes "gbk" (and so gb2312) with the gb18030 decoder, a superset of Python's gbk.
 _SUPERSET_CODECS = {"gbk": "gb18030"}
-_ASCII_LABELS = {"us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us"}
+# Multibyte charsets whose text is often valid UTF-8 by chance: their label is trusted. Not the
+# 7-bit iso-2022-jp: bytes beyond ASCII cannot be it, so such a label on UTF-8 is wrong.
 _MULTIBYTE = {"utf-8", "utf-16-le", "utf-16-be", "gb18030", "big5hkscs", "euc_jp", "cp932",
-              "cp949", "iso2022_jp"}  # fmt: skip
+              "cp949"}  # fmt: skip
 # A valid UTF-8 sequence beyond ASCII (RFC 3629 section 4).
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
@@ -53,10 +55,25 @@ class Decoded:
 
 @functools.lru_cache(maxsize=256)
 def codec_for(label: str | None) -> str | None:
-    """The Python codec for a charset label by the WHATWG table, or None when unknown."""
+    """The Python codec for a charset label, or None when there is none (the text is detected).
+
+    The WHATWG table first (what a browser or Thunderbird does). A label it lacks or maps to its
+    "replacement" decoder (iso-2022-kr, hz-gb-2312: refused by browsers for script injection,
+    which plain text shown in the console does not have) is looked up among Python's charsets:
+    utf-7, iso646-us, cp850 and the like are real mail charsets. ASCII and Latin-1 become
+    windows-1252, the superset WHATWG reads them as."""
     if not label:
         return None
-    found = webencodings.lookup(label.strip().strip("\"'"))
+    cleaned = label.strip().strip("\"'")
+    return _web_codec(cleaned) or _python_charset(cleaned)
+
+
+@functools.lru_cache(maxsize=256)
+def _web_codec(label: str) -> str | None:
+    """The Python codec for `label` by the WHATWG table alone; None when the table lacks it or
+    maps it to "replacement". The detector's answers are read this way: it may name a rare
+    charset (mac-latin2 for short Dutch text), and the table's windows-1252 is the better bet."""
+    found = webencodings.lookup(label)
     if found is None or found.name == "replacement":
         return None
     name = str(found.codec_info.name)
@@ -65,6 +82,30 @@ def codec_for(label: str | None) -> str | None:
     except LookupError:
         return None
     return _SUPERSET_CODECS.get(name, name)
+
+
+# Python text codecs that are not charsets: a label naming one is as good as no label.
+_NOT_CHARSETS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"}
+_READ_AS_1252 = {"ascii", "iso8859-1"}
+
+
+def _python_charset(label: str) -> str | None:
+    try:
+        name = codecs.lookup(label).name
+        b"\xff\x80a".decode(name, "replace")  # a text codec that takes "replace"
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return None
+    if name in _NOT_CHARSETS:
+        return None
+    return _FALLBACK if name in _READ_AS_1252 else name
+
+
+def _names_ascii(label: str) -> bool:
+    """Does `label` name ASCII (us-ascii, ANSI_X3.4-1968, iso646-us, csascii, ...)?"""
+    try:
+        return codecs.lookup(label.strip().strip("\"'")).name == "ascii"
+    except LookupError:
+        return False
 
 
 def detect_charset(data: bytes) -> str | None:
@@ -100,11 +141,11 @@ def decode_body(data: bytes, label: str | None) -> Decoded:
         try:
             return Decoded(data.decode("utf-8"))
         except UnicodeDecodeError:
-            text, bad = _replaced(data, "utf-8")
-            if _utf8_sequences(data) > bad:
-                return Decoded(text, f"{bad} undecodable byte(s) in UTF-8 text replaced")
-            return _guess(data, "declared charset 'utf-8' is wrong", utf8=False)
-    if label and label.strip().lower() in _ASCII_LABELS and not data.isascii():
+            mostly = _mostly_utf8(data)
+            if mostly is not None:
+                return Decoded(mostly[0], f"{mostly[1]} undecodable byte(s) in UTF-8 text replaced")
+            return _guess(data, "declared charset 'utf-8' is wrong")
+    if label and _names_ascii(label) and not data.isascii():
         return _guess(data, f"declared charset {shown!r} is wrong")
     if codec not in _MULTIBYTE and not data.isascii() and _is_utf8(data):
         return Decoded(data.decode("utf-8"), f"declared charset {shown!r} is wrong; read as utf-8")
@@ -123,19 +164,61 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _guess(data: bytes, why: str | None, *, utf8: bool = True) -> Decoded:
-    """Text whose label is missing (`why` None) or wrong: UTF-8 if it is, else detected."""
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with a few faults (a truncated or damaged character): the text with the bad bytes
+    replaced, and their number; None unless valid multibyte sequences outnumber the bad bytes.
+    Legacy text (GBK, Shift-JIS, KOI8-R, windows-125x) has far fewer valid sequences than bad
+    bytes, so it is never taken for UTF-8 by this rule."""
+    text, bad = _replaced(data, "utf-8")
+    return (text, bad) if _utf8_sequences(data) > bad else None
+
+
+def _guess(data: bytes, why: str | None) -> Decoded:
+    """Text whose label is missing (`why` None) or wrong: UTF-8 if it is (or mostly is), else
+    detected; the detector's answer read by the WHATWG table, else windows-1252."""
+    reason = why or "no charset declared"
     if data.isascii():
-        return Decoded(data.decode("ascii"))
-    if utf8 and _is_utf8(data):
+        return _escaped(data, reason) or Decoded(data.decode("ascii"))
+    if _is_utf8(data):
         return Decoded(data.decode("utf-8"), f"{why}; read as utf-8" if why else None)
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return Decoded(mostly[0], f"{reason}; read as utf-8 ({mostly[1]} byte(s) replaced)")
     detected = detect_charset(data)
-    codec = codec_for(detected) or _FALLBACK
-    if codec == "utf-8" and not utf8:
-        codec = _FALLBACK
+    # Never utf-8 here (the bytes are not UTF-8, and the detector checks that it decodes:
+    # test_the_detector_never_names_utf8_for_bytes_that_are_not).
+    codec = _detected_codec(detected) if detected else _FALLBACK
     text, bad = _replaced(data, codec)
-    note = f"{why or 'no charset declared'}; read as {codec}"
+    note = f"{reason}; read as {codec}"
     return Decoded(text, note + (f" ({bad} byte(s) replaced)" if bad else ""))
+
+
+def _escaped(data: bytes, reason: str) -> Decoded | None:
+    """ASCII bytes that are ISO-2022 text (an unlabelled Japanese or Korean mail), decoded;
+    None when they are plain ASCII or do not decode as the escapes say."""
+    for escape, codec in _ESCAPED:
+        if escape in data:
+            try:
+                return Decoded(data.decode(codec), f"{reason}; read as {codec}")
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+# The detector names charsets as Python does (euc_jp, cp949): the WHATWG spelling of those.
+_DETECTED_LABELS = {"cp949": "windows-949", "cp950": "big5", "cp932": "shift_jis",
+                    "euc-jis-2004": "euc-jp", "euc-jisx0213": "euc-jp",
+                    "shift-jis-2004": "shift_jis", "shift-jisx0213": "shift_jis"}  # fmt: skip
+# 7-bit charsets that switch character sets with escape sequences (RFC 1468, RFC 1557): text
+# in them is all ASCII bytes, so only these sequences tell it from ASCII.
+_ESCAPED = ((b"\x1b$)C", "iso2022_kr"), (b"\x1b$", "iso2022_jp_2"))
+
+
+def _detected_codec(name: str) -> str:
+    """The codec to read text with that the detector found to be in charset `name`: the WHATWG
+    table's codec for it, else windows-1252."""
+    label = name.lower().replace("_", "-")
+    return _web_codec(_DETECTED_LABELS.get(label, label)) or _FALLBACK
 
 
 def header_bytes_text(data: bytes) -> str:
@@ -178,8 +261,7 @@ def decode_words(value: str) -> str:
     run_charset: str | None = None
     position = 0
 
-    def flush() -> None:
-        nonlocal run_charset
+    def flush() -> None:  # run_charset is read only while run holds words
         if run:
             data = b"".join(run)
             codec = codec_for(run_charset) or "utf-8"
@@ -188,7 +270,6 @@ def decode_words(value: str) -> str:
                 text = header_bytes_text(data)
             pieces.append(text)
             run.clear()
-        run_charset = None
 
     for match in _ENCODED_WORD.finditer(value):
         between = value[position : match.start()]

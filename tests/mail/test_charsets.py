@@ -1,0 +1,552 @@
+"""Mail text decoding on its own (issue 22: mutation score of `mail/charsets.py`): each rule of
+the module checked by the text and the note a counsellor would see, not only that it returns.
+
+The texts are synthetic; labels and byte patterns are those real mail carries (Outlook's
+ks_c_5601-1987, a us-ascii label on windows-1252 bytes, a utf-8 label on Latin-1 bytes, ...)."""
+
+from __future__ import annotations
+
+import base64
+from encodings.aliases import aliases
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpline_core.mail.charsets import (
+    DETECT_BYTES,
+    Decoded,
+    codec_for,
+    decode_body,
+    decode_words,
+    detect_charset,
+    header_bytes_text,
+    unescape_8bit,
+)
+
+
+def assert_read_as(decoded: Decoded, text: str, note_start: str) -> None:
+    """The text came out whole, and the note starts as given (the detected charset after it
+    may vary with the detector's version)."""
+    assert decoded.text == text
+    assert decoded.note is not None
+    assert decoded.note.startswith(note_start), decoded.note
+
+
+# --- codec_for: the WHATWG label table ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("utf-8", "utf-8"),
+        ("UTF8", "utf-8"),
+        ('  "utf-8" ', "utf-8"),  # quoted and padded, as some mailers write it
+        ("'iso-8859-1'", "cp1252"),  # Latin-1 is read as its superset windows-1252
+        ("us-ascii", "cp1252"),
+        ("gb2312", "gb18030"),  # WHATWG decodes gbk (and gb2312) with gb18030
+        ("gbk", "gb18030"),
+        ("ks_c_5601-1987", "cp949"),
+        ("shift_jis", "cp932"),
+        ("koi8-r", "koi8-r"),
+    ],
+)
+def test_labels_map_to_the_codec_a_browser_uses(label: str, codec: str) -> None:
+    assert codec_for(label) == codec
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("utf-7", "utf-7"),
+        ("iso-2022-kr", "iso2022_kr"),  # WHATWG's "replacement": refused in browsers only
+        ("hz-gb-2312", "hz"),
+        ("cp850", "cp850"),
+        ("IBM437", "cp437"),
+        ("iso646-us", "cp1252"),  # ASCII by another name: read as windows-1252 too
+        ("csASCII", "cp1252"),
+        ("latin_1", "cp1252"),
+    ],
+)
+def test_labels_the_web_lacks_are_read_with_python_s_charsets(label: str, codec: str) -> None:
+    assert codec_for(label) == codec
+
+
+@pytest.mark.parametrize(
+    "label",
+    [None, "", "x-unknown", "replacement", "x-user-defined", "idna", "punycode",
+     "unicode_escape", "raw-unicode-escape", "undefined", "base64", "rot13", "zlib", "hex"],
+)  # fmt: skip
+def test_labels_without_a_usable_charset_give_none(label: str | None) -> None:
+    # x-user-defined has no Python codec; the rest are Python codecs that are not charsets
+    # (unicode_escape would read a backslash in the text as an escape). As good as no label:
+    # the text is detected instead.
+    assert codec_for(label) is None
+
+
+# --- decode_body -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", [None, "utf-8", "x-unknown", "koi8-r"])
+def test_an_empty_body_is_empty_text_without_a_note(label: str | None) -> None:
+    assert decode_body(b"", label).text == ""
+    assert decode_body(b"", label).note is None
+
+
+@pytest.mark.parametrize("label", [None, "x-unknown", "utf-8", "us-ascii", "koi8-r"])
+def test_plain_ascii_is_read_as_written_without_a_note(label: str | None) -> None:
+    decoded = decode_body(b"Hallo, ik wil iets vertellen.", label)
+    assert decoded.text == "Hallo, ik wil iets vertellen."
+    assert decoded.note is None
+
+
+def test_utf8_without_a_label_is_read_silently() -> None:
+    decoded = decode_body("Ik ben één keer gevallen.".encode(), None)
+    assert decoded.text == "Ik ben één keer gevallen."
+    assert decoded.note is None
+
+
+def test_an_unknown_label_is_named_in_the_note_shortened_and_on_one_line() -> None:
+    label = "x-made\r\n up " + "q" * 60
+    decoded = decode_body("één".encode(), label)
+    assert decoded.text == "één"
+    shown = ("x-made up " + "q" * 60)[:40]
+    assert decoded.note == f"unknown charset {shown!r}; read as utf-8"
+
+
+def test_the_label_is_read_as_written_in_the_note() -> None:
+    decoded = decode_body("één".encode(), "ISO-8859-1")
+    assert decoded.text == "één"
+    assert decoded.note == "declared charset 'ISO-8859-1' is wrong; read as utf-8"
+
+
+def test_utf8_with_a_stray_byte_keeps_the_rest_and_counts_the_byte() -> None:
+    data = "één kopje ".encode() + b"\xff" + b" thee"
+    decoded = decode_body(data, "utf-8")
+    assert decoded.text == "één kopje \ufffd thee"
+    assert decoded.note == "1 undecodable byte(s) in UTF-8 text replaced"
+
+
+def test_a_replacement_character_the_sender_wrote_is_not_counted_as_replaced() -> None:
+    data = "a \ufffd b é c é ".encode() + b"\xfe"
+    decoded = decode_body(data, "utf-8")
+    assert decoded.text == "a \ufffd b é c é \ufffd"
+    assert decoded.note == "1 undecodable byte(s) in UTF-8 text replaced"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(min_codepoint=0x80, max_codepoint=0x10FFFF, exclude_categories=["Cs"]),
+            st.just(b"\xff"),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_a_utf8_label_holds_while_valid_sequences_outnumber_bad_bytes(
+    pieces: list[str | bytes],
+) -> None:
+    # The rule: more valid multibyte sequences than undecodable bytes means UTF-8 with a few
+    # faults (keep it, replace the faults); otherwise the utf-8 label is wrong. Every kind of
+    # sequence counts (two, three and four bytes, RFC 3629's ranges), each once.
+    data = b"x" + b"".join(p if isinstance(p, bytes) else p.encode() for p in pieces)
+    valid = sum(isinstance(p, str) for p in pieces)
+    bad = len(pieces) - valid
+    decoded = decode_body(data, "utf-8")
+    kept = decoded.note is not None and decoded.note.endswith("in UTF-8 text replaced")
+    if bad == 0:
+        assert decoded.note is None
+        assert decoded.text == "x" + "".join(str(p) for p in pieces)
+    else:
+        assert kept == (valid > bad), (valid, bad, decoded)
+        if kept:
+            expected = "".join("\ufffd" if isinstance(p, bytes) else p for p in pieces)
+            assert decoded.text == "x" + expected
+            assert decoded.note == f"{bad} undecodable byte(s) in UTF-8 text replaced"
+        else:
+            assert decoded.note is not None
+            assert decoded.note.startswith("declared charset 'utf-8' is wrong; read as ")
+
+
+def test_latin1_under_a_utf8_label_is_read_as_windows_1252_not_utf8() -> None:
+    text = "Mijn vader zegt dat het mijn schuld is \u2013 ik weet het niet meer, café."
+    decoded = decode_body(text.encode("cp1252"), "utf-8")
+    assert_read_as(decoded, text, "declared charset 'utf-8' is wrong; read as cp125")
+    assert "replaced" not in str(decoded.note)
+
+
+def test_one_valid_sequence_against_one_bad_byte_is_not_utf8() -> None:
+    # é (c3 a9) is one valid sequence; \xe9 one bad byte: a tie is not "mostly UTF-8".
+    data = b"caf\xc3\xa9 en caf\xe9"
+    decoded = decode_body(data, "utf-8")
+    assert decoded.note is not None
+    assert decoded.note.startswith("declared charset 'utf-8' is wrong; read as ")
+    two = decode_body(b"caf\xc3\xa9 en th\xc3\xa9 en caf\xe9", "utf-8")
+    assert two.text == "café en thé en caf\ufffd"
+    assert two.note == "1 undecodable byte(s) in UTF-8 text replaced"
+
+
+@pytest.mark.parametrize("label", ["us-ascii", " US-ASCII ", "ascii", "ANSI_X3.4-1968", "us"])
+def test_an_ascii_label_on_8bit_bytes_is_wrong(label: str) -> None:
+    text = "Het gaat niet goed met mij \u2013 kunt u helpen? Ik ben één jaar ouder nu."
+    decoded = decode_body(text.encode("cp1252"), label)
+    assert decoded.text == text
+    assert decoded.note is not None
+    shown = " ".join(label.split())
+    assert decoded.note.startswith(f"declared charset {shown!r} is wrong; read as ")
+
+
+def test_an_ascii_label_on_utf8_bytes_reads_utf8() -> None:
+    decoded = decode_body("één".encode(), "us-ascii")
+    assert decoded.text == "één"
+    assert decoded.note == "declared charset 'us-ascii' is wrong; read as utf-8"
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "windows-1252", "koi8-r", "iso-8859-2"])
+def test_a_single_byte_label_on_utf8_reads_utf8(label: str) -> None:
+    decoded = decode_body("Zij heeft één kind en woont in Liège.".encode(), label)
+    assert decoded.text == "Zij heeft één kind en woont in Liège."
+    assert decoded.note == f"declared charset {label!r} is wrong; read as utf-8"
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("gb2312", "gb18030"),
+        ("big5", "big5hkscs"),
+        ("euc-jp", "euc_jp"),
+        ("shift_jis", "cp932"),
+        ("ks_c_5601-1987", "cp949"),
+        ("utf-16le", "utf-16-le"),
+        ("utf-16be", "utf-16-be"),
+    ],
+)
+def test_a_multibyte_label_is_trusted_even_when_the_bytes_are_also_utf8(
+    label: str, codec: str
+) -> None:
+    # Text in these charsets is often valid UTF-8 by chance (c3 a9 is a character in each).
+    data = b"\xc3\xa9\xc3\xa9"
+    decoded = decode_body(data, label)
+    assert decoded.text == data.decode(codec)
+    assert decoded.note is None
+
+
+def test_a_seven_bit_label_on_utf8_bytes_reads_utf8() -> None:
+    # iso-2022-jp is 7-bit: bytes beyond ASCII cannot be it, so the label is wrong.
+    decoded = decode_body("Hallo, één vraag.".encode(), "iso-2022-jp")
+    assert decoded.text == "Hallo, één vraag."
+    assert decoded.note == "declared charset 'iso-2022-jp' is wrong; read as utf-8"
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "codec"),
+    [
+        ("utf-7", "Ik heb één vraag: kan dat anoniem?", "utf-7"),
+        ("iso-2022-kr", "안녕하세요, 도와주세요.", "iso2022_kr"),
+        ("hz-gb-2312", "你好，请帮帮我。", "hz"),
+        ("cp850", "Zoë en Chloé", "cp850"),
+    ],
+)
+def test_mail_charsets_browsers_refuse_are_read(label: str, text: str, codec: str) -> None:
+    decoded = decode_body(text.encode(codec), label)
+    assert decoded.text == text
+    assert decoded.note is None
+
+
+def test_a_label_naming_a_codec_that_is_not_a_charset_is_ignored() -> None:
+    # unicode_escape would turn the sender's backslashes into characters; detection reads them.
+    decoded = decode_body(b"C:\\nieuw\\u00e9 \\x41", "unicode_escape")
+    assert decoded.text == "C:\\nieuw\\u00e9 \\x41"
+
+
+PYTHON_LABELS = sorted(set(aliases) | set(aliases.values()) | {"idna", "punycode", "utf-7"})
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(PYTHON_LABELS), st.binary(max_size=64))
+def test_any_label_python_knows_decodes_without_raising(label: str, data: bytes) -> None:
+    decoded = decode_body(data, label)
+    assert isinstance(decoded.text, str)
+    assert decode_words(f"=?{label}?b?{b64(data)}?=") is not None
+
+
+def test_iso_2022_jp_text_is_read() -> None:
+    text = "こんにちは、助けてください。"
+    decoded = decode_body(text.encode("iso2022_jp"), "iso-2022-jp")
+    assert decoded.text == text
+    assert decoded.note is None
+
+
+def test_bytes_a_declared_charset_lacks_are_replaced_one_by_one_and_counted() -> None:
+    # 0x81 and 0x8d have no character in Python's windows-1252; the rest is kept.
+    decoded = decode_body(b"caf\xe9 \x81 na\xefef \x8d.", "iso-8859-1")
+    assert decoded.text == "café \ufffd naïef \ufffd."
+    assert decoded.note == "2 undecodable byte(s) in iso-8859-1 text replaced"
+
+
+def test_a_truncated_multibyte_text_keeps_what_it_can() -> None:
+    data = "安全".encode("gb18030") + b"\x81"
+    decoded = decode_body(data, "gb2312")
+    assert decoded.text == "安全\ufffd"
+    assert decoded.note == "1 undecodable byte(s) in gb2312 text replaced"
+
+
+def test_a_detected_charset_that_fails_is_counted_in_the_note() -> None:
+    # No label, not UTF-8: detected; whatever is undecodable in the detected charset is counted.
+    data = bytes(range(0x80, 0x100)) * 2
+    decoded = decode_body(data, None)
+    assert decoded.note is not None
+    assert decoded.note.startswith("no charset declared; read as ")
+    replaced = decoded.text.count("\ufffd")
+    if replaced:
+        assert decoded.note.endswith(f" ({replaced} byte(s) replaced)")
+    else:
+        assert "replaced" not in decoded.note
+
+
+def test_detection_looks_at_the_start_only() -> None:
+    start = "Привет, мне нужно с кем-то поговорить. ".encode("koi8-r")
+    data = start * (DETECT_BYTES // len(start) + 1)
+    assert detect_charset(data) == detect_charset(data[:DETECT_BYTES])
+
+
+# --- headers: raw 8-bit bytes ------------------------------------------------------------------
+
+
+def test_raw_header_bytes_are_utf8_when_valid_else_windows_1252() -> None:
+    assert header_bytes_text("Ann Öztürk".encode()) == "Ann Öztürk"
+    assert header_bytes_text("Ann Öztürk".encode("cp1252")) == "Ann Öztürk"
+    assert header_bytes_text(b"Ann \x81") == "Ann \ufffd"
+
+
+def test_unescape_8bit_reads_the_parser_s_escaped_bytes() -> None:
+    escaped = "Ann Öztürk".encode().decode("ascii", "surrogateescape")
+    assert escaped != "Ann Öztürk"
+    assert unescape_8bit(escaped) == "Ann Öztürk"
+    latin = "Zoë".encode("cp1252").decode("ascii", "surrogateescape")
+    assert unescape_8bit(latin) == "Zoë"
+
+
+@pytest.mark.parametrize(("byte", "char"), [(0x80, "€"), (0xFF, "ÿ"), (0xE9, "é")])
+def test_unescape_8bit_reads_every_escaped_byte(byte: int, char: str) -> None:
+    escaped = "a" + chr(0xDC00 + byte) + "b"
+    assert unescape_8bit(escaped) == f"a{char}b"
+
+
+@pytest.mark.parametrize("value", ["plain", "", "Zoë Öztürk", "\udc7f", "\ud800x"])
+def test_unescape_8bit_leaves_values_without_escaped_bytes_alone(value: str) -> None:
+    assert unescape_8bit(value) == value
+
+
+# --- headers: RFC 2047 encoded words -----------------------------------------------------------
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode().rstrip("=")
+
+
+def test_values_without_encoded_words_are_unchanged() -> None:
+    assert decode_words("Hulp gevraagd ?= =? ") == "Hulp gevraagd ?= =? "
+
+
+def test_base64_words_decode_with_and_without_padding() -> None:
+    assert decode_words("=?utf-8?B?" + base64.b64encode("één".encode()).decode() + "?=") == "één"
+    assert decode_words("=?utf-8?b?" + b64("Zoë".encode()) + "?=") == "Zoë"
+    assert decode_words("=?utf-8?b??=") == ""
+
+
+def test_a_base64_word_with_a_stray_character_is_kept_as_written() -> None:
+    word = "=?utf-8?b?w6k*?="
+    assert decode_words(word) == word
+    assert decode_words(f"Over {word} vandaag") == f"Over {word} vandaag"
+
+
+def test_q_words_decode_escapes_and_underscores() -> None:
+    assert decode_words("=?utf-8?Q?caf=C3=A9_en_th=C3=A9?=") == "café en thé"
+    assert decode_words("=?iso-8859-1?q?caf=E9?=") == "café"
+
+
+def test_a_q_word_with_a_character_beyond_latin1_does_not_fail() -> None:
+    assert decode_words("=?utf-8?q?a€b?= c").endswith("b c")
+
+
+def test_a_character_split_over_two_words_comes_out_whole() -> None:
+    data = "Öz".encode()
+    value = f"=?UTF-8?B?{b64(data[:1])}?=\r\n =?utf-8?b?{b64(data[1:])}?="
+    assert decode_words(value) == "Öz"
+
+
+def test_a_character_split_over_words_with_different_charsets_is_not_joined() -> None:
+    value = "=?utf-8?b?" + b64(b"\xc3") + "?= =?iso-8859-1?b?" + b64(b"\xa9") + "?="
+    # Each run on its own: c3 is not UTF-8 (read as windows-1252), a9 is © in Latin-1.
+    assert decode_words(value) == "Ã©"
+
+
+def test_a_language_suffix_on_the_charset_is_ignored() -> None:
+    # RFC 2231 section 5: =?charset*language?...
+    assert decode_words("=?utf-8*nl?q?caf=C3=A9?=") == "café"
+    split = "=?utf-8*nl?b?" + b64(b"\xc3") + "?= =?UTF-8*en?b?" + b64(b"\xa9") + "?="
+    assert decode_words(split) == "é"
+
+
+@pytest.mark.parametrize("fold", ["\r\n ", "\n ", "\r\n\t", "\n\t\t "])
+def test_folded_words_are_unfolded_and_joined(fold: str) -> None:
+    assert decode_words(f"=?utf-8?q?Hulp?={fold}=?utf-8?q?_nodig?=") == "Hulp nodig"
+
+
+def test_white_space_around_text_and_words_is_kept() -> None:
+    assert decode_words(" =?utf-8?q?a?=") == " a"
+    assert decode_words("Re: =?utf-8?q?a?=") == "Re: a"
+    assert decode_words("=?utf-8?q?a?= \t") == "a \t"
+    assert decode_words("=?utf-8?q?a?=, =?utf-8?q?b?=") == "a, b"
+    assert decode_words("x=?utf-8?q?a?=y") == "xay"
+
+
+def test_a_bad_word_between_good_ones_breaks_the_run() -> None:
+    first, second = b64(b"\xc3"), b64(b"\xa9")
+    value = f"=?utf-8?b?{first}?= =?utf-8?b?***?= =?utf-8?b?{second}?="
+    assert decode_words(value) == "Ã =?utf-8?b?***?= ©"
+
+
+def test_utf8_words_that_are_not_utf8_read_as_windows_1252() -> None:
+    assert decode_words("=?utf-8?q?Zo=EB?=") == "Zoë"
+    assert decode_words("=?x-unknown?q?Zo=EB?=") == "Zoë"
+
+
+def test_a_replacement_character_the_sender_encoded_stays() -> None:
+    assert decode_words("=?utf-8?q?=EF=BF=BD_ok?=") == "\ufffd ok"
+
+
+def test_words_in_a_charset_without_the_character_keep_the_rest() -> None:
+    # 0x81 has no character in windows-1252 (WHATWG's iso-8859-1): replaced, not read as UTF-8.
+    assert decode_words("=?iso-8859-1?q?=81caf=E9?=") == "\ufffdcafé"
+    assert decode_words("=?koi8-r?q?=F0=D2=C9=D7=C5=D4?=") == "Привет"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(
+                st.characters(exclude_categories=["Cs", "Cc"]),
+                min_size=1,
+                max_size=8,
+            ),
+            st.sampled_from(["b", "q"]),
+            st.sampled_from([" ", "\r\n ", "\n\t", "  "]),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_any_text_cut_into_utf8_words_comes_back_whole(
+    pieces: list[tuple[str, str, str]],
+) -> None:
+    # Cut the UTF-8 bytes anywhere (inside a character too), encode each piece as a word, join
+    # with folding white space: the decoded value is the text, exactly.
+    words = []
+    for text, kind, space in pieces:
+        data = text.encode()
+        for part in (data[: len(data) // 2], data[len(data) // 2 :]):
+            encoded = b64(part) if kind == "b" else "".join(f"={byte:02X}" for byte in part)
+            words.append(f"=?utf-8?{kind}?{encoded}?={space}")
+    value = "".join(words).rstrip()
+    assert decode_words(value) == "".join(text for text, _, _ in pieces)
+
+
+# --- rules added with the mutation run (issue 22) ----------------------------------------------
+
+
+def test_a_quoted_ascii_label_on_8bit_bytes_is_still_wrong() -> None:
+    text = "Zoë zegt: het gaat niet \u2013 één keer per week, soms vaker, en ik weet het niet."
+    decoded = decode_body(text.encode("cp1252"), '"us-ascii"')
+    assert_read_as(decoded, text, "declared charset '\"us-ascii\"' is wrong; read as ")
+
+
+def test_a_windows_1252_label_python_does_not_know_is_trusted() -> None:
+    # x-cp1252 is a WHATWG label Python lacks: the text is windows-1252 as declared, no note.
+    decoded = decode_body("Ça va, één keer \u2013 Zoë".encode("cp1252"), "x-cp1252")
+    assert decoded.text == "Ça va, één keer \u2013 Zoë"
+    assert decoded.note is None
+
+
+def test_a_detected_charset_without_replacements_has_a_plain_note() -> None:
+    text = "Помогите мне, пожалуйста. Мой муж бьёт меня. Я не знаю, что делать."
+    decoded = decode_body(text.encode("cp1251"), None)
+    assert decoded.text == text
+    assert decoded.note == "no charset declared; read as cp1251"
+
+
+JAPANESE = (
+    "助けてください。夫に殴られています。どうすればいいかわかりません。返事をください。"
+    "私は東京に住んでいます。子供が二人います。毎日とても怖いです。警察に電話するのが怖いです。"
+)
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        ("gbk", "我需要帮助，我的丈夫打我，我不知道该怎么办。请给我回信，谢谢你们的帮助。"),
+        (
+            "euc_kr",
+            "도와주세요. 남편이 저를 때립니다. 어떻게 해야 할지 모르겠어요. 답장 부탁드립니다.",
+        ),
+        ("koi8_r", "Помогите мне, пожалуйста. Мой муж бьёт меня. Я не знаю, что делать."),
+        # The detector names these euc_jis_2004 and cp932: the WHATWG table's euc-jp and
+        # shift_jis read them.
+        ("euc_jp", JAPANESE),
+        ("cp932", JAPANESE),
+    ],
+)
+def test_unlabelled_legacy_text_is_detected(codec: str, text: str) -> None:
+    decoded = decode_body(text.encode(codec), None)
+    assert decoded.text == text
+    assert decoded.note is not None and decoded.note.startswith("no charset declared; read as ")
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        ("iso2022_jp", "助けてください。夫に殴られています。"),
+        ("iso2022_kr", "도와주세요. 남편이 저를 때립니다."),
+    ],
+)
+def test_unlabelled_iso_2022_text_is_read_by_its_escapes(codec: str, text: str) -> None:
+    data = text.encode(codec)
+    assert data.isascii()
+    decoded = decode_body(data, None)
+    assert decoded.text == text
+    assert decoded.note is not None and decoded.note.startswith("no charset declared; read as ")
+
+
+def test_ascii_with_a_stray_escape_stays_ascii() -> None:
+    assert decode_body(b"Hallo \x1b$ daar", None).text == "Hallo \x1b$ daar"
+
+
+@pytest.mark.parametrize("text", ["één kopje thee, Zoë en Chloé ", "Привет, мне страшно "])
+def test_unlabelled_utf8_with_a_damaged_character_is_read_as_utf8(text: str) -> None:
+    # A truncated or damaged character in otherwise UTF-8 text: not a reason to read it all as
+    # another charset (the detector names iso-8859-4 or nothing for these).
+    data = text.encode() * 3 + b"\xff" + text.encode()
+    decoded = decode_body(data, None)
+    assert decoded.text == text * 3 + "\ufffd" + text
+    assert decoded.note == "no charset declared; read as utf-8 (1 byte(s) replaced)"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(min_size=1, max_size=300))
+def test_the_detector_never_names_utf8_for_bytes_that_are_not(data: bytes) -> None:
+    # `_guess` relies on this: it reads detected text with the detector's charset as is.
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        found = detect_charset(data)
+        assert found is None or found.lower().replace("-", "_") not in {"utf_8", "utf8"}
+
+
+def test_an_undecodable_byte_in_a_non_utf8_word_is_replaced_in_that_charset() -> None:
+    data = "あい".encode("cp932") + b"\x82"  # a lead byte with nothing after it
+    value = "=?shift_jis?b?" + base64.b64encode(data).decode() + "?="
+    assert decode_words(value) == "あい\ufffd"

@@ -12,6 +12,7 @@ import typer
 
 from helpline_cli.arguments import check_export_out
 from helpline_cli.cases import _confirm, _iso
+from helpline_cli.exitcodes import Unreachable
 from helpline_cli.output import emit_json, emit_table, say
 from helpline_cli.state import CliState, state_of
 from helpline_core.codes import DEFAULT_CODES_FILE, load_code_list
@@ -327,6 +328,20 @@ def erase(
         "erased"
         + (f"; kept under legal hold: {len(result.held)} case files" if result.held else "")
     )
+    # As `helpline purge`: mail left for a person is a warning (the erasure is done), a
+    # mailbox not reached is exit 3 (its deletions wait for the next purge run).
+    for code, count in sorted(result.mailbox_left.items()):
+        say(
+            f"warning: mailbox {code}: {count} message(s) of the subject stayed in the team "
+            "mailbox (a search cannot tell them from mail kept for someone else); a person "
+            "must remove them (docs/rights.md, Erasure)"
+        )
+    if result.mailboxes_waiting:
+        names = ", ".join(sorted(result.mailboxes_waiting))
+        raise Unreachable(
+            f"mailbox(es) not reached: {names}; the subject's data is erased from the "
+            "database, the mailbox copies are removed by the next purge run"
+        )
 
 
 @app.command("claim-code")

@@ -58,3 +58,11 @@ def test_from_another_folder_no_kept_mail_has_a_place() -> None:
     assert staying.places(VALIDITY) == {2}
     elsewhere = staying.elsewhere()
     assert elsewhere.places(VALIDITY) == set() and len(elsewhere.unplaced(ID, VALIDITY)) == 1
+
+
+def test_the_guard_reads_an_address_without_its_quotes_as_the_servers_from_does() -> None:
+    # pymap and Dovecot match FROM anna.test@... against "anna.test"@... and back.
+    quoted = Kept(ID, '"anna.test"@v.example', from_name="Anna")
+    assert quoted.found_by("anna.test@v.example")
+    assert Kept(ID, "anna.test@v.example").found_by('"anna.test"@v.example')
+    assert not quoted.found_by("bert@v.example")

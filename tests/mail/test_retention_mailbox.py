@@ -222,3 +222,102 @@ async def test_mail_the_search_cannot_tell_apart_stays_and_is_left_for_a_person(
     later = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
     assert later.mailbox_removed == 2 and later.left == {}
     assert await mailbox.server.message_ids(mailbox.folder) == []
+
+
+def _raw(subject: str, from_line: str, *extra: str) -> bytes:
+    """A mail under REUSED with this From header exactly as written (EmailMessage would
+    rewrite an unusual one), and any extra header lines."""
+    lines = [f"From: {from_line}", "To: antwerpen@helpline.example", f"Subject: {subject}",
+             f"Message-ID: {REUSED}", "Date: Mon, 02 Mar 2026 10:00:00 +0100", *extra]  # fmt: skip
+    return ("\r\n".join(lines) + "\r\n\r\nTekst.\r\n").encode()
+
+
+async def _delivered(mailbox: Mailbox, engine: Engine, *raws: bytes) -> dict[str, int | None]:
+    """Deliver these mails under REUSED, read them; returns each subject's UID."""
+    await mailbox.deliver(*raws)
+    await sync(mailbox.settings, engine)
+    with session_scope(engine) as session:
+        rows = session.exec(select(EmailMessage).where(EmailMessage.message_id == REUSED)).all()
+        assert len(rows) == len(raws)
+        return {row.subject or "": row.imap_uid for row in rows}
+
+
+async def _both_stay_one_left(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes, placed: dict[str, int | None]
+) -> None:
+    """Expire "oud" (neither it nor "nieuw" placed by UID) and purge: the search cannot tell
+    them apart, so both stay in the folder and one message is counted as left."""
+    _expire_unplaced(engine, "oud", "oud", "nieuw")
+    result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert (result.mailbox_removed, result.left) == (0, {"antwerpen": 1})
+    assert await mailbox.server.uids(mailbox.folder) == sorted(
+        uid for uid in placed.values() if uid is not None
+    )
+
+
+async def test_a_quoted_local_part_the_server_reads_unquoted_is_still_found(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """The server's FROM reads `"anna.test"@...` as anna.test@... (pymap and Dovecot both):
+    the stored address with its quotes would find nothing, and the expired copy stayed
+    without being counted. Searched without the quotes, it goes; the kept one stays."""
+    placed = await _delivered(
+        mailbox, engine,
+        _raw("oud", 'Anna <"anna.test"@visitor.example>'),
+        _raw("nieuw", "Bert <bert@visitor.example>"),
+    )  # fmt: skip
+    _expire_unplaced(engine, "oud", "oud", "nieuw")
+    result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert result.classes["emails"].rows == 1
+    assert (result.mailbox_removed, result.left) == (1, {})
+    assert await mailbox.server.uids(mailbox.folder) == [placed["nieuw"]]
+
+
+async def test_kept_mail_under_a_quoted_address_is_never_taken_by_the_plain_one(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """The expired mail is from anna.test@..., the kept one from "anna.test"@...: to the
+    server's FROM they are the same sender, so the search cannot tell them apart. Both stay
+    and one is left for a person (the guard used to compare the stored texts and let both go)."""
+    placed = await _delivered(
+        mailbox, engine,
+        _raw("oud", "Anna <anna.test@visitor.example>"),
+        _raw("nieuw", 'Anna <"anna.test"@visitor.example>'),
+    )  # fmt: skip
+    await _both_stay_one_left(mailbox, engine, secret_key, placed)
+
+
+async def test_a_sender_the_from_search_cannot_see_is_searched_by_message_id_and_counted(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """A From header without an address: the sender stored is the Sender header's, which
+    FROM never searches. Searched by Message-ID alone, the expired copy is found beside kept
+    mail it cannot be told from: both stay and it is counted for a person, not left silently."""
+    placed = await _delivered(
+        mailbox, engine,
+        _raw("oud", "Anna Test", "Sender: anna.test@visitor.example"),
+        _raw("nieuw", "Bert <bert@visitor.example>"),
+    )  # fmt: skip
+    with session_scope(engine) as session:
+        stored = session.exec(select(EmailMessage).where(EmailMessage.subject == "oud")).one()
+        assert stored.from_address == "anna.test@visitor.example"
+    await _both_stay_one_left(mailbox, engine, secret_key, placed)
+
+
+async def test_a_message_a_person_removed_already_is_not_counted_as_left(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    """A Message-ID search that finds nothing at all says the message is not in the folder
+    (a person removed it, or its copy was never stored): nothing is left for anyone there."""
+    await _delivered(mailbox, engine, _raw("oud", "Anna <anna.test@visitor.example>"))
+    _expire_unplaced(engine, "oud", "oud")
+    client = await mailbox.server.client()
+    try:
+        await client.select(mailbox.folder)
+        await client.uid("store", "1:*", "+FLAGS.SILENT", "(\\Deleted)")
+        await client.expunge()
+    finally:
+        await client.logout()
+    result = await retention.purge(mailbox.settings, engine, secret_key, actor="test")
+    assert result.classes["emails"].rows == 1
+    assert (result.mailbox_removed, result.left) == (0, {})

@@ -9,7 +9,12 @@ back), so a search can also find mail that is still kept. Kept mail whose place 
 out by its UID; where kept mail with the same Message-ID has no known place, the search adds the
 sender (`FROM`) and its hits may go only when none of that kept mail could be among them.
 Otherwise every hit stays (kept mail is never removed) and the message is counted as left for a
-person: `Removal.left`, which the callers report.
+person: `Removal.left`, which the callers report. The server's FROM reads the From field its own
+way (pymap and Dovecot drop an address's quotes; a sender taken from the Sender header is not in
+From at all), so a FROM search that finds none of the messages proves nothing: it is repeated by
+Message-ID alone, whose hits beside such kept mail are in doubt (left). A message that the
+Message-ID alone does not find is not in the folder (a person removed it, or its Sent copy was
+never stored): nothing is left there, and it is not counted.
 
 Removal is \\Deleted plus UID EXPUNGE (RFC 4315, UIDPLUS), which removes exactly the given UIDs.
 A server without UIDPLUS only has EXPUNGE, which removes every \\Deleted message of the folder:
@@ -70,11 +75,19 @@ class Kept(Mail):
 
     def found_by(self, sender: str | None) -> bool:
         """Could a search `FROM sender` find this mail? FROM matches a substring of the From
-        field, case-insensitively (RFC 3501 6.4.4); no sender searched or none stored: yes."""
+        field, case-insensitively (RFC 3501 6.4.4), as the server reads that field: pymap and
+        Dovecot drop the quotes of `"anna"@x`, so quotes are ignored on both sides (a guard
+        that errs says yes). No sender searched or none stored: yes."""
         if sender is None or self.from_address is None:
             return True
-        needle = sender.casefold()
-        return needle in self.from_address.casefold() or needle in (self.from_name or "").casefold()
+        needle = unquoted(sender)
+        return needle in unquoted(self.from_address) or needle in unquoted(self.from_name or "")
+
+
+def unquoted(text: str) -> str:
+    """`text` case-folded without the quoting characters of an address (`"`, `\\`): how a
+    server's FROM may read it. What a FROM search sends, and what the guard compares."""
+    return text.casefold().replace('"', "").replace("\\", "")
 
 
 @dataclass(frozen=True)
@@ -172,8 +185,9 @@ def staying_mail(
 @dataclass
 class Removal:
     """`removed` messages expunged; `left` messages to remove that stayed: a search cannot tell
-    them from kept mail (`may_go`), the server refused the search, or nothing can find them (no
-    place under the folder's UIDVALIDITY and no searchable Message-ID)."""
+    them from kept mail (`may_go`; also when only the Message-ID finds them), the server refused
+    the search, or nothing can find them (no place under the folder's UIDVALIDITY and no
+    searchable Message-ID)."""
 
     removed: int = 0
     left: int = 0
@@ -205,7 +219,7 @@ def _searches(
         # FROM only where kept mail with this id has no place: elsewhere UIDs guard enough,
         # and a sender whose From header reads differently would not be found.
         sender = item.from_address if staying.unplaced(message_id, validity) else None
-        key = sender.casefold() if sender is not None and _quotable(sender) else None
+        key = unquoted(sender) if sender is not None and _quotable(sender) else None
         searches.setdefault((message_id, key), []).append(item)
     return searches, unsearchable
 
@@ -230,16 +244,23 @@ async def remove_messages(
     uids = {g.uid for g in going if g.uid is not None and g.placed(validity)}
     searches, left = _searches(going, guard, validity, search_placed)
     for (message_id, sender), items in searches.items():
-        criteria = ["HEADER", "Message-ID", imap_quote(message_id)]
-        if sender is not None:
-            criteria += ["FROM", imap_quote(sender)]
-        response = await client.uid_search(*criteria, charset=None)
-        if response.result != "OK":
-            left += sum(1 for g in items if not g.placed(validity))
+        unplaced = sum(1 for g in items if not g.placed(validity))
+        hits = await _search(client, message_id, sender)
+        if sender is not None and unplaced and hits is not None:
+            placed = {g.uid for g in items if g.placed(validity)}
+            if not set(hits) - guard.places(validity) - placed:
+                # FROM found none of the unplaced messages. That says nothing: the server reads
+                # the From field its own way (an encoded or odd header, a sender we took from
+                # another header). By Message-ID alone: found, it is in doubt (left); not
+                # found, it is not in the folder.
+                sender = None
+                hits = await _search(client, message_id, None)
+        if hits is None:
+            left += unplaced
             continue
         verdict = may_go(
-            search_numbers(response.lines), message_id=message_id, sender=sender,
-            going=items, staying=guard, validity=validity,
+            hits, message_id=message_id, sender=sender, going=items, staying=guard,
+            validity=validity,
         )  # fmt: skip
         uids |= verdict.go
         left += verdict.left
@@ -247,6 +268,19 @@ async def remove_messages(
     if uids:
         await _expunge(client, folder, uids)
     return Removal(len(uids), left)
+
+
+async def _search(
+    client: aioimaplib.IMAP4, message_id: str, sender: str | None
+) -> list[int] | None:
+    """UIDs of the folder's mail with this Message-ID (and `FROM sender`); None if refused."""
+    criteria = ["HEADER", "Message-ID", imap_quote(message_id)]
+    if sender is not None:
+        criteria += ["FROM", imap_quote(sender)]
+    response = await client.uid_search(*criteria, charset=None)
+    if response.result != "OK":
+        return None
+    return list(search_numbers(response.lines))
 
 
 async def _expunge(client: aioimaplib.IMAP4, folder: str, uids: set[int]) -> None:

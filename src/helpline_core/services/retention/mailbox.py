@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from helpline_core.config import Settings
 from helpline_core.db import session_scope
@@ -45,11 +45,21 @@ class MailboxOutcome:
     left: dict[str, int] = field(default_factory=dict)
 
 
-def _load(engine: Engine) -> dict[str, tuple[list[PendingDeletion], Staying]]:
+def last_row(engine: Engine) -> int:
+    """The highest pending mailbox row id now (0 for none): rows written later are above it."""
+    with session_scope(engine) as session:
+        found = session.exec(
+            select(func.max(col(PendingDeletion.id))).where(PendingDeletion.kind == "imap")
+        ).one()
+        return int(found or 0)
+
+
+def _load(engine: Engine, after: int) -> dict[str, tuple[list[PendingDeletion], Staying]]:
     with session_scope(engine) as session:
         rows = session.exec(
             select(PendingDeletion)
             .where(PendingDeletion.kind == "imap")
+            .where(col(PendingDeletion.id) > after)
             .order_by(col(PendingDeletion.id))
         ).all()
         grouped: dict[str, list[PendingDeletion]] = {}
@@ -107,11 +117,13 @@ async def clear_mailboxes(
     *,
     ssl_context: ssl.SSLContext | None = None,
     environ: Mapping[str, str] | None = None,
+    after: int = 0,
 ) -> MailboxOutcome:
-    """Carry out every pending mailbox deletion; a mailbox that fails keeps its rows. Raises
-    nothing for a mailbox: failures are in `waiting`, messages left for a person in `left`."""
+    """Carry out every pending mailbox deletion (only the rows above `after`, `last_row`: an
+    erasure's own); a mailbox that fails keeps its rows. Raises nothing for a mailbox:
+    failures are in `waiting`, messages left for a person in `left`."""
     outcome = MailboxOutcome()
-    for code, (rows, kept) in (await asyncio.to_thread(_load, engine)).items():
+    for code, (rows, kept) in (await asyncio.to_thread(_load, engine, after)).items():
         try:
             removal = await _clear_one(settings, code, rows, kept, ssl_context, environ)
         except (MailServerUnreachable, MailLoginFailed, OSError, TimeoutError) as error:

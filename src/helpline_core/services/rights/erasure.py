@@ -8,7 +8,14 @@ any request about the same case files, contacts or address) go at once too, not 
 `exports.keep_days`, and so do the claim codes of the erased contacts (retention/claim_codes.py,
 the purge's own deletion): afterwards a code the subject kept finds nothing. Wrong-code attempts
 are kept by source, not by code; those counted under the address the request names go too.
-`plan` shows what would go before anything does."""
+`plan` shows what would go before anything does.
+
+The mailbox copies of the subject's emails are removed by the purge's mailbox code, which says
+what it could not do: copies a search cannot tell from mail kept for someone else stay, for a
+person (`mailbox_left`, per team), and a mailbox not reached keeps its deletions, which the next
+purge run retries (`mailboxes_waiting`). Both are in the result, the request's note and the
+audit event, as counts per team code: an erasure is never reported as complete while copies
+may sit in a mailbox."""
 
 from __future__ import annotations
 
@@ -43,7 +50,7 @@ from helpline_core.services.retention import cases, chats, claim_codes, emails
 from helpline_core.services.retention.exports import remove_recorded
 from helpline_core.services.retention.files import remove_pending_files
 from helpline_core.services.retention.lock import purge_lock
-from helpline_core.services.retention.mailbox import clear_mailboxes
+from helpline_core.services.retention.mailbox import clear_mailboxes, last_row
 from helpline_core.services.retention.rules import Limits
 from helpline_core.services.rights import claims, register
 from helpline_core.services.rights.subject import Scope, scope_of
@@ -61,6 +68,11 @@ class ErasurePlan:
     claim_codes: int = 0  # codes given for the erased contacts (chat end, email reply, CLI)
     held: dict[str, str] = field(default_factory=dict)  # case public id -> hold reason
     done: bool = False
+    mailbox_removed: int = 0  # mailbox copies expunged
+    # Team code -> the subject's messages that stayed in that mailbox, for a person to remove.
+    mailbox_left: dict[str, int] = field(default_factory=dict)
+    # Team code -> mailbox deletions waiting for the next purge run (mailbox not reached).
+    mailboxes_waiting: dict[str, int] = field(default_factory=dict)
 
     def as_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,6 +210,19 @@ def _remove_exports(
             )  # fmt: skip
 
 
+def mailbox_note(result: ErasurePlan) -> str:
+    """What the erasure could not do in the mailboxes, for the request's note ("" if nothing)."""
+    parts = [
+        f"{count} message(s) stayed in mailbox {code}: a search cannot tell them from mail "
+        "kept for someone else; a person must remove them"
+        for code, count in sorted(result.mailbox_left.items())
+    ] + [
+        f"mailbox {code} not reached: {count} deletion(s) wait for the next purge run"
+        for code, count in sorted(result.mailboxes_waiting.items())
+    ]
+    return "".join(f"; {part}" for part in parts)
+
+
 async def erase(
     settings: Settings, engine: Engine, key: bytes, *, actor: Actor, request_id: int
 ) -> ErasurePlan:
@@ -216,6 +241,8 @@ async def erase(
     now = utcnow()
     limits = _limits(now)
     with purge_lock(engine):
+        # Rows above this are the subject's: only the purge writes them, and it waits for the lock.
+        before = await asyncio.to_thread(last_row, engine)
         if files:
             with session_scope(engine) as session:
                 # An open file is closed now: the purge's rule deletes closed files only.
@@ -235,21 +262,28 @@ async def erase(
             _remove_claim_codes, engine, key, actor, request_id, address, contacts, codes
         )
         await asyncio.to_thread(remove_pending_files, settings, engine)
-        await clear_mailboxes(settings, engine)
+        mailboxes = await clear_mailboxes(settings, engine, after=before)
         await asyncio.to_thread(_remove_exports, engine, key, actor, request_id, exported, now)
     result.done = True
+    result.mailbox_removed = mailboxes.removed
+    result.mailbox_left, result.mailboxes_waiting = mailboxes.left, mailboxes.waiting
     with session_scope(engine) as session:
         row = register.get(session, request_id)
+        detail: dict[str, audit.DetailValue] = {
+            k: v for k, v in result.as_data().items() if isinstance(v, int)
+        }
+        # Counts only, as the purge's event: never an address or a Message-ID.
+        detail["mailbox_left"] = sum(result.mailbox_left.values())
+        detail["mailboxes_waiting"] = len(result.mailboxes_waiting)
         audit.record(
             session, key, actor=actor.name, action="dsr.erasure", object_type="dsr",
-            object_id=request_id,
-            detail={k: v for k, v in result.as_data().items() if isinstance(v, int)},
+            object_id=request_id, detail=detail,
         )  # fmt: skip
         note = (
             f"erased: {result.case_files} case files, {result.conversations} contacts, "
             f"{result.messages} messages, {result.emails} emails, {result.exports} export files, "
             f"{result.claim_codes} claim codes"
-        )
+        ) + mailbox_note(result)
         if result.held and not files and not contacts:
             register.refuse(
                 session, key, actor=actor, row=row,

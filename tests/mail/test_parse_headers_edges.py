@@ -249,6 +249,37 @@ def test_reply_to_is_where_a_reply_goes() -> None:
     assert result.reply_to == ("answers@example.com",)
 
 
+@pytest.mark.parametrize(
+    ("value", "address"),
+    [
+        ('Anna Test <"anna test"@visitor.example>', '"anna test"@visitor.example'),
+        ('"anna test"@visitor.example', '"anna test"@visitor.example'),
+        ('Anna <"anna\\" test"@visitor.example>', '"anna\\" test"@visitor.example'),
+        ('"Test, Anna" <"anna test"@visitor.example>', '"anna test"@visitor.example'),
+    ],
+)
+def test_a_quoted_local_part_with_white_space_is_a_sender_to_answer(
+    value: str, address: str
+) -> None:
+    # RFC 5322 3.4.1 allows white space inside a quoted local part; such a sender is read and
+    # answered, not quarantined for having no sender.
+    result = parsed(f"From: {value}\r\nMessage-ID: <q1@example.org>\r\n\r\nhoi\r\n".encode())
+    assert result.from_address == address
+    assert result.reply_to == (address,)
+
+
+@pytest.mark.parametrize(
+    "value", ["Anna <anna test@visitor.example>", 'Anna <a "b"@visitor.example>']
+)
+def test_white_space_outside_a_quoted_local_part_is_not_an_address(value: str) -> None:
+    result = parse_message(
+        f"From: {value}\r\nMessage-ID: <q2@example.org>\r\n\r\nhoi\r\n".encode(), LIMITS
+    )
+    assert not (
+        isinstance(result, ParsedEmail) and result.from_address and " " in result.from_address
+    )
+
+
 # -- how a message is sorted ---------------------------------------------------------------------
 
 

@@ -195,3 +195,27 @@ async def test_nothing_to_answer_in_a_thread_of_a_daemon_or_a_newsletter(
     assert thread(engine, secret_key, conversation_id).recipients == ()
     with pytest.raises(OutboxError, match="no email from a person"):
         answer(replying, engine, secret_key, conversation_id)
+
+
+async def test_a_sender_with_a_quoted_local_part_is_answered(
+    replying: Settings,  # noqa: F811
+    engine: Engine,
+    secret_key: bytes,
+    smtp: tuple[SmtpRecorder, int],  # noqa: F811
+    mailbox: Mailbox,
+) -> None:
+    # RFC 5322 allows "anna test"@visitor.example; such a sender was quarantined as having none.
+    quoted = '"anna test"@visitor.example'
+    await mailbox.deliver(
+        mail_corpus.simple(
+            "<quoted-1@visitor.example>", subject="Een vraag", sender=f"Anna Test <{quoted}>"
+        )
+    )
+    await sync(replying, engine)
+    (only,) = conversation_ids(engine)
+    assert thread(engine, secret_key, only).recipients == (quoted,)
+    answer(replying, engine, secret_key, only)
+    assert (await process_outbox(replying, engine)).sent == 1
+    recipients, message = sent(smtp[0])
+    assert recipients == [quoted]
+    assert quoted in str(message["To"])

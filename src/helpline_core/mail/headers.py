@@ -37,6 +37,9 @@ _LOOSE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+\.[^\s<>(
 _HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:|[ \t]|From ")
 _SPACED_NAME = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]+:")
 _FOLD = re.compile(r"\r?\n")
+# An address with white space is usable only when it sits in a quoted local part (RFC 5322
+# section 3.4.1: "anna test"@example.org); the address parser also returns "a b@c" for junk.
+_QUOTED_LOCAL = re.compile(r'"(?:[^"\\]|\\.)*"@[^\s@"]+')
 # Where a sender is found when From has none, in order (the delivering server's Return-Path last).
 SENDER_FALLBACKS = ("sender", "reply-to", "return-path")
 _CACHED_VALUE_CHARS = 2048  # longer header values are parsed every time, not remembered
@@ -150,7 +153,7 @@ def parsed_sender(value: str) -> tuple[str | None, str | None, str | None]:
     # or "@", which would change the structure.
     for name, address in email.utils.getaddresses([value]):
         address = one_line(address, 320)
-        if "@" in address and " " not in address:
+        if usable_address(address):
             return (one_line(decode_words(name), 255) or None), address, None
     # What a mail client still shows: "Big Bug bb@example.org", or an address among junk.
     loose = _LOOSE_ADDRESS.search(value)
@@ -161,12 +164,22 @@ def parsed_sender(value: str) -> tuple[str | None, str | None, str | None]:
     return shown, one_line(loose.group(), 320), "malformed From header: the address was recovered"
 
 
+def usable_address(address: str) -> bool:
+    """Can mail be sent to `address` (an addr-spec as `getaddresses` returns it)? It has an "@",
+    and white space only inside a quoted local part."""
+    if "@" not in address:
+        return False
+    return not any(char.isspace() for char in address) or bool(_QUOTED_LOCAL.fullmatch(address))
+
+
 @functools.lru_cache(maxsize=1024)
 def addresses(value: str) -> tuple[str, ...]:
+    """The usable addresses of an address-list header value (To, Cc, Reply-To), at most 50."""
     if not value:
         return ()
     pairs = email.utils.getaddresses([value])
-    return tuple(one_line(address, 320) for _, address in pairs if "@" in address)[:50]
+    found = (one_line(address, 320) for _, address in pairs)
+    return tuple(address for address in found if usable_address(address))[:50]
 
 
 def header_date(value: str, problems: list[str]) -> datetime | None:

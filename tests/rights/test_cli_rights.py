@@ -130,6 +130,26 @@ def test_the_export_holds_everything_about_the_subject_and_nothing_about_the_oth
     assert "Greta" not in text and "shared" not in text  # counsellors by role and team
     assert "counsellor (antwerpen)" in text
     assert exported["requests"][0]["kind"] == "portability"
+    # The chat's nickname, intake and registration are A's, and only A's.
+    (chat,) = [c for c in exported["contacts"] if c["channel"] == "chat"]
+    assert chat["nickname"] == "nick alpha"
+    assert chat["intake"] == {"age_group": "12_17", "region": "antwerpen", "sex": "female",
+                              "role": None}  # fmt: skip
+    registration = chat["registration"]
+    assert (registration["forms"], registration["referrals"]) == (
+        ["psychological.stalking"],
+        ["vk"],
+    )
+    assert registration["victims"] == [
+        {"age_group": "12-17", "sex": "female", "relation": "parent"}
+    ]
+    assert registration["status"] == "final"
+    (mail,) = [c for c in exported["contacts"] if c["channel"] == "email"]
+    assert mail["emails"][0]["from_name"] == "Lotte alpha"
+    assert mail["emails"][0]["from_address"] == "lotte@visitor.example"
+    # B's nickname, name, address, form, victim and referral (not "65+": a time can hold it).
+    for other in ("nick bravo", "Lotte bravo", "lotte.w@", "economic", "stranger", "clb"):
+        assert other not in text
     html = verified(capsys, "access", "--case", a.case)
     code, data = run(capsys, "dsr", "export", str(html), "--out", "a.html", "--json")
     page = Path(data["path"]).read_text(encoding="utf-8")

@@ -5,11 +5,13 @@ other subject's rows beside each of the first's."""
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -43,6 +45,7 @@ from helpline_core.models import (
     Sender,
 )
 from helpline_core.services.rights.collect import _People, collect
+from helpline_core.services.rights.export import render_html
 from helpline_core.services.rights.subject import Scope
 from tests.conftest import MakeCounsellor, make_settings
 
@@ -496,6 +499,66 @@ def test_an_email_shows_the_subjects_own_name_and_addresses_and_not_a_forwarders
     # A thread whose emails are past their limit shows no subject, purged or not.
     contacts = _contacts(engine, settings, seeded)
     assert contacts["mail-old"]["subject"] is None and contacts["mail-purged"]["subject"] is None
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", ["Psychisch / emotioneel geweld: Stalking", "Fysiek geweld: Slaan, schoppen",
+                "(Ex-)partner", "Ouder / opvoeder", "Politie", "CAW", "Hulpvraag",
+                "Slachtoffer", "Antwerpen", "Informatievraag", "Seksueel geweld: Seksuele "
+                "intimidatie", "Kennis, vriend(in)", "Zorgcentrum na Seksueel Geweld",
+                ", afgewerkt)", ", niet afgewerkt)", "13 min", "Uw schuilnaam", "leeftijd 18-24",
+                "Vrouw"]),
+        ("en", ["Psychological / emotional violence: Stalking", "(Former) partner", "Police",
+                "Sexual assault care centre", "Acquaintance, friend", "Request for help",
+                "Antwerp", ", finalised)", ", not finalised)", "Your nickname", "age 18-24",
+                "Female"]),
+        # No French labels in the code list: its English words, never a bare code.
+        ("fr", ["Psychological / emotional violence: Stalking", "Police", "Votre pseudonyme",
+                ", finalisé)", ", non finalisé)"]),
+    ],
+)  # fmt: skip
+def test_the_html_copy_shows_the_codes_in_words_in_the_subjects_language(
+    seeded: dict[str, int], engine: Engine, settings: Settings, language: str, words: list[str]
+) -> None:
+    data = _contacts(engine, settings, seeded)["data"]
+    page = render_html(settings, data, language)
+    text = html.unescape(page)
+    for expected in words:
+        assert expected in text
+    for code in ("psychological.stalking", "physical.hitting", "sexual.harassment", "zorgcentrum"):
+        assert code not in text
+    assert "Lotte Verstraete &lt;lotte@visitor.example&gt;" in page
+    assert "Lotte" in text and "Karel" not in text
+
+
+def test_a_nickname_and_a_senders_name_full_of_markup_are_shown_as_text(
+    engine: Engine, settings: Settings
+) -> None:
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    with session_scope(engine) as s:
+        chat = _add(s, Conversation(public_id="c", channel=Channel.CHAT, nickname=hostile,
+                                    created_at=NOW - timedelta(hours=1), ended_at=NOW,
+                                    intake_region=hostile[:32]))  # fmt: skip
+        mails = _add(s, Conversation(public_id="m", channel=Channel.EMAIL, subject=hostile,
+                                     created_at=NOW))  # fmt: skip
+        _add(s, EmailMessage(conversation_id=mails, direction=EmailDirection.INBOUND,
+                             message_id="<h@x>", received_at=NOW, from_name=hostile,
+                             from_address=hostile, reply_to=hostile))  # fmt: skip
+        s.add(Registration(public_id="r", contact_id=chat, codes_version="1", contact_at=NOW))
+        reg = _add(s, Registration(public_id="r2", contact_id=mails, codes_version="1",
+                                   contact_at=NOW))  # fmt: skip
+        _details(s, reg, [hostile[:48]], [], [hostile[:32]])
+    scope = Scope(frozenset(), frozenset({chat, mails}))
+    with session_scope(engine) as session:
+        data = collect(session, settings, scope, NOW)
+    assert data["contacts"][0]["nickname"] == hostile
+    page = render_html(settings, data, "en")
+    assert "<img" not in page and "<script" not in page
+    # The nickname, the thread's subject, the sender's name, address and Reply-To, whole.
+    assert page.count(str(escape(hostile))) == 5
+    assert str(escape(hostile[:32])) in page  # the intake answer (32 characters at most)
 
 
 def test_an_account_no_longer_there_is_a_counsellor(engine: Engine) -> None:

@@ -33,6 +33,7 @@ from helpline_core.models import (
     Disclosure,
     EmailDirection,
     EmailMessage,
+    MailKind,
     Message,
     Referral,
     Registration,
@@ -200,7 +201,8 @@ def _seed(engine: Engine, greta: int, lena: int, tom: int) -> dict[str, int]:
         chat("chat-purged", at("2026-04-30T10:00:00"), at("2026-04-30T11:00:00"),
              purged_at=at("2026-05-01T03:00:00"), case_file_id=a1)  # fmt: skip
 
-        mails = thread("mail-a", at("2026-06-02T08:00:00"), case_file_id=a2, subject="Help")
+        mails = thread("mail-a", at("2026-06-02T08:00:00"), case_file_id=a2, subject="Help",
+                       correspondent="lotte@visitor.example")  # fmt: skip
         for when, words in ((LIMIT, "at the limit"), (LIMIT - SECOND, "before the limit")):
             _add(s, EmailMessage(conversation_id=mails, message_id=f"<{words}@x>",
                                  received_at=when, body_text=words))  # fmt: skip
@@ -499,6 +501,39 @@ def test_an_email_shows_the_subjects_own_name_and_addresses_and_not_a_forwarders
     # A thread whose emails are past their limit shows no subject, purged or not.
     contacts = _contacts(engine, settings, seeded)
     assert contacts["mail-old"]["subject"] is None and contacts["mail-purged"]["subject"] is None
+
+
+def test_named_by_address_the_subject_did_not_write_a_thread_they_only_wrote_into(
+    engine: Engine, settings: Settings
+) -> None:
+    # Lotte forwarded something into Karel's thread: a request by her address reaches the
+    # thread (her mail is in it), but Karel's mail and a bounce are not hers to be named in.
+    day = NOW - timedelta(days=1)
+    with session_scope(engine) as s:
+        thread = _add(s, Conversation(public_id="k", channel=Channel.EMAIL, created_at=day,
+                                      correspondent="karel@friend.example"))  # fmt: skip
+        for minutes, name, address, extra in (
+            (0, "Karel Vriend", "karel@friend.example", {}),
+            (10, "Lotte Verstraete", "Lotte@Visitor.example", {"other_sender": True}),
+            (20, None, "mailer-daemon@relay.example", {"kind": MailKind.BOUNCE}),
+        ):  # fmt: skip
+            _add(s, EmailMessage(
+                conversation_id=thread, direction=EmailDirection.INBOUND,
+                message_id=f"<{minutes}@x>", received_at=day + timedelta(minutes=minutes),
+                from_name=name, from_address=address, body_text=f"mail {minutes}", **extra,
+            ))  # fmt: skip
+    scope = Scope(frozenset(), frozenset({thread}))
+    with session_scope(engine) as session:
+        by_address = collect(session, settings, scope, NOW, email="lotte@visitor.example")
+        by_file = collect(session, settings, scope, NOW)  # Karel's file, say
+    assert [(m["from"], m["from_name"], m["from_address"])
+            for m in by_address["contacts"][0]["emails"]] == [
+        ("other", None, None),
+        ("you", "Lotte Verstraete", "Lotte@Visitor.example"),
+        ("other", None, None),
+    ]  # fmt: skip
+    assert [(m["from"], m["from_name"]) for m in by_file["contacts"][0]["emails"]] == [
+        ("you", "Karel Vriend"), ("other", None), ("other", None)]  # fmt: skip
 
 
 @pytest.mark.parametrize(

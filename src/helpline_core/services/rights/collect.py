@@ -26,6 +26,7 @@ from helpline_core.models import (
     Disclosure,
     EmailDirection,
     EmailMessage,
+    MailKind,
     Message,
     Referral,
     Registration,
@@ -89,17 +90,32 @@ def _chat(session: Session, c: Conversation, limits: Limits, people: _People) ->
     }  # fmt: skip
 
 
-def _email(session: Session, e: EmailMessage, people: _People) -> dict[str, Any]:
+def _from_subject(c: Conversation, e: EmailMessage, email: str | None) -> bool:
+    """Whether an inbound email was written by the subject. Named by address: mail from that
+    address, or the correspondent's mail in a thread that is theirs (the address is its
+    correspondent); a thread the subject only wrote into (a forward into someone else's) is
+    not. Named by case file or claim code: the correspondent's mail. A bounce never is."""
+    if e.direction != EmailDirection.INBOUND or e.kind == MailKind.BOUNCE:
+        return False
+    if email is not None and (e.from_address or "").lower() == email:
+        return True
+    theirs = email is None or email in (c.correspondent or "").split(",")
+    return theirs and not e.other_sender
+
+
+def _email(
+    session: Session, c: Conversation, e: EmailMessage, people: _People, email: str | None
+) -> dict[str, Any]:
     """One email. The subject's own mail shows their name and addresses as stored; a reply,
-    where it went. Mail in the thread from someone else (a forward) is theirs: it is marked
-    "other" and their name and address are left out. Message-IDs and headers of routing are
-    internal and not shown."""
+    where it went. Mail in the thread from someone else (a forward, a bounce, the other
+    person's mail in a thread the subject wrote into) is marked "other" and that person's name
+    and address are left out. Message-IDs and routing headers are internal and not shown."""
     files = session.exec(select(Attachment).where(Attachment.email_id == e.id)).all()
     inbound = e.direction == EmailDirection.INBOUND
-    yours = inbound and not e.other_sender
+    yours = _from_subject(c, e, email)
     return {
         "at": _iso(e.received_at),
-        "from": ("other" if e.other_sender else "you") if inbound else "helpline",
+        "from": ("you" if yours else "other") if inbound else "helpline",
         "from_name": e.from_name if yours else None,
         "from_address": e.from_address if yours else None,
         "reply_to": e.reply_to if yours else None,
@@ -114,14 +130,16 @@ def _email(session: Session, e: EmailMessage, people: _People) -> dict[str, Any]
     }  # fmt: skip
 
 
-def _emails(session: Session, c: Conversation, limits: Limits, people: _People) -> dict[str, Any]:
+def _emails(
+    session: Session, c: Conversation, limits: Limits, people: _People, email: str | None
+) -> dict[str, Any]:
     rows = session.exec(
         select(EmailMessage)
         .where(EmailMessage.conversation_id == c.id)
         .where(col(EmailMessage.received_at) > limits.email)
         .order_by(col(EmailMessage.received_at), col(EmailMessage.id))
     ).all()
-    items = [_email(session, e, people) for e in rows]
+    items = [_email(session, c, e, people, email) for e in rows]
     # The thread's subject lives as long as one of its emails does (the purge clears it with
     # the last one); shown only while an email is kept, as the emails are.
     return {
@@ -225,7 +243,7 @@ def collect(
         content = (
             _chat(session, c, limits, people)
             if c.channel == Channel.CHAT
-            else _emails(session, c, limits, people)
+            else _emails(session, c, limits, people, email)
         )
         contacts.append({"channel": str(c.channel), "started_at": _iso(c.created_at),
                          "ended_at": _iso(c.ended_at),

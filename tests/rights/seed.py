@@ -20,11 +20,23 @@ from helpline_core.models import (
     EmailDirection,
     EmailMessage,
     Message,
+    Registration,
+    RegistrationForm,
+    RegistrationReferral,
+    RegistrationStatus,
+    RegistrationVictim,
     Sender,
     Team,
 )
 from helpline_core.services.actors import Actor
 from helpline_core.services.cases import consents, entries, files
+
+# What each subject's chat was registered with: a form of violence, a victim and a referral of
+# their own, so that one subject's registration is recognised in the other's export.
+REGISTERED = {
+    "alpha": ("psychological.stalking", ("12-17", "female", "parent"), "vk"),
+    "bravo": ("economic.control", ("65+", "male", "stranger"), "clb"),
+}
 
 
 @dataclass
@@ -43,7 +55,8 @@ def _chat(engine: Engine, at: datetime, case_id: int, counsellor: int, words: st
         row = Conversation(
             public_id=secrets.token_hex(8), channel=Channel.CHAT, status=ConversationStatus.ENDED,
             created_at=at, ended_at=at, last_activity_at=at, case_file_id=case_id, last_seq=2,
-            counsellor_id=counsellor,
+            counsellor_id=counsellor, nickname=f"nick {words}", intake_age_group="12_17",
+            intake_region="antwerpen", intake_sex="female",
         )  # fmt: skip
         session.add(row)
         session.flush()
@@ -52,6 +65,19 @@ def _chat(engine: Engine, at: datetime, case_id: int, counsellor: int, words: st
         answer = f"counsellor answers {words}"
         session.add(Message(conversation_id=row.id, seq=2, sender=Sender.COUNSELLOR,
                             counsellor_id=counsellor, body=answer))  # fmt: skip
+        registration = Registration(
+            public_id=secrets.token_hex(8), contact_id=row.id, case_file_id=case_id,
+            counsellor_id=counsellor, codes_version="2026.1", contact_at=at,
+            status=RegistrationStatus.FINAL, finalised_at=at,
+        )  # fmt: skip
+        session.add(registration)
+        session.flush()
+        assert registration.id is not None
+        form, (age_group, sex, relation), referral = REGISTERED[words]
+        session.add(RegistrationForm(registration_id=registration.id, code=form))
+        session.add(RegistrationVictim(registration_id=registration.id, age_group=age_group,
+                                       sex=sex, relation=relation))  # fmt: skip
+        session.add(RegistrationReferral(registration_id=registration.id, code=referral))
         return row.id
 
 
@@ -68,7 +94,8 @@ def _email(engine: Engine, at: datetime, address: str, words: str, counsellor: i
         inbound = EmailMessage(
             conversation_id=row.id, direction=EmailDirection.INBOUND,
             message_id=f"<{secrets.token_hex(6)}@x.example>", subject=f"Hulp {words}",
-            from_address=address, received_at=at, body_text=f"mail about {words}",
+            from_address=address, from_name=f"Lotte {words}", received_at=at,
+            body_text=f"mail about {words}",
         )  # fmt: skip
         session.add(inbound)
         session.flush()
@@ -88,7 +115,8 @@ def subject(
     address: str, counsellor_id: int,
 ) -> Subject:  # fmt: skip
     """A case file named `name` with a note, an assessment, a consent and a disclosure, a chat
-    linked to it, and an email thread from `address` linked to it; texts carry `words`."""
+    linked to it (with a nickname, intake answers and a registration: `REGISTERED[words]`), and
+    an email thread from `address` linked to it; texts carry `words`."""
     actor = Actor.admin("test")
     with session_scope(engine) as session:
         summary = files.open_file(

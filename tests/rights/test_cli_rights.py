@@ -130,10 +130,39 @@ def test_the_export_holds_everything_about_the_subject_and_nothing_about_the_oth
     assert "Greta" not in text and "shared" not in text  # counsellors by role and team
     assert "counsellor (antwerpen)" in text
     assert exported["requests"][0]["kind"] == "portability"
+    # The chat's nickname, intake and registration are A's, and only A's.
+    (chat,) = [c for c in exported["contacts"] if c["channel"] == "chat"]
+    assert chat["nickname"] == "nick alpha"
+    assert chat["intake"] == {"age_group": "12_17", "region": "antwerpen", "sex": "female",
+                              "role": None}  # fmt: skip
+    registration = chat["registration"]
+    assert (registration["forms"], registration["referrals"]) == (
+        ["psychological.stalking"],
+        ["vk"],
+    )
+    assert registration["victims"] == [
+        {"age_group": "12-17", "sex": "female", "relation": "parent"}
+    ]
+    assert registration["status"] == "final"
+    (mail,) = [c for c in exported["contacts"] if c["channel"] == "email"]
+    assert mail["emails"][0]["from_name"] == "Lotte alpha"
+    assert mail["emails"][0]["from_address"] == "lotte@visitor.example"
+    # B's nickname, name, address, form, victim and referral (not "65+": a time can hold it).
+    for other in ("nick bravo", "Lotte bravo", "lotte.w@", "economic", "stranger", "clb"):
+        assert other not in text
     html = verified(capsys, "access", "--case", a.case)
     code, data = run(capsys, "dsr", "export", str(html), "--out", "a.html", "--json")
     page = Path(data["path"]).read_text(encoding="utf-8")
     assert "visitor says alpha" in page and "bravo" not in page
+    for shown in (
+        "nick alpha",
+        "Psychisch / emotioneel geweld: Stalking",
+        "Vertrouwenscentrum Kindermishandeling",
+        "12-17, Vrouw, Ouder / opvoeder",
+    ):
+        assert shown in page
+    for hidden in ("Economisch", "Onbekende", "CLB"):  # B's form, victim's relation, referral
+        assert hidden not in page
     assert "contact@apd-gba.be" in page and "contact@toezichtcommissie.be" in page
     assert "<script" not in page.lower()
     with session_scope(engine) as session:
@@ -283,8 +312,18 @@ def test_the_html_copy_opens_in_chromium_without_requests_or_running_stored_text
         '<img src="http://127.0.0.1:9/x" onerror="document.title=\'owned\'">'
         '<script>document.title="owned"</script>'
     )
+    # What a visitor types as a nickname (at most 64 characters) and puts in a From header.
+    nickname = '<b onmouseover="document.title=1">nick</b><img src=x>'
     with session_scope(engine) as session:
         entries.add_note(session, secret_key, actor=Actor.admin("t"), case=a.case, body=hostile)
+        chat = session.get(Conversation, a.chat_id)
+        assert chat is not None
+        chat.nickname = nickname
+        session.add(chat)
+        for mail in session.exec(select(EmailMessage).where(
+                EmailMessage.conversation_id == a.email_id)):  # fmt: skip
+            mail.from_name = hostile
+            session.add(mail)
     request = verified(capsys, "access", "--case", a.case, "--language", "en")
     out = tmp_path / "copy.html"
     assert run(capsys, "dsr", "export", str(request), "--out", str(out))[0] == ExitCode.OK
@@ -300,8 +339,9 @@ def test_the_html_copy_opens_in_chromium_without_requests_or_running_stored_text
         page.goto(out.as_uri())
         page.wait_for_load_state("networkidle")
         assert page.title() == "Your data at the helpline"
-        assert page.locator("img, script").count() == 0
+        assert page.locator("img, script, [onmouseover], [onerror]").count() == 0
         assert hostile in page.inner_text("body")  # shown literally
+        assert nickname in page.inner_text("body")
         assert "visitor says alpha" in page.inner_text("body")
         page.pdf(path=str(tmp_path / "copy.pdf"))  # printable
         browser.close()

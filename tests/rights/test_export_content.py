@@ -5,11 +5,13 @@ other subject's rows beside each of the first's."""
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -31,14 +33,20 @@ from helpline_core.models import (
     Disclosure,
     EmailDirection,
     EmailMessage,
+    MailKind,
     Message,
     Referral,
     Registration,
+    RegistrationForm,
+    RegistrationReferral,
+    RegistrationStatus,
+    RegistrationVictim,
     RequestKind,
     RequestStatus,
     Sender,
 )
 from helpline_core.services.rights.collect import _People, collect
+from helpline_core.services.rights.export import render_html
 from helpline_core.services.rights.subject import Scope
 from tests.conftest import MakeCounsellor, make_settings
 
@@ -57,6 +65,16 @@ def _add(session: Session, row: Any) -> int:
     session.flush()
     assert row.id is not None
     return int(row.id)
+
+
+def _details(
+    s: Session, registration: int, forms: list[str], victims: list[tuple[str, str, str]],
+    referrals: list[str],
+) -> None:  # fmt: skip
+    s.add_all(RegistrationForm(registration_id=registration, code=c) for c in forms)
+    s.add_all(RegistrationVictim(registration_id=registration, age_group=age, sex=sex,
+                                 relation=relation) for age, sex, relation in victims)  # fmt: skip
+    s.add_all(RegistrationReferral(registration_id=registration, code=c) for c in referrals)
 
 
 def _seed(engine: Engine, greta: int, lena: int, tom: int) -> dict[str, int]:
@@ -122,54 +140,77 @@ def _seed(engine: Engine, greta: int, lena: int, tom: int) -> dict[str, int]:
 
         # B's chat first, with the same counsellor and a registration of its own.
         chat_b = chat("chat-b", at("2026-06-01T10:00:00"), at("2026-06-01T10:30:00"),
-                      case_file_id=b)  # fmt: skip
+                      case_file_id=b, nickname="Bravo Nick", intake_age_group="65_plus",
+                      intake_region="limburg", intake_sex="male",
+                      intake_role="perpetrator")  # fmt: skip
         s.add(Message(conversation_id=chat_b, seq=1, body="bravo speaks",
                       created_at=at("2026-06-01T10:01:00")))  # fmt: skip
-        s.add(Registration(public_id="reg-b", contact_id=chat_b, codes_version="1",
-                           contact_at=at("2026-06-01T10:00:00"), role="other"))  # fmt: skip
+        reg_b = _add(s, Registration(public_id="reg-b", contact_id=chat_b, codes_version="1",
+                                     contact_at=at("2026-06-01T10:00:00"),
+                                     role="other"))  # fmt: skip
+        _details(s, reg_b, ["economic.control"], [("65+", "male", "stranger")], ["clb"])
         thread_b = thread("mail-b", at("2026-06-01T08:00:00"), case_file_id=b)
         mail_b = _add(s, EmailMessage(
             conversation_id=thread_b, message_id="<b@x>", subject="bravo",
+            from_name="Lotte W", from_address="lotte.w@visitor.example",
             received_at=at("2026-06-01T08:00:00"), body_text="bravo writes"))  # fmt: skip
         s.add(Attachment(email_id=mail_b, stored_name="b1", original_name="bravo.pdf",
                          sha256="0" * 64, size=1))  # fmt: skip
 
         # A's chat kept: ended one second inside the limit; messages stored out of order.
-        kept = chat("chat-kept", LIMIT - timedelta(hours=1), LIMIT + SECOND, case_file_id=a1)
+        kept = chat("chat-kept", LIMIT - timedelta(hours=1), LIMIT + SECOND, case_file_id=a1,
+                    nickname="Lotte", intake_age_group="18_24", intake_region="antwerpen",
+                    intake_sex="female", intake_role="victim")  # fmt: skip
         s.add(Message(conversation_id=kept, seq=3, sender=Sender.SYSTEM, body="chat ended",
                       created_at=LIMIT))  # fmt: skip
         s.add(Message(conversation_id=kept, seq=1, body="alpha speaks",
                       created_at=LIMIT - timedelta(minutes=50)))  # fmt: skip
         s.add(Message(conversation_id=kept, seq=2, sender=Sender.COUNSELLOR, counsellor_id=greta,
                       body="greta answers", created_at=LIMIT - timedelta(minutes=40)))  # fmt: skip
-        s.add(Registration(public_id="reg-a", contact_id=kept, channel=Channel.CHAT,
-                           codes_version="1", contact_at=LIMIT - timedelta(hours=1),
-                           role="victim", age_group="18-24", region="antwerpen",
-                           sex="f", case_file_id=a1))  # fmt: skip
+        reg_a = _add(s, Registration(
+            public_id="reg-a", contact_id=kept, channel=Channel.CHAT, codes_version="1",
+            contact_at=LIMIT - timedelta(hours=1), role="victim", age_group="18-24",
+            region="antwerpen", sex="f", case_file_id=a1, counsellor_id=greta,
+            status=RegistrationStatus.FINAL, finalised_at=LIMIT + timedelta(minutes=5),
+        ))  # fmt: skip
+        # Stored out of order: the export lists forms and referrals by code, victims as added.
+        _details(s, reg_a, ["psychological.stalking", "physical.hitting"],
+                 [("18-24", "female", "partner"), ("0-11", "male", "parent")],
+                 ["police", "caw"])  # fmt: skip
         # Phone calls: no contact row, only the file links them (stored out of order); B's too.
-        s.add(Registration(public_id="reg-phone-a2", channel=Channel.PHONE, codes_version="1",
-                           contact_at=at("2026-03-02T10:00:00"), role="victim",
-                           age_group="18-24", region="antwerpen", sex="f",
-                           case_file_id=a1))  # fmt: skip
+        phone = _add(s, Registration(
+            public_id="reg-phone-a2", channel=Channel.PHONE, codes_version="1",
+            contact_at=at("2026-03-02T10:00:00"), role="victim", age_group="18-24",
+            region="antwerpen", sex="f", case_file_id=a1, duration_seconds=725,
+            contact_type="information",
+        ))  # fmt: skip
+        _details(s, phone, ["sexual.harassment"], [("18-24", "female", "acquaintance")],
+                 ["zorgcentrum"])  # fmt: skip
         s.add(Registration(public_id="reg-phone-a1", channel=Channel.PHONE, codes_version="1",
                            contact_at=at("2026-03-01T10:00:00"), role="witness",
                            case_file_id=a1))  # fmt: skip
-        s.add(Registration(public_id="reg-phone-b", channel=Channel.PHONE, codes_version="1",
-                           contact_at=at("2026-03-01T10:00:00"), region="bravoland",
-                           case_file_id=b))  # fmt: skip
+        phone_b = _add(s, Registration(public_id="reg-phone-b", channel=Channel.PHONE,
+                                       codes_version="1", contact_at=at("2026-03-01T10:00:00"),
+                                       region="bravoland", case_file_id=b))  # fmt: skip
+        _details(s, phone_b, ["neglect"], [("12-17", "x", "family")], ["doctor"])
         # Ended exactly at the limit, not purged yet: its time is up all the same.
-        expired = chat("chat-expired", LIMIT - timedelta(hours=2), LIMIT, case_file_id=a1)
+        # Past the limit its nickname and intake are as gone as its messages.
+        expired = chat("chat-expired", LIMIT - timedelta(hours=2), LIMIT, case_file_id=a1,
+                       nickname="Lotte expired", intake_region="west-vlaanderen")  # fmt: skip
         s.add(Message(conversation_id=expired, seq=1, body="expired words", created_at=LIMIT))
         chat("chat-purged", at("2026-04-30T10:00:00"), at("2026-04-30T11:00:00"),
              purged_at=at("2026-05-01T03:00:00"), case_file_id=a1)  # fmt: skip
 
-        mails = thread("mail-a", at("2026-06-02T08:00:00"), case_file_id=a2)
+        mails = thread("mail-a", at("2026-06-02T08:00:00"), case_file_id=a2, subject="Help",
+                       correspondent="lotte@visitor.example")  # fmt: skip
         for when, words in ((LIMIT, "at the limit"), (LIMIT - SECOND, "before the limit")):
             _add(s, EmailMessage(conversation_id=mails, message_id=f"<{words}@x>",
                                  received_at=when, body_text=words))  # fmt: skip
         inbound = _add(s, EmailMessage(
             conversation_id=mails, direction=EmailDirection.INBOUND, message_id="<a1@x>",
             subject="Help", received_at=at("2026-06-02T08:00:00"), body_text="alpha writes",
+            from_name="Lotte Verstraete", from_address="lotte@visitor.example",
+            reply_to="lotte.home@visitor.example", to_addresses="antwerpen@helpline.example",
         ))  # fmt: skip
         s.add(Attachment(email_id=inbound, stored_name="a1", original_name="report.pdf",
                          detected_type="application/pdf", sha256="0" * 64, size=1234))  # fmt: skip
@@ -178,11 +219,20 @@ def _seed(engine: Engine, greta: int, lena: int, tom: int) -> dict[str, int]:
         _add(s, EmailMessage(
             conversation_id=mails, direction=EmailDirection.OUTBOUND, counsellor_id=lena,
             message_id="<a2@h>", subject="Re: Help", received_at=at("2026-06-02T09:00:00"),
-            body_text="lena replies",
+            body_text="lena replies", from_address="antwerpen@helpline.example",
+            to_addresses="lotte.home@visitor.example",
+        ))  # fmt: skip
+        # A forward into A's thread from someone else: their name and address are theirs.
+        _add(s, EmailMessage(
+            conversation_id=mails, direction=EmailDirection.INBOUND, message_id="<fw@x>",
+            subject="Fwd: Help", received_at=at("2026-06-02T10:00:00"),
+            body_text="a friend forwards", from_name="Karel Vriend",
+            from_address="karel@friend.example", reply_to="karel@friend.example",
+            to_addresses="antwerpen@helpline.example", other_sender=True,
         ))  # fmt: skip
         _add(s, EmailMessage(conversation_id=mails, message_id="<a0@x>", subject="Earlier",
                              received_at=LIMIT + SECOND, body_text="first kept mail"))  # fmt: skip
-        old = thread("mail-old", at("2025-11-01T08:00:00"))
+        old = thread("mail-old", at("2025-11-01T08:00:00"), subject="Old subject")
         _add(s, EmailMessage(conversation_id=old, message_id="<old@x>", body_text="old words",
                              received_at=at("2025-11-01T08:00:00")))  # fmt: skip
         thread("mail-purged", at("2026-01-01T08:00:00"), purged_at=at("2026-03-01T03:00:00"))
@@ -223,6 +273,26 @@ LENA = "admin"
 TOM = "team lead (antwerpen)"
 
 
+REG_A = {
+    "channel": "chat", "contact_at": "2025-12-15T12:00:00+00:00", "status": "final",
+    "finalised_at": "2025-12-15T13:05:00+00:00", "codes_version": "1",
+    "contact_type": "counselling", "duration_seconds": None, "counsellor": GRETA,
+    "role": "victim", "age_group": "18-24", "region": "antwerpen", "sex": "f",
+    "forms": ["physical.hitting", "psychological.stalking"],
+    "victims": [{"age_group": "18-24", "sex": "female", "relation": "partner"},
+                {"age_group": "0-11", "sex": "male", "relation": "parent"}],
+    "referrals": ["caw", "police"],
+}  # fmt: skip
+PHONE_A2 = {
+    "channel": "phone", "contact_at": "2026-03-02T10:00:00+00:00", "status": "draft",
+    "finalised_at": None, "codes_version": "1", "contact_type": "information",
+    "duration_seconds": 725, "counsellor": None, "role": "victim", "age_group": "18-24",
+    "region": "antwerpen", "sex": "f", "forms": ["sexual.harassment"],
+    "victims": [{"age_group": "18-24", "sex": "female", "relation": "acquaintance"}],
+    "referrals": ["zorgcentrum"],
+}  # fmt: skip
+
+
 def _request(kind: str, status: str, note: str | None = None) -> dict[str, Any]:
     return {"kind": kind, "status": status, "received_at": "2026-06-10T09:00:00+00:00",
             "due_at": "2026-06-24T09:00:00+00:00", "decision": note}  # fmt: skip
@@ -237,16 +307,17 @@ def test_the_export_holds_each_field_of_the_subject_and_nothing_of_the_other(
     assert data["contacts"] == [
         {"channel": "email", "started_at": "2025-11-01T08:00:00+00:00", "ended_at": None,
          "registration": None, "retained": False, "removed_on": "2026-06-15T12:00:00+00:00",
-         "emails": []},
+         "subject": None, "emails": []},
         {"channel": "chat", "started_at": "2025-12-15T11:00:00+00:00",
          "ended_at": "2025-12-15T13:00:00+00:00", "registration": None, "retained": False,
-         "removed_on": "2026-06-15T12:00:00+00:00", "messages": []},
+         "removed_on": "2026-06-15T12:00:00+00:00", "nickname": None, "intake": None,
+         "messages": []},
         {"channel": "chat", "started_at": "2025-12-15T12:00:00+00:00",
          "ended_at": "2025-12-15T13:00:01+00:00",
-         "registration": {"channel": "chat", "contact_at": "2025-12-15T12:00:00+00:00",
-                          "role": "victim", "age_group": "18-24", "region": "antwerpen",
-                          "sex": "f"},
-         "retained": True, "removed_on": None,
+         "registration": REG_A,
+         "retained": True, "removed_on": None, "nickname": "Lotte",
+         "intake": {"age_group": "18_24", "region": "antwerpen", "sex": "female",
+                    "role": "victim"},
          "messages": [
              {"at": "2025-12-15T12:10:00+00:00", "from": "visitor", "counsellor": None,
               "text": "alpha speaks"},
@@ -257,20 +328,29 @@ def test_the_export_holds_each_field_of_the_subject_and_nothing_of_the_other(
          ]},
         {"channel": "email", "started_at": "2026-01-01T08:00:00+00:00", "ended_at": None,
          "registration": None, "retained": False, "removed_on": "2026-03-01T03:00:00+00:00",
-         "emails": []},
+         "subject": None, "emails": []},
         {"channel": "chat", "started_at": "2026-04-30T10:00:00+00:00",
          "ended_at": "2026-04-30T11:00:00+00:00", "registration": None, "retained": False,
-         "removed_on": "2026-05-01T03:00:00+00:00", "messages": []},
+         "removed_on": "2026-05-01T03:00:00+00:00", "nickname": None, "intake": None,
+         "messages": []},
         {"channel": "email", "started_at": "2026-06-02T08:00:00+00:00", "ended_at": None,
-         "registration": None, "retained": True, "removed_on": None,
+         "registration": None, "retained": True, "removed_on": None, "subject": "Help",
          "emails": [
-             {"at": "2025-12-15T13:00:01+00:00", "from": "you", "counsellor": None,
+             {"at": "2025-12-15T13:00:01+00:00", "from": "you", "from_name": None,
+              "from_address": None, "reply_to": None, "to": None, "counsellor": None,
               "subject": "Earlier", "text": "first kept mail", "attachments": []},
-             {"at": "2026-06-02T08:00:00+00:00", "from": "you", "counsellor": None,
+             {"at": "2026-06-02T08:00:00+00:00", "from": "you", "from_name": "Lotte Verstraete",
+              "from_address": "lotte@visitor.example",
+              "reply_to": "lotte.home@visitor.example", "to": None, "counsellor": None,
               "subject": "Help", "text": "alpha writes",
               "attachments": [{"name": "report.pdf", "type": "application/pdf", "size": 1234}]},
-             {"at": "2026-06-02T09:00:00+00:00", "from": "helpline", "counsellor": LENA,
-              "subject": "Re: Help", "text": "lena replies", "attachments": []},
+             {"at": "2026-06-02T09:00:00+00:00", "from": "helpline", "from_name": None,
+              "from_address": None, "reply_to": None, "to": "lotte.home@visitor.example",
+              "counsellor": LENA, "subject": "Re: Help", "text": "lena replies",
+              "attachments": []},
+             {"at": "2026-06-02T10:00:00+00:00", "from": "other", "from_name": None,
+              "from_address": None, "reply_to": None, "to": None, "counsellor": None,
+              "subject": "Fwd: Help", "text": "a friend forwards", "attachments": []},
          ]},
     ]  # fmt: skip
     assert data["case_files"] == [
@@ -279,10 +359,12 @@ def test_the_export_holds_each_field_of_the_subject_and_nothing_of_the_other(
          "opened_at": "2026-01-05T09:00:00+00:00", "closed_at": "2026-05-20T16:00:00+00:00",
          "restricted": True,
          "registrations": [
-             {"channel": "phone", "contact_at": "2026-03-01T10:00:00+00:00", "role": "witness",
-              "age_group": "unknown", "region": "unknown", "sex": "unknown"},
-             {"channel": "phone", "contact_at": "2026-03-02T10:00:00+00:00", "role": "victim",
-              "age_group": "18-24", "region": "antwerpen", "sex": "f"}],
+             {"channel": "phone", "contact_at": "2026-03-01T10:00:00+00:00", "status": "draft",
+              "finalised_at": None, "codes_version": "1", "contact_type": "counselling",
+              "duration_seconds": None, "counsellor": None, "role": "witness",
+              "age_group": "unknown", "region": "unknown", "sex": "unknown", "forms": [],
+              "victims": [], "referrals": []},
+             PHONE_A2],
          "notes": [{"at": "2026-01-06T10:00:00+00:00", "by": GRETA, "text": "note alpha"},
                    {"at": "2026-01-07T10:00:00+00:00", "by": None,
                     "text": "note without author"}],
@@ -313,6 +395,10 @@ def test_the_export_holds_each_field_of_the_subject_and_nothing_of_the_other(
          "summary": "slow alpha", "resolution": "apologised"},
     ]  # fmt: skip
     assert "bravo" not in repr(data) and "Lotte W" not in repr(data)
+    for other in ("Bravo Nick", "limburg", "economic", "stranger", "clb", "neglect", "family",
+                  "doctor", "Karel", "friend.example", "Old subject", "Lotte expired",
+                  "west-vlaanderen"):  # fmt: skip
+        assert other not in repr(data)
 
 
 def test_without_an_address_only_the_requests_linked_by_id_are_theirs(
@@ -336,6 +422,178 @@ def test_counsellors_are_named_when_configured(
     chat = data["contacts"][2]["messages"]
     assert [m["counsellor"] for m in chat] == [None, "Greta Gedeeld, counsellor (antwerpen)", None]
     assert data["contacts"][5]["emails"][2]["counsellor"] == "Lena Leider, admin"
+    assert (
+        data["contacts"][2]["registration"]["counsellor"] == "Greta Gedeeld, counsellor (antwerpen)"
+    )
+
+
+def _contacts(engine: Engine, settings: Settings, ids: dict[str, int]) -> dict[str, Any]:
+    """A's contacts by the time they started (the seed's names, for reading the tests)."""
+    with session_scope(engine) as session:
+        data = collect(session, settings, _scope(ids), NOW, email="lotte@visitor.example")
+    names = ("mail-old", "chat-expired", "chat-kept", "mail-purged", "chat-purged", "mail-a")
+    return dict(zip(names, data["contacts"], strict=True)) | {"data": data}
+
+
+def test_a_kept_chat_shows_the_nickname_and_intake_and_a_removed_one_only_that_they_went(
+    seeded: dict[str, int], engine: Engine, settings: Settings
+) -> None:
+    chats = _contacts(engine, settings, seeded)
+    kept = chats["chat-kept"]
+    assert kept["nickname"] == "Lotte"
+    assert kept["intake"] == {"age_group": "18_24", "region": "antwerpen", "sex": "female",
+                              "role": "victim"}  # fmt: skip
+    # Past its limit (not purged yet) and purged: said the same way as for the messages.
+    for name, on in (("chat-expired", "2026-06-15T12:00:00+00:00"),
+                     ("chat-purged", "2026-05-01T03:00:00+00:00")):  # fmt: skip
+        gone = chats[name]
+        assert (gone["retained"], gone["removed_on"]) == (False, on)
+        assert (gone["nickname"], gone["intake"], gone["messages"]) == (None, None, [])
+    assert "Lotte expired" not in repr(chats) and "west-vlaanderen" not in repr(chats)
+    assert "Bravo Nick" not in repr(chats) and "65_plus" not in repr(chats)
+
+
+def test_each_registration_shows_its_forms_victims_referrals_and_whether_it_is_finalised(
+    seeded: dict[str, int], engine: Engine, settings: Settings
+) -> None:
+    contacts = _contacts(engine, settings, seeded)
+    chat = contacts["chat-kept"]["registration"]
+    assert chat["status"] == "final" and chat["finalised_at"] == "2025-12-15T13:05:00+00:00"
+    assert chat["forms"] == ["physical.hitting", "psychological.stalking"]
+    assert chat["victims"] == [
+        {"age_group": "18-24", "sex": "female", "relation": "partner"},
+        {"age_group": "0-11", "sex": "male", "relation": "parent"},
+    ]
+    assert chat["referrals"] == ["caw", "police"]
+    assert (chat["contact_type"], chat["counsellor"], chat["codes_version"]) == (
+        "counselling", GRETA, "1")  # fmt: skip
+    # A phone call, reached through the case file only.
+    phone = contacts["data"]["case_files"][0]["registrations"][1]
+    assert (phone["status"], phone["finalised_at"]) == ("draft", None)
+    assert phone["forms"] == ["sexual.harassment"] and phone["referrals"] == ["zorgcentrum"]
+    assert phone["victims"] == [{"age_group": "18-24", "sex": "female", "relation": "acquaintance"}]
+    assert (phone["contact_type"], phone["duration_seconds"]) == ("information", 725)
+    # B's registrations (by contact and by file) have their own codes: none of them is here.
+    for other in ("economic.control", "stranger", "clb", "neglect", "family", "doctor"):
+        assert other not in repr(contacts)
+
+
+def test_an_email_shows_the_subjects_own_name_and_addresses_and_not_a_forwarders(
+    seeded: dict[str, int], engine: Engine, settings: Settings
+) -> None:
+    thread = _contacts(engine, settings, seeded)["mail-a"]
+    assert thread["subject"] == "Help"
+    _earlier, mine, reply, forward = thread["emails"]
+    assert (mine["from"], mine["from_name"], mine["from_address"], mine["reply_to"]) == (
+        "you",
+        "Lotte Verstraete",
+        "lotte@visitor.example",
+        "lotte.home@visitor.example",
+    )
+    assert mine["to"] is None  # the helpline's own address and whoever else it went to
+    assert (reply["from"], reply["to"], reply["from_address"]) == (
+        "helpline", "lotte.home@visitor.example", None)  # fmt: skip
+    # Mail in the thread from someone else: their text stays in the subject's file, their
+    # identity does not, and it is not said to be the subject's.
+    assert (forward["from"], forward["text"]) == ("other", "a friend forwards")
+    assert (forward["from_name"], forward["from_address"], forward["reply_to"]) == (None,) * 3
+    assert "Karel" not in repr(thread) and "friend.example" not in repr(thread)
+    # A thread whose emails are past their limit shows no subject, purged or not.
+    contacts = _contacts(engine, settings, seeded)
+    assert contacts["mail-old"]["subject"] is None and contacts["mail-purged"]["subject"] is None
+
+
+def test_named_by_address_the_subject_did_not_write_a_thread_they_only_wrote_into(
+    engine: Engine, settings: Settings
+) -> None:
+    # Lotte forwarded something into Karel's thread: a request by her address reaches the
+    # thread (her mail is in it), but Karel's mail and a bounce are not hers to be named in.
+    day = NOW - timedelta(days=1)
+    with session_scope(engine) as s:
+        thread = _add(s, Conversation(public_id="k", channel=Channel.EMAIL, created_at=day,
+                                      correspondent="karel@friend.example"))  # fmt: skip
+        for minutes, name, address, extra in (
+            (0, "Karel Vriend", "karel@friend.example", {}),
+            (10, "Lotte Verstraete", "Lotte@Visitor.example", {"other_sender": True}),
+            (20, None, "mailer-daemon@relay.example", {"kind": MailKind.BOUNCE}),
+        ):  # fmt: skip
+            _add(s, EmailMessage(
+                conversation_id=thread, direction=EmailDirection.INBOUND,
+                message_id=f"<{minutes}@x>", received_at=day + timedelta(minutes=minutes),
+                from_name=name, from_address=address, body_text=f"mail {minutes}", **extra,
+            ))  # fmt: skip
+    scope = Scope(frozenset(), frozenset({thread}))
+    with session_scope(engine) as session:
+        by_address = collect(session, settings, scope, NOW, email="lotte@visitor.example")
+        by_file = collect(session, settings, scope, NOW)  # Karel's file, say
+    assert [(m["from"], m["from_name"], m["from_address"])
+            for m in by_address["contacts"][0]["emails"]] == [
+        ("other", None, None),
+        ("you", "Lotte Verstraete", "Lotte@Visitor.example"),
+        ("other", None, None),
+    ]  # fmt: skip
+    assert [(m["from"], m["from_name"]) for m in by_file["contacts"][0]["emails"]] == [
+        ("you", "Karel Vriend"), ("other", None), ("other", None)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", ["Psychisch / emotioneel geweld: Stalking", "Fysiek geweld: Slaan, schoppen",
+                "(Ex-)partner", "Ouder / opvoeder", "Politie", "CAW", "Hulpvraag",
+                "Slachtoffer", "Antwerpen", "Informatievraag", "Seksueel geweld: Seksuele "
+                "intimidatie", "Kennis, vriend(in)", "Zorgcentrum na Seksueel Geweld",
+                ", afgewerkt)", ", niet afgewerkt)", "13 min", "Uw schuilnaam", "leeftijd 18-24",
+                "Vrouw"]),
+        ("en", ["Psychological / emotional violence: Stalking", "(Former) partner", "Police",
+                "Sexual assault care centre", "Acquaintance, friend", "Request for help",
+                "Antwerp", ", finalised)", ", not finalised)", "Your nickname", "age 18-24",
+                "Female"]),
+        # No French labels in the code list: its English words, never a bare code.
+        ("fr", ["Psychological / emotional violence: Stalking", "Police", "Votre pseudonyme",
+                ", finalisé)", ", non finalisé)"]),
+    ],
+)  # fmt: skip
+def test_the_html_copy_shows_the_codes_in_words_in_the_subjects_language(
+    seeded: dict[str, int], engine: Engine, settings: Settings, language: str, words: list[str]
+) -> None:
+    data = _contacts(engine, settings, seeded)["data"]
+    page = render_html(settings, data, language)
+    text = html.unescape(page)
+    for expected in words:
+        assert expected in text
+    for code in ("psychological.stalking", "physical.hitting", "sexual.harassment", "zorgcentrum"):
+        assert code not in text
+    assert "Lotte Verstraete &lt;lotte@visitor.example&gt;" in page
+    assert "Lotte" in text and "Karel" not in text
+
+
+def test_a_nickname_and_a_senders_name_full_of_markup_are_shown_as_text(
+    engine: Engine, settings: Settings
+) -> None:
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    with session_scope(engine) as s:
+        chat = _add(s, Conversation(public_id="c", channel=Channel.CHAT, nickname=hostile,
+                                    created_at=NOW - timedelta(hours=1), ended_at=NOW,
+                                    intake_region=hostile[:32]))  # fmt: skip
+        mails = _add(s, Conversation(public_id="m", channel=Channel.EMAIL, subject=hostile,
+                                     created_at=NOW))  # fmt: skip
+        _add(s, EmailMessage(conversation_id=mails, direction=EmailDirection.INBOUND,
+                             message_id="<h@x>", received_at=NOW, from_name=hostile,
+                             from_address=hostile, reply_to=hostile))  # fmt: skip
+        s.add(Registration(public_id="r", contact_id=chat, codes_version="1", contact_at=NOW))
+        reg = _add(s, Registration(public_id="r2", contact_id=mails, codes_version="1",
+                                   contact_at=NOW))  # fmt: skip
+        _details(s, reg, [hostile[:48]], [], [hostile[:32]])
+    scope = Scope(frozenset(), frozenset({chat, mails}))
+    with session_scope(engine) as session:
+        data = collect(session, settings, scope, NOW)
+    assert data["contacts"][0]["nickname"] == hostile
+    page = render_html(settings, data, "en")
+    assert "<img" not in page and "<script" not in page
+    # The nickname, the thread's subject, the sender's name, address and Reply-To, whole.
+    assert page.count(str(escape(hostile))) == 5
+    assert str(escape(hostile[:32])) in page  # the intake answer (32 characters at most)
 
 
 def test_an_account_no_longer_there_is_a_counsellor(engine: Engine) -> None:

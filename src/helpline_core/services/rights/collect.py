@@ -26,9 +26,13 @@ from helpline_core.models import (
     Disclosure,
     EmailDirection,
     EmailMessage,
+    MailKind,
     Message,
     Referral,
     Registration,
+    RegistrationForm,
+    RegistrationReferral,
+    RegistrationVictim,
     Team,
 )
 from helpline_core.services.retention.rules import Limits, chat_ended_at, limits_at
@@ -62,15 +66,22 @@ class _People:
 
 
 def _chat(session: Session, c: Conversation, limits: Limits, people: _People) -> dict[str, Any]:
+    """A chat's transcript, nickname and intake answers while kept; after the retention purge
+    stripped them, or once the chat is past its limit (expired is gone, purged or not), only
+    when they went. The keyed IP hash is never shown (it identifies no one, DESIGN S2)."""
     ended = session.exec(select(chat_ended_at()).where(Conversation.id == c.id)).one()
     if c.purged_at is not None or ended <= limits.chat:
-        return {"retained": False, "removed_on": _iso(c.purged_at or limits.now), "messages": []}
+        return {"retained": False, "removed_on": _iso(c.purged_at or limits.now),
+                "nickname": None, "intake": None, "messages": []}  # fmt: skip
     rows = session.exec(
         select(Message).where(Message.conversation_id == c.id).order_by(col(Message.seq))
     ).all()
     return {
         "retained": True,
         "removed_on": None,
+        "nickname": c.nickname,
+        "intake": {"age_group": c.intake_age_group, "region": c.intake_region,
+                   "sex": c.intake_sex, "role": c.intake_role},
         "messages": [
             {"at": _iso(m.created_at), "from": str(m.sender),
              "counsellor": people(m.counsellor_id), "text": m.body}
@@ -79,45 +90,98 @@ def _chat(session: Session, c: Conversation, limits: Limits, people: _People) ->
     }  # fmt: skip
 
 
-def _emails(session: Session, c: Conversation, limits: Limits, people: _People) -> dict[str, Any]:
+def _from_subject(c: Conversation, e: EmailMessage, email: str | None) -> bool:
+    """Whether an inbound email was written by the subject. Named by address: mail from that
+    address, or the correspondent's mail in a thread that is theirs (the address is its
+    correspondent); a thread the subject only wrote into (a forward into someone else's) is
+    not. Named by case file or claim code: the correspondent's mail. A bounce never is."""
+    if e.direction != EmailDirection.INBOUND or e.kind == MailKind.BOUNCE:
+        return False
+    if email is not None and (e.from_address or "").lower() == email:
+        return True
+    theirs = email is None or email in (c.correspondent or "").split(",")
+    return theirs and not e.other_sender
+
+
+def _email(
+    session: Session, c: Conversation, e: EmailMessage, people: _People, email: str | None
+) -> dict[str, Any]:
+    """One email. The subject's own mail shows their name and addresses as stored; a reply,
+    where it went. Mail in the thread from someone else (a forward, a bounce, the other
+    person's mail in a thread the subject wrote into) is marked "other" and that person's name
+    and address are left out. Message-IDs and routing headers are internal and not shown."""
+    files = session.exec(select(Attachment).where(Attachment.email_id == e.id)).all()
+    inbound = e.direction == EmailDirection.INBOUND
+    yours = _from_subject(c, e, email)
+    return {
+        "at": _iso(e.received_at),
+        "from": ("you" if yours else "other") if inbound else "helpline",
+        "from_name": e.from_name if yours else None,
+        "from_address": e.from_address if yours else None,
+        "reply_to": e.reply_to if yours else None,
+        "to": None if inbound else e.to_addresses,
+        "counsellor": people(e.counsellor_id),
+        "subject": e.subject,
+        "text": e.body_text,
+        "attachments": [
+            {"name": a.original_name, "type": a.detected_type, "size": a.size}
+            for a in files if a.dropped_reason is None
+        ],
+    }  # fmt: skip
+
+
+def _emails(
+    session: Session, c: Conversation, limits: Limits, people: _People, email: str | None
+) -> dict[str, Any]:
     rows = session.exec(
         select(EmailMessage)
         .where(EmailMessage.conversation_id == c.id)
         .where(col(EmailMessage.received_at) > limits.email)
         .order_by(col(EmailMessage.received_at), col(EmailMessage.id))
     ).all()
-    items = []
-    for e in rows:
-        files = session.exec(select(Attachment).where(Attachment.email_id == e.id)).all()
-        items.append({
-            "at": _iso(e.received_at),
-            "from": "you" if e.direction == EmailDirection.INBOUND else "helpline",
-            "counsellor": people(e.counsellor_id),
-            "subject": e.subject,
-            "text": e.body_text,
-            "attachments": [
-                {"name": a.original_name, "type": a.detected_type, "size": a.size}
-                for a in files if a.dropped_reason is None
-            ],
-        })  # fmt: skip
+    items = [_email(session, c, e, people, email) for e in rows]
+    # The thread's subject lives as long as one of its emails does (the purge clears it with
+    # the last one); shown only while an email is kept, as the emails are.
     return {
         "retained": bool(items),
         "removed_on": None if items else _iso(c.purged_at or limits.now),
+        "subject": c.subject if items else None,
         "emails": items,
     }
 
 
-def _registration(session: Session, conversation_id: int) -> dict[str, Any] | None:
-    r = session.exec(select(Registration).where(Registration.contact_id == conversation_id)).first()
-    return None if r is None else _registration_row(r)
+def _registration(session: Session, contact_id: int, people: _People) -> dict[str, Any] | None:
+    r = session.exec(select(Registration).where(Registration.contact_id == contact_id)).first()
+    return None if r is None else _registration_row(session, r, people)
 
 
-def _registration_row(r: Registration) -> dict[str, Any]:
-    return {"channel": str(r.channel), "contact_at": _iso(r.contact_at), "role": r.role,
-            "age_group": r.age_group, "region": r.region, "sex": r.sex}  # fmt: skip
+def _registration_row(session: Session, r: Registration, people: _People) -> dict[str, Any]:
+    """A registration with its forms of violence, (possible) victims and referrals, as codes of
+    the list it was made with (`codes_version`); "draft" until the counsellor finalised it."""
+    forms = session.exec(
+        select(RegistrationForm.code).where(RegistrationForm.registration_id == r.id)
+    ).all()
+    victims = session.exec(
+        select(RegistrationVictim)
+        .where(RegistrationVictim.registration_id == r.id)
+        .order_by(col(RegistrationVictim.id))
+    ).all()
+    referrals = session.exec(
+        select(RegistrationReferral.code).where(RegistrationReferral.registration_id == r.id)
+    ).all()
+    return {"channel": str(r.channel), "contact_at": _iso(r.contact_at), "status": str(r.status),
+            "finalised_at": _iso(r.finalised_at), "codes_version": r.codes_version,
+            "contact_type": r.contact_type, "duration_seconds": r.duration_seconds,
+            "counsellor": people(r.counsellor_id), "role": r.role, "age_group": r.age_group,
+            "region": r.region, "sex": r.sex, "forms": sorted(forms),
+            "victims": [{"age_group": v.age_group, "sex": v.sex, "relation": v.relation}
+                        for v in victims],
+            "referrals": sorted(referrals)}  # fmt: skip
 
 
-def _file_registrations(session: Session, case_file_id: int) -> list[dict[str, Any]]:
+def _file_registrations(
+    session: Session, case_file_id: int, people: _People
+) -> list[dict[str, Any]]:
     """The registrations of contacts that reached the file without a chat or an email of the
     helpline (a phone call, a visit): only the file links them to the subject, so they are in
     the file's part of the export. Those of a chat or email are under their contact."""
@@ -126,7 +190,7 @@ def _file_registrations(session: Session, case_file_id: int) -> list[dict[str, A
         .where(Registration.case_file_id == case_file_id, col(Registration.contact_id).is_(None))
         .order_by(col(Registration.contact_at), col(Registration.id))
     )
-    return [_registration_row(r) for r in rows]
+    return [_registration_row(session, r, people) for r in rows]
 
 
 def _file(session: Session, f: CaseFile, people: _People) -> dict[str, Any]:
@@ -146,7 +210,7 @@ def _file(session: Session, f: CaseFile, people: _People) -> dict[str, Any]:
         "themes": [t for t in (f.themes or "").split(",") if t],
         "status": str(f.status), "opened_at": _iso(f.opened_at), "closed_at": _iso(f.closed_at),
         "restricted": f.processing_restricted,
-        "registrations": _file_registrations(session, f.id),
+        "registrations": _file_registrations(session, f.id, people),
         "notes": [{"at": _iso(n.created_at), "by": people(n.counsellor_id), "text": n.body}
                   for n in session.exec(select(CaseNote).filter_by(**by_file))],
         "assessments": [{"at": _iso(a.created_at), "by": people(a.counsellor_id),
@@ -179,10 +243,11 @@ def collect(
         content = (
             _chat(session, c, limits, people)
             if c.channel == Channel.CHAT
-            else _emails(session, c, limits, people)
+            else _emails(session, c, limits, people, email)
         )
         contacts.append({"channel": str(c.channel), "started_at": _iso(c.created_at),
-                         "ended_at": _iso(c.ended_at), "registration": _registration(session, c.id),
+                         "ended_at": _iso(c.ended_at),
+                         "registration": _registration(session, c.id, people),
                          **content})  # fmt: skip
     files = session.exec(
         select(CaseFile).where(col(CaseFile.id).in_(scope.case_file_ids)).order_by(col(CaseFile.id))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
 from helpline_core.clock import utcnow
+from helpline_core.codes import DEFAULT_CODES_FILE, load_code_list
 from helpline_core.config import Settings
 from helpline_core.models import RequestKind
 from helpline_core.services.actors import Actor, InvalidValue
@@ -25,6 +26,7 @@ from helpline_core.services.exports import (
     record_export,
 )
 from helpline_core.services.rights import register
+from helpline_core.services.rights.codewords import CodeWords
 from helpline_core.services.rights.collect import collect
 from helpline_core.services.rights.letters import LABELS, authorities
 from helpline_core.services.rights.subject import scope_of
@@ -64,14 +66,20 @@ def export(
         if fmt == "json":
             handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
-            handle.write(
-                _ENV.get_template("export.html.j2").render(
-                    data=data,
-                    language=row.language,
-                    t=LABELS[row.language],
-                    authorities=authorities(settings),
-                )
-            )
+            handle.write(render_html(settings, data, row.language))
         record_export(session, key, summary, actor=actor.name, now=at, request_id=request_id,
                       request=request_id, format=fmt)  # fmt: skip
     return summary
+
+
+def render_html(settings: Settings, data: dict[str, Any], language: str) -> str:
+    """The printable copy of `collect`'s data in `language` (nl, fr, en), registration codes in
+    the words of the configured code list."""
+    codes = load_code_list(settings.codes_path or DEFAULT_CODES_FILE)
+    return _ENV.get_template("export.html.j2").render(
+        data=data,
+        language=language,
+        t=LABELS[language],
+        words=CodeWords(codes, language),
+        authorities=authorities(settings),
+    )

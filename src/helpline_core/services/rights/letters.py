@@ -20,6 +20,12 @@ LABELS: dict[str, dict[str, str]] = {
         "withdrawn": "withdrawn", "registration": "Registration", "attachments": "Attachments",
         "none": "None.", "from_visitor": "you", "from_you": "you",
         "from_counsellor": "counsellor", "from_helpline": "the helpline", "from_system": "system",
+        "from_other": "someone else", "nickname": "Your nickname",
+        "intake": "Your answers at the start", "age": "age", "subject": "Subject",
+        "to": "to", "reply_to": "replies to",
+        "draft": "not finalised", "final": "finalised", "forms": "Forms of violence and themes",
+        "victims": "(Possible) victims", "given_referrals": "Referred to",
+        "duration": "{minutes} min",
     },
     "nl": {
         "title": "Uw gegevens bij de hulplijn",
@@ -36,6 +42,12 @@ LABELS: dict[str, dict[str, str]] = {
         "registration": "Registratie", "attachments": "Bijlagen", "none": "Geen.",
         "from_visitor": "u", "from_you": "u",
         "from_counsellor": "hulpverlener", "from_helpline": "de hulplijn", "from_system": "systeem",
+        "from_other": "iemand anders", "nickname": "Uw schuilnaam",
+        "intake": "Uw antwoorden bij de start", "age": "leeftijd", "subject": "Onderwerp",
+        "to": "aan", "reply_to": "antwoord naar",
+        "draft": "niet afgewerkt", "final": "afgewerkt", "forms": "Vormen van geweld en thema's",
+        "victims": "(Mogelijke) slachtoffers", "given_referrals": "Doorverwezen naar",
+        "duration": "{minutes} min",
     },
     "fr": {
         "title": "Vos données auprès de la ligne d'aide",
@@ -55,6 +67,11 @@ LABELS: dict[str, dict[str, str]] = {
         "from_visitor": "vous", "from_you": "vous",
         "from_counsellor": "intervenant", "from_helpline": "la ligne d'aide",
         "from_system": "système",
+        "from_other": "quelqu'un d'autre", "nickname": "Votre pseudonyme",
+        "intake": "Vos réponses au début", "age": "âge", "subject": "Objet", "to": "à",
+        "reply_to": "réponses à", "draft": "non finalisé", "final": "finalisé",
+        "forms": "Formes de violence et thèmes", "victims": "Victimes (possibles)",
+        "given_referrals": "Orienté vers", "duration": "{minutes} min",
     },
 }  # fmt: skip
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from helpline_core.mail.charsets import (
     DETECT_BYTES,
     Decoded,
+    _western,  # the windows-1252 rule on its own
     codec_for,
     decode_body,
     decode_words,
@@ -618,3 +619,12 @@ def test_text_that_is_not_western_is_left_to_the_detector(codec: str, text: str)
     decoded = decode_body(text.encode(codec), None)
     assert decoded.text == text
     assert decoded.note is not None and not decoded.note.endswith("cp1252")
+
+
+def test_western_text_has_at_most_thirty_percent_accented_letters() -> None:
+    # The rule's edge: 3 accented letters of 10 is Western; 4 of 10 is left to the detector.
+    assert _western("éééabcdefg".encode("cp1252"))
+    assert not _western("ééééabcdef".encode("cp1252"))
+    assert _western("Zoë zegt – ‘een’ «ja» €5".encode("cp1252"))
+    assert not _western("a ‹b› c".encode("cp1252"))  # ‹ is no mark of Western text
+    assert not _western(b"caf\x81")  # a byte windows-1252 does not have

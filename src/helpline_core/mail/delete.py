@@ -17,7 +17,7 @@ Expiry after `retention.email_months` is not done here but per email by the rete
 
 What remains is a content-free conversation row (channel, team, dates, answered in time) so the
 anonymised figures still count the contact; subject, addresses, bodies, files and the thread's
-claim codes are gone.
+claim codes are gone, and so is the sender's address on the row (`correspondent`).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from helpline_core.models import (
 )
 from helpline_core.services import audit
 from helpline_core.services.retention import claim_codes
+from helpline_core.services.retention.emails import THREAD_STRIPPED
 
 log = logging.getLogger("helpline.mail")
 
@@ -126,7 +127,7 @@ def _targets(engine: Engine, only: str | None) -> list[_Target]:
                     select(EmailMessage).where(EmailMessage.conversation_id == conversation.id)
                 )
             )
-            if not emails and conversation.subject is None:
+            if not emails and all(getattr(conversation, n) is None for n in THREAD_STRIPPED):
                 continue  # already done
             assert conversation.id is not None
             ids = [e.message_id for e in emails]
@@ -194,8 +195,9 @@ def _delete_rows(
         codes = claim_codes.delete_for(session, [target.conversation_id])
         conversation = session.get(Conversation, target.conversation_id)
         assert conversation is not None
-        conversation.subject = None
-        conversation.nickname = None
+        # Nothing of the sender stays on the row: not their subject, nor their address.
+        for name in THREAD_STRIPPED:
+            setattr(conversation, name, None)
         conversation.status = ConversationStatus.ENDED
         conversation.ended_at = conversation.ended_at or utcnow()
         session.add(conversation)

@@ -5,21 +5,24 @@ disk and the mailboxes still hold is written down in the same transaction (`Pend
 removed afterwards by `files` and `mailbox`, so a run killed at any point is finished by the next.
 A mailbox row keeps the email's Message-ID and sender, to find it where no UID places it; the
 sender is personal data and lives only as long as that row.
-A thread whose last email went loses its claim codes in the same transaction.
+A thread whose last email went loses its claim codes in the same transaction, and its row
+keeps nothing of the sender: no subject, no address (`correspondent`), no note on their mail.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, update
+from sqlalchemy import and_, delete, exists, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from helpline_core.config import Settings
+from helpline_core.db import session_scope
 from helpline_core.models import (
     Attachment,
+    Channel,
     ClaimCode,
     Conversation,
     EmailDirection,
@@ -42,6 +45,20 @@ _WIPED = {
     "references": None,
     "problems": None,
     "last_error": None,
+}
+
+# What an email conversation row keeps of its sender once no email of it is left: nothing. The
+# row stays (the contact's registration points at it); its ids, dates and language say no one.
+THREAD_STRIPPED = {
+    "subject": None,
+    "nickname": None,
+    "correspondent": None,
+    "attention": None,
+    "ip_hash": None,
+    "intake_age_group": None,
+    "intake_region": None,
+    "intake_sex": None,
+    "intake_role": None,
 }
 
 
@@ -75,6 +92,7 @@ def plan(session: Session, settings: Settings, limits: Limits) -> ClassReport:
         session.exec(select(func.count()).where(rule).where(inbound | outbound)).one()
     )
     report.add("claim_codes", _codes_of_emptied_threads(session, rule))
+    report.add("threads_cleared", count_left_behind(session))
     report.held = int(
         session.exec(select(func.count()).where(email_expired(limits, held=True))).one()
     )
@@ -199,6 +217,8 @@ def purge(
         report.add("claim_codes", len(claim_codes.delete_for(session, emptied)))
 
     each_batch(engine, EmailMessage.id, expired, apply, size=size)
+    if scope is None:
+        report.add("threads_cleared", sweep_threads(engine))
     return report
 
 
@@ -210,10 +230,35 @@ def _strip_empty_threads(session: Session, conversation_ids: set[int], limits: L
         .where(col(Conversation.id).in_(sorted(conversation_ids)))
         .where(col(Conversation.purged_at).is_(None))
         .where(~exists().where(col(EmailMessage.conversation_id) == col(Conversation.id)))
-        .values(subject=None, nickname=None, purged_at=limits.now)
+        .values(**THREAD_STRIPPED, purged_at=limits.now)
         .returning(col(Conversation.id))
     )
     return [int(row_id) for row_id in result.scalars()]
+
+
+def _left_behind() -> Any:
+    """Email threads emptied (by the purge or a deletion on request) whose row still names the
+    sender: stripped before the address went with the rest."""
+    return and_(
+        col(Conversation.channel) == Channel.EMAIL,
+        or_(col(Conversation.purged_at).is_not(None),
+            col(Conversation.delete_requested_at).is_not(None)),
+        or_(*(col(getattr(Conversation, name)).is_not(None) for name in THREAD_STRIPPED)),
+        ~exists().where(col(EmailMessage.conversation_id) == col(Conversation.id)),
+    )  # fmt: skip
+
+
+def count_left_behind(session: Session) -> int:
+    return int(session.exec(select(func.count()).where(_left_behind())).one())
+
+
+def sweep_threads(engine: Engine, scope: Any = None) -> int:
+    """Strip what emptied threads still hold of their sender (`scope`: a condition on
+    Conversation, as erasure passes). Returns how many rows were cleared."""
+    rule = _left_behind() if scope is None else and_(_left_behind(), scope)
+    with session_scope(engine) as session:
+        result = session.execute(update(Conversation).where(rule).values(**THREAD_STRIPPED))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def purge_quarantine(

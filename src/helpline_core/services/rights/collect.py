@@ -150,6 +150,35 @@ def _emails(
     }
 
 
+def _own_mail_elsewhere(
+    session: Session, scope: Scope, limits: Limits, people: _People, email: str | None
+) -> list[dict[str, Any]]:
+    """The subject's own mail in threads that belong to someone else, one entry per thread: only
+    their emails (and the helpline's replies to them), never the thread's subject, its other
+    mail or its registration, which are the other person's (GDPR art. 15(4))."""
+    rows = session.exec(
+        select(EmailMessage)
+        .where(col(EmailMessage.id).in_(scope.email_ids))
+        .order_by(col(EmailMessage.conversation_id), col(EmailMessage.received_at),
+                  col(EmailMessage.id))
+    ).all()  # fmt: skip
+    threads: dict[int, list[EmailMessage]] = {}
+    for e in rows:
+        threads.setdefault(e.conversation_id, []).append(e)
+    contacts = []
+    for thread_id, mails in threads.items():
+        c = session.get(Conversation, thread_id)
+        assert c is not None
+        kept = [e for e in mails if e.received_at > limits.email]
+        contacts.append({
+            "channel": str(Channel.EMAIL), "started_at": _iso(mails[0].received_at),
+            "ended_at": None, "registration": None, "own_mail_only": True,
+            "retained": bool(kept), "removed_on": None if kept else _iso(limits.now),
+            "subject": None, "emails": [_email(session, c, e, people, email) for e in kept],
+        })  # fmt: skip
+    return contacts
+
+
 def _registration(session: Session, contact_id: int, people: _People) -> dict[str, Any] | None:
     r = session.exec(select(Registration).where(Registration.contact_id == contact_id)).first()
     return None if r is None else _registration_row(session, r, people)
@@ -249,6 +278,7 @@ def collect(
                          "ended_at": _iso(c.ended_at),
                          "registration": _registration(session, c.id, people),
                          **content})  # fmt: skip
+    contacts += _own_mail_elsewhere(session, scope, limits, people, email)
     files = session.exec(
         select(CaseFile).where(col(CaseFile.id).in_(scope.case_file_ids)).order_by(col(CaseFile.id))
     ).all()

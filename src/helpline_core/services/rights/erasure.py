@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -51,7 +51,7 @@ from helpline_core.services.retention.exports import remove_recorded
 from helpline_core.services.retention.files import remove_pending_files
 from helpline_core.services.retention.lock import purge_lock
 from helpline_core.services.retention.mailbox import clear_mailboxes, last_row
-from helpline_core.services.retention.rules import Limits
+from helpline_core.services.retention.rules import Limits, held_case_file
 from helpline_core.services.rights import claims, register
 from helpline_core.services.rights.subject import Scope, scope_of
 
@@ -64,6 +64,10 @@ class ErasurePlan:
     conversations: int = 0
     messages: int = 0
     emails: int = 0
+    # Of `emails`: the subject's own mail (and the replies to them) in threads that belong to
+    # someone else; those threads and their other mail stay. Held: in a thread under legal hold.
+    emails_in_others_threads: int = 0
+    emails_held_in_others_threads: int = 0
     exports: int = 0  # earlier rights export files of the subject
     claim_codes: int = 0  # codes given for the erased contacts (chat end, email reply, CLI)
     held: dict[str, str] = field(default_factory=dict)  # case public id -> hold reason
@@ -87,8 +91,11 @@ def _limits(now: datetime) -> Limits:
     )  # fmt: skip
 
 
-def _split(session: Session, scope: Scope) -> tuple[list[int], list[int], dict[str, str]]:
-    """(files to erase, conversations to erase, held files' public id -> reason)."""
+def _split(
+    session: Session, scope: Scope
+) -> tuple[list[int], list[int], dict[str, str], list[int]]:
+    """(files to erase, conversations to erase, held files' public id -> reason, the subject's
+    own emails in other people's threads that no legal hold keeps)."""
     held: dict[str, str] = {}
     erasable: list[int] = []
     for row in session.exec(select(CaseFile).where(col(CaseFile.id).in_(scope.case_file_ids))):
@@ -105,7 +112,13 @@ def _split(session: Session, scope: Scope) -> tuple[list[int], list[int], dict[s
         )
         if c.id is not None and c.case_file_id not in held_ids
     ]
-    return erasable, contacts, held
+    elsewhere = session.exec(
+        select(col(EmailMessage.id))
+        .join(Conversation, col(Conversation.id) == col(EmailMessage.conversation_id))
+        .where(col(EmailMessage.id).in_(scope.email_ids))
+        .where(~held_case_file(col(Conversation.case_file_id)))
+    ).all()
+    return erasable, contacts, held, [int(i) for i in elsewhere if i is not None]
 
 
 def subject_exports(session: Session, row: DataSubjectRequest, scope: Scope) -> list[ExportRecord]:
@@ -129,6 +142,7 @@ def subject_exports(session: Session, row: DataSubjectRequest, scope: Scope) -> 
             or same_address
             or theirs.case_file_ids & scope.case_file_ids
             or theirs.conversation_ids & scope.conversation_ids
+            or theirs.email_ids & scope.email_ids
         ):
             found.append(record)
     return found
@@ -140,7 +154,7 @@ def plan(session: Session, request_id: int) -> ErasurePlan:
     if RequestKind(row.kind) != RequestKind.ERASURE:
         raise InvalidValue(f"request {request_id} is not an erasure request")
     scope = scope_of(session, row)
-    files, contacts, held = _split(session, scope)
+    files, contacts, held, elsewhere = _split(session, scope)
     return ErasurePlan(
         exports=len(subject_exports(session, row, scope)),
         case_files=len(files),
@@ -150,11 +164,14 @@ def plan(session: Session, request_id: int) -> ErasurePlan:
                 select(func.count()).where(col(Message.conversation_id).in_(contacts))
             ).one()
         ),
-        emails=int(
+        emails=len(elsewhere)
+        + int(
             session.exec(
                 select(func.count()).where(col(EmailMessage.conversation_id).in_(contacts))
             ).one()
         ),
+        emails_in_others_threads=len(elsewhere),
+        emails_held_in_others_threads=len(scope.email_ids) - len(elsewhere),
         claim_codes=len(_codes(session, contacts)),
         held=held,
     )
@@ -210,6 +227,22 @@ def _remove_exports(
             )  # fmt: skip
 
 
+def elsewhere_note(result: ErasurePlan) -> str:
+    """What the erasure does in other people's threads ("" if the subject wrote in none)."""
+    parts = []
+    if result.emails_in_others_threads:
+        parts.append(
+            f"{result.emails_in_others_threads} of the emails are the subject's own in other "
+            "people's threads: only those go, the threads and their other mail stay"
+        )
+    if result.emails_held_in_others_threads:
+        parts.append(
+            f"{result.emails_held_in_others_threads} email(s) of the subject in other people's "
+            "threads kept under legal hold"
+        )
+    return "".join(f"; {part}" for part in parts)
+
+
 def mailbox_note(result: ErasurePlan) -> str:
     """What the erasure could not do in the mailboxes, for the request's note ("" if nothing)."""
     parts = [
@@ -234,7 +267,7 @@ async def erase(
         row = register.get(session, request_id)
         register.require_open(row)
         scope = scope_of(session, row)
-        files, contacts, _ = _split(session, scope)
+        files, contacts, _, elsewhere = _split(session, scope)
         exported = [r.id for r in subject_exports(session, row, scope) if r.id is not None]
         codes = _codes(session, contacts)
         address = row.subject_email
@@ -253,10 +286,14 @@ async def erase(
         await asyncio.to_thread(
             chats.purge, engine, limits, scope=col(Conversation.id).in_(contacts)
         )
-        await asyncio.to_thread(
-            emails.purge, engine, settings, limits,
-            scope=col(EmailMessage.conversation_id).in_(contacts),
-        )  # fmt: skip
+        # The subject's threads whole; in other people's threads only their own mail, whose
+        # mailbox copies alone become pending (the thread and its other mail stay).
+        mine = or_(
+            col(EmailMessage.conversation_id).in_(contacts), col(EmailMessage.id).in_(elsewhere)
+        )
+        await asyncio.to_thread(emails.purge, engine, settings, limits, scope=mine)
+        # Threads emptied before the address went with the rest (an earlier purge) lose it now.
+        await asyncio.to_thread(emails.sweep_threads, engine, col(Conversation.id).in_(contacts))
         await asyncio.to_thread(cases.purge, engine, limits, scope=col(CaseFile.id).in_(files))
         await asyncio.to_thread(
             _remove_claim_codes, engine, key, actor, request_id, address, contacts, codes
@@ -281,10 +318,11 @@ async def erase(
         )  # fmt: skip
         note = (
             f"erased: {result.case_files} case files, {result.conversations} contacts, "
-            f"{result.messages} messages, {result.emails} emails, {result.exports} export files, "
-            f"{result.claim_codes} claim codes"
-        ) + mailbox_note(result)
-        if result.held and not files and not contacts:
+            f"{result.messages} messages, {result.emails} emails, {result.exports} export "
+            f"files, {result.claim_codes} claim codes"
+        )
+        note += elsewhere_note(result) + mailbox_note(result)
+        if result.held and not files and not contacts and not elsewhere:
             register.refuse(
                 session, key, actor=actor, row=row,
                 reason="kept under legal hold: " + "; ".join(result.held.values()),

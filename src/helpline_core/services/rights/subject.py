@@ -1,6 +1,9 @@
 """Whose data a request is about: the case file ids and conversation ids of its one subject.
 Only rows linked by id to the subject are ever collected, never a search by name or date, so
-a second person with a similar name, date or counsellor cannot slip in."""
+a second person with a similar name, date or counsellor cannot slip in. A subject named by
+address owns the threads they are the correspondent of; in a thread owned by someone else only
+their own mail (and the replies sent to them there) is theirs, for the export and the erasure
+alike."""
 
 from __future__ import annotations
 
@@ -14,31 +17,77 @@ from helpline_core.models import (
     DataSubjectRequest,
     EmailDirection,
     EmailMessage,
+    MailKind,
 )
 
 
 @dataclass(frozen=True)
 class Scope:
+    """`conversation_ids`: the subject's own contacts, whole. `email_ids`: the subject's own
+    mail in threads that belong to someone else (GDPR art. 15(4), 17: only those emails are
+    theirs; the thread, its other mail and its registration are the other person's)."""
+
     case_file_ids: frozenset[int]
     conversation_ids: frozenset[int]
+    email_ids: frozenset[int] = frozenset()
+
+
+def _addresses(value: str | None) -> list[str]:
+    return [part.strip().lower() for part in (value or "").split(",") if part.strip()]
+
+
+def _owns(thread: Conversation, mine: list[EmailMessage], address: str) -> bool:
+    """Whether a thread the address wrote into is the subject's: the address is its
+    correspondent, or it has none, or the subject's own person mail was taken as the
+    correspondent's (their Reply-To is the correspondent: not marked `other_sender`)."""
+    owners = _addresses(thread.correspondent)
+    if not owners or address in owners:
+        return True
+    return any(e.kind == MailKind.PERSON and not e.other_sender for e in mine)
+
+
+def _by_address(session: Session, address: str) -> tuple[set[int], set[int]]:
+    """(the threads the address owns, its own emails in threads owned by someone else: its
+    inbound mail, and the helpline's replies that went to it there)."""
+    inbound = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.direction == EmailDirection.INBOUND)
+        .where(func.lower(col(EmailMessage.from_address)) == address)
+    ).all()
+    written: dict[int, list[EmailMessage]] = {}
+    for email in inbound:
+        written.setdefault(email.conversation_id, []).append(email)
+    owned: set[int] = set()
+    elsewhere: set[int] = set()
+    for thread in session.exec(select(Conversation).where(col(Conversation.id).in_(written))):
+        assert thread.id is not None
+        if _owns(thread, written[thread.id], address):
+            owned.add(thread.id)
+        else:
+            elsewhere.update(e.id for e in written[thread.id] if e.id is not None)
+            replies = session.exec(
+                select(EmailMessage)
+                .where(EmailMessage.conversation_id == thread.id)
+                .where(EmailMessage.direction == EmailDirection.OUTBOUND)
+            )
+            elsewhere.update(
+                e.id for e in replies if e.id is not None and address in _addresses(e.to_addresses)
+            )
+    return owned, elsewhere
 
 
 def scope_of(session: Session, row: DataSubjectRequest) -> Scope:
     """The subject's case files and contacts: a file with its linked contacts; an email sender's
-    threads (inbound mail from that address) with their files; a claimed conversation with its
-    file and that file's contacts."""
+    own threads (see `_owns`) with their files, and their own mail in other people's threads;
+    a claimed conversation with its file and that file's contacts."""
     conversations: set[int] = set()
     files: set[int] = set()
+    emails: set[int] = set()
     if row.case_file_id is not None:
         files.add(row.case_file_id)
     elif row.subject_email is not None:
-        threads = session.exec(
-            select(col(EmailMessage.conversation_id))
-            .where(EmailMessage.direction == EmailDirection.INBOUND)
-            .where(func.lower(col(EmailMessage.from_address)) == row.subject_email)
-            .distinct()
-        ).all()
-        conversations.update(int(i) for i in threads)
+        owned, emails = _by_address(session, row.subject_email.lower())
+        conversations.update(owned)
     elif row.conversation_id is not None:
         conversations.add(row.conversation_id)
     if conversations:
@@ -51,4 +100,10 @@ def scope_of(session: Session, row: DataSubjectRequest) -> Scope:
             select(col(Conversation.id)).where(col(Conversation.case_file_id).in_(files))
         ).all()
         conversations.update(int(i) for i in contacts if i is not None)
-    return Scope(frozenset(files), frozenset(conversations))
+    # A thread the subject owns through their file is theirs whole.
+    inside = session.exec(
+        select(col(EmailMessage.id))
+        .where(col(EmailMessage.id).in_(emails))
+        .where(col(EmailMessage.conversation_id).in_(conversations))
+    ).all()
+    return Scope(frozenset(files), frozenset(conversations), frozenset(emails - set(inside)))

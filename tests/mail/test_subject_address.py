@@ -30,6 +30,7 @@ from helpline_core.services.actors import Actor
 from helpline_core.services.retention import run as retention
 from helpline_core.services.rights import erasure, register, verify
 from helpline_core.services.rights.collect import collect
+from helpline_core.services.rights.export import render_html
 from helpline_core.services.rights.subject import scope_of
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox
@@ -217,9 +218,13 @@ async def test_the_export_by_address_holds_her_mail_in_bert_s_thread_and_nothing
     assert elsewhere["subject"] is None
     assert [(m["from"], m["from_address"], m["text"].strip()) for m in elsewhere["emails"]] == [
         ("you", ANNA, "Anna in Bert")]  # fmt: skip
-    text = repr(data)
+    page = render_html(mailbox.settings, data, "nl")
+    text = repr(data) + page
     for his in ("Bert vertelt", "bert.scope", "Bert Scope", "reg-bert"):
         assert his not in text
+    # The printable copy says why that contact shows only her mail.
+    assert "Uw eigen e-mails in een gesprek van iemand anders" in page
+    assert page.count("Uw eigen e-mails in een gesprek van iemand anders") == 1
 
 
 async def test_erasure_by_the_thread_owner_takes_his_thread_with_her_mail_in_it(

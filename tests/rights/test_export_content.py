@@ -47,6 +47,7 @@ from helpline_core.models import (
 )
 from helpline_core.services.rights.collect import _People, collect
 from helpline_core.services.rights.export import render_html
+from helpline_core.services.rights.letters import LABELS
 from helpline_core.services.rights.subject import Scope
 from tests.conftest import MakeCounsellor, make_settings
 
@@ -602,3 +603,10 @@ def test_an_account_no_longer_there_is_a_counsellor(engine: Engine) -> None:
         assert people(987654) == "counsellor"
         assert people(987654) == "counsellor"  # from the cache
         assert people(None) is None
+
+
+def test_every_language_of_the_copy_has_every_label() -> None:
+    # A label missing in one language would fail only for subjects who chose it.
+    english = set(LABELS["en"])
+    for language, labels in LABELS.items():
+        assert set(labels) == english, (language, english ^ set(labels))

@@ -15,6 +15,8 @@ LABELS: dict[str, dict[str, str]] = {
         "supervisory authorities:",
         "contacts": "Your contacts", "case_files": "Your case file", "requests": "Your requests",
         "complaints": "Your complaints", "removed": "Removed on {date} under the retention rule.",
+        "own_mail_only": "Your own emails in a conversation that belongs to someone else: only "
+        "your messages are shown.",
         "notes": "Notes", "assessments": "Assessments", "statement": "Your statement",
         "referrals": "Referrals", "consents": "Consents", "disclosures": "Disclosures",
         "withdrawn": "withdrawn", "registration": "Registration", "attachments": "Attachments",
@@ -36,6 +38,8 @@ LABELS: dict[str, dict[str, str]] = {
         "toezichthouders:",
         "contacts": "Uw contacten", "case_files": "Uw dossier", "requests": "Uw verzoeken",
         "complaints": "Uw klachten", "removed": "Verwijderd op {date} volgens de bewaartermijn.",
+        "own_mail_only": "Uw eigen e-mails in een gesprek van iemand anders: alleen uw berichten "
+        "staan hier.",
         "notes": "Notities", "assessments": "Inschattingen", "statement": "Uw verklaring",
         "referrals": "Doorverwijzingen", "consents": "Toestemmingen",
         "disclosures": "Verstrekkingen", "withdrawn": "ingetrokken",
@@ -60,6 +64,8 @@ LABELS: dict[str, dict[str, str]] = {
         "contacts": "Vos contacts", "case_files": "Votre dossier", "requests": "Vos demandes",
         "complaints": "Vos plaintes",
         "removed": "Supprimé le {date} selon le délai de conservation.",
+        "own_mail_only": "Vos propres e-mails dans une conversation qui appartient à quelqu'un "
+        "d'autre : seuls vos messages figurent ici.",
         "notes": "Notes", "assessments": "Évaluations", "statement": "Votre déclaration",
         "referrals": "Orientations", "consents": "Consentements",
         "disclosures": "Communications", "withdrawn": "retiré",

@@ -11,13 +11,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from helpline_core.config import Settings
-from helpline_core.db import session_scope
+from helpline_core.db import make_engine, session_scope
 from helpline_core.models import AuditAnchor, AuditEvent, Conversation, QuarantinedEmail
 from helpline_core.services import audit
 from helpline_core.services import mail as mail_service
 from helpline_core.services.retention.audit_log import AuditChainBroken
 from helpline_core.services.retention.lock import PurgeBusy, purge_lock
 from helpline_core.services.retention.visible import chat_content_visible, limits_now
+from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.retention import seed
 from tests.retention.conftest import SECOND, local, purge
 
@@ -87,6 +88,25 @@ def test_a_second_purge_is_refused_while_one_runs(
     with purge_lock(engine), pytest.raises(PurgeBusy):
         purge(settings, engine, secret_key, NOW)
     purge(settings, engine, secret_key, NOW)  # released: runs again
+
+
+@pytest.mark.postgres
+def test_a_purge_of_another_schema_in_the_database_is_not_blocked() -> None:
+    # Advisory locks are per database; two helplines (or two tests) in schemas of one database
+    # each purge on their own, and each still one at a time.
+    if not POSTGRES_URL:
+        pytest.skip("HELPLINE_TEST_DATABASE_URL is not set")
+    with postgres_schema(POSTGRES_URL) as first_url, postgres_schema(POSTGRES_URL) as second_url:
+        first, again, second = (make_engine(u) for u in (first_url, first_url, second_url))
+        try:
+            with purge_lock(first):
+                with purge_lock(second):  # another schema: not blocked
+                    pass
+                with pytest.raises(PurgeBusy), purge_lock(again):  # the same schema: blocked
+                    pass
+        finally:
+            for engine in (first, again, second):
+                engine.dispose()
 
 
 def test_expired_data_is_invisible_before_any_purge_ran(

@@ -55,6 +55,8 @@ def registrations(engine: Engine) -> list[tuple[Registration, list[str]]]:
 
 async def choose_first_form(pilot: Pilot[Any]) -> None:
     """Tick the first form of violence (physical), as a counsellor would: focus, space."""
+    # The screen is pushed before its widgets are mounted: wait for the list, not the screen.
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#forms")), "the list of forms")
     forms = pilot.app.screen.query_one("#forms", SelectionList)
     forms.focus()
     await pilot.press("space")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +17,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 # pg_try_advisory_lock key: "helpline purge" folded to a signed 64-bit number, fixed forever.
+# Advisory locks are per database, and a helpline's tables sit in one schema: the key is this
+# number with the schema's CRC-32 XORed in, so helplines (or tests) in other schemas of one
+# database never block each other's purge.
 ADVISORY_KEY = 0x68656C706C696E65
+
+
+def advisory_key(schema: str) -> int:
+    """The purge lock's key for tables in `schema`: a non-negative signed 64-bit integer."""
+    return ADVISORY_KEY ^ zlib.crc32(schema.encode())
 
 
 class PurgeBusy(Exception):
@@ -28,8 +37,9 @@ def purge_lock(engine: Engine) -> Iterator[None]:
     """Hold the purge lock or raise PurgeBusy at once (never wait)."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
+            key = advisory_key(str(connection.execute(text("SELECT current_schema()")).scalar()))
             got = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
             ).scalar()
             connection.commit()
             if not got:
@@ -37,7 +47,7 @@ def purge_lock(engine: Engine) -> Iterator[None]:
             try:
                 yield
             finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
         return
     path = _lock_path(engine)

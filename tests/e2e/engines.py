@@ -419,9 +419,23 @@ class SeleniumWebKit:
         element.send_keys(text)
 
     def click(self, css: str) -> None:
+        from selenium.common.exceptions import (
+            ElementClickInterceptedException,
+            ElementNotInteractableException,
+        )
         from selenium.webdriver.common.by import By
 
-        self._driver.find_element(By.CSS_SELECTOR, css).click()
+        # WebKitGTK under load lays a button out a moment after it is in the DOM; a person
+        # would click once it shows, so try again until then (at most 15 s).
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                self._driver.find_element(By.CSS_SELECTOR, css).click()
+                return
+            except (ElementNotInteractableException, ElementClickInterceptedException):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)  # a poll interval: WebDriver has no event for "laid out"
 
     def screenshot(self, path: Path) -> None:
         self._driver.save_screenshot(str(path))

@@ -135,6 +135,7 @@ async def test_page_up_stops_following_and_end_resumes() -> None:
     async with long_chat(300) as (pilot, screen, transcript):
         transcript.focus()
         await pilot.press("pageup")
+        await pilot.wait_for_scheduled_animations()  # page up scrolls smoothly: let it land
         await pilot.pause()
         reading = transcript.scroll_y
         assert reading < transcript.max_scroll_y
@@ -144,8 +145,10 @@ async def test_page_up_stops_following_and_end_resumes() -> None:
         assert "terwijl ik teruglees" not in screen_text(pilot)
 
         await pilot.press("end")
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         feed(screen, line("c-long", 302, "visitor", "weer bij", 3))
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         assert transcript.scroll_y == transcript.max_scroll_y
         assert "weer bij" in screen_text(pilot)

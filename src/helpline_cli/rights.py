@@ -310,7 +310,7 @@ def erase(
     say(
         f"plan: {planned.case_files} case files, {planned.conversations} contacts, "
         f"{planned.messages} messages, {planned.emails} emails, "
-        f"{planned.exports} earlier export files; "
+        f"{planned.quarantined} quarantined emails, {planned.exports} earlier export files; "
         f"kept under legal hold: {len(planned.held)}" + erasure.elsewhere_note(planned)
     )
     if not _confirm("Erase this data?", dry_run=dry_run, yes=yes):

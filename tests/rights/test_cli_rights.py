@@ -234,7 +234,7 @@ def test_erasure_plans_deletes_through_the_purge_and_a_hold_refuses_it(
     assert code == ExitCode.OK
     assert data == {"case_files": 1, "conversations": 2, "messages": 2, "emails": 2,
                     "emails_in_others_threads": 0, "emails_held_in_others_threads": 0,
-                    "exports": 1, "claim_codes": 0, "held": {}, "done": False,
+                    "quarantined": 0, "exports": 1, "claim_codes": 0, "held": {}, "done": False,
                     "mailbox_removed": 0, "mailbox_left": {},
                     "mailboxes_waiting": {}}  # fmt: skip
     assert run(capsys, "dsr", "erase", str(request))[0] == ExitCode.REFUSED  # no --yes

@@ -262,16 +262,25 @@ def sweep_threads(engine: Engine, scope: Any = None) -> int:
 
 
 def purge_quarantine(
-    engine: Engine, settings: Settings, limits: Limits, *, size: int = DEFAULT_BATCH
+    engine: Engine,
+    settings: Settings,
+    limits: Limits,
+    *,
+    size: int = DEFAULT_BATCH,
+    scope: Any = None,
 ) -> ClassReport:
-    """Delete expired quarantined raw mail; its mailbox copy becomes pending."""
+    """Delete expired quarantined raw mail; its mailbox copy becomes pending. `scope` (a
+    condition on QuarantinedEmail) narrows the run, as erasure (R6) does."""
     report = ClassReport("quarantine")
+    expired = (
+        quarantine_expired(limits) if scope is None else and_(quarantine_expired(limits), scope)
+    )
 
     def apply(session: Session, ids: list[int]) -> None:
         rows = session.execute(
             delete(QuarantinedEmail)
             .where(col(QuarantinedEmail.id).in_(ids))
-            .where(quarantine_expired(limits))
+            .where(expired)
             .returning(
                 col(QuarantinedEmail.mailbox),
                 col(QuarantinedEmail.imap_uidvalidity),
@@ -290,5 +299,5 @@ def purge_quarantine(
                 session.add(pending)
                 report.mailbox += 1
 
-    each_batch(engine, QuarantinedEmail.id, quarantine_expired(limits), apply, size=size)
+    each_batch(engine, QuarantinedEmail.id, expired, apply, size=size)
     return report

@@ -11,6 +11,8 @@ from sqlalchemy import false, or_
 from sqlmodel import Session, col, select
 
 from helpline_core.config import Settings
+from helpline_core.mail.charsets import header_bytes_text
+from helpline_core.mail.reasons import decode
 from helpline_core.models import (
     Assessment,
     Attachment,
@@ -28,6 +30,7 @@ from helpline_core.models import (
     EmailMessage,
     MailKind,
     Message,
+    QuarantinedEmail,
     Referral,
     Registration,
     RegistrationForm,
@@ -255,6 +258,19 @@ def _file(session: Session, f: CaseFile, people: _People) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _unread_mail(session: Session, scope: Scope) -> list[dict[str, Any]]:
+    """The subject's mail kept raw in quarantine (it could not be read, or was refused) as it
+    arrived: its bytes as text (UTF-8, else windows-1252), with why it was kept (a code of
+    mail.reasons; never the admin's technical detail)."""
+    rows = session.exec(
+        select(QuarantinedEmail)
+        .where(col(QuarantinedEmail.id).in_(scope.quarantine_ids))
+        .order_by(col(QuarantinedEmail.received_at), col(QuarantinedEmail.id))
+    )
+    return [{"received_at": _iso(q.received_at), "reason": decode(q.reason).code,
+             "source": header_bytes_text(bytes(q.raw))} for q in rows]  # fmt: skip
+
+
 def collect(
     session: Session, settings: Settings, scope: Scope, now: datetime, email: str | None = None
 ) -> dict[str, Any]:
@@ -301,6 +317,7 @@ def collect(
         "created_at": _iso(now),
         "contacts": contacts,
         "case_files": [_file(session, f, people) for f in files],
+        "unread_mail": _unread_mail(session, scope),
         "requests": [{"kind": str(r.kind), "status": str(r.status),
                       "received_at": _iso(r.received_at), "due_at": _iso(r.due_at),
                       "decision": r.decision_note} for r in requests],

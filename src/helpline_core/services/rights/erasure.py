@@ -8,7 +8,9 @@ any request about the same case files, contacts or address) go at once too, not 
 `exports.keep_days`, and so do the claim codes of the erased contacts (retention/claim_codes.py,
 the purge's own deletion): afterwards a code the subject kept finds nothing. Wrong-code attempts
 are kept by source, not by code; those counted under the address the request names go too.
-`plan` shows what would go before anything does.
+Quarantined raw mail that is the subject's (`Scope.quarantine_ids`, by its own header
+fields) goes with its mailbox copy, by the purge's quarantine code. `plan` shows what would go
+before anything does.
 
 The mailbox copies of the subject's emails are removed by the purge's mailbox code, which says
 what it could not do: copies a search cannot tell from mail kept for someone else stay, for a
@@ -41,6 +43,7 @@ from helpline_core.models import (
     EmailMessage,
     ExportRecord,
     Message,
+    QuarantinedEmail,
     RequestKind,
     RequestStatus,
 )
@@ -68,6 +71,7 @@ class ErasurePlan:
     # someone else; those threads and their other mail stay. Held: in a thread under legal hold.
     emails_in_others_threads: int = 0
     emails_held_in_others_threads: int = 0
+    quarantined: int = 0  # the subject's mail kept raw in quarantine (unparsed or refused)
     exports: int = 0  # earlier rights export files of the subject
     claim_codes: int = 0  # codes given for the erased contacts (chat end, email reply, CLI)
     held: dict[str, str] = field(default_factory=dict)  # case public id -> hold reason
@@ -143,6 +147,7 @@ def subject_exports(session: Session, row: DataSubjectRequest, scope: Scope) -> 
             or theirs.case_file_ids & scope.case_file_ids
             or theirs.conversation_ids & scope.conversation_ids
             or theirs.email_ids & scope.email_ids
+            or theirs.quarantine_ids & scope.quarantine_ids
         ):
             found.append(record)
     return found
@@ -172,6 +177,7 @@ def plan(session: Session, request_id: int) -> ErasurePlan:
         ),
         emails_in_others_threads=len(elsewhere),
         emails_held_in_others_threads=len(scope.email_ids) - len(elsewhere),
+        quarantined=len(scope.quarantine_ids),
         claim_codes=len(_codes(session, contacts)),
         held=held,
     )
@@ -268,6 +274,7 @@ async def erase(
         register.require_open(row)
         scope = scope_of(session, row)
         files, contacts, _, elsewhere = _split(session, scope)
+        quarantined = list(scope.quarantine_ids)
         exported = [r.id for r in subject_exports(session, row, scope) if r.id is not None]
         codes = _codes(session, contacts)
         address = row.subject_email
@@ -292,6 +299,10 @@ async def erase(
             col(EmailMessage.conversation_id).in_(contacts), col(EmailMessage.id).in_(elsewhere)
         )
         await asyncio.to_thread(emails.purge, engine, settings, limits, scope=mine)
+        await asyncio.to_thread(
+            emails.purge_quarantine, engine, settings, limits,
+            scope=col(QuarantinedEmail.id).in_(quarantined),
+        )  # fmt: skip
         # Threads emptied before the address went with the rest (an earlier purge) lose it now.
         await asyncio.to_thread(emails.sweep_threads, engine, col(Conversation.id).in_(contacts))
         await asyncio.to_thread(cases.purge, engine, limits, scope=col(CaseFile.id).in_(files))
@@ -319,10 +330,10 @@ async def erase(
         note = (
             f"erased: {result.case_files} case files, {result.conversations} contacts, "
             f"{result.messages} messages, {result.emails} emails, {result.exports} export "
-            f"files, {result.claim_codes} claim codes"
+            f"files, {result.claim_codes} claim codes, {result.quarantined} quarantined emails"
         )
         note += elsewhere_note(result) + mailbox_note(result)
-        if result.held and not files and not contacts and not elsewhere:
+        if result.held and not files and not contacts and not elsewhere and not quarantined:
             register.refuse(
                 session, key, actor=actor, row=row,
                 reason="kept under legal hold: " + "; ".join(result.held.values()),

@@ -28,6 +28,9 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "not finalised", "final": "finalised", "forms": "Forms of violence and themes",
         "victims": "(Possible) victims", "given_referrals": "Referred to",
         "duration": "{minutes} min",
+        "unread_mail": "Emails we could not read",
+        "unread_mail_note": "These emails could not be read automatically and were set aside "
+        "unchanged; each is shown as it arrived.",
     },
     "nl": {
         "title": "Uw gegevens bij de hulplijn",
@@ -52,6 +55,9 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "niet afgewerkt", "final": "afgewerkt", "forms": "Vormen van geweld en thema's",
         "victims": "(Mogelijke) slachtoffers", "given_referrals": "Doorverwezen naar",
         "duration": "{minutes} min",
+        "unread_mail": "E-mails die we niet konden lezen",
+        "unread_mail_note": "Deze e-mails konden niet automatisch gelezen worden en werden "
+        "ongewijzigd apart gezet; elk staat hier zoals het toekwam.",
     },
     "fr": {
         "title": "Vos données auprès de la ligne d'aide",
@@ -78,6 +84,9 @@ LABELS: dict[str, dict[str, str]] = {
         "reply_to": "réponses à", "draft": "non finalisé", "final": "finalisé",
         "forms": "Formes de violence et thèmes", "victims": "Victimes (possibles)",
         "given_referrals": "Orienté vers", "duration": "{minutes} min",
+        "unread_mail": "E-mails que nous n'avons pas pu lire",
+        "unread_mail_note": "Ces e-mails n'ont pas pu être lus automatiquement et ont été mis "
+        "de côté tels quels ; chacun figure ici tel qu'il est arrivé.",
     },
 }  # fmt: skip
 

@@ -3,7 +3,9 @@ Only rows linked by id to the subject are ever collected, never a search by name
 a second person with a similar name, date or counsellor cannot slip in. A subject named by
 address owns the threads they are the correspondent of; in a thread owned by someone else only
 their own mail (and the replies sent to them there) is theirs, for the export and the erasure
-alike."""
+alike. Mail kept in quarantine (unparsed, so in no thread) is the subject's when its own header
+fields name the subject's address (`mail.raw_owner`): the address a request names, else the
+correspondents of the subject's threads."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from helpline_core.mail.raw_owner import SCANNED_BYTES, owner_addresses
 from helpline_core.models import (
     Conversation,
     DataSubjectRequest,
     EmailDirection,
     EmailMessage,
     MailKind,
+    QuarantinedEmail,
 )
 
 
@@ -25,11 +29,13 @@ from helpline_core.models import (
 class Scope:
     """`conversation_ids`: the subject's own contacts, whole. `email_ids`: the subject's own
     mail in threads that belong to someone else (GDPR art. 15(4), 17: only those emails are
-    theirs; the thread, its other mail and its registration are the other person's)."""
+    theirs; the thread, its other mail and its registration are the other person's).
+    `quarantine_ids`: quarantined raw mail that is the subject's (`mail.raw_owner`)."""
 
     case_file_ids: frozenset[int]
     conversation_ids: frozenset[int]
     email_ids: frozenset[int] = frozenset()
+    quarantine_ids: frozenset[int] = frozenset()
 
 
 def _addresses(value: str | None) -> list[str]:
@@ -76,6 +82,33 @@ def _by_address(session: Session, address: str) -> tuple[set[int], set[int]]:
     return owned, elsewhere
 
 
+def _quarantined(session: Session, addresses: set[str]) -> frozenset[int]:
+    """Ids of the quarantined mail that belongs to one of `addresses` (lower-cased). Quarantine
+    holds only what could not be read, so it is scanned whole, a row's first bytes at a time."""
+    if not addresses:
+        return frozenset()
+    rows = session.exec(
+        select(
+            col(QuarantinedEmail.id), func.substr(col(QuarantinedEmail.raw), 1, SCANNED_BYTES)
+        ).order_by(col(QuarantinedEmail.id))
+    )
+    return frozenset(
+        row_id
+        for row_id, head in rows
+        if row_id is not None and owner_addresses(bytes(head)) & addresses
+    )
+
+
+def _correspondents(session: Session, conversations: set[int]) -> set[str]:
+    """The addresses the subject's own threads were written from."""
+    found = session.exec(
+        select(col(Conversation.correspondent))
+        .where(col(Conversation.id).in_(conversations))
+        .where(col(Conversation.correspondent).is_not(None))
+    ).all()
+    return {address for value in found for address in _addresses(value)}
+
+
 def scope_of(session: Session, row: DataSubjectRequest) -> Scope:
     """The subject's case files and contacts: a file with its linked contacts; an email sender's
     own threads (see `_owns`) with their files, and their own mail in other people's threads;
@@ -106,4 +139,15 @@ def scope_of(session: Session, row: DataSubjectRequest) -> Scope:
         .where(col(EmailMessage.id).in_(emails))
         .where(col(EmailMessage.conversation_id).in_(conversations))
     ).all()
-    return Scope(frozenset(files), frozenset(conversations), frozenset(emails - set(inside)))
+    # Named by address: that address alone (a thread it owns may list others as correspondents).
+    addresses = (
+        {row.subject_email.lower()}
+        if row.subject_email is not None
+        else _correspondents(session, conversations)
+    )
+    return Scope(
+        frozenset(files),
+        frozenset(conversations),
+        frozenset(emails - set(inside)),
+        _quarantined(session, addresses),
+    )

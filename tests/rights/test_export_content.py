@@ -569,6 +569,38 @@ def test_the_html_copy_shows_the_codes_in_words_in_the_subjects_language(
     assert "Lotte" in text and "Karel" not in text
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", ["<h3>chat &middot;", "<h3>e-mail &middot;", "(telefoongesprek, ", "afgesloten",
+                "inzage in uw gegevens &ndash; identiteit nagegaan",
+                "wissing &ndash; geweigerd &ndash; legal hold",
+                "een kopie van uw gegevens om mee te nemen &ndash; ontvangen",
+                ": afgehandeld</p>", "Hoe het werd opgelost"]),
+        ("en", ["<h3>email &middot;", "(phone call, ", "closed",
+                "access to your data &ndash; identity checked", "erasure &ndash; refused",
+                ": resolved</p>", "How it was resolved"]),
+        ("fr", ["<h3>e-mail &middot;", "(appel téléphonique, ", "clôturé",
+                "accès à vos données &ndash; identité vérifiée", "effacement &ndash; refusée",
+                ": traitée</p>", "Comment elle a été traitée"]),
+    ],
+)  # fmt: skip
+def test_the_html_copy_names_channels_statuses_and_requests_in_the_subjects_language(
+    seeded: dict[str, int], engine: Engine, settings: Settings, language: str, words: list[str]
+) -> None:
+    data = _contacts(engine, settings, seeded)["data"]
+    page = render_html(settings, data, language)
+    for expected in words:
+        assert expected in page
+    # The complaint's resolution is in the copy, as stored.
+    assert '<div class="text">apologised</div>' in page
+    # No stored code is shown where a word exists (English words may read like the codes).
+    if language != "en":
+        for code in (": access ", "&ndash; verified", ": portability ", "&ndash; received",
+                     ">email ", "(phone,", ": resolved</p>", " closed "):  # fmt: skip
+            assert code not in page
+
+
 def test_a_nickname_and_a_senders_name_full_of_markup_are_shown_as_text(
     engine: Engine, settings: Settings
 ) -> None:

@@ -74,6 +74,31 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Not sent: the reply holds a character that cannot be sent (NUL).",
     ),
     "email.editor_failed": ("De editor kon niet starten: {reason}", "The editor failed: {reason}"),
+    "email.editor_not_found": (
+        "Editor '{name}' niet gevonden: stel $EDITOR in. Het concept is ongewijzigd.",
+        "Editor '{name}' not found: set $EDITOR. The draft is unchanged.",
+    ),
+    "email.editor_unreadable": (
+        "$EDITOR kan niet gelezen worden (een aanhalingsteken niet gesloten?). Het concept is "
+        "ongewijzigd.",
+        "$EDITOR cannot be read (an unclosed quote?). The draft is unchanged.",
+    ),
+    "email.editor_no_terminal": (
+        "Deze terminal kan niet aan een editor gegeven worden. Het concept is ongewijzigd.",
+        "This terminal cannot be handed to an editor. The draft is unchanged.",
+    ),
+    "email.editor_abandoned": (
+        "De editor stopte met een fout (code {status}): het concept is ongewijzigd.",
+        "The editor stopped with an error (code {status}): the draft is unchanged.",
+    ),
+    "email.editor_no_file": (
+        "De editor liet geen tekst achter: het concept is ongewijzigd.",
+        "The editor left no text: the draft is unchanged.",
+    ),
+    "email.editor_not_utf8": (
+        "De tekst uit de editor was geen UTF-8: onleesbare tekens zijn vervangen door \ufffd.",
+        "The editor's text was not UTF-8: unreadable characters were replaced by \ufffd.",
+    ),
     "email.composer": ("Antwoord (ctrl+s verzendt)", "Reply (ctrl+s sends)"),
     "key.email": ("E-mail", "Email"),
     "key.email_open": ("Openen", "Open"),

@@ -332,6 +332,45 @@ async def test_editor_and_dont_keep(
         assert conversation.delete_requested_at is not None
 
 
+async def test_an_editor_that_fails_in_any_way_leaves_the_draft_and_says_why(
+    mail_settings: Settings,
+    mail_relay: RunningRelay,
+    engine: Engine,
+    kim: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deliver(engine, mail_settings, mail_corpus.simple("<ed@v.ex>"), 0)
+    abandons = tmp_path / "abandons.py"  # writes, then exits with an error (vim's :cq)
+    abandons.write_text("import sys\nopen(sys.argv[1], 'w').write('weg')\nsys.exit(3)\n")
+    latin = tmp_path / "latin.py"  # saves in Latin-1, not UTF-8
+    latin.write_text(
+        "import sys\nopen(sys.argv[1], 'wb').write('Beste Zo\\xeb'.encode('latin-1'))\n"
+    )
+    cases = [
+        ('"unclosed', et("email.editor_unreadable")),
+        (str(tmp_path / "geen-editor"), et("email.editor_not_found", name="geen-editor")),
+        (f"{sys.executable} {abandons}", et("email.editor_abandoned", status="3")),
+    ]
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        thread = await open_only_thread(pilot, kim)
+        composer = thread.query_one("#reply", TextArea)
+        composer.focus()
+        await pilot.press(*keys("Mijn concept"))
+        for setting, said in cases:
+            monkeypatch.setenv("VISUAL", setting)
+            await pilot.press("f6")
+            await wait_for(pilot, lambda said=said: said in notices(app), said)
+            assert composer.text == "Mijn concept" and app.is_running
+        monkeypatch.setenv("VISUAL", f"{sys.executable} {latin}")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: et("email.editor_not_utf8") in notices(app), "not UTF-8")
+        assert composer.text == "Beste Zo\ufffd"
+        # Nothing was said with an exception's class name.
+        assert not any("Error" in note for note in notices(app))
+
+
 async def test_handed_over_email_appears_and_quarantine_is_a_summary(
     mail_settings: Settings,
     mail_relay: RunningRelay,

@@ -15,6 +15,7 @@ import shlex
 import subprocess
 import tempfile
 import uuid
+from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -372,33 +373,85 @@ class EmailThreadScreen(Screen[None]):
     def action_editor(self) -> None:
         composer = self.query_one("#reply", TextArea)
         try:
-            composer.text = edit_in_editor(self, composer.text)
-        except OSError as error:
-            reason = type(error).__name__
-            self.notify(et("email.editor_failed", reason=reason), severity="error", markup=False)
+            edited = edit_in_editor(self, composer.text)
+        except EditorProblem as problem:
+            # The draft stays as it was: nothing the counsellor wrote is lost.
+            self.notify(et(problem.key, **problem.params), severity="error", markup=False)
+            return
+        composer.text = edited.text
+        if edited.replaced:
+            self.notify(et("email.editor_not_utf8"), severity="warning", markup=False)
 
     def action_help(self) -> None:
         self.app.push_screen(email_help(self.BINDINGS, ("enter", et("help.email_enter"))))
 
 
+class EditorProblem(Exception):
+    """Why the editor gave back no text: `key` names the console's sentence (email_text),
+    `params` fill it. The draft is then left as it was."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The text the editor left; `replaced`: it was not UTF-8, and bytes were replaced."""
+
+    text: str
+    replaced: bool = False
+
+
 def editor_command() -> list[str]:
-    return shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    """$VISUAL, else $EDITOR, else vi, split as a shell would. EditorProblem when the setting
+    cannot be split (an unclosed quote) or is empty."""
+    setting = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        command = shlex.split(setting)
+    except ValueError:
+        raise EditorProblem("email.editor_unreadable") from None
+    if not command:
+        raise EditorProblem("email.editor_unreadable")
+    return command
 
 
-def edit_in_editor(screen: Screen[None], draft: str) -> str:
-    """Run the user's editor on `draft` and return the edited text. The file is written in a
-    fresh directory only this user can enter (mkdtemp: 0700) and removed with it afterwards."""
+def _run(screen: Screen[None], command: list[str]) -> int:
+    """Run the editor with the terminal handed over; its exit status."""
+    try:
+        try:
+            with screen.app.suspend():
+                return subprocess.run(command, check=False).returncode
+        except SuspendNotSupported:
+            if not screen.app.is_headless:
+                raise EditorProblem("email.editor_no_terminal") from None
+            return subprocess.run(command, check=False, capture_output=True).returncode
+    except FileNotFoundError:
+        raise EditorProblem("email.editor_not_found", name=Path(command[0]).name) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise EditorProblem("email.editor_failed", reason=reason) from None
+
+
+def edit_in_editor(screen: Screen[None], draft: str) -> Edited:
+    """Run the user's editor on `draft` and return what it left. The file is written in a
+    fresh directory only this user can enter (mkdtemp: 0700) and removed with it afterwards.
+    EditorProblem when the editor cannot start, or exits with an error (as git does, that is
+    taken as "abandon": vim's :cq); text that is not UTF-8 comes back with replacements."""
+    command = editor_command()
     with tempfile.TemporaryDirectory(prefix="helpline-reply-") as folder:
         path = Path(folder) / "reply.txt"
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(draft)
-        command = [*editor_command(), str(path)]
+        status = _run(screen, [*command, str(path)])
+        if status != 0:
+            raise EditorProblem("email.editor_abandoned", status=str(status))
         try:
-            with screen.app.suspend():
-                subprocess.run(command, check=False)
-        except SuspendNotSupported:
-            if not screen.app.is_headless:
-                raise OSError("the terminal cannot be handed to an editor") from None
-            subprocess.run(command, check=False, capture_output=True)
-        return path.read_text(encoding="utf-8")
+            data = path.read_bytes()
+        except OSError:
+            raise EditorProblem("email.editor_no_file") from None
+    try:
+        return Edited(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Edited(data.decode("utf-8", "replace"), replaced=True)

@@ -9,17 +9,21 @@ from __future__ import annotations
 from email import policy
 from email.message import EmailMessage
 
+ANNA = "anna.test@visitor.example"
 
-def _returned(message_id: str) -> str:
+
+def _returned(message_id: str, recipient: str = ANNA) -> str:
     return (
         "From: Hulplijn Antwerpen <antwerpen@helpline.example>\n"
-        "To: anna.test@visitor.example\n"
+        f"To: {recipient}\n"
         "Subject: Re: Hulp gevraagd\n"
         f"Message-ID: {message_id}\n"
     )
 
 
-def dsn(message_id: str, *, action: str = "failed", status: str = "5.1.1") -> bytes:
+def dsn(
+    message_id: str, *, action: str = "failed", status: str = "5.1.1", recipient: str = ANNA
+) -> bytes:
     """A delivery status notification for our message `message_id` (RFC 3464, multipart/report
     with message/delivery-status and text/rfc822-headers)."""
     return (
@@ -40,17 +44,17 @@ def dsn(message_id: str, *, action: str = "failed", status: str = "5.1.1") -> by
         "\r\n"
         "Reporting-MTA: dns; mx.visitor.example\r\n"
         "\r\n"
-        "Final-Recipient: rfc822; anna.test@visitor.example\r\n"
+        f"Final-Recipient: rfc822; {recipient}\r\n"
         f"Action: {action}\r\n"
         f"Status: {status}\r\n"
         "Diagnostic-Code: smtp; 550 5.1.1 mailbox unavailable\r\n"
         "--B\r\n"
         "Content-Type: text/rfc822-headers\r\n"
-        "\r\n" + _returned(message_id).replace("\n", "\r\n") + "--B--\r\n"
+        "\r\n" + _returned(message_id, recipient).replace("\n", "\r\n") + "--B--\r\n"
     ).encode("ascii")
 
 
-def qmail_failure(message_id: str) -> bytes:
+def qmail_failure(message_id: str, recipient: str = ANNA) -> bytes:
     """qmail's "failure notice": plain text, the returned message quoted below a separator."""
     message = EmailMessage()
     message["From"] = "MAILER-DAEMON@mail.visitor.example"
@@ -60,8 +64,10 @@ def qmail_failure(message_id: str) -> bytes:
     message.set_content(
         "Hi. This is the qmail-send program at mail.visitor.example.\n"
         "I'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
-        "<anna.test@visitor.example>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"
-        "--- Below this line is a copy of the message.\n\n" + _returned(message_id) + "\nDag Anna\n"
+        f"<{recipient}>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"
+        "--- Below this line is a copy of the message.\n\n"
+        + _returned(message_id, recipient)
+        + "\nDag Anna\n"
     )
     return message.as_bytes(policy=policy.SMTP)
 

@@ -6,22 +6,34 @@ Status, Diagnostic-Code) and the returned message or its headers (`message/rfc82
 `text/rfc822-headers`). Mailers that do not follow it (older Exim, qmail's "failure notice",
 some hosted services) put the returned headers in the body text; for them every Message-ID
 found in the text is a candidate, and the caller keeps only those that are ours.
+
+Whom the returned mail was for (`recipients`, so that the data subject's rights reach the bounce,
+GDPR art. 15 and 17): the Final-Recipient and Original-Recipient fields of the status part
+(RFC 3464 section 2.3); without them, Exim's X-Failed-Recipients header; then the To and Cc of
+the returned headers; then qmail's "<address>:" lines (its failure notice names each so).
 """
 
 from __future__ import annotations
 
 import email
+import email.utils
 import re
 from dataclasses import dataclass
 from email import policy
 from email.message import Message
 
+from helpline_core.mail.headers import usable_address
 from helpline_core.mail.text import one_line
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
 _STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
 _SMTP_CODE = re.compile(r"\b([45]\d\d)[ -]")
 MAX_CANDIDATES = 20
+MAX_RECIPIENTS = 20
+# RFC 3464 section 2.3.1: "rfc822; anna@example.org" (an address-type, then the address).
+_TYPED_ADDRESS = re.compile(r"^\s*rfc822\s*;\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$", re.IGNORECASE)
+# qmail's failure notice: "<anna@example.org>:" alone on a line, then why.
+_QMAIL_RECIPIENT = re.compile(r"^<([^\s<>]+@[^\s<>]+)>:[ \t]*$", re.MULTILINE)
 MAX_SCANNED_CHARS = 64 * 1024
 
 
@@ -36,11 +48,14 @@ class BounceReport:
     final: bool
     reason: str
     status: str | None = None
+    recipients: tuple[str, ...] = ()  # lower-cased addresses the returned mail was for
 
 
 def read_bounce(message: Message, body_text: str) -> BounceReport:
     """The report of a message already recognised as a bounce (see `classify`)."""
     ids: list[str] = []
+    reported: list[str] = []  # from the status part
+    returned: list[str] = []  # the returned headers' To and Cc
     actions: list[str] = []
     statuses: list[str] = []
     diagnostics: list[str] = []
@@ -49,6 +64,7 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
         if content_type in ("message/delivery-status", "message/global-delivery-status"):
             for block in _status_blocks(part):
                 actions.append(str(block.get("action", "")).strip().lower())
+                reported.extend(_typed(block, "final-recipient", "original-recipient"))
                 status = _STATUS.search(str(block.get("status", "")))
                 if status:
                     statuses.append(status.group(0))
@@ -60,9 +76,11 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
             inner = payload[0] if isinstance(payload, list) and payload else None
             if isinstance(inner, Message):
                 ids.extend(_ids_of(inner))
+                returned.extend(_addressed(inner))
         elif content_type == "text/rfc822-headers":
             headers = email.message_from_string(_text(part), policy=policy.compat32)
             ids.extend(_ids_of(headers))
+            returned.extend(_addressed(headers))
     # Non-standard bounces: the returned headers are quoted in the text.
     text = body_text[:MAX_SCANNED_CHARS]
     ids.extend(_MESSAGE_ID.findall(text))
@@ -78,6 +96,9 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
         code = _SMTP_CODE.search(text)
         # A mailer daemon that says nothing readable: treat it as a failure (a person looks).
         final = code is None or code.group(1).startswith("5")
+    # Exim names them in a header of the bounce itself.
+    failed = _addressed(message, "x-failed-recipients")
+    recipients = reported or failed or returned or _QMAIL_RECIPIENT.findall(text)
     reason = "; ".join(
         one_line(item, 160) for item in [*statuses[:1], *diagnostics[:1]] if item.strip()
     )
@@ -86,7 +107,32 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
         final=final,
         reason=reason or "returned by the mail server",
         status=statuses[0] if statuses else None,
+        recipients=tuple(dict.fromkeys(a.lower() for a in recipients))[:MAX_RECIPIENTS],
     )
+
+
+def _typed(block: Message, *names: str) -> list[str]:
+    """The addresses of a status block's typed-address fields ("rfc822; address")."""
+    found = []
+    for name in names:
+        match = _TYPED_ADDRESS.match(_value(block, name))
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+def _addressed(headers: Message, *names: str) -> list[str]:
+    """The usable addresses in these header fields (the To and Cc of returned headers)."""
+    values = [_value(headers, name) for name in names or ("to", "cc")]
+    return [address for _, address in email.utils.getaddresses(values) if usable_address(address)]
+
+
+def _value(headers: Message, name: str) -> str:
+    """A header's value as text, "" when absent or unreadable (returned headers may be junk)."""
+    try:
+        return " ".join(str(headers.get(name, "") or "").split())
+    except Exception:
+        return ""
 
 
 def _status_blocks(part: Message) -> list[Message]:

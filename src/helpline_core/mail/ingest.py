@@ -466,6 +466,7 @@ def store_parsed(
         "kind": kind.value,
         "reply_to": ", ".join(parsed.reply_to) or None,
         "other_sender": other_sender,
+        "returned_to": ", ".join(parsed.bounce.recipients) or None if parsed.bounce else None,
     }
     if isinstance(conversation, NewConversation) or conversation.id is None:
         index.remember(parsed, key, conversation)

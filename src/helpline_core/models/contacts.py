@@ -175,6 +175,9 @@ class EmailMessage(SQLModel, table=True):
     reply_to: str | None = Field(default=None, sa_column=Column(Text))
     # Inbound: written by someone who is not the conversation's correspondent (a forward).
     other_sender: bool = Field(default=False)
+    # A bounce: the addresses the returned mail was for (mail.bounce), so that their rights
+    # reach it (GDPR art. 15, 17) though the bounce came from a mail server.
+    returned_to: str | None = Field(default=None, sa_column=Column(Text))
     # Outbound: the claim code this reply gives (R1-R6). The words go only into the message
     # sent over SMTP; the stored body and the Sent copy hold a neutral marker instead.
     claim_code_id: int | None = Field(default=None, foreign_key="claimcode.id")

@@ -54,7 +54,8 @@ def _owns(thread: Conversation, mine: list[EmailMessage], address: str) -> bool:
 
 def _by_address(session: Session, address: str) -> tuple[set[int], set[int]]:
     """(the threads the address owns, its own emails in threads owned by someone else: its
-    inbound mail, and the helpline's replies that went to it there)."""
+    inbound mail, the helpline's replies that went to it there, and the bounces of mail to
+    it)."""
     inbound = session.exec(
         select(EmailMessage)
         .where(EmailMessage.direction == EmailDirection.INBOUND)
@@ -79,6 +80,20 @@ def _by_address(session: Session, address: str) -> tuple[set[int], set[int]]:
             elsewhere.update(
                 e.id for e in replies if e.id is not None and address in _addresses(e.to_addresses)
             )
+    # Bounces of the helpline's mail to the address (mail.bounce `recipients`), wherever they
+    # were filed: with the reply they return, or in a thread of their own when none matched.
+    bounced = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.kind == MailKind.BOUNCE)
+        .where(func.lower(col(EmailMessage.returned_to)).contains(address, autoescape=True))
+    ).all()
+    elsewhere.update(
+        e.id
+        for e in bounced
+        if e.id is not None
+        and e.conversation_id not in owned
+        and address in _addresses(e.returned_to)
+    )
     return owned, elsewhere
 
 

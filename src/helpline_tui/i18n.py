@@ -362,6 +362,28 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Geen transcript: dat contact hoort niet bij dit dossier, of het wordt niet meer bewaard.",
         "No transcript: that contact is not in this file, or it is no longer kept.",
     ),
+    "refused.form_needed": (
+        "Kies minstens één vorm van geweld of thema (of 'onbekend'): een hulpvraag wordt per "
+        "vorm geteld.",
+        "Choose at least one form of violence or theme (or 'unknown'): a request for help is "
+        "counted by form.",
+    ),
+    "refused.chosen_twice": (
+        "Een vorm of doorverwijzing is twee keer gekozen: haal er één weg.",
+        "A form or referral was chosen twice: remove one.",
+    ),
+    "refused.too_many_victims": (
+        "Te veel (mogelijke) slachtoffers voor één registratie.",
+        "Too many (possible) victims for one registration.",
+    ),
+    "refused.call_in_future": (
+        "Het gesprek kan niet in de toekomst liggen: kijk de datum en het uur na.",
+        "The call cannot be in the future: check the date and time.",
+    ),
+    "refused.call_too_long": (
+        "De duur van een gesprek ligt tussen 0 minuten en 24 uur.",
+        "A call lasts between 0 minutes and 24 hours.",
+    ),
     "refused.not_in_code_list": (
         "Een gekozen code staat niet (meer) in de codelijst: vernieuw en kies opnieuw.",
         "A chosen code is not (or no longer) in the code list: refresh and choose again.",

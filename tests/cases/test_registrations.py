@@ -79,20 +79,28 @@ def test_a_chat_is_registered_from_a_draft_prefilled_by_the_intake(
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "code"),
     [
-        {"forms": ("sexual.nonsense",)},
-        {"forms": ("nonsense",)},
-        {"role": "saint"},
-        {"age_group": "12_17"},
-        {"victims": (reg.Victim(relation="cousin"),)},
-        {"referrals": ("nowhere",)},
-        {"contact_type": "gossip"},
-        {"forms": ()},
+        ({"forms": ("sexual.nonsense",)}, "not_in_code_list"),
+        ({"forms": ("nonsense",)}, "not_in_code_list"),
+        ({"role": "saint"}, "not_in_code_list"),
+        ({"age_group": "12_17"}, "not_in_code_list"),
+        ({"victims": (reg.Victim(relation="cousin"),)}, "not_in_code_list"),
+        ({"referrals": ("nowhere",)}, "not_in_code_list"),
+        ({"contact_type": "gossip"}, "not_in_code_list"),
+        # Each rule has its own code, so that the console can say what to change.
+        ({"forms": ()}, "form_needed"),
+        ({"forms": ("partner", "partner")}, "chosen_twice"),
+        ({"referrals": ("caw", "caw")}, "chosen_twice"),
+        ({"victims": (reg.Victim(),) * (reg.MAX_VICTIMS + 1)}, "too_many_victims"),
     ],
 )
 def test_a_code_outside_the_list_is_refused_and_nothing_changes(
-    engine: Engine, secret_key: bytes, make_counsellor: MakeCounsellor, change: dict[str, object]
+    engine: Engine,
+    secret_key: bytes,
+    make_counsellor: MakeCounsellor,
+    change: dict[str, object],
+    code: str,
 ) -> None:
     anna = make_counsellor("anna")
     contact = ended_chat(engine, secret_key, anna)
@@ -100,7 +108,7 @@ def test_a_code_outside_the_list_is_refused_and_nothing_changes(
     with session_scope(engine) as session:
         draft = reg.open_for_contact(session, secret_key, CODES, actor=me, contact=contact)
     bad = reg.RegistrationValues(**{**VALUES.__dict__, **change})  # type: ignore[arg-type]
-    with session_scope(engine) as session, pytest.raises(InvalidValue):
+    with session_scope(engine) as session, pytest.raises(InvalidValue) as refused:
         reg.save(
             session,
             secret_key,
@@ -110,6 +118,7 @@ def test_a_code_outside_the_list_is_refused_and_nothing_changes(
             values=bad,
             final=True,
         )
+    assert refused.value.code == code
     with session_scope(engine) as session:
         assert reg.get(session, actor=me, public_id=draft.public_id) == draft
 
@@ -152,16 +161,22 @@ def test_a_phone_call_is_a_contact_on_the_phone_channel(
         )
         # An unfinished phone registration is still to register.
         assert [p.registration for p in reg.pending(session, actor=me)] == [draft.public_id]
-        with pytest.raises(InvalidValue, match="future"):
-            reg.register_phone(
-                session,
-                secret_key,
-                CODES,
-                actor=me,
-                contact_at=utcnow() + timedelta(hours=1),
-                duration_seconds=60,
-                values=VALUES,
-            )
+        for when_called, seconds, code in (
+            (utcnow() + timedelta(hours=1), 60, "call_in_future"),
+            (utcnow() - timedelta(hours=1), 24 * 3600 + 1, "call_too_long"),
+            (utcnow() - timedelta(hours=1), -1, "call_too_long"),
+        ):
+            with pytest.raises(InvalidValue) as refused:
+                reg.register_phone(
+                    session,
+                    secret_key,
+                    CODES,
+                    actor=me,
+                    contact_at=when_called,
+                    duration_seconds=seconds,
+                    values=VALUES,
+                )
+            assert refused.value.code == code
     with session_scope(engine) as session:
         row = session.exec(
             select(Registration).where(Registration.public_id == draft.public_id)

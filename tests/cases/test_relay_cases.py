@@ -72,6 +72,16 @@ async def test_register_a_chat_and_a_phone_call(
             final=True,
         )
         assert bad.code == "not_in_code_list" and "made.up" in bad.detail
+        # A final request for help without a form: its own code, which the console says in words.
+        formless = await refused(
+            c,
+            "formless",
+            type="registration_save",
+            registration=draft.registration,
+            values={**VALUES, "forms": []},
+            final=True,
+        )
+        assert formless.code == "form_needed"
         done = await request(
             c,
             p.SRegistration,

@@ -40,6 +40,15 @@ CaseRefusal = Literal[
     "not_in_code_list",  # a region, age band, sex, role or theme outside the code list
 ]
 
+# Why a registration was refused (services/registrations.py), for the console to say in words.
+RegistrationRefusal = Literal[
+    "form_needed",  # a final request for help without a form of violence or theme
+    "chosen_twice",  # the same form or referral chosen twice
+    "too_many_victims",  # more (possible) victims than one registration holds
+    "call_in_future",  # a phone call registered at a time still to come
+    "call_too_long",  # a phone call's duration outside 0 seconds to 24 hours
+]
+
 ErrorCode = Literal[
     "bad_json",  # not a JSON object
     "too_large",  # frame above max_frame_bytes
@@ -61,6 +70,7 @@ ErrorCode = Literal[
     "too_many_chats",  # relay.max_chats_per_address chats already queued or open from here
     "internal",  # the relay failed; the client may retry
     CaseRefusal,
+    RegistrationRefusal,
 ]
 
 

@@ -107,13 +107,13 @@ def validate(codes: CodeList, values: RegistrationValues, *, final: bool) -> Non
                 f"forms: '{form[:40]}' is not in code list {codes.version}", "not_in_code_list"
             )
     if len(set(values.forms)) != len(values.forms):
-        raise InvalidValue("forms: the same form twice")
+        raise InvalidValue("forms: the same form twice", "chosen_twice")
     check("roles", values.role)
     check("age_bands", values.age_group)
     check("regions", values.region)
     check("sexes", values.sex)
     if len(values.victims) > MAX_VICTIMS:
-        raise InvalidValue(f"victims: at most {MAX_VICTIMS}")
+        raise InvalidValue(f"victims: at most {MAX_VICTIMS}", "too_many_victims")
     for victim in values.victims:
         check("age_bands", victim.age_group)
         check("sexes", victim.sex)
@@ -121,10 +121,12 @@ def validate(codes: CodeList, values: RegistrationValues, *, final: bool) -> Non
     for referral in values.referrals:
         check("referrals", referral)
     if len(set(values.referrals)) != len(values.referrals):
-        raise InvalidValue("referrals: the same referral twice")
+        raise InvalidValue("referrals: the same referral twice", "chosen_twice")
     counselling = codes.contact_type(values.contact_type).counselling
     if final and counselling and not values.forms:
-        raise InvalidValue("forms: a request for help needs at least one form (or 'unknown')")
+        raise InvalidValue(
+            "forms: a request for help needs at least one form (or 'unknown')", "form_needed"
+        )
 
 
 def _may_act(actor: Actor, counsellor_id: int | None, team_id: int | None) -> bool:
@@ -327,9 +329,9 @@ def register_phone(
     if contact_at.tzinfo is None:
         raise InvalidValue("contact_at: give a time with its zone")
     if contact_at > utcnow():
-        raise InvalidValue("contact_at: the call cannot be in the future")
+        raise InvalidValue("contact_at: the call cannot be in the future", "call_in_future")
     if not 0 <= duration_seconds <= MAX_PHONE_SECONDS:
-        raise InvalidValue("duration: between 0 seconds and 24 hours")
+        raise InvalidValue("duration: between 0 seconds and 24 hours", "call_too_long")
     validate(codes, values, final=final)
     row = Registration(
         public_id=str(uuid.uuid4()),

@@ -61,7 +61,7 @@ def export(
     at = now or utcnow()
     data = collect(session, settings, scope_of(session, row), at, row.subject_email)
     summary = ExportSummary(export_path(settings, out), "rights", anonymised=False)
-    summary.items = len(data["contacts"]) + len(data["case_files"])
+    summary.items = len(data["contacts"]) + len(data["case_files"]) + len(data["unread_mail"])
     with owner_only_file(summary.path) as handle:
         if fmt == "json":
             handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

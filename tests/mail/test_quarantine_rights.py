@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -26,11 +27,19 @@ from helpline_core.services.rights.export import render_html
 from helpline_core.services.rights.subject import scope_of
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox
+from tests.mail.servers import ImapServer
 from tests.mail.test_imap_sync import sync
 
 ANNA = "anna.quarantine@visitor.example"
 BERT = "bert.quarantine@other.example"
 ADMIN = Actor.admin("admin:test")
+
+
+@pytest.fixture
+def imap_server(pymap_server: ImapServer) -> ImapServer:
+    """pymap only: what is tested here is whose mail is the subject's, read from the database;
+    removing mailbox copies is tested on Dovecot too (test_erasure_mailbox.py)."""
+    return pymap_server
 
 
 def flooded(sender: str, message_id: str, body: str, *headers: str) -> bytes:

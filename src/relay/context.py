@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from helpline_core import protocol as p
 from helpline_core.config import Settings
+from helpline_core.services import accounts
 from relay.fanout import LocalFanout, make_fanout
 from relay.hub import Hub
 from relay.mirror import Mirror
@@ -48,6 +49,8 @@ class Relay:
 
     @classmethod
     def build(cls, settings: Settings, key: bytes, engine: Engine) -> Relay:
+        # Made now, so that the first login for an unknown name takes no longer than others.
+        accounts.dummy_hash()
         limits = settings.relay
         fanout = make_fanout(limits.redis_url)
         hub = Hub(settings)

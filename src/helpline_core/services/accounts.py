@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +18,17 @@ from helpline_core.secrets import seal
 from helpline_core.services import audit
 
 hasher = PasswordHasher()
-# A hash of a throwaway password, verified against when the user doesn't exist, so that the
-# time taken does not tell which usernames exist.
-DUMMY_HASH = hasher.hash("not a real password")
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of a throwaway password, verified against when the user doesn't exist, so that
+    the time taken does not tell which usernames exist. Made on first use, not at import (an
+    Argon2 hash costs a tenth of a second to every CLI command); the relay makes it when it
+    starts (`Relay.build`), so that no login pays for it."""
+    return hasher.hash("not a real password")
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 MAX_DISPLAY_NAME = 64  # as a visitor's nickname

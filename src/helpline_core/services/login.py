@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select, update
 from helpline_core.clock import utcnow
 from helpline_core.models import Counsellor
 from helpline_core.secrets import is_sealed, keyed_hash, new_token, seal, unseal
-from helpline_core.services.accounts import DUMMY_HASH, TOTP_PURPOSE, hasher
+from helpline_core.services.accounts import TOTP_PURPOSE, dummy_hash, hasher
 
 SESSION_PURPOSE = "console-session"
 
@@ -63,7 +63,7 @@ def authenticate(
     console session token (a second login supersedes the first) and seals a clear TOTP secret."""
     now = now or utcnow()
     counsellor = session.exec(select(Counsellor).where(Counsellor.username == username)).first()
-    stored = counsellor.password_hash if counsellor else DUMMY_HASH
+    stored = counsellor.password_hash if counsellor else dummy_hash()
     try:
         hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -145,7 +145,7 @@ def _layouts(draw: st.DrawFn) -> tuple[bytes, set[str], set[str]]:
     return raw, owners, others - owners
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_layouts())
 def test_owners_are_exactly_the_from_sender_and_reply_to_addresses(
     layout: tuple[bytes, set[str], set[str]],
@@ -156,7 +156,7 @@ def test_owners_are_exactly_the_from_sender_and_reply_to_addresses(
     assert not found & others
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=4096))
 def test_any_bytes_give_a_set_of_lower_cased_addresses_and_never_raise(raw: bytes) -> None:
     found = owner_addresses(raw)

@@ -35,6 +35,7 @@ from helpline_core.models import (
     EmailMessage,
     MailKind,
     Message,
+    QuarantinedEmail,
     Referral,
     Registration,
     RegistrationForm,
@@ -642,3 +643,104 @@ def test_every_language_of_the_copy_has_every_label() -> None:
     english = set(LABELS["en"])
     for language, labels in LABELS.items():
         assert set(labels) == english, (language, english ^ set(labels))
+
+
+def test_own_mail_in_other_people_s_threads_thread_by_thread_in_time_order(
+    engine: Engine, settings: Settings
+) -> None:
+    # Lotte wrote into three threads of other people; only her mail is hers (GDPR art. 15(4)).
+    # Rows are inserted out of time order, so that only the stated order gives the expected.
+    day = NOW - timedelta(days=3)
+    with session_scope(engine) as s:
+        first, second, third = (
+            _add(s, Conversation(public_id=f"o{n}", channel=Channel.EMAIL, created_at=day,
+                                 correspondent=f"other{n}@friend.example", subject=f"Zijn {n}"))
+            for n in (1, 2, 3)
+        )  # fmt: skip
+
+        def mail(thread: int, when: datetime, text: str) -> int:
+            return _add(s, EmailMessage(
+                conversation_id=thread, direction=EmailDirection.INBOUND, message_id=f"<{text}>",
+                received_at=when, from_name="Lotte", from_address="Lotte@Visitor.example",
+                other_sender=True, body_text=text,
+            ))  # fmt: skip
+
+        ids = [
+            mail(first, day + timedelta(hours=2), "first, later"),
+            mail(first, day + timedelta(hours=1), "first, earlier"),
+            mail(first, day + timedelta(hours=2), "first, later, second row"),
+            mail(second, day - timedelta(days=1), "second, before all"),
+            # Exactly at the limit: gone with the retention rule, as in her own threads.
+            mail(third, LIMIT, "third, at the limit"),
+        ]
+    scope = Scope(frozenset(), frozenset(), frozenset(ids))
+    with session_scope(engine) as session:
+        data = collect(session, settings, scope, NOW, email="lotte@visitor.example")
+    contacts = data["contacts"]
+    assert [[m["text"] for m in c["emails"]] for c in contacts] == [
+        ["first, earlier", "first, later", "first, later, second row"],
+        ["second, before all"],
+        [],
+    ]
+    assert all(m["from"] == "you" and m["from_address"] == "Lotte@Visitor.example"
+               for c in contacts for m in c["emails"])  # fmt: skip
+    shared = {"channel": "email", "ended_at": None, "registration": None,
+              "own_mail_only": True, "subject": None}  # fmt: skip
+    assert [{k: v for k, v in c.items() if k != "emails"} for c in contacts] == [
+        {**shared, "started_at": (day + timedelta(hours=1)).isoformat(), "retained": True,
+         "removed_on": None},
+        {**shared, "started_at": (day - timedelta(days=1)).isoformat(), "retained": True,
+         "removed_on": None},
+        {**shared, "started_at": LIMIT.isoformat(), "retained": False,
+         "removed_on": NOW.isoformat()},
+    ]  # fmt: skip
+
+
+def test_a_thread_s_emails_and_the_contacts_come_in_time_order_then_as_stored(
+    engine: Engine, settings: Settings
+) -> None:
+    day = NOW - timedelta(days=2)
+    with session_scope(engine) as s:
+        later = _add(s, Conversation(public_id="t2", channel=Channel.EMAIL,
+                                     created_at=day + timedelta(hours=5)))  # fmt: skip
+        tied_a = _add(s, Conversation(public_id="t1a", channel=Channel.EMAIL, created_at=day))
+        tied_b = _add(s, Conversation(public_id="t1b", channel=Channel.EMAIL, created_at=day))
+        for minutes, text in ((30, "b, later"), (10, "b, earlier"), (30, "b, later again")):
+            when = day + timedelta(minutes=minutes)
+            _add(s, EmailMessage(conversation_id=tied_b, direction=EmailDirection.INBOUND,
+                                 message_id=f"<{text}>", received_at=when,
+                                 from_address="lotte@visitor.example", body_text=text))  # fmt: skip
+        for thread, text in ((later, "later thread"), (tied_a, "a")):
+            _add(s, EmailMessage(conversation_id=thread, direction=EmailDirection.INBOUND,
+                                 message_id=f"<{text}>", received_at=day + timedelta(hours=6),
+                                 from_address="lotte@visitor.example", body_text=text))  # fmt: skip
+    scope = Scope(frozenset(), frozenset({later, tied_a, tied_b}))
+    with session_scope(engine) as session:
+        data = collect(session, settings, scope, NOW, email="lotte@visitor.example")
+    assert [[m["text"] for m in c["emails"]] for c in data["contacts"]] == [
+        ["a"], ["b, earlier", "b, later", "b, later again"], ["later thread"]]  # fmt: skip
+
+
+def test_quarantined_mail_comes_whole_in_time_order_with_its_reason_code(
+    engine: Engine, settings: Settings
+) -> None:
+    with session_scope(engine) as s:
+        ids = [
+            _add(s, QuarantinedEmail(mailbox="antwerpen", reason=reason, raw=raw,
+                                     received_at=NOW - timedelta(hours=hours)))
+            for hours, reason, raw in (
+                (1, 'header_too_large {"limit": 262144, "size": 300000}', b"From: a\r\n\r\nlast"),
+                (2, "no_sender", b"Subject: x\r\n\r\nZo\xeb, tied and stored first"),
+                (2, "made-up words stored before codes", b"\r\n\r\ntied, stored second"),
+            )
+        ]  # fmt: skip
+    scope = Scope(frozenset(), frozenset(), quarantine_ids=frozenset(ids))
+    with session_scope(engine) as session:
+        data = collect(session, settings, scope, NOW)
+    hours = [(NOW - timedelta(hours=h)).isoformat() for h in (2, 2, 1)]
+    assert data["unread_mail"] == [
+        {"received_at": hours[0], "reason": "no_sender",
+         "source": "Subject: x\r\n\r\nZoë, tied and stored first"},
+        {"received_at": hours[1], "reason": "unknown", "source": "\r\n\r\ntied, stored second"},
+        {"received_at": hours[2], "reason": "header_too_large", "source": "From: a\r\n\r\nlast"},
+    ]  # fmt: skip

@@ -744,3 +744,23 @@ def test_quarantined_mail_comes_whole_in_time_order_with_its_reason_code(
         {"received_at": hours[1], "reason": "unknown", "source": "\r\n\r\ntied, stored second"},
         {"received_at": hours[2], "reason": "header_too_large", "source": "From: a\r\n\r\nlast"},
     ]  # fmt: skip
+
+
+def test_mail_from_another_of_the_subjects_addresses_in_their_own_thread_is_theirs(
+    engine: Engine, settings: Settings
+) -> None:
+    # Her thread lists both her addresses (Reply-To); she wrote once from the second one.
+    day = NOW - timedelta(days=1)
+    with session_scope(engine) as s:
+        thread = _add(s, Conversation(
+            public_id="two", channel=Channel.EMAIL, created_at=day,
+            correspondent="lotte.werk@work.example,lotte@visitor.example"))  # fmt: skip
+        _add(s, EmailMessage(conversation_id=thread, direction=EmailDirection.INBOUND,
+                             message_id="<w@x>", received_at=day, from_name="Lotte",
+                             from_address="lotte.werk@work.example",
+                             body_text="van het werk"))  # fmt: skip
+    with session_scope(engine) as session:
+        data = collect(session, settings, Scope(frozenset(), frozenset({thread})), NOW,
+                       email="lotte@visitor.example")  # fmt: skip
+    (mail,) = data["contacts"][0]["emails"]
+    assert (mail["from"], mail["from_address"]) == ("you", "lotte.werk@work.example")

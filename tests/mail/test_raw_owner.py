@@ -53,6 +53,11 @@ def test_a_folded_from_with_an_encoded_name_holding_commas_and_brackets() -> Non
     assert owner_addresses(raw) == {ANNA}
 
 
+def test_a_display_name_that_looks_like_an_address_is_not_an_owner() -> None:
+    raw = message(f'From: "{BERT}" <{ANNA}>', f'Reply-To: "via {BERT}" <{ANNA}>')
+    assert owner_addresses(raw) == {ANNA}
+
+
 def test_a_from_the_address_parser_cannot_read_still_gives_its_address() -> None:
     raw = message(f"From: Anna Raw {ANNA} (thuis", "Subject: x")
     assert owner_addresses(raw) == {ANNA}

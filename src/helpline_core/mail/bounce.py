@@ -16,13 +16,12 @@ the returned headers; then qmail's "<address>:" lines (its failure notice names 
 from __future__ import annotations
 
 import email
-import email.utils
 import re
 from dataclasses import dataclass
 from email import policy
 from email.message import Message
 
-from helpline_core.mail.headers import usable_address
+from helpline_core.mail.headers import addresses
 from helpline_core.mail.text import one_line
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
@@ -111,20 +110,23 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
     )
 
 
+def typed_address(value: str) -> str | None:
+    """The address of an RFC 3464 typed-address value ("rfc822; anna@example.org", section
+    2.3.1); None for another address type (x400, utf-8) or junk."""
+    match = _TYPED_ADDRESS.match(value)
+    return match.group(1) if match else None
+
+
 def _typed(block: Message, *names: str) -> list[str]:
     """The addresses of a status block's typed-address fields ("rfc822; address")."""
-    found = []
-    for name in names:
-        match = _TYPED_ADDRESS.match(_value(block, name))
-        if match:
-            found.append(match.group(1))
-    return found
+    found = (typed_address(_value(block, name)) for name in names)
+    return [address for address in found if address]
 
 
 def _addressed(headers: Message, *names: str) -> list[str]:
     """The usable addresses in these header fields (the To and Cc of returned headers)."""
-    values = [_value(headers, name) for name in names or ("to", "cc")]
-    return [address for _, address in email.utils.getaddresses(values) if usable_address(address)]
+    values = (_value(headers, name) for name in names or ("to", "cc"))
+    return list(addresses(", ".join(value for value in values if value)))
 
 
 def _value(headers: Message, name: str) -> str:

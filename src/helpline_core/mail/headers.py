@@ -32,7 +32,7 @@ SIMPLE_SENDER = re.compile(
     rf"""[ \t]*(?:(?:"({_NAME})"|({_NAME}?))[ \t]*<({_ADDRESS})>|({_ADDRESS}))[ \t]*"""
 )
 # An address in a From that the address parser could not take apart ("Name a@b.example").
-_LOOSE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+\.[^\s<>()\[\]\",;:@]+")
+LOOSE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+\.[^\s<>()\[\]\",;:@]+")
 # In a header block: a header line, a continuation line, a name with space before the colon.
 _HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:|[ \t]|From ")
 _SPACED_NAME = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]+:")
@@ -156,7 +156,7 @@ def parsed_sender(value: str) -> tuple[str | None, str | None, str | None]:
         if usable_address(address):
             return (one_line(decode_words(name), 255) or None), address, None
     # What a mail client still shows: "Big Bug bb@example.org", or an address among junk.
-    loose = _LOOSE_ADDRESS.search(value)
+    loose = LOOSE_ADDRESS.search(value)
     if loose is None:
         return None, None, None
     rest = (value[: loose.start()] + value[loose.end() :]).strip(" \t\"'<>,;")

@@ -12,11 +12,11 @@ not the subject's (GDPR art. 15(4)). The bytes may be anything: malformed header
 
 from __future__ import annotations
 
-import email.utils
 import re
 
+from helpline_core.mail.bounce import typed_address
 from helpline_core.mail.charsets import header_bytes_text
-from helpline_core.mail.headers import header_block_end, usable_address
+from helpline_core.mail.headers import LOOSE_ADDRESS, addresses, header_block_end
 
 # How much of a raw message is read: its header block is cut there, and a bounce's status
 # fields sit near its start (the returned message comes after them).
@@ -26,23 +26,16 @@ SCANNED_BYTES = 1024 * 1024
 _FIELD = re.compile(rb"^([!-9;-~]+)[ \t]*:((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)", re.MULTILINE)
 _OWNER_FIELDS = frozenset({b"from", b"sender", b"reply-to"})
 _REPORT = re.compile(rb"multipart/report", re.IGNORECASE)
-# RFC 3464 section 2.3.1 and 2.3.2: "Final-Recipient: rfc822; anna@example.org".
-_RECIPIENT = re.compile(
-    rb"^(?:final|original)-recipient[ \t]*:[ \t]*rfc822[ \t]*;"
-    rb"[ \t]*<?([^\s<>;]+@[^\s<>;]+?)>?[ \t]*\r?$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_LOOSE = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+")
+# RFC 3464 section 2.3.1 and 2.3.2: "Final-Recipient: rfc822; anna@example.org" (the value
+# is read as mail.bounce reads it in a parsed report).
+_RECIPIENT = re.compile(rb"^(?:final|original)-recipient[ \t]*:([^\r\n]*)", re.I | re.M)
 
 
 def _values(value: bytes) -> list[str]:
     """The lower-cased addresses of one address-list field value (folded, maybe malformed)."""
     text = " ".join(header_bytes_text(value).split())
-    found = [address for _, address in email.utils.getaddresses([text])]
-    found = [address for address in found if usable_address(address)]
-    if not found:
-        # What a mail client still reads in a value the address parser cannot take apart.
-        found = _LOOSE.findall(text)
+    # As ingest reads a From: the address parser, else what a mail client still finds.
+    found = addresses(text) or tuple(LOOSE_ADDRESS.findall(text))
     return [address.strip().lower() for address in found]
 
 
@@ -60,7 +53,8 @@ def owner_addresses(raw: bytes) -> frozenset[str]:
         elif name == b"content-type":
             content_type = field.group(2)
     if _REPORT.search(content_type):
-        owners.update(
-            header_bytes_text(found.group(1)).lower() for found in _RECIPIENT.finditer(head)
-        )
+        for field in _RECIPIENT.finditer(head):
+            address = typed_address(header_bytes_text(field.group(1)))
+            if address:
+                owners.add(address.lower())
     return frozenset(owners)

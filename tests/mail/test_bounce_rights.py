@@ -8,32 +8,23 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from helpline_core.clock import utcnow
 from helpline_core.db import session_scope
 from helpline_core.models import DataSubjectRequest, EmailMessage, MailKind, RequestKind
-from helpline_core.services.actors import Actor
-from helpline_core.services.rights import erasure, register, verify
+from helpline_core.services.rights import erasure
 from helpline_core.services.rights.collect import collect
 from helpline_core.services.rights.subject import scope_of
 from tests.mail import bounce_corpus, mail_corpus
 from tests.mail.conftest import Mailbox
-from tests.mail.servers import ImapServer
+from tests.mail.rights_support import ADMIN, pymap_only, verified_request
 from tests.mail.test_imap_sync import sync
 
 ANNA = "anna.bounce@visitor.example"
 BERT = "bert.bounce@other.example"
-ADMIN = Actor.admin("admin:test")
-
-
-@pytest.fixture
-def imap_server(pymap_server: ImapServer) -> ImapServer:
-    """pymap only: what is tested here is whose mail is the subject's, read from the database;
-    removing mailbox copies is tested on Dovecot too (test_erasure_mailbox.py)."""
-    return pymap_server
+__all__ = ["pymap_only"]  # the fixture, in place of imap_server
 
 
 MAIL = (
@@ -43,15 +34,6 @@ MAIL = (
     bounce_corpus.dsn("<gone-anna@helpline.example>", recipient=ANNA.upper()),
     bounce_corpus.qmail_failure("<gone-bert@helpline.example>", recipient=BERT),
 )  # fmt: skip
-
-
-def _request(mailbox: Mailbox, engine: Engine, key: bytes, kind: RequestKind) -> int:
-    with session_scope(engine) as session:
-        row = register.open_request(session, key, mailbox.settings, actor=ADMIN, kind=kind,
-                                    email=ANNA)  # fmt: skip
-        verify.verify(session, key, actor=ADMIN, row=row, method="email-round-trip")
-        assert row.id is not None
-        return row.id
 
 
 async def _synced(mailbox: Mailbox, engine: Engine) -> dict[str, EmailMessage]:
@@ -69,7 +51,7 @@ async def test_her_export_shows_the_bounce_of_mail_to_her_and_not_his(
     mailbox: Mailbox, engine: Engine, secret_key: bytes
 ) -> None:
     bounces = await _synced(mailbox, engine)
-    request = _request(mailbox, engine, secret_key, RequestKind.ACCESS)
+    request = verified_request(mailbox.settings, engine, secret_key, RequestKind.ACCESS, email=ANNA)
     with session_scope(engine) as session:
         row = session.get(DataSubjectRequest, request)
         assert row is not None
@@ -88,7 +70,9 @@ async def test_her_erasure_takes_the_bounce_and_its_mailbox_copy_and_leaves_his(
     mailbox: Mailbox, engine: Engine, secret_key: bytes
 ) -> None:
     bounces = await _synced(mailbox, engine)
-    request = _request(mailbox, engine, secret_key, RequestKind.ERASURE)
+    request = verified_request(
+        mailbox.settings, engine, secret_key, RequestKind.ERASURE, email=ANNA
+    )
     with session_scope(engine) as session:
         planned = erasure.plan(session, request)
     assert (planned.emails, planned.emails_in_others_threads) == (2, 1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -20,26 +19,18 @@ from helpline_core.models import (
     QuarantinedEmail,
     RequestKind,
 )
-from helpline_core.services.actors import Actor
-from helpline_core.services.rights import erasure, register, verify
+from helpline_core.services.rights import erasure
 from helpline_core.services.rights.collect import collect
 from helpline_core.services.rights.export import render_html
 from helpline_core.services.rights.subject import scope_of
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox
-from tests.mail.servers import ImapServer
+from tests.mail.rights_support import ADMIN, pymap_only, verified_request
 from tests.mail.test_imap_sync import sync
 
 ANNA = "anna.quarantine@visitor.example"
 BERT = "bert.quarantine@other.example"
-ADMIN = Actor.admin("admin:test")
-
-
-@pytest.fixture
-def imap_server(pymap_server: ImapServer) -> ImapServer:
-    """pymap only: what is tested here is whose mail is the subject's, read from the database;
-    removing mailbox copies is tested on Dovecot too (test_erasure_mailbox.py)."""
-    return pymap_server
+__all__ = ["pymap_only"]  # the fixture, in place of imap_server
 
 
 def flooded(sender: str, message_id: str, body: str, *headers: str) -> bytes:
@@ -60,23 +51,6 @@ MAIL = (
 )  # fmt: skip
 
 
-def _request(
-    mailbox: Mailbox, engine: Engine, key: bytes, kind: RequestKind, **subject: object
-) -> int:
-    with session_scope(engine) as session:
-        row = register.open_request(
-            session,
-            key,
-            mailbox.settings,
-            actor=ADMIN,
-            kind=kind,
-            **subject,  # type: ignore[arg-type]
-        )
-        verify.verify(session, key, actor=ADMIN, row=row, method="email-round-trip")
-        assert row.id is not None
-        return row.id
-
-
 async def _synced(mailbox: Mailbox, engine: Engine) -> dict[str, int]:
     """The quarantined rows' ids by sender ("anna", "bert"), after a real sync."""
     await mailbox.deliver(*MAIL)
@@ -91,7 +65,9 @@ async def test_her_quarantined_mail_is_in_her_export_as_it_arrived_and_his_is_no
     mailbox: Mailbox, engine: Engine, secret_key: bytes
 ) -> None:
     held = await _synced(mailbox, engine)
-    request = _request(mailbox, engine, secret_key, RequestKind.ACCESS, email=ANNA.upper())
+    request = verified_request(
+        mailbox.settings, engine, secret_key, RequestKind.ACCESS, email=ANNA.upper()
+    )
     with session_scope(engine) as session:
         row = session.get(DataSubjectRequest, request)
         assert row is not None
@@ -117,7 +93,7 @@ async def test_without_quarantined_mail_the_copy_has_no_such_section(
 ) -> None:
     await mailbox.deliver(MAIL[0])
     await sync(mailbox.settings, engine)
-    request = _request(mailbox, engine, secret_key, RequestKind.ACCESS, email=ANNA)
+    request = verified_request(mailbox.settings, engine, secret_key, RequestKind.ACCESS, email=ANNA)
     with session_scope(engine) as session:
         row = session.get(DataSubjectRequest, request)
         assert row is not None
@@ -130,7 +106,9 @@ async def test_her_erasure_takes_her_quarantined_mail_and_its_mailbox_copy_and_l
     mailbox: Mailbox, engine: Engine, secret_key: bytes
 ) -> None:
     held = await _synced(mailbox, engine)
-    request = _request(mailbox, engine, secret_key, RequestKind.ERASURE, email=ANNA)
+    request = verified_request(
+        mailbox.settings, engine, secret_key, RequestKind.ERASURE, email=ANNA
+    )
     with session_scope(engine) as session:
         planned = erasure.plan(session, request)
     assert (planned.quarantined, planned.conversations) == (1, 1)
@@ -154,7 +132,9 @@ async def test_a_request_by_claimed_thread_reaches_the_mail_its_correspondent_se
     with session_scope(engine) as session:
         (thread,) = session.exec(select(Conversation)).all()
     assert thread.correspondent == ANNA
-    request = _request(mailbox, engine, secret_key, RequestKind.ERASURE, conversation_id=thread.id)
+    request = verified_request(
+        mailbox.settings, engine, secret_key, RequestKind.ERASURE, conversation_id=thread.id
+    )
     with session_scope(engine) as session:
         row = session.get(DataSubjectRequest, request)
         assert row is not None

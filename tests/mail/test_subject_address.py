@@ -26,19 +26,18 @@ from helpline_core.models import (
     RequestKind,
 )
 from helpline_core.services import mail as mail_service
-from helpline_core.services.actors import Actor
 from helpline_core.services.retention import run as retention
-from helpline_core.services.rights import erasure, register, verify
+from helpline_core.services.rights import erasure
 from helpline_core.services.rights.collect import collect
 from helpline_core.services.rights.export import render_html
 from helpline_core.services.rights.subject import scope_of
 from tests.mail import mail_corpus
 from tests.mail.conftest import Mailbox
+from tests.mail.rights_support import ADMIN, verified_request
 from tests.mail.test_imap_sync import sync
 
 ANNA = "anna.scope@visitor.example"
 BERT = "bert.scope@other.example"
-ADMIN = Actor.admin("admin:test")
 MAIL = (
     mail_corpus.simple("<a1@visitor.example>", subject="Hulp Anna", body="Anna vertelt",
                        sender=f"Anna Scope <{ANNA}>"),
@@ -94,19 +93,11 @@ async def _ingested(mailbox: Mailbox, engine: Engine) -> dict[str, int]:
     return found
 
 
-def _request(settings: Settings, engine: Engine, key: bytes, kind: RequestKind, to: str) -> int:
-    with session_scope(engine) as session:
-        row = register.open_request(session, key, settings, actor=ADMIN, kind=kind, email=to)
-        verify.verify(session, key, actor=ADMIN, row=row, method="email-round-trip")
-        assert row.id is not None
-        return row.id
-
-
 async def _erased(
     mailbox: Mailbox, engine: Engine, key: bytes, address: str
 ) -> tuple[erasure.ErasurePlan, erasure.ErasurePlan, int]:
     """(the dry run's plan, the erasure's result, the request id) for an erasure by address."""
-    request = _request(mailbox.settings, engine, key, RequestKind.ERASURE, address)
+    request = verified_request(mailbox.settings, engine, key, RequestKind.ERASURE, email=address)
     with session_scope(engine) as session:
         planned = erasure.plan(session, request)
     result = await erasure.erase(mailbox.settings, engine, key, actor=ADMIN, request_id=request)
@@ -204,7 +195,7 @@ async def test_the_export_by_address_holds_her_mail_in_bert_s_thread_and_nothing
     mailbox: Mailbox, engine: Engine, secret_key: bytes
 ) -> None:
     found = await _ingested(mailbox, engine)
-    request = _request(mailbox.settings, engine, secret_key, RequestKind.ACCESS, ANNA)
+    request = verified_request(mailbox.settings, engine, secret_key, RequestKind.ACCESS, email=ANNA)
     with session_scope(engine) as session:
         row = session.get(DataSubjectRequest, request)
         assert row is not None

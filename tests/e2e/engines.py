@@ -393,11 +393,15 @@ class SeleniumWebKit:
         # MiniBrowser's window holds its toolbar too: make the page's area the asked size.
         # The window will not go below 447 px wide (ENVIRONMENT.md).
         width = max(width, 447)
-        self._driver.set_window_rect(width=width, height=height)
-        inner_width, inner_height = self._driver.execute_script("return [innerWidth, innerHeight]")
-        toolbar = (max(0, width - inner_width), max(0, height - inner_height))
-        if toolbar != (0, 0):
-            self._driver.set_window_rect(width=width + toolbar[0], height=height + toolbar[1])
+        outer = (width, height)
+        # The window manager may apply a size after WebDriver returns, so the toolbar measured
+        # once can be wrong: measure again after each correction, until the page has the size.
+        for _ in range(6):
+            self._driver.set_window_rect(width=outer[0], height=outer[1])
+            inner = self._driver.execute_script("return [innerWidth, innerHeight]")
+            if (inner[0], inner[1]) == (width, height):
+                return
+            outer = (outer[0] + width - inner[0], outer[1] + height - inner[1])
 
     def goto(self, url: str) -> None:
         self._driver.get(url)

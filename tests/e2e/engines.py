@@ -394,14 +394,33 @@ class SeleniumWebKit:
         # The window will not go below 447 px wide (ENVIRONMENT.md).
         width = max(width, 447)
         outer = (width, height)
-        # The window manager may apply a size after WebDriver returns, so the toolbar measured
-        # once can be wrong: measure again after each correction, until the page has the size.
+        # The window manager may apply a size after WebDriver returns, so a page measured at once
+        # can still have the old size: let it settle before correcting for the toolbar, and never
+        # ask for a window smaller than the page (a stale reading once gave a negative width).
         for _ in range(6):
             self._driver.set_window_rect(width=outer[0], height=outer[1])
-            inner = self._driver.execute_script("return [innerWidth, innerHeight]")
-            if (inner[0], inner[1]) == (width, height):
+            inner = self._settled_inner(outer)
+            if inner == (width, height):
                 return
-            outer = (outer[0] + width - inner[0], outer[1] + height - inner[1])
+            outer = (
+                max(width, outer[0] + width - inner[0]),
+                max(height, outer[1] + height - inner[1]),
+            )
+
+    def _settled_inner(self, outer: tuple[int, int]) -> tuple[int, int]:
+        """The page's inner size once the window has the asked outer size and two readings
+        50 ms apart agree (waits at most 2 s, then reads as it is)."""
+        deadline = time.monotonic() + 2
+        last: tuple[int, int] | None = None
+        while True:
+            rect = self._driver.get_window_rect()
+            reading = self._driver.execute_script("return [innerWidth, innerHeight]")
+            now = (int(reading[0]), int(reading[1]))
+            applied = (rect["width"], rect["height"]) == outer
+            if (applied and now == last) or time.monotonic() > deadline:
+                return now
+            last = now
+            time.sleep(0.05)  # a poll interval: WebDriver has no event for "resized"
 
     def goto(self, url: str) -> None:
         self._driver.get(url)

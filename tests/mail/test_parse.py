@@ -190,3 +190,26 @@ def test_never_raises_on_mail_shaped_input(headers: list[tuple[str, str]], body:
     else:
         assert result.reason
         assert not result.parser_error, result.reason
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [("noor@example.jp", "Hello, I live in 東京 and need help."), ("noor@example.com", None)],
+)
+def test_unlabelled_text_is_read_with_the_senders_country_as_a_hint(
+    sender: str, shown: str | None
+) -> None:
+    # As Firefox weighs a page's domain: from a .jp address, these bytes are Shift_JIS.
+    body = "Hello, I live in 東京 and need help.".encode("cp932")
+    raw = (
+        f"From: Noor <{sender}>\r\nTo: hulp@1712.example\r\nSubject: help\r\n"
+        "Message-ID: <tld-hint@example>\r\nContent-Type: text/plain\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    ).encode() + body
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail)
+    if shown is None:
+        assert "東京" not in result.body_text
+    else:
+        assert result.body_text == shown
+    assert any(problem.startswith("no charset declared; read as ") for problem in result.problems)

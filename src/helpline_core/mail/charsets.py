@@ -5,9 +5,13 @@
   ks_c_5601-1987 as windows-949, and so on; a label the table lacks or refuses (utf-7, cp850,
   iso-2022-kr) with Python's charset of that name. What still cannot be decoded is replaced
   (U+FFFD) on its own; the rest of the text stays as written.
-- The charset is detected (`charset-normalizer`) only when the label is missing, unknown or
-  clearly wrong: "utf-8" on bytes with no more valid UTF-8 sequences than bad bytes, a name of
-  ASCII on bytes beyond ASCII, or a single-byte or 7-bit label on bytes that are valid UTF-8.
+- A byte order mark wins over the label, as in the WHATWG "decode" algorithm.
+- The charset is detected only when the label is missing, unknown or clearly wrong: "utf-8" on
+  bytes with no more valid UTF-8 sequences than bad bytes, a name of ASCII on bytes beyond
+  ASCII, or a single-byte or 7-bit label on bytes that are valid UTF-8. Text in the helpline's
+  Western European languages is read as windows-1252; the rest goes to `detect_charset`
+  (chardetng, Firefox's detector, with charset-normalizer as a second opinion; see
+  docs/email.md for why and what was measured).
 - Header values: raw 8-bit bytes are read as UTF-8, then windows-1252; RFC 2047 encoded words
   are decoded with adjacent words joined first (RFC 2047 section 6.2: the white space between
   them is not part of the text, and a character may be split across two words).
@@ -109,13 +113,56 @@ def _names_ascii(label: str) -> bool:
         return False
 
 
-def detect_charset(data: bytes) -> str | None:
-    """The charset `charset-normalizer` finds most likely for `data` (its first DETECT_BYTES),
-    as a Python codec name; None when it finds none. The one place the detector is called."""
-    from charset_normalizer import from_bytes
+def detect_charset(data: bytes, tld: str | None = None) -> str:
+    """The legacy charset `data` (its first DETECT_BYTES) is most likely in, as a Python codec
+    name ("cp1255", "euc_jp"); never UTF-8. The one place the detectors are called.
 
-    best = from_bytes(data[:DETECT_BYTES]).best()
-    return str(best.encoding) if best is not None else None
+    `chardetng` (Firefox's detector) decides; `tld` is the sender's country-code top-level domain
+    ("be", "jp"), which it weighs as Firefox weighs a page's (anything but two ASCII letters is
+    ignored). Its known weakness is short single-byte text taken for a CJK charset (any two high
+    bytes make a valid GB18030 pair): when it names one, `charset-normalizer` is asked too, and a
+    single-byte charset it names wins."""
+    from chardetng_py import detect
+
+    hint = tld.lower().encode("ascii") if tld and _COUNTRY_CODE.fullmatch(tld) else None
+    sample = data[:DETECT_BYTES]
+    codec = _detected_codec(str(detect(sample, allow_utf8=False, tld=hint)))
+    if codec in _CJK:
+        from charset_normalizer import from_bytes
+
+        second = from_bytes(sample).best()
+        name = str(second.encoding).lower().replace("_", "-") if second is not None else ""
+        # Only a charset of the WHATWG table: it may name rare ones (cp1006, hp-roman8).
+        other = _web_codec(_DETECTED_LABELS.get(name, name)) if name else None
+        if other is not None and other not in _CJK and other != "utf-8":
+            return other
+    return codec
+
+
+# The double-byte CJK codecs a detected charset can be read with (see `_detected_codec`).
+_CJK = frozenset({"gb18030", "big5hkscs", "cp932", "euc_jp", "cp949"})
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
+# Byte order marks, longest first (the WHATWG "BOM sniff"): they win over any label.
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))  # fmt: skip
+
+
+def _bom(data: bytes, label: str | None) -> Decoded | None:
+    """Text that starts with a byte order mark, read as the mark says and without it; a note
+    when a label said otherwise. None without a mark."""
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            text, bad = _replaced(data[len(mark) :], codec)
+            notes = []
+            if label and codec_for(label) not in {codec, "utf-16"}:
+                shown = " ".join(label.split())[:40]
+                notes.append(
+                    f"declared charset {shown!r} is wrong; read as {codec} (byte order mark)"
+                )
+            if bad:
+                notes.append(f"{bad} undecodable byte(s) in {codec} text replaced")
+            return Decoded(text, "; ".join(notes) or None)
+    return None
 
 
 def _replaced(data: bytes, codec: str) -> tuple[str, int]:
@@ -128,16 +175,20 @@ def _utf8_sequences(data: bytes) -> int:
     return len(_UTF8_MULTIBYTE.findall(data))
 
 
-def decode_body(data: bytes, label: str | None) -> Decoded:
-    """Decode a text part's bytes declared as `label` (None: no charset parameter)."""
+def decode_body(data: bytes, label: str | None, tld: str | None = None) -> Decoded:
+    """Decode a text part's bytes declared as `label` (None: no charset parameter). `tld`: the
+    sender's top-level domain, a hint for the detector (`detect_charset`)."""
     if not data:
         return Decoded("")
+    marked = _bom(data, label)
+    if marked is not None:
+        return marked
     shown = " ".join(str(label or "").split())[:40]
     codec = codec_for(label)
     if label and codec is None:
-        return _guess(data, f"unknown charset {shown!r}")
+        return _guess(data, f"unknown charset {shown!r}", tld)
     if codec is None:
-        return _guess(data, None)
+        return _guess(data, None, tld)
     if codec == "utf-8":
         try:
             return Decoded(data.decode("utf-8"))
@@ -145,9 +196,9 @@ def decode_body(data: bytes, label: str | None) -> Decoded:
             mostly = _mostly_utf8(data)
             if mostly is not None:
                 return Decoded(mostly[0], f"{mostly[1]} undecodable byte(s) in UTF-8 text replaced")
-            return _guess(data, "declared charset 'utf-8' is wrong")
+            return _guess(data, "declared charset 'utf-8' is wrong", tld)
     if label and _names_ascii(label) and not data.isascii():
-        return _guess(data, f"declared charset {shown!r} is wrong")
+        return _guess(data, f"declared charset {shown!r} is wrong", tld)
     if codec not in _MULTIBYTE and not data.isascii() and _is_utf8(data):
         return Decoded(data.decode("utf-8"), f"declared charset {shown!r} is wrong; read as utf-8")
     try:
@@ -174,9 +225,10 @@ def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
     return (text, bad) if _utf8_sequences(data) > bad else None
 
 
-def _guess(data: bytes, why: str | None) -> Decoded:
+def _guess(data: bytes, why: str | None, tld: str | None = None) -> Decoded:
     """Text whose label is missing (`why` None) or wrong: UTF-8 if it is (or mostly is), else
-    detected; the detector's answer read by the WHATWG table, else windows-1252."""
+    windows-1252 if it reads as the helpline's languages there, else detected; the detector's
+    answer read by the WHATWG table, else windows-1252."""
     reason = why or "no charset declared"
     if data.isascii():
         return _escaped(data, reason) or Decoded(data.decode("ascii"))
@@ -187,10 +239,7 @@ def _guess(data: bytes, why: str | None) -> Decoded:
         return Decoded(mostly[0], f"{reason}; read as utf-8 ({mostly[1]} byte(s) replaced)")
     if _western(data):
         return Decoded(data.decode(_FALLBACK), f"{reason}; read as {_FALLBACK}")
-    detected = detect_charset(data)
-    # Never utf-8 here (the bytes are not UTF-8, and the detector checks that it decodes:
-    # test_the_detector_never_names_utf8_for_bytes_that_are_not).
-    codec = _detected_codec(detected) if detected else _FALLBACK
+    codec = detect_charset(data, tld)  # never utf-8: test_the_detector_never_names_utf8
     text, bad = _replaced(data, codec)
     note = f"{reason}; read as {codec}"
     return Decoded(text, note + (f" ({bad} byte(s) replaced)" if bad else ""))
@@ -203,22 +252,27 @@ _WESTERN_MARKS = frozenset(
 )
 
 
+# The letters beyond ASCII of the helpline's languages (nl, fr, de, en) and their neighbours
+# (es, pt, it) in windows-1252. Not ý, ø, å, æ, š, ž, ð, þ: Czech, Polish, Turkish or Baltic
+# bytes read as windows-1252 give those, and the detector reads such text right.
+_WESTERN_LETTERS = frozenset("àáâãäçèéêëìíîïñòóôõöùúûüÿœßÀÁÂÃÄÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜŸŒ")
+
+
 def _western(data: bytes) -> bool:
     """Is `data` (not UTF-8) plausibly windows-1252 text in a Western European language? Every
-    byte beyond ASCII is then a letter or a typographic mark, and accented letters are at most
-    30% of the letters (Cyrillic, Greek or Hebrew bytes read as windows-1252 are nearly all
-    "accented"; CJK bytes give marks like ‹ or undefined bytes).
+    byte beyond ASCII is then one of the letters of those languages or a typographic mark, and
+    accented letters are at most 30% of the letters (Cyrillic, Greek or Hebrew bytes read as
+    windows-1252 are nearly all "accented"; CJK bytes give marks like ‹ or undefined bytes).
 
-    Why ask before the detector: on a few lines of Dutch or French it names big5 or windows-1250
-    as readily as windows-1252, and windows-1252 is the WHATWG default for legacy text in the
-    helpline's languages (nl, fr, de, en). A short Czech or Turkish text is read as windows-1252
-    by this rule: a few letters differ, where the detector would garble Dutch."""
+    Why ask before the detector: on a few words of Dutch it can name a Baltic charset
+    ("naïef" as windows-1257), and windows-1252 is the WHATWG default for legacy text in the
+    helpline's languages."""
     try:
         text = data.decode(_FALLBACK)
     except UnicodeDecodeError:
         return False
     beyond = [char for char in text if not char.isascii()]
-    if not all(char.isalpha() or char in _WESTERN_MARKS for char in beyond):
+    if not all(char in _WESTERN_LETTERS or char in _WESTERN_MARKS for char in beyond):
         return False
     accented = sum(char.isalpha() for char in beyond)
     return accented * 10 <= sum(char.isalpha() for char in text) * 3
@@ -237,8 +291,8 @@ def _escaped(data: bytes, reason: str) -> Decoded | None:
 
 
 # The detector names charsets as Python does (euc_jp, cp949): the WHATWG spelling of those.
-_DETECTED_LABELS = {"cp949": "windows-949", "cp950": "big5", "cp932": "shift_jis",
-                    "euc-jis-2004": "euc-jp", "euc-jisx0213": "euc-jp",
+_DETECTED_LABELS = {"cp874": "windows-874", "cp949": "windows-949", "cp950": "big5",
+                    "cp932": "shift_jis", "euc-jis-2004": "euc-jp", "euc-jisx0213": "euc-jp",
                     "shift-jis-2004": "shift_jis", "shift-jisx0213": "shift_jis"}  # fmt: skip
 # 7-bit charsets that switch character sets with escape sequences (RFC 1468, RFC 1557): text
 # in them is all ASCII bytes, so only these sequences tell it from ASCII.
@@ -246,8 +300,9 @@ _ESCAPED = ((b"\x1b$)C", "iso2022_kr"), (b"\x1b$", "iso2022_jp_2"))
 
 
 def _detected_codec(name: str) -> str:
-    """The codec to read text with that the detector found to be in charset `name`: the WHATWG
-    table's codec for it, else windows-1252."""
+    """The codec to read text with that a detector found to be in charset `name` (as either
+    spells it: "Shift_JIS", "cp874", "euc_jis_2004"): the WHATWG table's codec, else
+    windows-1252."""
     label = name.lower().replace("_", "-")
     return _web_codec(_DETECTED_LABELS.get(label, label)) or _FALLBACK
 

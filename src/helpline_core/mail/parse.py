@@ -110,6 +110,7 @@ class _Walk:
     plain: bool = False  # some piece is plain text
     attachments: list[ParsedAttachment] = field(default_factory=list)
     remote_dropped: bool = False
+    tld: str | None = None  # the sender's top-level domain: a hint for charset detection
 
 
 def thread_subject(subject: str) -> str:
@@ -164,6 +165,7 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
         return Quarantine(reason("no_sender"))
     if sender_note:
         walk.problems.append(sender_note)
+    walk.tld = from_address.rpartition(".")[2] or None
     if message.defects:
         walk.problems.append(_defect_note(message))
     _collect(message, walk, depth=0)
@@ -204,10 +206,10 @@ def _defect_note(message: Message) -> str:
     return "damaged MIME structure (" + ", ".join(names[:5]) + "): shown as far as readable"
 
 
-def _decode(payload: bytes, charset: str | None, problems: list[str]) -> str:
-    decoded = decode_body(payload, charset)
+def _decode(payload: bytes, charset: str | None, walk: _Walk) -> str:
+    decoded = decode_body(payload, charset, walk.tld)
     if decoded.note:
-        problems.append(decoded.note)
+        walk.problems.append(decoded.note)
     return decoded.text
 
 
@@ -283,7 +285,7 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         return
     if info.maintype == "multipart":
         # Multipart without a usable boundary: the parser left the raw text; show it as text.
-        text = _decode(_payload(part), info.charset, walk.problems)
+        text = _decode(_payload(part), info.charset, walk)
         walk.body.append(strip_controls(text))
         walk.plain = True
         walk.problems.append("multipart without a usable boundary: shown as raw text")
@@ -292,11 +294,11 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         _add_attachment(part, info, walk)
         return
     if info.content_type == "text/html":
-        text, remote = html_to_text(_decode(_payload(part), info.charset, walk.problems))
+        text, remote = html_to_text(_decode(_payload(part), info.charset, walk))
         walk.html = True
         walk.remote_dropped |= remote
     else:
-        text = strip_controls(_decode(_payload(part), info.charset, walk.problems))
+        text = strip_controls(_decode(_payload(part), info.charset, walk))
         walk.plain = True
     walk.body.append(text)
     if info.inline and info.filename:

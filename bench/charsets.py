@@ -1,11 +1,12 @@
 """Unlabelled mail text read right: the product's charset reading against charset-normalizer
 alone (the baseline, run on the same bytes in the same run) and chardetng alone.
 
-Texts: bench/data/charset_samples.json, help-seeking sentences written for this (no real
-people), each encoded in the legacy charsets mail in its language used and cut at 20 to 400
-characters; and windows-1252 slices of 12 to 80 characters of the Western European ones, which
-the product must keep reading as windows-1252. A text counts as read right only when it comes
-out exactly as written. Usage: python bench/charsets.py. Last line: one JSON object.
+Texts: tests/mail/charset_samples.json (shared with the tests), help-seeking sentences written
+for this (no real people), each encoded in the legacy charsets mail in its language used and
+cut at 20 to 400 characters; and windows-1252 slices of 12 to 80 characters of the Western
+European ones, which the product must keep reading as windows-1252. A text counts as read right
+only when it comes out exactly as written. Usage: python bench/charsets.py. Last line: one JSON
+object.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from charset_normalizer import from_bytes
 
 from helpline_core.mail.charsets import decode_body
 
-SAMPLES = Path(__file__).parent / "data" / "charset_samples.json"
+SAMPLES = Path(__file__).parents[1] / "tests" / "mail" / "charset_samples.json"
 LENGTHS = (20, 40, 80, 160, 400)
 SLICES = (12, 20, 30, 50, 80)
 WESTERN = {"nl", "fr", "de", "es", "pt"}

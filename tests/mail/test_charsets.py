@@ -711,8 +711,8 @@ def test_any_text_after_a_byte_order_mark_comes_out_whole(text: str, codec: str)
 
 
 def _samples() -> list[object]:
-    """(language, charset, text) of bench/data/charset_samples.json, cut at 80 characters."""
-    path = Path(__file__).parents[2] / "bench" / "data" / "charset_samples.json"
+    """(language, charset, text) of tests/mail/charset_samples.json, cut at 80 characters."""
+    path = Path(__file__).parent / "charset_samples.json"
     samples = json.loads(path.read_text(encoding="utf-8"))["texts"]
     return [
         pytest.param(

@@ -23,6 +23,7 @@ there we expunge only when no other message of the folder carries \\Deleted (che
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
@@ -182,6 +183,10 @@ def staying_mail(
     return Staying(tuple(kept), frozenset((validity, uid) for validity, uid in quarantined))
 
 
+# An untagged EXPUNGE response as aioimaplib gives it: "<sequence number> EXPUNGE".
+_EXPUNGE_RESPONSE = re.compile(rb"\d+ EXPUNGE", re.IGNORECASE)
+
+
 @dataclass
 class Removal:
     """`removed` messages expunged; `left` messages to remove that stayed: a search cannot tell
@@ -265,9 +270,8 @@ async def remove_messages(
         uids |= verdict.go
         left += verdict.left
     uids -= guard.places(validity)
-    if uids:
-        await _expunge(client, folder, uids)
-    return Removal(len(uids), left)
+    removed = await _expunge(client, folder, uids) if uids else 0
+    return Removal(removed, left)
 
 
 async def _search(
@@ -283,7 +287,10 @@ async def _search(
     return list(search_numbers(response.lines))
 
 
-async def _expunge(client: aioimaplib.IMAP4, folder: str, uids: set[int]) -> None:
+async def _expunge(client: aioimaplib.IMAP4, folder: str, uids: set[int]) -> int:
+    """Flag `uids` deleted and expunge them; the number of messages the server says it expunged
+    (its untagged EXPUNGE responses, RFC 3501 7.4.1): a UID another client removed first is not
+    counted."""
     ordered = uid_set(sorted(uids))
     uidplus = client.has_capability("UIDPLUS")
     if not uidplus:
@@ -296,3 +303,4 @@ async def _expunge(client: aioimaplib.IMAP4, folder: str, uids: set[int]) -> Non
     expunged = await (client.uid("expunge", ordered) if uidplus else client.expunge())
     if expunged.result != "OK":
         raise MailServerUnreachable(f"expunging {folder} was refused")
+    return sum(1 for line in expunged.lines if _EXPUNGE_RESPONSE.fullmatch(bytes(line).strip()))

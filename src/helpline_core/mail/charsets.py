@@ -131,9 +131,8 @@ def detect_charset(data: bytes, tld: str | None = None) -> str:
         from charset_normalizer import from_bytes
 
         second = from_bytes(sample).best()
-        name = str(second.encoding).lower().replace("_", "-") if second is not None else ""
         # Only a charset of the WHATWG table: it may name rare ones (cp1006, hp-roman8).
-        other = _web_codec(_DETECTED_LABELS.get(name, name)) if name else None
+        other = _web_detected(str(second.encoding)) if second is not None else None
         if other is not None and other not in _CJK and other != "utf-8":
             return other
     return codec
@@ -149,20 +148,25 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
 
 def _bom(data: bytes, label: str | None) -> Decoded | None:
     """Text that starts with a byte order mark, read as the mark says and without it; a note
-    when a label said otherwise. None without a mark."""
+    when a label said otherwise ("utf-16" without a byte order agrees with either mark). None
+    without a mark."""
     for mark, codec in _BOMS:
         if data.startswith(mark):
             text, bad = _replaced(data[len(mark) :], codec)
             notes = []
-            if label and codec_for(label) not in {codec, "utf-16"}:
-                shown = " ".join(label.split())[:40]
-                notes.append(
-                    f"declared charset {shown!r} is wrong; read as {codec} (byte order mark)"
-                )
+            declared = codec_for(label) or ""
+            if label and declared[:6] != codec[:6]:  # "utf-8" or "utf-16"
+                wrong = f"declared charset {_shown(label)!r} is wrong"
+                notes.append(f"{wrong}; read as {codec} (byte order mark)")
             if bad:
                 notes.append(f"{bad} undecodable byte(s) in {codec} text replaced")
             return Decoded(text, "; ".join(notes) or None)
     return None
+
+
+def _shown(label: str | None) -> str:
+    """A label as a note shows it: on one line, at most 40 characters."""
+    return " ".join(str(label or "").split())[:40]
 
 
 def _replaced(data: bytes, codec: str) -> tuple[str, int]:
@@ -183,7 +187,7 @@ def decode_body(data: bytes, label: str | None, tld: str | None = None) -> Decod
     marked = _bom(data, label)
     if marked is not None:
         return marked
-    shown = " ".join(str(label or "").split())[:40]
+    shown = _shown(label)
     codec = codec_for(label)
     if label and codec is None:
         return _guess(data, f"unknown charset {shown!r}", tld)
@@ -300,11 +304,16 @@ _ESCAPED = ((b"\x1b$)C", "iso2022_kr"), (b"\x1b$", "iso2022_jp_2"))
 
 
 def _detected_codec(name: str) -> str:
-    """The codec to read text with that a detector found to be in charset `name` (as either
-    spells it: "Shift_JIS", "cp874", "euc_jis_2004"): the WHATWG table's codec, else
-    windows-1252."""
+    """The codec to read text with that a detector found to be in charset `name`: the WHATWG
+    table's codec (`_web_detected`), else windows-1252."""
+    return _web_detected(name) or _FALLBACK
+
+
+def _web_detected(name: str) -> str | None:
+    """The WHATWG table's codec for charset `name` as either detector spells it ("Shift_JIS",
+    "cp874", "euc_jis_2004", "iso8859_5"); None when the table lacks it."""
     label = name.lower().replace("_", "-")
-    return _web_codec(_DETECTED_LABELS.get(label, label)) or _FALLBACK
+    return _web_codec(_DETECTED_LABELS.get(label, label))
 
 
 def header_bytes_text(data: bytes) -> str:

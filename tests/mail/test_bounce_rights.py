@@ -85,3 +85,20 @@ async def test_her_erasure_takes_the_bounce_and_its_mailbox_copy_and_leaves_his(
     assert [e.id for e in left] == [bounces["bert"].id]
     left_ids = await mailbox.server.message_ids(mailbox.folder)
     assert len(left_ids) == 1 and left_ids[0].startswith("<qmail-")
+
+
+async def test_a_bounce_stored_without_its_recipients_is_hers_when_its_text_names_her(
+    mailbox: Mailbox, engine: Engine, secret_key: bytes
+) -> None:
+    # Bounces stored before migration 0018 have no returned_to; their text still names whom
+    # the returned mail was for.
+    bounces = await _synced(mailbox, engine)
+    with session_scope(engine) as session:
+        for row in session.exec(select(EmailMessage).where(EmailMessage.kind == MailKind.BOUNCE)):
+            row.returned_to = None
+            session.add(row)
+    request = verified_request(mailbox.settings, engine, secret_key, RequestKind.ACCESS, email=ANNA)
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, request)
+        assert row is not None
+        assert scope_of(session, row).email_ids == {bounces["anna"].id}

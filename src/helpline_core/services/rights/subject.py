@@ -9,9 +9,10 @@ correspondents of the subject's threads."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from helpline_core.mail.raw_owner import SCANNED_BYTES, owner_addresses
@@ -87,6 +88,14 @@ def _by_address(session: Session, address: str) -> tuple[set[int], set[int]]:
         .where(EmailMessage.kind == MailKind.BOUNCE)
         .where(func.lower(col(EmailMessage.returned_to)).contains(address, autoescape=True))
     ).all()
+    # A bounce with no recipients read (stored before migration 0018, or a report that names
+    # none in a form mail.bounce reads) is the address's when its text names the address.
+    unread = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.kind == MailKind.BOUNCE)
+        .where(or_(col(EmailMessage.returned_to).is_(None), EmailMessage.returned_to == ""))
+        .where(func.lower(col(EmailMessage.body_text)).contains(address, autoescape=True))
+    ).all()
     elsewhere.update(
         e.id
         for e in bounced
@@ -94,7 +103,19 @@ def _by_address(session: Session, address: str) -> tuple[set[int], set[int]]:
         and e.conversation_id not in owned
         and address in _addresses(e.returned_to)
     )
+    elsewhere.update(
+        e.id
+        for e in unread
+        if e.id is not None and e.conversation_id not in owned and _names(e.body_text, address)
+    )
     return owned, elsewhere
+
+
+def _names(text: str, address: str) -> bool:
+    """Does `text` name `address` (lower case) as a whole address, not inside a longer one
+    ("anna@x.org" is not named by "hanna@x.org" or "anna@x.org.uk")? Case is ignored."""
+    pattern = rf"(?<![\w.+%-]){re.escape(address)}(?![\w-]|\.\w)"
+    return re.search(pattern, text.lower()) is not None
 
 
 def _quarantined(session: Session, addresses: set[str]) -> frozenset[int]:

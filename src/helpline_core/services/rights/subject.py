@@ -93,7 +93,7 @@ def _by_address(session: Session, address: str) -> tuple[set[int], set[int]]:
     unread = session.exec(
         select(EmailMessage)
         .where(EmailMessage.kind == MailKind.BOUNCE)
-        .where(or_(col(EmailMessage.returned_to).is_(None), EmailMessage.returned_to == ""))
+        .where(or_(col(EmailMessage.returned_to).is_(None), col(EmailMessage.returned_to) == ""))
         .where(func.lower(col(EmailMessage.body_text)).contains(address, autoescape=True))
     ).all()
     elsewhere.update(

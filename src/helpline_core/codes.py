@@ -26,15 +26,22 @@ class CodeListError(Exception):
 
 @dataclass(frozen=True)
 class Code:
-    """One entry: a stable `code` and its labels (`nl`, `en`; the code itself when missing)."""
+    """One entry: a stable `code` and its labels (`nl`, `fr`, `en`). A label missing from the
+    file is the code itself, but a missing `fr` is the English label: a French reader is better
+    served by English words than by a code."""
 
     code: str
     nl: str
     en: str
+    fr: str
 
     def label(self, language: str) -> str:
-        """The label in `language` ("nl" or "en"), English for any other language."""
-        return self.nl if language == "nl" else self.en
+        """The label in `language` ("nl", "fr" or "en"), English for any other language."""
+        if language == "nl":
+            return self.nl
+        if language == "fr":
+            return self.fr
+        return self.en
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,8 @@ def _code(raw: object, where: str) -> Code:
     code = raw["code"]
     if not _CODE.match(code):
         raise CodeListError(f"{where}: code '{code}' may hold only a-z, 0-9, _, + and -")
-    return Code(code=code, nl=str(raw.get("nl", code)), en=str(raw.get("en", code)))
+    en = str(raw.get("en", code))
+    return Code(code=code, nl=str(raw.get("nl", code)), en=en, fr=str(raw.get("fr", en)))
 
 
 def _entries(data: dict[str, object], key: str, path: Path) -> list[dict[str, object]]:
@@ -179,7 +187,7 @@ def parse_code_list(text: str, path: Path) -> CodeList:
         subs = tuple(_code(sub, f"{path}: form '{base.code}'") for sub in subs_raw)
         if len({sub.code for sub in subs}) != len(subs):
             raise CodeListError(f"{path}: form '{base.code}' holds the same sub-form twice")
-        forms.append(FormCategory(base.code, base.nl, base.en, sub=subs))
+        forms.append(FormCategory(base.code, base.nl, base.en, base.fr, sub=subs))
     if not any(form.code == UNKNOWN for form in forms):
         raise CodeListError(f"{path}: 'form' needs an 'unknown' entry")
     contact_types = []
@@ -188,7 +196,9 @@ def parse_code_list(text: str, path: Path) -> CodeList:
         counselling = raw.get("counselling", True)
         if not isinstance(counselling, bool):
             raise CodeListError(f"{path}: contact_type '{base.code}': 'counselling' is true/false")
-        contact_types.append(ContactType(base.code, base.nl, base.en, counselling=counselling))
+        contact_types.append(
+            ContactType(base.code, base.nl, base.en, base.fr, counselling=counselling)
+        )
     bands = []
     for raw in _entries(data, "age_band", path):
         base = _code(raw, f"{path}: age_band")

@@ -551,9 +551,13 @@ def test_named_by_address_the_subject_did_not_write_a_thread_they_only_wrote_int
                 "Sexual assault care centre", "Acquaintance, friend", "Request for help",
                 "Antwerp", ", finalised)", ", not finalised)", "Your nickname", "age 18-24",
                 "Female"]),
-        # No French labels in the code list: its English words, never a bare code.
-        ("fr", ["Psychological / emotional violence: Stalking", "Police", "Votre pseudonyme",
-                ", finalisé)", ", non finalisé)"]),
+        ("fr", ["Violence psychologique / émotionnelle: Harcèlement (stalking)",
+                "Violence physique: Coups, coups de pied", "(Ex-)partenaire",
+                "Parent / éducateur", "Police", "CAW (centre flamand d'aide sociale générale)",
+                "Demande d'aide", "Victime", "Anvers", "Demande d'information",
+                "Violence sexuelle: Harcèlement sexuel", "Connaissance, ami(e)",
+                "Centre de prise en charge des violences sexuelles (CPVS)", "Femme",
+                "Votre pseudonyme", ", finalisé)", ", non finalisé)"]),
     ],
 )  # fmt: skip
 def test_the_html_copy_shows_the_codes_in_words_in_the_subjects_language(
@@ -566,6 +570,16 @@ def test_the_html_copy_shows_the_codes_in_words_in_the_subjects_language(
         assert expected in text
     for code in ("psychological.stalking", "physical.hitting", "sexual.harassment", "zorgcentrum"):
         assert code not in text
+    if language != "en":  # the code list's own words, not its English ones
+        for english in (
+            "Psychological / emotional violence",
+            "Request for help",
+            "Female",
+            "Information request",
+            "Sexual assault care centre",
+            "(Former) partner",
+        ):
+            assert english not in text
     assert "Lotte Verstraete &lt;lotte@visitor.example&gt;" in page
     assert "Lotte" in text and "Karel" not in text
 

@@ -1,7 +1,8 @@
 """Registration codes in words for the HTML copy of a rights export: the labels of the code list
-(`helpline_core.codes`) in the subject's language. The list has Dutch and English labels; any
-other language gets the English one (`Code.label`). A code the list does not know (an older
-list, a changed file) is shown as it is stored. The JSON export keeps the codes."""
+(`helpline_core.codes`) in the subject's language. The list has Dutch, French and English labels
+(a list without French ones reads English there); any other language gets the English one
+(`Code.label`). A code the list does not know (an older list, a changed file) is shown as it is
+stored. The JSON export keeps the codes."""
 
 from __future__ import annotations
 

@@ -146,6 +146,25 @@ async def test_a_failed_login_keeps_no_typed_text_of_an_unknown_account(
     assert failed[2].object_id == "ann"
 
 
+async def test_a_session_login_keeps_no_typed_text_of_an_unknown_account(
+    settings: Settings, relay: RunningRelay, engine: Engine, make_counsellor: MakeCounsellor
+) -> None:
+    # A reconnect with a session token names no password, but what is typed as the name may
+    # still be a secret, or text made to forge log lines: it is kept as a keyed hash.
+    make_counsellor("ann", team="limburg")
+    typed = "Geheim-wachtwoord-123\x1b]0;owned\x07\nfake INFO admin ok"
+    for username in (typed, typed, "ann"):
+        async with console(relay.ws_url) as c:
+            await c.send(type="login", version=1, username=username, session="A" * 43)
+            assert (await c.expect(p.SLoginFailed)).reason == "bad_credentials"
+    failed = audited(engine, "console.login_failed")
+    everything = " ".join(f"{e.actor} {e.object_id} {e.detail}" for e in failed).lower()
+    assert "geheim" not in everything and "owned" not in everything and "\x1b" not in everything
+    assert failed[0].object_id == failed[1].object_id and failed[0].object_id.startswith("?")
+    assert failed[0].actor == f"counsellor:{failed[0].object_id}"
+    assert failed[2].object_id == "ann" and "bad_session" in failed[2].detail
+
+
 async def test_a_session_token_stops_working_at_logout(
     relay: RunningRelay, make_counsellor: MakeCounsellor
 ) -> None:

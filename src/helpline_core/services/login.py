@@ -90,12 +90,16 @@ def authenticate_session(
     now: datetime | None = None,
 ) -> Login:
     """A console reconnecting with the session token of its login instead of the password and a
-    TOTP code (which may not be reused). Raises AuthError (bad_session, disabled)."""
+    TOTP code (which may not be reused). Raises AuthError (unknown_account, bad_session,
+    disabled)."""
     now = now or utcnow()
     counsellor = session.exec(select(Counsellor).where(Counsellor.username == username)).first()
+    if counsellor is None:
+        # Told apart for the audit log only (the client hears bad_credentials either way): what
+        # was typed for a name that is no account is kept as a keyed hash, never as text.
+        raise AuthError("unknown_account")
     if (
-        counsellor is None
-        or counsellor.session_hash is None
+        counsellor.session_hash is None
         or counsellor.session_expires_at is None
         or counsellor.session_expires_at <= now
         or not hmac.compare_digest(counsellor.session_hash, keyed_hash(key, SESSION_PURPOSE, token))

@@ -99,6 +99,23 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "De tekst uit de editor was geen UTF-8: onleesbare tekens zijn vervangen door \ufffd.",
         "The editor's text was not UTF-8: unreadable characters were replaced by \ufffd.",
     ),
+    "email.cut": (
+        "… nog {more} tekens die hier niet getoond worden: F9 toont de hele thread in de pager.",
+        "… {more} more characters not shown here: F9 shows the whole thread in the pager.",
+    ),
+    "email.pager_failed": ("De pager kon niet starten: {reason}", "The pager failed: {reason}"),
+    "email.pager_not_found": (
+        "Pager '{name}' niet gevonden: stel $PAGER in (bv. less).",
+        "Pager '{name}' not found: set $PAGER (for example less).",
+    ),
+    "email.pager_unreadable": (
+        "$PAGER kan niet gelezen worden (een aanhalingsteken niet gesloten?).",
+        "$PAGER cannot be read (an unclosed quote?).",
+    ),
+    "email.pager_no_terminal": (
+        "Deze terminal kan niet aan een pager gegeven worden.",
+        "This terminal cannot be handed to a pager.",
+    ),
     "email.composer": ("Antwoord (ctrl+s verzendt)", "Reply (ctrl+s sends)"),
     "key.email": ("E-mail", "Email"),
     "key.email_open": ("Openen", "Open"),
@@ -111,6 +128,7 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "key.email_take": ("Nemen", "Take"),
     "key.email_handover": ("Overdragen", "Hand over"),
     "key.email_forget": ("Niet bewaren", "Don't keep"),
+    "key.email_pager": ("Hele thread (pager)", "Whole thread (pager)"),
     "key.email_canned": ("Standaardantwoord", "Canned reply"),
     "key.email_claim": ("Claimcode", "Claim code"),
     "email.claim_inserted": (

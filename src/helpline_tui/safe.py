@@ -25,20 +25,31 @@ from rich.text import Text
 from helpline_core import terminal
 
 MARKER_STYLE = "reverse"
-# Characters that draw nothing. Bidi controls are not here: they are replaced (above).
+# Characters that draw nothing: Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties;
+# among them every format character, category Cf, but the prepended concatenation marks such as
+# U+0600, which draw) and the blank Braille pattern. Bidi controls and U+FFF9..U+FFFB are not
+# here: helpline_core.terminal replaces them first. test_safe checks this against the running
+# Python's Unicode tables.
 _INVISIBLE = re.compile(
-    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064"
-    "\u206a-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f"
-    "\U000e0100-\U000e01ef]"
+    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2065"
+    "\u206a-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
+# Markers shown in reverse video in one Text at most: each is a span to lay out, and a mail of
+# a million zero-width characters froze the console (the rest are shown, as plain text).
+MAX_STYLED_MARKERS = 500
+# A run of one invisible character: shown as one marker (`marker` with a count).
+_RUN = re.compile("(" + _INVISIBLE.pattern + ")\\1*")
+_MARKER_WIDTH = 12  # "[U+200B ×12]": about what a marker takes on screen
 _KEYCAP_BASES = frozenset("0123456789#*")
 # Scripts where a zero-width (non-)joiner between two letters is ordinary spelling.
 _JOINING_SCRIPTS = re.compile("[\u0600-\u08ff\u0900-\u0dff\ua8e0-\ua8ff]")
 
 
-def marker(char: str) -> str:
-    """The visible stand-in for a character that draws nothing: `[U+200B]`."""
-    return f"[U+{ord(char):04X}]"
+def marker(char: str, count: int = 1) -> str:
+    """The visible stand-in for a character that draws nothing: `[U+200B]`, or for a run of
+    `count` of them: `[U+200B ×12]`."""
+    return f"[U+{ord(char):04X}]" if count == 1 else f"[U+{ord(char):04X} ×{count}]"
 
 
 def _drawn(cluster: str, index: int) -> bool:
@@ -57,11 +68,20 @@ def _drawn(cluster: str, index: int) -> bool:
 
 
 def _segments(text: str) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, is_marker) with the invisible characters replaced by markers."""
+    """`text` cut into (piece, is_marker) with the invisible characters replaced by markers; a
+    run of one invisible character is one marker with its count."""
     if not _INVISIBLE.search(text):
         return [(text, False)]
     pieces: list[tuple[str, bool]] = []
     plain: list[str] = []
+    run_char, run = "", 0
+
+    def end_run() -> None:
+        nonlocal run
+        if run:
+            pieces.append((marker(run_char, run), True))
+            run = 0
+
     spans, _ = split_graphemes(text)
     for start, end, _width in spans:
         cluster = text[start:end]
@@ -70,12 +90,37 @@ def _segments(text: str) -> list[tuple[str, bool]]:
                 if plain:
                     pieces.append(("".join(plain), False))
                     plain = []
-                pieces.append((marker(char), True))
+                if run and char != run_char:
+                    end_run()
+                run_char, run = char, run + 1
             else:
+                end_run()
                 plain.append(char)
+    end_run()
     if plain:
         pieces.append(("".join(plain), False))
     return pieces
+
+
+def shown_prefix(text: str, limit: int) -> str:
+    """The start of `text` that shows as about `limit` characters, a run of one invisible
+    character counting as one marker; all of `text` when it is that short. Regular expressions
+    only, so a body of millions of characters costs milliseconds (the console lays out the
+    prefix and offers the rest in the pager)."""
+    if len(text) <= limit:
+        return text
+    used = position = 0
+    while True:
+        # Only where a run could still matter: a run that goes on past the window is met again,
+        # its rest counted as one more marker.
+        room = limit - used
+        run = _RUN.search(text, position, position + room)
+        if run is None:
+            return text[: position + room]
+        used += run.start() - position + _MARKER_WIDTH
+        position = run.end()
+        if used >= limit:
+            return text[:position]
 
 
 def _cut(text: str, limit: int) -> str:
@@ -120,8 +165,19 @@ def visitor_text(value: str, style: str = "", *, multiline: bool = False) -> Tex
     """A rich Text holding `value` literally: no markup, no emoji codes, no escapes; markers
     of invisible characters in reverse video (so typed "[U+200B]" looks different)."""
     text = Text(style=style, end="")
+    styled = 0
+    plain: list[str] = []
     for piece, is_marker in _neutral_segments(value, multiline=multiline, limit=None):
-        text.append(piece, MARKER_STYLE if is_marker else None)
+        if is_marker and styled < MAX_STYLED_MARKERS:
+            if plain:
+                text.append("".join(plain))
+                plain = []
+            text.append(piece, MARKER_STYLE)
+            styled += 1
+        else:
+            plain.append(piece)
+    if plain:
+        text.append("".join(plain))
     return text
 
 

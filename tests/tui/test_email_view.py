@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, TextArea
+from textual.widgets import DataTable, Static, TextArea
 
 from helpline_core import protocol as p
 from helpline_core.clock import utcnow
@@ -27,9 +27,9 @@ from helpline_core.models import Conversation, Counsellor, EmailDirection, Email
 from helpline_core.protocol.email import MAX_REPLY_CHARS
 from helpline_tui.email_text import et
 from helpline_tui.i18n import refusal, t
-from helpline_tui.safe import neutralise
+from helpline_tui.safe import neutralise, shown_prefix
 from helpline_tui.screens.email import EmailListScreen
-from helpline_tui.screens.email_thread import EmailThreadScreen
+from helpline_tui.screens.email_thread import SHOWN_CHARACTERS, EmailThreadScreen
 from helpline_tui.screens.main import MainScreen
 from helpline_tui.screens.quarantine import QuarantineItemScreen, QuarantineScreen
 from tests.conftest import TEST_PASSWORD, MakeCounsellor
@@ -515,3 +515,64 @@ async def test_f7_puts_a_claim_code_placeholder_in_the_reply_and_the_outbox_keep
         assert row is not None and row.claim_code_id is not None
         assert row.body_text.startswith("Je code: [code de réclamation donné le ")
         assert "[[" not in row.body_text
+
+
+async def test_a_huge_email_is_shown_in_part_and_read_whole_in_the_pager(
+    mail_settings: Settings,
+    mail_relay: RunningRelay,
+    engine: Engine,
+    kim: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A million zero-width spaces and a long text once froze the console for minutes: the view
+    # lays out the start of the body, the pager gets the whole thread on its standard input.
+    body = "Begin. " + "\u200b" * 1_000_000 + "woord " * 20_000 + "\x1b]0;titel\x07 Einde."
+    public_id = deliver(engine, mail_settings, mail_corpus.simple("<huge@v.ex>", body=body), 0)
+    received = tmp_path / "pager.txt"
+    script = tmp_path / "pager.py"
+    script.write_text(
+        "import os, sys\n"
+        f"open({str(received)!r}, 'wb').write(os.environ.get('LESSSECURE', '-').encode() + b'|'"
+        " + sys.stdin.buffer.read())\n"
+    )
+    monkeypatch.setenv("PAGER", f"{sys.executable} {script}")
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await open_thread(pilot, screen, public_id)
+        thread = app.screen
+        assert isinstance(thread, EmailThreadScreen) and thread.thread is not None
+        shown = str(thread.query_one(".email", Static).render())
+        assert "Begin. [U+200B ×1000000]woord" in shown and "Einde." not in shown
+        whole = thread.thread.emails[0].body.rstrip()
+        more = len(whole) - len(shown_prefix(whole, SHOWN_CHARACTERS))
+        assert more > 50_000 and et("email.cut", more=f"{more:,}") in shown
+        await pilot.press("f9")
+        await wait_for(pilot, received.exists, "the pager's input")
+    secure, _, text = received.read_bytes().decode("utf-8").partition("|")
+    assert secure == "1" and "\x1b" not in text and "\x07" not in text
+    assert text.startswith("Hulp gevraagd\n\n") and text.rstrip().endswith("titel Einde.")
+    assert "Begin. [U+200B ×1000000]" + "woord " * 20_000 in text
+
+
+async def test_a_pager_that_cannot_start_says_why(
+    mail_settings: Settings,
+    mail_relay: RunningRelay,
+    engine: Engine,
+    kim: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    public_id = deliver(engine, mail_settings, mail_corpus.simple("<p@v.ex>"), 0)
+    app = console_app(mail_settings, mail_relay)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_email_list(pilot, kim)
+        await open_thread(pilot, screen, public_id)
+        for setting, said in [
+            ("/nonexistent/pager-x", et("email.pager_not_found", name="pager-x")),
+            ("less 'unclosed", et("email.pager_unreadable")),
+        ]:
+            monkeypatch.setenv("PAGER", setting)
+            await pilot.press("f9")
+            await wait_for(pilot, lambda said=said: said in notices(app), said)
+            assert app.is_running

@@ -92,3 +92,62 @@ def test_markup_stays_literal_in_text() -> None:
         assert text.spans == []
         assert text.plain == neutralise(value, multiline=False)
     assert visitor_text("[bold]x[/]").plain == "[bold]x[/]"
+
+
+# Format characters that draw: the prepended concatenation marks (Arabic number signs and the
+# like), shown as they are.
+_PREPENDED = {0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2,
+              0x110BD, 0x110CD}  # fmt: skip
+
+
+def test_every_format_character_is_replaced_or_marked() -> None:
+    # Against the running Python's Unicode tables, not a list of examples: a format character
+    # (Cf) that is neither replaced (bidi) nor marked would let "Mi<it>ra" pass for "Mira".
+    unmarked = []
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.category(char) != "Cf" or code in _PREPENDED:
+            continue
+        shown = neutralise(f"a{char}b")
+        if shown not in (f"a{safe.marker(char)}b", "a\ufffdb"):
+            unmarked.append(f"U+{code:04X}")
+    assert unmarked == []
+
+
+def test_a_run_of_one_invisible_character_is_one_marker_with_its_count() -> None:
+    assert neutralise("a" + "\u200b" * 1_000_000 + "b") == "a[U+200B ×1000000]b"
+    assert neutralise("a\u200b\u200b\u200cb") == "a[U+200B ×2][U+200C]b"
+    assert neutralise("Mi\U0001d173ra") == "Mi[U+1D173]ra"
+    # Different runs never look alike.
+    assert neutralise("\u200b" * 2) != neutralise("\u200b" * 3)
+
+
+def test_a_flood_of_markers_is_shown_whole_with_a_bounded_number_of_styled_spans() -> None:
+    text = visitor_text("a\u200b" * 10_000)
+    assert text.plain == "a[U+200B]" * 10_000
+    assert len(text.spans) == safe.MAX_STYLED_MARKERS
+
+
+@given(
+    st.lists(st.sampled_from(["a", "word ", "\u200b", "\u200b" * 50, "\u2060", "é", "\n"])).map(
+        "".join
+    ),
+    st.integers(min_value=1, max_value=200),
+)
+def test_the_shown_prefix_counts_a_run_of_invisible_characters_once(text: str, limit: int) -> None:
+    start = safe.shown_prefix(text, limit)
+    assert text.startswith(start)
+    if len(text) <= limit:
+        assert start == text
+    else:
+        assert start  # something is always shown
+        visible = len(safe._INVISIBLE.sub("", start))
+        runs = len(safe._RUN.findall(start))
+        assert visible + runs * safe._MARKER_WIDTH <= limit + safe._MARKER_WIDTH
+
+
+def test_a_million_zero_width_spaces_take_one_marker_of_the_shown_text() -> None:
+    text = "Begin. " + "\u200b" * 1_000_000 + "woord " * 20_000
+    start = safe.shown_prefix(text, 50_000)
+    assert start.startswith("Begin. " + "\u200b" * 1_000_000 + "woord")
+    assert 49_000 < len(start) - 1_000_000 < 50_000

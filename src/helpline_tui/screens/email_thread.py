@@ -3,7 +3,8 @@
 In the composer Enter makes a new line (an email is not a chat line); ctrl+s sends. The draft
 belongs to the conversation (`ClientState.email_drafts`, memory only): leaving the thread keeps
 it, a sent reply clears it. F6 opens $VISUAL / $EDITOR on the draft: the app is suspended, the
-draft lives in a private (0700) temporary directory for the editor's lifetime only. Everything
+draft lives in a private (0700) temporary directory for the editor's lifetime only. F9 shows the
+whole thread in $PAGER (a body is laid out up to SHOWN_CHARACTERS only). Everything
 from the sender (subject, names, addresses, bodies, attachment names) passes through
 `safe.visitor_text`.
 """
@@ -44,7 +45,7 @@ from helpline_tui.commands import CannedRepliesProvider
 from helpline_tui.email_text import et, size, time_left, why
 from helpline_tui.email_ui import ask, email_help, subject_text
 from helpline_tui.i18n import current_language, t
-from helpline_tui.safe import visitor_text
+from helpline_tui.safe import shown_prefix, visitor_text
 from helpline_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -63,12 +64,23 @@ def thread_bindings() -> list[BindingType]:
         Binding("ctrl+r", "canned", et("key.email_canned"), priority=True),
         Binding("f7", "claim_code", et("key.email_claim"), priority=True),
         Binding("f8", "forget", et("key.email_forget"), priority=True),
+        Binding("f9", "pager", et("key.email_pager"), priority=True),
         Binding("f1", "help", t("key.help"), priority=True),
     ]
 
 
-def render_email(email: ThreadEmailItem, timezone: tzinfo) -> Text:
-    """One email as plain Text: a header line of ours around the sender's literal strings."""
+# The most characters of one email's body the thread view lays out: a body of millions of
+# characters (one mail of a million zero-width spaces) froze the console for minutes. The whole
+# thread is read in the pager (F9). Longer than any letter a person writes.
+SHOWN_CHARACTERS = 50_000
+
+
+def render_email(
+    email: ThreadEmailItem, timezone: tzinfo, shown: int | None = SHOWN_CHARACTERS
+) -> Text:
+    """One email as plain Text: a header line of ours around the sender's literal strings. Of a
+    body longer than `shown` characters, the first `shown` and a line saying how many more
+    (None: the whole body, for the pager)."""
     out = Text(end="")
     when = email.at.astimezone(timezone).strftime("%d-%m-%Y %H:%M")
     out.append(f"{et('email.in') if email.direction == 'in' else et('email.out')} ", style="bold")
@@ -91,7 +103,12 @@ def render_email(email: ThreadEmailItem, timezone: tzinfo) -> Text:
         out.append("\n")
         out.append(why(email.problem_code), style="red")
     out.append("\n")
-    out.append_text(visitor_text(email.body.rstrip(), multiline=True))
+    body = email.body.rstrip()
+    start = body if shown is None else shown_prefix(body, shown)
+    out.append_text(visitor_text(start, multiline=True))
+    if len(start) < len(body):
+        more = f"{len(body) - len(start):,}"
+        out.append("\n" + et("email.cut", more=more), style="bold italic")
     for attachment in email.attachments:
         out.append(f"\n📎 {et('email.attachment')}: ", style="dim")
         out.append_text(visitor_text(attachment.name or "?"))
@@ -382,13 +399,22 @@ class EmailThreadScreen(Screen[None]):
         if edited.replaced:
             self.notify(et("email.editor_not_utf8"), severity="warning", markup=False)
 
+    def action_pager(self) -> None:
+        if self.thread is None:
+            return
+        whole = "\n\n".join(render_email(e, self.timezone, None).plain for e in self.thread.emails)
+        try:
+            show_in_pager(self, subject_text(self.thread.subject).plain + "\n\n" + whole)
+        except EditorProblem as problem:
+            self.notify(et(problem.key, **problem.params), severity="error", markup=False)
+
     def action_help(self) -> None:
         self.app.push_screen(email_help(self.BINDINGS, ("enter", et("help.email_enter"))))
 
 
 class EditorProblem(Exception):
-    """Why the editor gave back no text: `key` names the console's sentence (email_text),
-    `params` fill it. The draft is then left as it was."""
+    """Why the editor gave back no text, or the pager showed nothing: `key` names the console's
+    sentence (email_text), `params` fill it. The draft is then left as it was."""
 
     def __init__(self, key: str, **params: str) -> None:
         super().__init__(key)
@@ -406,31 +432,54 @@ class Edited:
 def editor_command() -> list[str]:
     """$VISUAL, else $EDITOR, else vi, split as a shell would. EditorProblem when the setting
     cannot be split (an unclosed quote) or is empty."""
-    setting = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return _command(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi", "editor")
+
+
+def pager_command() -> list[str]:
+    """$PAGER, else less, split as a shell would; EditorProblem as for `editor_command`."""
+    return _command(os.environ.get("PAGER") or "less", "pager")
+
+
+def _command(setting: str, what: str) -> list[str]:
     try:
         command = shlex.split(setting)
     except ValueError:
-        raise EditorProblem("email.editor_unreadable") from None
+        raise EditorProblem(f"email.{what}_unreadable") from None
     if not command:
-        raise EditorProblem("email.editor_unreadable")
+        raise EditorProblem(f"email.{what}_unreadable")
     return command
 
 
-def _run(screen: Screen[None], command: list[str]) -> int:
-    """Run the editor with the terminal handed over; its exit status."""
+def _run(
+    screen: Screen[None], command: list[str], what: str = "editor", stdin: bytes | None = None
+) -> int:
+    """Run the editor (or the pager, `what`, fed `stdin`) with the terminal handed over; its
+    exit status."""
+    # A pager reads no file of ours and runs no command (less: LESSSECURE), and its input holds
+    # no escape sequence: it is the neutralised text the console shows.
+    environment = {**os.environ, "LESSSECURE": "1"} if what == "pager" else None
     try:
         try:
             with screen.app.suspend():
-                return subprocess.run(command, check=False).returncode
+                return subprocess.run(command, check=False, input=stdin, env=environment).returncode
         except SuspendNotSupported:
             if not screen.app.is_headless:
-                raise EditorProblem("email.editor_no_terminal") from None
-            return subprocess.run(command, check=False, capture_output=True).returncode
+                raise EditorProblem(f"email.{what}_no_terminal") from None
+            return subprocess.run(
+                command, check=False, capture_output=True, input=stdin, env=environment
+            ).returncode
     except FileNotFoundError:
-        raise EditorProblem("email.editor_not_found", name=Path(command[0]).name) from None
+        raise EditorProblem(f"email.{what}_not_found", name=Path(command[0]).name) from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise EditorProblem("email.editor_failed", reason=reason) from None
+        raise EditorProblem(f"email.{what}_failed", reason=reason) from None
+
+
+def show_in_pager(screen: Screen[None], text: str) -> None:
+    """Show `text` (already neutralised: the console's own rendering of the thread) in the
+    user's pager, on its standard input: the email's text is never written to a file.
+    EditorProblem when the pager cannot start."""
+    _run(screen, pager_command(), "pager", text.encode("utf-8"))
 
 
 def edit_in_editor(screen: Screen[None], draft: str) -> Edited:

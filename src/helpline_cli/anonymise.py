@@ -16,6 +16,7 @@ from helpline_core.anonymise import Anonymiser, LexiconMissing, Pseudonyms, Resu
 from helpline_core.anonymise.lexicon import WORD_LISTS
 from helpline_core.anonymise.service import build_lexicon, load_anonymiser
 from helpline_core.config import ConfigError
+from helpline_core.terminal import neutralise, safe_json
 
 app = typer.Typer(
     help="Anonymise text (names, addresses, numbers, handles...) for training and inspection.",
@@ -74,6 +75,9 @@ def text(
     result = anonymiser.anonymise(sys.stdin.read(), Pseudonyms(), language)
     if as_json:
         emit_json({"text": result.text, "language": result.language, "spans": _spans(result)})
+    elif sys.stdout.isatty():
+        # On a terminal, nothing in the text may act on it; into a pipe or file, as it is.
+        sys.stdout.write(neutralise(result.text))
     else:
         sys.stdout.write(result.text)
 
@@ -93,13 +97,13 @@ def _jsonl(anonymiser: Anonymiser, language: str | None) -> int:
         except ValueError as error:
             bad += 1
             out: dict[str, Any] = {"line": number, "error": str(error).splitlines()[0]}
-            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.write(safe_json(out) + "\n")
             continue
         key = item.get("conversation")
         names = conversations.setdefault(str(key), Pseudonyms()) if key is not None else None
         result = anonymiser.anonymise(item["text"], names, language)
         out = {"id": item.get("id"), "text": result.text, "spans": _spans(result)}
-        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.write(safe_json(out) + "\n")
     return bad
 
 

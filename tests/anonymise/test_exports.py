@@ -91,7 +91,11 @@ def contacts(env: Settings, engine: Engine) -> dict[str, str]:
             session,
             [
                 (Sender.VISITOR, "hoi ik ben lisa Peeters, bel mij op 0476 12 34 56"),
-                (Sender.COUNSELLOR, "Dag lisa, fijn dat je schrijft. Je kan ook 1712 bellen."),
+                # Ends in a bidi override and a C1 CSI: a terminal acts on them raw.
+                (
+                    Sender.COUNSELLOR,
+                    "Dag lisa, fijn dat je schrijft. Je kan ook 1712 bellen.\u202e\x9b",
+                ),
             ],
         )
         _chat(
@@ -152,6 +156,8 @@ def test_training_export_is_anonymised_owner_only_recorded_and_audited(
     chat = lines[0]["messages"]
     assert chat[0]["text"] == "hoi ik ben [NAAM-1], bel mij op [TELEFOON-1]"
     assert chat[1]["text"].startswith("Dag [NAAM-1], fijn") and "1712" in chat[1]["text"]
+    # The same text for a program, written as \u escapes: nothing acts on a terminal.
+    assert chat[1]["text"].endswith("\u202e\x9b") and not {"\u202e", "\x9b"} & set(text)
     assert (
         "lisa" not in json.dumps(lines[1])
         and "[REKENINGNUMMER-1]" in lines[1]["messages"][0]["text"]

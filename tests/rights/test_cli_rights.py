@@ -532,3 +532,36 @@ def test_an_address_with_control_or_bidi_characters_is_refused_and_nothing_is_re
     assert "not an address" in captured.err + captured.out
     with session_scope(engine) as session:
         assert session.exec(select(func.count()).select_from(DataSubjectRequest)).one() == 0
+
+
+# What a visitor may type that a terminal acts on or that reorders text: ESC sequences (a title,
+# a link), BEL, DEL, C1 controls (U+009B is CSI), bidi overrides and isolates, line separators.
+TERMINAL_HOSTILE = (
+    "Kim\x1b]0;owned\x07\x1b]8;;https://evil.example\x1b\\x\x9b31m\x85\u202edcba\u2066\u2028\x7f"
+)
+ACTING = set("\x1b\x07\x9b\x85\u202e\u2066\u2028\x7f")
+
+
+def test_the_copies_hold_nothing_a_terminal_acts_on(
+    two: tuple[Subject, Subject], engine: Engine, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    # An admin may look at a copy with cat or less before sending it: the JSON keeps the same
+    # data as \u escapes, the HTML shows control characters as pictures (ESC as "␛").
+    a, _ = two
+    with session_scope(engine) as session:
+        chat = session.get(Conversation, a.chat_id)
+        assert chat is not None
+        chat.nickname = TERMINAL_HOSTILE
+        session.add(chat)
+    request = verified(capsys, "access", "--case", a.case, "--language", "en")
+    as_json, as_html = tmp_path / "copy.json", tmp_path / "copy.html"
+    for path, fmt in ((as_json, "json"), (as_html, "html")):
+        code, _ = run(capsys, "dsr", "export", str(request), "--out", str(path), "--format", fmt)
+        assert code == ExitCode.OK
+    for path in (as_json, as_html):
+        text = path.read_text(encoding="utf-8")
+        assert not ACTING & set(text), (path.name, ACTING & set(text))
+    nicknames = [c.get("nickname") for c in json.loads(as_json.read_text())["contacts"]]
+    assert TERMINAL_HOSTILE in nicknames  # the same data for a program
+    assert "Kim␛]0;owned␇␛]8;;https://evil.example␛\\x" in as_html.read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ services/retention/exports.py) and audited with counts.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from helpline_core.models import (
 )
 from helpline_core.services import audit
 from helpline_core.services.retention.rules import limits_at
+from helpline_core.terminal import safe_json
 
 
 class ExportRefused(Exception):
@@ -189,7 +189,7 @@ def training_export(
                 "language": conversation.language,
                 "messages": items,
             }
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            handle.write(safe_json(line) + "\n")  # nothing a terminal acts on (S2)
         record_export(session, key, summary, actor=actor, now=now, channel=channel or "all")
     return summary
 

@@ -7,7 +7,6 @@ exported. Written, recorded and audited as every export (services/exports.py).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +36,7 @@ from helpline_core.services.exports import (
     retained_items,
     retention_cutoffs,
 )
+from helpline_core.terminal import safe_json
 
 
 def inspection_export(
@@ -70,7 +70,7 @@ def inspection_export(
     document = _case_document(session, case, texts, summary, settings, now)
     summary.items = 1
     with owner_only_file(summary.path) as handle:
-        handle.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        handle.write(safe_json(document, indent=2) + "\n")  # nothing a terminal acts on (S2)
         record_export(
             session,
             key,

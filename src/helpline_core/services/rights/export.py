@@ -6,12 +6,12 @@ audited with counts."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sqlmodel import Session
 
 from helpline_core.clock import utcnow
@@ -30,11 +30,24 @@ from helpline_core.services.rights.codewords import CodeWords
 from helpline_core.services.rights.collect import collect
 from helpline_core.services.rights.letters import LABELS, authorities
 from helpline_core.services.rights.subject import scope_of
+from helpline_core.terminal import control_pictures, safe_json
 
 Format = Literal["html", "json"]
+
+
+def _shown(value: object) -> object:
+    """Every value the template prints: text with its control characters as visible pictures
+    (ESC as "␛") and bidi controls replaced, as the console shows it: the copy holds nothing a
+    terminal acts on when an admin looks at the file before sending it, nor that reorders text."""
+    if isinstance(value, str) and not isinstance(value, Markup):  # Markup: the template's own
+        return control_pictures(value)
+    return value
+
+
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
+    finalize=_shown,
 )
 
 
@@ -64,7 +77,8 @@ def export(
     summary.items = len(data["contacts"]) + len(data["case_files"]) + len(data["unread_mail"])
     with owner_only_file(summary.path) as handle:
         if fmt == "json":
-            handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            # The same data for a program; nothing a terminal acts on for an admin who looks.
+            handle.write(safe_json(data, indent=2) + "\n")
         else:
             handle.write(render_html(settings, data, row.language))
         record_export(session, key, summary, actor=actor.name, now=at, request_id=request_id,

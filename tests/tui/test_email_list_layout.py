@@ -74,3 +74,16 @@ async def test_invisible_characters_are_shown() -> None:
         plain, hidden = table_lines(pilot)
         assert plain.split("<")[0].rstrip().endswith("Anna Smit")
         assert "Anna[U+200B] Smit" in hidden
+
+
+async def test_a_name_posing_as_an_address_never_hides_the_real_one() -> None:
+    # "Politie <politie@police.be>" as a display name: at 80 columns the From column is cut,
+    # and what it keeps must be the address the mail came from.
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        screen = await list_screen(pilot)
+        screen.show([item(1, "Politie <politie@police.be>"), item(2, "Anna Smit")], total=2)
+        await pilot.pause()
+        posing, plain = table_lines(pilot)
+        assert "s1@visitor.e" in posing and "Politie" not in posing.split("s1@")[0]
+        assert "Anna Smit" in plain

@@ -58,9 +58,15 @@ def list_bindings() -> list[BindingType]:
 
 
 def sender(item: EmailListItem, width: int | None = None) -> Text:
+    """The sender as the list shows it: "name <address>"; but a name that holds an "@" (it may
+    pose as another address: "Politie <politie@police.be>") comes after the real address, so a
+    cut column never hides that address."""
     name = item.sender_name or ""
     address = item.sender_address or ""
-    both = f"{name} <{address}>" if name and address else name or address
+    if name and address:
+        both = f"{address} ({name})" if "@" in name else f"{name} <{address}>"
+    else:
+        both = name or address
     return fit(visitor_text(both[:500]), width)
 
 

@@ -194,6 +194,10 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "De kopregels alleen zijn al te groot: {size}, de grens is {limit}.",
         "The header alone is too large: {size}, the limit is {limit}.",
     ),
+    "mail.why.too_many_parts": (
+        "{parts} delen (MIME), meer dan de {most} die gelezen worden.",
+        "{parts} parts (MIME), more than the {most} that are read.",
+    ),
     "mail.why.nested_too_deeply": (
         "Te veel delen in elkaar (MIME): niet te lezen.",
         "Parts nested too deeply (MIME): cannot be read.",

@@ -16,7 +16,8 @@ Codes and their parameters, by what they explain:
 
 Quarantine (`QuarantineCode`; `quarantinedemail.reason`, and `duplicate` as an ingest result):
   too_large (size, limit), too_large_kept (size, limit, kept, uid), empty,
-  header_too_large (size, limit), nested_too_deeply, no_headers, no_sender,
+  header_too_large (size, limit), nested_too_deeply, too_many_parts (parts, most), no_headers,
+  no_sender,
   parser_error (error), store_failed (error), duplicate
 Attachment not kept (`AttachmentCode`; `attachment.dropped_reason`):
   too_many_attachments (limit), attachment_too_large (limit)
@@ -46,6 +47,7 @@ QuarantineCode = Literal[
     "empty",
     "header_too_large",
     "nested_too_deeply",
+    "too_many_parts",
     "no_headers",
     "no_sender",
     "parser_error",
@@ -107,6 +109,7 @@ _SPECS: Final[dict[str, _Spec]] = {
     "empty": _Spec((), "empty message"),
     "header_too_large": _Spec(("size", "limit"), "header block of {size} bytes exceeds {limit}"),
     "nested_too_deeply": _Spec((), "MIME structure nested too deeply"),
+    "too_many_parts": _Spec(("parts", "most"), "{parts} MIME parts, more than the {most} read"),
     "no_headers": _Spec((), "no header fields: not an email message"),
     "no_sender": _Spec((), "no usable sender address (From)"),
     "parser_error": _Spec(

@@ -8,6 +8,7 @@ gives up its address; Sender, Reply-To or Return-Path stand in for a From withou
 
 from __future__ import annotations
 
+import contextlib
 import email.errors
 import email.utils
 import functools
@@ -50,6 +51,8 @@ _CACHED_VALUES = 4096  # the cache is emptied when it holds this many
 # pieces included, is a few hundred characters.
 MAX_PARAMETER_CHARS = 16 * 1024
 _PARAMETERISED = frozenset({"content-type", "content-disposition"})
+# An RFC 2231 parameter (name*=, name*0=, name*1*=) with its value, up to the next ";".
+_EXTENDED_PARAMETER = re.compile(r";\s*[^;=\s]+\*[^;]*")
 
 
 class _CachingHeaderRegistry(HeaderRegistry):
@@ -76,14 +79,24 @@ class _CachingHeaderRegistry(HeaderRegistry):
             cut = value.rfind(";", 0, MAX_PARAMETER_CHARS)
             value = value[: cut if cut > 0 else MAX_PARAMETER_CHARS]
         if len(value) > _CACHED_VALUE_CHARS:
-            return self[name](name, value)
+            return self._made(name, value)
         key = (name, value)
         found = self._parsed.get(key)
         if found is None:
             if len(self._parsed) >= _CACHED_VALUES:
                 self._parsed.clear()
-            found = self._parsed[key] = self[name](name, value)
+            found = self._parsed[key] = self._made(name, value)
         return found
+
+    def _made(self, name: str, value: str) -> BaseHeader:
+        """The header object; the standard parser raises on some damaged RFC 2231 parameters
+        (a quoted charset, a cut piece, a NUL in a charset: IndexError, ValueError). Those
+        parameters are then left out; if it still fails, the value is read as empty (for a
+        Content-Type: text/plain, as RFC 2045 section 5.2 says of a missing one)."""
+        for attempt in (value, _EXTENDED_PARAMETER.sub("", value)):
+            with contextlib.suppress(Exception):
+                return self[name](name, attempt)
+        return self[name](name, "")
 
 
 # policy.default with the caching header factory (everything else is policy.default).
@@ -192,13 +205,16 @@ def addresses(value: str) -> tuple[str, ...]:
 
 
 def header_date(value: str, problems: list[str]) -> datetime | None:
+    """The Date header in UTC (a date without a zone is taken as UTC); None, with a note in
+    `problems`, when it cannot be read or lies outside what a date can hold (year 9999 in a
+    zone west of UTC overflows)."""
     if not value.strip():
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):
         problems.append("unreadable Date header")
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)

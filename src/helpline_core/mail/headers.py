@@ -218,3 +218,41 @@ def header_date(value: str, problems: list[str]) -> datetime | None:
     except (TypeError, ValueError, IndexError, OverflowError):
         problems.append("unreadable Date header")
         return None
+
+
+# A Content-Type or Content-Disposition field, with its folded lines.
+_PARAMETER_FIELD = re.compile(
+    rb"^content-(?:type|disposition)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
+    re.IGNORECASE | re.MULTILINE,
+)
+# boundary=, name= or filename= with a value not in quotes, up to the next ";" or line end.
+_UNQUOTED_VALUE = re.compile(
+    rb"(;\s*(?:boundary|name|filename)[ \t]*=[ \t]*)([^\"\s;][^;\r\n]*?)([ \t]*(?=;|\r|\n|$))",
+    re.IGNORECASE,
+)
+# RFC 2045 section 5.1 "tspecials" and space: a token holds none of them.
+_TSPECIALS = re.compile(rb'[()<>@,;:\\"/\[\]?= \t]')
+
+
+def quote_parameters(raw: bytes) -> bytes:
+    """`raw` with every unquoted boundary, name and filename value that holds a character a
+    token may not (RFC 2045 section 5.1: "=", "/", a space...) put in quotes, as a mail client
+    reads it. The standard parser cuts such a value at that character: Outlook's
+    `boundary=----=_NextPart_000_...` sent unquoted by a script became "----", and the whole
+    mail showed as raw MIME with its attachments lost; `filename=Verklaring politie.pdf`
+    became "Verklaring". Only Content-Type and Content-Disposition fields are touched."""
+    if b"=" not in raw:
+        return raw
+
+    def field(match: re.Match[bytes]) -> bytes:
+        return _UNQUOTED_VALUE.sub(_quoted, match.group(0))
+
+    return _PARAMETER_FIELD.sub(field, raw)
+
+
+def _quoted(match: re.Match[bytes]) -> bytes:
+    value = match.group(2)
+    if not _TSPECIALS.search(value):
+        return match.group(0)
+    escaped = value.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    return match.group(1) + b'"' + escaped + b'"' + match.group(3)

@@ -37,6 +37,7 @@ from helpline_core.mail.headers import (
     header_block_broken,
     header_block_end,
     header_date,
+    quote_parameters,
     raw_headers,
     repair_header_block,
     sender,
@@ -154,6 +155,7 @@ def parse_message(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
 
 
 def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
+    raw = quote_parameters(raw)  # what a mail client reads (headers.quote_parameters)
     message = email.message_from_bytes(raw, policy=POLICY)
     walk = _Walk(limits)
     repaired = repair_header_block(raw) if header_block_broken(message) else None
@@ -255,6 +257,10 @@ def _info(part: Message) -> _PartInfo:
     disposition = str(getattr(disposition_header, "content_disposition", "") or "").lower()
     disposition_params = dict(getattr(disposition_header, "params", {}) or {})
     filename = disposition_params.get("filename") or type_params.get("name")
+    if filename and "=?" in str(filename):
+        # An RFC 2047 encoded word as a file name (not what RFC 2047 allows, what clients send
+        # and read): "=?UTF-8?B?...?=" is shown as the name it encodes.
+        filename = decode_words(str(filename))
     charset = type_params.get("charset")
     return _PartInfo(
         content_type=str(content_type).lower(),

@@ -403,3 +403,43 @@ def test_a_very_long_declared_type_is_cut_to_255_characters() -> None:
     (attachment,) = result.attachments
     assert attachment.declared_type == "application/x-" + "a" * 241
     assert len(attachment.declared_type) == 255
+
+
+def _one_part_mail(headers: str, body: str) -> bytes:
+    return (
+        "From: Anna <anna@example.org>\r\nTo: hulp@helpline.example\r\nSubject: x\r\n"
+        f"Message-ID: <cte@example.org>\r\nMIME-Version: 1.0\r\n{headers}\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "cte",
+    ["base64 ", "base64\t", "base64 (van een script)", "\r\n base64", "BASE64", " Base64 "],
+)
+def test_a_transfer_encoding_with_spaces_a_comment_or_folded_is_decoded(cte: str) -> None:
+    # get_payload compares the raw text: "base64 " kept the body as base64 letters.
+    raw = _one_part_mail(
+        f"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding:{cte}",
+        "Wm/DqyBoZWVmdCBodWxwIG5vZGlnLg==",
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail) and result.body_text == "Zoë heeft hulp nodig."
+
+
+@pytest.mark.parametrize("calendar", ["text/calendar; method=REQUEST", "text/x-vcard", "text/csv"])
+def test_a_calendar_or_card_is_kept_as_a_file_and_never_shown_as_the_text(calendar: str) -> None:
+    # In an alternative the last version is the richest: a calendar there was shown raw, and
+    # the person's words were dropped.
+    raw = _one_part_mail(
+        'Content-Type: multipart/alternative; boundary="b"',
+        "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nKunnen we bellen?\r\n"
+        f"--b\r\nContent-Type: {calendar}\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n--b--",
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail)
+    assert result.body_text == "Kunnen we bellen?"
+    assert [a.declared_type for a in result.attachments] == [calendar.split(";")[0]]
+    # Alone in a mixed message too: a file, not the body.
+    mixed_raw = raw.replace(b"multipart/alternative", b"multipart/mixed")
+    mixed = parse_message(mixed_raw, LIMITS)
+    assert isinstance(mixed, ParsedEmail) and "VCALENDAR" not in mixed.body_text

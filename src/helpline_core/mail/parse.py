@@ -273,12 +273,26 @@ def _info(part: Message) -> _PartInfo:
 
 
 def _payload(part: Message) -> bytes:
+    cte = _header(part, "content-transfer-encoding")
+    known = getattr(cte, "cte", None)
+    if cte is not None and known and str(cte) != known:
+        # "base64 ", "base64 (a comment)", a value folded onto its own line: the header reads
+        # them right, get_payload compares the raw text and would keep the base64 undecoded.
+        part.replace_header("content-transfer-encoding", known)
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
         return payload
     # Only a message/* part gets here (an alternative may hold one): the message parsed. Its
     # bytes are the content, else a forwarded message would be kept as an empty file.
     return _message_bytes(cast(Message, part.get_payload(0)))
+
+
+# Text types that are files, not words to read: a calendar invitation, a contact card, a table.
+# Shown, they are raw ICS or vCard; kept, the counsellor can open them (docs/email.md).
+_TEXT_FILES = frozenset(
+    {"text/calendar", "text/x-vcalendar", "text/vcard", "text/x-vcard", "text/directory",
+     "text/csv", "text/tab-separated-values", "text/rtf", "text/xml", "text/x-vcf"}
+)  # fmt: skip
 
 
 def _collect(part: Message, walk: _Walk, depth: int) -> None:
@@ -308,7 +322,7 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         walk.plain = True
         walk.problems.append("multipart without a usable boundary: shown as raw text")
         return
-    if info.attachment or info.maintype != "text":
+    if info.attachment or info.maintype != "text" or info.content_type in _TEXT_FILES:
         _add_attachment(part, info, walk)
         return
     if info.content_type == "text/html":
@@ -332,7 +346,7 @@ def _collect_alternative(parts: list[Message], walk: _Walk, depth: int) -> None:
     tried: list[str] = []  # notes of the versions without text: they say why none is shown
     for sub in reversed(parts):
         info = _info(sub)
-        if info.maintype not in ("text", "multipart"):
+        if info.maintype not in ("text", "multipart") or info.content_type in _TEXT_FILES:
             _add_attachment(sub, info, walk)
             continue
         if chosen is not None:

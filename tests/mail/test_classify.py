@@ -7,6 +7,7 @@ from __future__ import annotations
 from email import policy
 from email.message import EmailMessage
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,8 +80,23 @@ def test_any_header_value_is_sorted_never_raised(name: str, value: str, body: st
     if isinstance(result, ParsedEmail):
         assert result.kind in ("person", "automatic", "bounce")
         assert all("@" in address for address in result.reply_to)
-        if name in ("List-Id", "X-Autoreply") and value.strip():
+        if name == "List-Id" and value.strip():
             assert result.kind != "person"
+        if name == "X-Autoreply" and value.strip().lower() not in ("", "no", "false", "0", "off"):
+            assert result.kind != "person"
+
+
+@pytest.mark.parametrize("value", ["no", "No", " NO ", "false", "0"])
+def test_an_autoreply_header_that_says_no_is_a_persons_mail(value: str) -> None:
+    # Some clients send "X-Autoreply: no" on every mail a person writes: it must be answered.
+    raw = (
+        "From: Anna <anna@visitor.example>\r\nMessage-ID: <no@v.example>\r\n"
+        f"X-Autoreply: {value}\r\nSubject: hulp\r\n\r\nKan iemand me helpen?\r\n"
+    ).encode()
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail) and result.kind == "person"
+    yes = parse_message(raw.replace(f"X-Autoreply: {value}".encode(), b"X-Autoreply: yes"), LIMITS)
+    assert isinstance(yes, ParsedEmail) and yes.kind == "automatic"
 
 
 @settings(max_examples=100, deadline=None)

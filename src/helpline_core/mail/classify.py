@@ -34,6 +34,7 @@ _BOUNCE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+_NOT_AUTOMATIC = frozenset({"", "no", "false", "0", "off"})
 
 
 # The values of models.MailKind (not imported: parsing runs in worker processes that need no
@@ -87,7 +88,9 @@ def _automatic_header(headers: Mapping[str, str]) -> str:
     if auto_submitted and not auto_submitted.startswith("no"):
         return "Auto-Submitted"
     for name in ("x-autoreply", "x-autorespond", "x-autoresponse"):
-        if headers.get(name, "").strip():
+        # Present says automatic, whatever it holds, except a plain "no" (some clients send
+        # "X-Autoreply: no" on every mail a person writes).
+        if headers.get(name, "").strip().lower() not in _NOT_AUTOMATIC:
             return name.title()
     if headers.get("precedence", "").strip().lower() in _AUTOMATIC_PRECEDENCE:
         return "Precedence"

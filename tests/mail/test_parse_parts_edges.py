@@ -443,3 +443,20 @@ def test_a_calendar_or_card_is_kept_as_a_file_and_never_shown_as_the_text(calend
     mixed_raw = raw.replace(b"multipart/alternative", b"multipart/mixed")
     mixed = parse_message(mixed_raw, LIMITS)
     assert isinstance(mixed, ParsedEmail) and "VCALENDAR" not in mixed.body_text
+
+
+@pytest.mark.parametrize(
+    ("content_type", "said"),
+    [
+        ('application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"', "S/MIME"),
+        ('application/x-pkcs7-mime; smime-type=signed-data; name="smime.p7m"', "S/MIME"),
+    ],
+)
+def test_sealed_mail_says_why_its_text_cannot_be_read(content_type: str, said: str) -> None:
+    raw = _one_part_mail(
+        f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: base64", "MIAGCSqGSIb3"
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail) and result.body_text == ""
+    assert any(said in note and "cannot be read" in note for note in result.problems)
+    assert [a.declared_type for a in result.attachments] == [content_type.split(";")[0]]

@@ -295,6 +295,18 @@ _TEXT_FILES = frozenset(
 )  # fmt: skip
 
 
+# Mail whose text cannot be read here: the counsellor is told why the body is empty, and the
+# sealed part is kept as it came (RFC 8551 S/MIME, RFC 3156 PGP/MIME).
+_SEALED = {
+    "application/pkcs7-mime": "encrypted or signed with S/MIME (smime.p7m): the text inside "
+    "cannot be read here; the part is kept as an attachment",
+    "application/x-pkcs7-mime": "encrypted or signed with S/MIME (smime.p7m): the text inside "
+    "cannot be read here; the part is kept as an attachment",
+    "application/pgp-encrypted": "encrypted with PGP: the text cannot be read here; the parts "
+    "are kept as attachments",
+}
+
+
 def _collect(part: Message, walk: _Walk, depth: int) -> None:
     info = _info(part)
     if info.maintype == "message":
@@ -323,6 +335,8 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         walk.problems.append("multipart without a usable boundary: shown as raw text")
         return
     if info.attachment or info.maintype != "text" or info.content_type in _TEXT_FILES:
+        if info.content_type in _SEALED:
+            walk.problems.append(_SEALED[info.content_type])
         _add_attachment(part, info, walk)
         return
     if info.content_type == "text/html":

@@ -5,7 +5,11 @@ Messages are raw bytes written out here, so each test shows the structure it is 
 
 from __future__ import annotations
 
+import base64
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpline_core.config import MailSettings
 from helpline_core.mail.parse import ParsedAttachment, ParsedEmail, parse_message
@@ -460,3 +464,28 @@ def test_sealed_mail_says_why_its_text_cannot_be_read(content_type: str, said: s
     assert isinstance(result, ParsedEmail) and result.body_text == ""
     assert any(said in note and "cannot be read" in note for note in result.problems)
     assert [a.declared_type for a in result.attachments] == [content_type.split(";")[0]]
+
+
+@given(st.lists(st.binary(min_size=1, max_size=40), min_size=1, max_size=8))
+def test_base64_encoded_in_pieces_each_with_its_padding_is_read_whole(chunks: list[bytes]) -> None:
+    # The standard decoder stopped at the first "=": the rest of the text was lost, silently.
+    body = "\r\n".join(base64.b64encode(chunk).decode() for chunk in chunks)
+    raw = _one_part_mail(
+        'Content-Type: application/octet-stream; name="bewijs.bin"\r\n'
+        "Content-Transfer-Encoding: base64",
+        body,
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail)
+    (attachment,) = result.attachments
+    assert attachment.content == b"".join(chunks)
+
+
+def test_text_in_base64_pieces_is_shown_whole() -> None:
+    body = "RWVyc3RlIHN0dWsuIA==\r\nSGlqIGhlZWZ0IGVlbiB3YXBlbi4="
+    raw = _one_part_mail(
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64", body
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail)
+    assert result.body_text == "Eerste stuk. Hij heeft een wapen."

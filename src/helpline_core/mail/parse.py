@@ -14,6 +14,7 @@ An exception inside the parser is a bug: the message is quarantined with a reaso
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import email
 import hashlib
@@ -272,6 +273,26 @@ def _info(part: Message) -> _PartInfo:
     )
 
 
+# A run of base64 letters with its padding: one encoder's piece of the body.
+_BASE64_PIECE = re.compile(r"[A-Za-z0-9+/]+=*")
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]+")
+
+
+def _base64_pieces(part: Message) -> bytes | None:
+    """A base64 body decoded piece by piece, as mail clients do: some senders encode each line
+    or chunk on its own, with its own "=" padding, and the standard decoder stops at the first
+    padding (the rest of the text was lost without a word). None when the body is no string."""
+    encoded = part.get_payload(decode=False)
+    if not isinstance(encoded, str) or "=" not in encoded.rstrip().rstrip("="):
+        return None
+    pieces = []
+    for match in _BASE64_PIECE.finditer(_NOT_BASE64.sub("", encoded)):
+        letters = match.group().rstrip("=")
+        letters = letters[: len(letters) - len(letters) % 4] if len(letters) % 4 == 1 else letters
+        pieces.append(base64.b64decode(letters + "=" * (-len(letters) % 4)))
+    return b"".join(pieces)
+
+
 def _payload(part: Message) -> bytes:
     cte = _header(part, "content-transfer-encoding")
     known = getattr(cte, "cte", None)
@@ -281,6 +302,10 @@ def _payload(part: Message) -> bytes:
         part.replace_header("content-transfer-encoding", known)
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
+        if known == "base64":
+            whole = _base64_pieces(part)
+            if whole is not None and len(whole) > len(payload):
+                return whole
         return payload
     # Only a message/* part gets here (an alternative may hold one): the message parsed. Its
     # bytes are the content, else a forwarded message would be kept as an empty file.

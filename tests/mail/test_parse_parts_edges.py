@@ -6,6 +6,7 @@ Messages are raw bytes written out here, so each test shows the structure it is 
 from __future__ import annotations
 
 import base64
+import quopri
 
 import pytest
 from hypothesis import given
@@ -300,7 +301,7 @@ def test_forwarded_message_with_a_header_that_cannot_be_refolded_is_kept_as_it_c
     subject = b"Subject: \xff=?utf-8?q?=C3=A9?=@," + "é".encode() * 30 + b"(=?utf-8?b?!!?=\r\n"
     inner = b"From: Bea Voorbeeld <bea@example.com>\r\n" + subject + b"\r\nOrigineel.\r\n"
     result = parse(multipart("mixed", plain("Zie hieronder."), forwarded(inner), boundary="o"))
-    assert result.body_text.endswith("----\nOrigineel.")
+    assert result.body_text.endswith("----\nFrom: Bea Voorbeeld <bea@example.com>\nOrigineel.")
     (kept,) = result.attachments
     assert kept.content == inner
 
@@ -315,7 +316,9 @@ def test_forwarded_message_without_subject_or_text_between_two_parts() -> None:
             boundary="o",
         )
     )
-    assert result.body_text == "Voor.\n\n---- forwarded message:  ----\n\nNa."
+    assert result.body_text == (
+        "Voor.\n\n---- forwarded message:  ----\nFrom: bea@example.com\n\nNa."
+    )
 
 
 def test_remote_content_inside_and_outside_a_forward_is_reported() -> None:
@@ -489,3 +492,39 @@ def test_text_in_base64_pieces_is_shown_whole() -> None:
     result = parse_message(raw, LIMITS)
     assert isinstance(result, ParsedEmail)
     assert result.body_text == "Eerste stuk. Hij heeft een wapen."
+
+
+THREAT = (
+    "From: Dirk <dirk@example.net>\r\nTo: Anna <anna@example.org>\r\n"
+    "Date: Sun, 3 Mar 2024 23:59:00 +0100\r\nSubject: je gaat ervoor boeten\r\n\r\n"
+    "Als je naar de politie gaat weet ik waar je woont.\r\n"
+)
+
+
+@pytest.mark.parametrize("kind", ["message/rfc822", "message/global"])
+@pytest.mark.parametrize("cte", ["base64", "quoted-printable", "7bit"])
+def test_a_forwarded_message_in_any_transfer_encoding_shows_who_wrote_it(
+    kind: str, cte: str
+) -> None:
+    # Forwarded evidence: the counsellor must see who sent the threat, and when.
+    if cte == "base64":
+        inner = base64.encodebytes(THREAT.encode()).decode()
+    elif cte == "quoted-printable":
+        inner = quopri.encodestring(THREAT.encode()).decode()
+    else:
+        inner = THREAT
+    raw = _one_part_mail(
+        'Content-Type: multipart/mixed; boundary="b"',
+        "--b\r\nContent-Type: text/plain\r\n\r\nzie bijlage\r\n"
+        f'--b\r\nContent-Type: {kind}; name="bedreiging.eml"\r\n'
+        f"Content-Transfer-Encoding: {cte}\r\n\r\n{inner}\r\n--b--",
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail)
+    assert result.body_text == (
+        "zie bijlage\n\n---- forwarded message: je gaat ervoor boeten ----\n"
+        "From: Dirk <dirk@example.net>\nDate: Sun, 3 Mar 2024 23:59:00 +0100\n"
+        "To: Anna <anna@example.org>\nAls je naar de politie gaat weet ik waar je woont."
+    )
+    (kept,) = result.attachments
+    assert kept.content is not None and b"Subject: je gaat ervoor boeten" in kept.content

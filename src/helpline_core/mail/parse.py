@@ -15,9 +15,11 @@ An exception inside the parser is a bug: the message is quarantined with a reaso
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import email
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -451,6 +453,7 @@ def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> 
     if not isinstance(inner, Message):
         _add_attachment(part, info, walk)
         return
+    inner = _unwrapped(part, inner)
     _add_attachment(part, info, walk, content=_message_bytes(inner))
     if depth + 1 > MAX_DEPTH:
         walk.problems.append("forwarded messages nested too deeply: inner text not shown")
@@ -458,10 +461,38 @@ def _collect_nested(part: Message, info: _PartInfo, walk: _Walk, depth: int) -> 
     nested = _Walk(walk.limits)
     _collect(inner, nested, depth + 1)
     text = "\n\n".join(piece for piece in nested.body if piece.strip())
-    subject = one_line(decode_words(raw_headers(inner).get("subject", "")))
-    walk.body.append(f"---- forwarded message: {subject} ----\n{text}".rstrip())
+    fields = raw_headers(inner)
+    subject = one_line(decode_words(fields.get("subject", "")))
+    # Who wrote it, when and to whom, as a mail client shows a forwarded message: the
+    # counsellor must see who sent a threat that is forwarded as evidence.
+    shown = [
+        f"{label}: {one_line(decode_words(fields[name]), 300)}"
+        for name, label in (("from", "From"), ("date", "Date"), ("to", "To"))
+        if fields.get(name, "").strip()
+    ]
+    head = "\n".join([f"---- forwarded message: {subject} ----", *shown])
+    walk.body.append(f"{head}\n{text}".rstrip())
     walk.problems.extend(nested.problems)
     walk.remote_dropped |= nested.remote_dropped
+
+
+def _unwrapped(part: Message, inner: Message) -> Message:
+    """The forwarded message of a message/rfc822 (or message/global) part sent in base64 or
+    quoted-printable, which RFC 6532 section 3.5 allows for message/global and senders use for
+    both: the standard parser read the encoded text as the message; it is decoded first."""
+    cte = _header(part, "content-transfer-encoding")
+    encoding = str(getattr(cte, "cte", "") or "")
+    if encoding not in ("base64", "quoted-printable"):
+        return inner
+    encoded = _message_bytes(inner)
+    try:
+        if encoding == "base64":
+            decoded = base64.b64decode(_NOT_BASE64.sub("", encoded.decode("ascii", "replace")))
+        else:
+            decoded = quopri.decodestring(encoded)
+    except (ValueError, binascii.Error):
+        return inner
+    return email.message_from_bytes(quote_parameters(decoded), policy=POLICY)
 
 
 _AS_RECEIVED = policy.compat32.clone(linesep="\r\n")

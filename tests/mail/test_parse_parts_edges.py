@@ -528,3 +528,33 @@ def test_a_forwarded_message_in_any_transfer_encoding_shows_who_wrote_it(
     )
     (kept,) = result.attachments
     assert kept.content is not None and b"Subject: je gaat ervoor boeten" in kept.content
+
+
+def test_a_named_text_part_with_no_text_beside_it_is_shown_and_kept() -> None:
+    # "text/plain; name=bericht.txt" with no Content-Disposition: a file by the rule, but the
+    # only thing the person wrote; shown as the text, and still kept as the file.
+    raw = _one_part_mail(
+        'Content-Type: text/plain; charset=utf-8; name="bericht.txt"',
+        "Ik word thuis bedreigd.",
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail)
+    assert result.body_text == "Ik word thuis bedreigd."
+    assert [a.original_name for a in result.attachments] == ["bericht.txt"]
+    # Beside text of its own, or said to be an attachment, it stays a file only.
+    for headers in (
+        'Content-Type: text/plain; name="bericht.txt"',
+        'Content-Type: text/plain\r\nContent-Disposition: attachment; filename="bericht.txt"',
+    ):
+        raw = _one_part_mail(
+            'Content-Type: multipart/mixed; boundary="b"',
+            "--b\r\nContent-Type: text/plain\r\n\r\nZie bijlage.\r\n"
+            f"--b\r\n{headers}\r\n\r\nIn de bijlage.\r\n--b--",
+        )
+        result = parse_message(raw, LIMITS)
+        assert isinstance(result, ParsedEmail) and result.body_text == "Zie bijlage."
+    alone = _one_part_mail(
+        'Content-Type: text/plain\r\nContent-Disposition: attachment; filename="b.txt"', "x"
+    )
+    result = parse_message(alone, LIMITS)
+    assert isinstance(result, ParsedEmail) and result.body_text == ""

@@ -116,6 +116,8 @@ class _Walk:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     remote_dropped: bool = False
     tld: str | None = None  # the sender's top-level domain: a hint for charset detection
+    # text/plain parts kept as files only because they have a name (no Content-Disposition)
+    named_text: list[tuple[Message, _PartInfo]] = field(default_factory=list)
 
 
 def thread_subject(subject: str) -> str:
@@ -186,6 +188,12 @@ def _parse(raw: bytes, limits: MailSettings) -> ParsedEmail | Quarantine:
     if message.defects:
         walk.problems.append(_defect_note(message))
     _collect(message, walk, depth=0)
+    if not any(piece.strip() for piece in walk.body) and walk.named_text:
+        # Only text parts with a file name and no Content-Disposition: a file by the rule, but
+        # what the person wrote (a script's "text/plain; name=bericht.txt"). Shown, still kept.
+        for part, info in walk.named_text:
+            walk.body.append(strip_controls(_decode(_payload(part), info.charset, walk)))
+        walk.problems.append("text sent as a named file with no text beside it: shown as the text")
     body = "\n\n".join(part for part in walk.body if part.strip())
     if walk.html and not walk.plain:
         walk.problems.append("HTML only: shown as plain text")
@@ -239,6 +247,7 @@ class _PartInfo:
     filename: str | None
     attachment: bool
     inline: bool  # Content-Disposition: inline, said explicitly
+    disposition: str | None  # as given, lower case; None without the header
 
     @property
     def maintype(self) -> str:
@@ -272,6 +281,7 @@ def _info(part: Message) -> _PartInfo:
         # A named part is a file unless it says it is inline (clients show inline text).
         attachment=disposition == "attachment" or (bool(filename) and disposition != "inline"),
         inline=disposition == "inline",
+        disposition=disposition or None,
     )
 
 
@@ -362,6 +372,8 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         walk.problems.append("multipart without a usable boundary: shown as raw text")
         return
     if info.attachment or info.maintype != "text" or info.content_type in _TEXT_FILES:
+        if info.content_type == "text/plain" and info.attachment and info.disposition is None:
+            walk.named_text.append((part, info))
         if info.content_type in _SEALED:
             walk.problems.append(_SEALED[info.content_type])
         _add_attachment(part, info, walk)

@@ -499,3 +499,17 @@ def test_any_year_in_any_zone_is_a_date_or_noted(year: int, zone: str) -> None:
     raw = HEADERS + f"Date: Fri, 31 Dec {year:04d} 23:59:59 {zone}\r\n\r\nx".encode()
     result = parsed(raw)
     assert (result.header_date is None) == ("unreadable Date header" in result.problems)
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [("\r", "\r"), ("\n", "\r\n"), ("\r\n", "\n"), ("\n", "\n"), ("\r\n", "\r\n")],
+)
+def test_a_long_mail_with_mixed_line_ends_is_read(ends: tuple[str, str]) -> None:
+    # LF headers then a CRLF blank line (scripts), or bare CRs: the header block was not found,
+    # and a mail over 256 KiB was quarantined as header_too_large.
+    line, blank = ends
+    head = line.join(["From: Anna <anna@example.org>", "Subject: lang", "Message-ID: <l@x.org>"])
+    raw = (head + line + blank + "Ik heb hulp nodig. " * 20_000).encode()
+    result = parsed(raw)
+    assert result.subject == "lang" and result.body_text.startswith("Ik heb hulp nodig.")

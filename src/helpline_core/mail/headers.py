@@ -103,10 +103,16 @@ class _CachingHeaderRegistry(HeaderRegistry):
 POLICY = policy.default.clone(header_factory=_CachingHeaderRegistry())
 
 
+# A line end followed by another: the blank line after the header block. Line ends are CRLF,
+# LF or a bare CR, mixed as senders mix them (LF headers and a CRLF blank line from scripts);
+# a CR right before an LF is never a line end of its own.
+_BLANK_LINE = re.compile(rb"(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))")
+
+
 def header_block_end(raw: bytes) -> int:
     """Offset of the blank line that ends the header block (the message's length if none)."""
-    ends = [index for index in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if index >= 0]
-    return min(ends) if ends else len(raw)
+    found = _BLANK_LINE.search(raw)
+    return found.start() if found else len(raw)
 
 
 def raw_headers(message: Message) -> dict[str, str]:

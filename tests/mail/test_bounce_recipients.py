@@ -108,3 +108,42 @@ def test_every_reported_recipient_comes_back_lower_cased_once(
         f"Final-Recipient: rfc822; {f'<{a}>' if bracketed else a}\r\n\r\n" for a in addresses
     )
     assert recipients(report(fields)) == tuple(a.lower() for a in addresses)
+
+
+def global_report(blocks: list[str]) -> bytes:
+    """An RFC 6533 bounce: message/global-delivery-status and message/global-headers."""
+    status = "\r\n\r\n".join(blocks)
+    return (
+        "From: MAILER-DAEMON@mx.example\r\nTo: antwerpen@helpline.example\r\n"
+        "Subject: Undelivered Mail\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=global-delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNiet bezorgd.\r\n"
+        "--B\r\nContent-Type: message/global-delivery-status\r\n\r\n"
+        f"Reporting-MTA: dns; mx.example\r\n\r\n{status}\r\n"
+        "--B\r\nContent-Type: message/global-headers\r\n\r\n"
+        "From: Hulplijn <antwerpen@helpline.example>\r\nTo: ännä@exämple.org\r\n"
+        "Message-ID: <r6533@helpline.example>\r\n--B--\r\n"
+    ).encode()
+
+
+def test_an_international_bounce_is_read_block_by_block() -> None:
+    # RFC 6533: the standard parser reads message/global-delivery-status as one message, so
+    # only its first block was seen: a failure was not final and named no recipient.
+    raw = global_report([
+        "Final-Recipient: utf-8; ännä@exämple.org\r\nAction: failed\r\nStatus: 5.1.1",
+        "Final-Recipient: utf-8; b\\x{00E9}a@voorbeeld.example\r\nAction: failed\r\nStatus: 5.1.1",
+    ])  # fmt: skip
+    parsed = parse_message(raw, LIMITS)
+    assert isinstance(parsed, ParsedEmail) and parsed.bounce is not None
+    assert parsed.bounce.final and parsed.bounce.status == "5.1.1"
+    assert parsed.bounce.recipients == ("ännä@exämple.org", "béa@voorbeeld.example")
+    assert parsed.bounce.message_ids[0] == "<r6533@helpline.example>"
+
+
+def test_a_delayed_international_bounce_is_not_final() -> None:
+    raw = global_report(
+        ["Final-Recipient: utf-8; ännä@exämple.org\r\nAction: delayed\r\nStatus: 4.4.1"]
+    )
+    parsed = parse_message(raw, LIMITS)
+    assert isinstance(parsed, ParsedEmail) and parsed.bounce is not None
+    assert not parsed.bounce.final and parsed.bounce.recipients == ("ännä@exämple.org",)

@@ -30,10 +30,15 @@ _SMTP_CODE = re.compile(r"\b([45]\d\d)[ -]")
 MAX_CANDIDATES = 20
 MAX_RECIPIENTS = 20
 # RFC 3464 section 2.3.1: "rfc822; anna@example.org" (an address-type, then the address).
-_TYPED_ADDRESS = re.compile(r"^\s*rfc822\s*;\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$", re.IGNORECASE)
+_TYPED_ADDRESS = re.compile(
+    r"^\s*(?:rfc822|utf-8)\s*;\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$", re.IGNORECASE
+)
+# RFC 6533 section 3 "unitext": a character written as \x{HHHH} in a utf-8 typed address.
+_UNITEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
 # qmail's failure notice: "<anna@example.org>:" alone on a line, then why.
 _QMAIL_RECIPIENT = re.compile(r"^<([^\s<>]+@[^\s<>]+)>:[ \t]*$", re.MULTILINE)
 MAX_SCANNED_CHARS = 64 * 1024
+_BLOCKS = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,14 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
             if isinstance(inner, Message):
                 ids.extend(_ids_of(inner))
                 returned.extend(_addressed(inner))
-        elif content_type == "text/rfc822-headers":
+        elif content_type in ("text/rfc822-headers", "message/global-headers"):
+            # message/global-headers (RFC 6533) is parsed as a message of headers alone.
+            payload = part.get_payload()
+            inner = payload[0] if isinstance(payload, list) and payload else None
+            if isinstance(inner, Message):
+                ids.extend(_ids_of(inner))
+                returned.extend(_addressed(inner))
+                continue
             headers = email.message_from_string(_text(part), policy=policy.compat32)
             ids.extend(_ids_of(headers))
             returned.extend(_addressed(headers))
@@ -112,9 +124,17 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
 
 def typed_address(value: str) -> str | None:
     """The address of an RFC 3464 typed-address value ("rfc822; anna@example.org", section
-    2.3.1); None for another address type (x400, utf-8) or junk."""
+    2.3.1), or of RFC 6533's "utf-8; ännä@exämple.org" (its \\x{HHHH} escapes read); None for
+    another address type (x400) or junk."""
     match = _TYPED_ADDRESS.match(value)
-    return match.group(1) if match else None
+    if match is None:
+        return None
+    return _UNITEXT.sub(lambda code: _character(code.group(1)), match.group(1))
+
+
+def _character(hexadecimal: str) -> str:
+    point = int(hexadecimal, 16)
+    return chr(point) if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
 
 
 def _typed(block: Message, *names: str) -> list[str]:
@@ -139,6 +159,13 @@ def _value(headers: Message, name: str) -> str:
 
 def _status_blocks(part: Message) -> list[Message]:
     payload = part.get_payload()
+    if part.get_content_type() == "message/global-delivery-status":
+        # RFC 6533: the standard parser reads it as one message (its first block the headers,
+        # the rest the body); its fields are read as text, block by block.
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        raw = inner.as_bytes(policy=policy.compat32) if isinstance(inner, Message) else b""
+        text = raw.decode("utf-8", "replace")
+        return [email.message_from_string(block.strip() + "\n") for block in _BLOCKS.split(text)]
     if isinstance(payload, list):
         return [block for block in payload if isinstance(block, Message)]
     # Some parsers leave the fields as text: the blocks are separated by blank lines.

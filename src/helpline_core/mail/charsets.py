@@ -5,13 +5,19 @@
   ks_c_5601-1987 as windows-949, and so on; a label the table lacks or refuses (utf-7, cp850,
   iso-2022-kr) with Python's charset of that name. What still cannot be decoded is replaced
   (U+FFFD) on its own; the rest of the text stays as written.
-- A byte order mark wins over the label, as in the WHATWG "decode" algorithm.
+- A byte order mark wins over the label, as in the WHATWG "decode" algorithm. Without one, a
+  UTF-16 label that states no byte order ("utf-16", "ucs-2", "unicode"; WHATWG reads them all
+  as little-endian) is read in the order the bytes show, big-endian when they do not tell
+  (RFC 2781 section 4.3): `utf16_byte_order`. "utf-16le" and "utf-16be" are trusted.
 - The charset is detected only when the label is missing, unknown or clearly wrong: "utf-8" on
-  bytes with no more valid UTF-8 sequences than bad bytes, a name of ASCII on bytes beyond
-  ASCII, or a single-byte or 7-bit label on bytes that are valid UTF-8. Text in the helpline's
-  Western European languages is read as windows-1252; the rest goes to `detect_charset`
-  (chardetng, Firefox's detector, with charset-normalizer as a second opinion; see
-  docs/email.md for why and what was measured).
+  bytes with no more valid UTF-8 sequences than bad bytes, a name of ASCII or of a 7-bit
+  charset (ISO-2022, HZ, UTF-7: `seven_bit`) on bytes beyond ASCII, a single-byte label on
+  bytes that are valid UTF-8, or a windows-1252 label (iso-8859-1, us-ascii's superset) on
+  text that read so is plainly another script and that the detector names a Cyrillic, Greek,
+  Arabic, Hebrew or Thai charset (`_other_script`). Text in the helpline's Western European
+  languages is read as windows-1252; the rest goes to `detect_charset` (chardetng, Firefox's
+  detector, with charset-normalizer as a second opinion; see docs/email.md for why and what
+  was measured).
 - Header values: raw 8-bit bytes are read as UTF-8, then windows-1252; RFC 2047 encoded words
   are decoded with adjacent words joined first (RFC 2047 section 6.2: the white space between
   them is not part of the text, and a character may be split across two words).
@@ -25,6 +31,7 @@ import codecs
 import email.quoprimime
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import webencodings
@@ -35,7 +42,7 @@ _FALLBACK = "cp1252"  # WHATWG's default for legacy text
 # WHATWG decodes "gbk" (and so gb2312) with the gb18030 decoder, a superset of Python's gbk.
 _SUPERSET_CODECS = {"gbk": "gb18030"}
 # Multibyte charsets whose text is often valid UTF-8 by chance: their label is trusted. Not the
-# 7-bit iso-2022-jp: bytes beyond ASCII cannot be it, so such a label on UTF-8 is wrong.
+# 7-bit ones (iso-2022-jp, utf-7): bytes beyond ASCII cannot be them (`seven_bit`).
 _MULTIBYTE = {"utf-8", "utf-16-le", "utf-16-be", "gb18030", "big5hkscs", "euc_jp", "cp932",
               "cp949"}  # fmt: skip
 # A valid UTF-8 sequence beyond ASCII (RFC 3629 section 4).
@@ -193,6 +200,8 @@ def decode_body(data: bytes, label: str | None, tld: str | None = None) -> Decod
         return _guess(data, f"unknown charset {shown!r}", tld)
     if codec is None:
         return _guess(data, None, tld)
+    if _states_no_byte_order(label, codec):
+        codec = utf16_byte_order(data)
     if codec == "utf-8":
         try:
             return Decoded(data.decode("utf-8"))
@@ -201,15 +210,140 @@ def decode_body(data: bytes, label: str | None, tld: str | None = None) -> Decod
             if mostly is not None:
                 return Decoded(mostly[0], f"{mostly[1]} undecodable byte(s) in UTF-8 text replaced")
             return _guess(data, "declared charset 'utf-8' is wrong", tld)
-    if label and _names_ascii(label) and not data.isascii():
-        return _guess(data, f"declared charset {shown!r} is wrong", tld)
+    if label and (_names_ascii(label) or seven_bit(codec)) and not data.isascii():
+        return _guess(
+            data, f"declared charset {shown!r} is wrong", _SEVEN_BIT_HINTS.get(codec, tld)
+        )
     if codec not in _MULTIBYTE and not data.isascii() and _is_utf8(data):
         return Decoded(data.decode("utf-8"), f"declared charset {shown!r} is wrong; read as utf-8")
+    if codec == _FALLBACK and not data.isascii():
+        other = _other_script(data, tld)
+        if other is not None:
+            text, bad = _replaced(data, other)
+            note = f"declared charset {shown!r} is wrong; read as {other}"
+            return Decoded(text, note + (f" ({bad} byte(s) replaced)" if bad else ""))
     try:
         return Decoded(data.decode(codec))
     except UnicodeDecodeError:
         text, bad = _replaced(data, codec)
         return Decoded(text, f"{bad} undecodable byte(s) in {shown} text replaced")
+
+
+# Characters a 7-bit charset is tried on: ASCII, and letters of the scripts the ISO-2022
+# family, HZ and UTF-7 write with ASCII bytes.
+_SEVEN_BIT_PROBE = "aZ09 +-~\\" + "éßĳΩЖשع€你あア한"
+
+
+@functools.lru_cache(maxsize=64)
+def seven_bit(codec: str) -> bool:
+    """Is `codec` a 7-bit charset: one that writes text beyond ASCII with ASCII bytes only,
+    switching with escape or shift sequences? The ISO-2022 family (RFC 1468 iso-2022-jp,
+    RFC 1554 iso-2022-jp-2, RFC 1557 iso-2022-kr), HZ (RFC 1843 hz-gb-2312) and UTF-7
+    (RFC 2152): the charsets whose text is all ASCII bytes, so a label naming one on bytes
+    beyond ASCII is wrong. Told by what the codec makes of `_SEVEN_BIT_PROBE`, so every such
+    codec Python has counts, not only those named here; plain ASCII does not (it encodes no
+    character beyond ASCII; `_names_ascii` covers it)."""
+    encoded = []
+    for char in _SEVEN_BIT_PROBE:
+        try:
+            encoded.append((char, char.encode(codec)))
+        except (UnicodeError, LookupError):
+            continue
+    beyond = any(not char.isascii() for char, _ in encoded)
+    return beyond and all(data.isascii() for _, data in encoded)
+
+
+# The country a 7-bit charset's label points to: a better hint to the detector than the
+# sender's domain (the Shift_JIS or EUC-JP under a wrong iso-2022-jp label is Japanese).
+_SEVEN_BIT_HINTS = {"iso2022_jp": "jp", "iso2022_jp_1": "jp", "iso2022_jp_2": "jp",
+                    "iso2022_jp_2004": "jp", "iso2022_jp_3": "jp", "iso2022_jp_ext": "jp",
+                    "iso2022_kr": "kr", "hz": "cn"}  # fmt: skip
+
+
+# WHATWG labels of its UTF-16LE decoder (and Python's "utf-16" codec, which reads text without
+# a byte order mark in the machine's order) that do not say which byte order the text is in.
+_UNORDERED_UTF16 = frozenset({"utf-16", "ucs-2", "unicode", "csunicode", "iso-10646-ucs-2"})
+
+
+def _states_no_byte_order(label: str | None, codec: str) -> bool:
+    """Is `label` (read as `codec`) UTF-16 without a byte order: "utf-16", "ucs-2", "unicode",
+    "csunicode", "iso-10646-ucs-2" or Python's "utf16", "u16"? "utf-16le", "utf-16be" and
+    Microsoft's "unicodefeff" / "unicodefffe" name one."""
+    if codec == "utf-16":
+        return True
+    cleaned = str(label or "").strip().strip("\"'").lower()
+    return codec == "utf-16-le" and cleaned in _UNORDERED_UTF16
+
+
+# Bytes looked at to tell UTF-16's byte order: a few thousand characters are plenty.
+_ORDER_BYTES = 8 * 1024
+_CONTROLS_IN_TEXT = frozenset("\t\n\r\f\v")
+
+
+def utf16_byte_order(data: bytes) -> str:
+    """The byte order UTF-16 text without a byte order mark is in: "utf-16-be" or
+    "utf-16-le".
+
+    RFC 2781 section 4.3: text labelled "UTF-16" without a mark SHOULD be read as big-endian;
+    the WHATWG table reads "utf-16" (and "ucs-2", "unicode") as little-endian, Windows' order.
+    Mail comes in both, so the bytes decide, in this order: the reading with fewer characters
+    no text has (unassigned, private use, unpaired surrogates, control characters but tab and
+    line breaks); then the one with more zero high bytes (ASCII spaces, line breaks, digits,
+    punctuation and Latin letters: U+00xx; read the wrong way round they are U+xx00); then the
+    one whose high bytes take fewer values (the high byte is the script's block, the low byte
+    the letter in it). When all three tie: big-endian, as RFC 2781 says."""
+    sample = data[: min(len(data), _ORDER_BYTES) & ~1]
+
+    def cost(codec: str, high: int) -> tuple[int, int, int]:
+        text = sample.decode(codec, "replace")
+        highs = sample[high::2]
+        return _implausible(text), -highs.count(0), len(set(highs))
+
+    return "utf-16-le" if cost("utf-16-le", 1) < cost("utf-16-be", 0) else "utf-16-be"
+
+
+def _implausible(text: str) -> int:
+    """Characters no text holds: unassigned, private use, surrogates, U+FFFD, controls other
+    than tab and line breaks."""
+    return sum(
+        char == "\ufffd"
+        or (category := unicodedata.category(char)) in ("Cn", "Co", "Cs")
+        or (category == "Cc" and char not in _CONTROLS_IN_TEXT)
+        for char in text
+    )
+
+
+# The single-byte charsets of other scripts the detector names (as the WHATWG table reads
+# them): Cyrillic, Greek, Arabic, Hebrew, Thai. Text in them read as windows-1252 is all
+# "accented" Latin letters.
+_OTHER_SCRIPTS = frozenset(
+    {"cp1251", "koi8-r", "koi8-u", "iso8859-5", "cp866", "mac-cyrillic", "cp1253", "iso8859-7",
+     "cp1256", "iso8859-6", "cp1255", "iso8859-8", "cp874"}
+)  # fmt: skip
+
+
+def _other_script(data: bytes, tld: str | None) -> str | None:
+    """The charset of text labelled windows-1252 (iso-8859-1, latin1, us-ascii's superset) that
+    is plainly in another script's single-byte charset, such as windows-1251 Cyrillic or
+    windows-1256 Arabic; None when the label may be right, as it is for Western text.
+
+    Read as windows-1252 such text is nearly all "accented" letters, in runs no Western
+    European word has. The label is taken as wrong only when all three hold: more than half
+    its letters are beyond ASCII (`_western` keeps text with at most 30% as windows-1252); it
+    has a word of four or more such letters in a row, three of them different (Western words
+    have at most three in a row, as Icelandic "þýðing"; "nééééé" or "Ööööh" is one letter
+    drawn out); and the detector names a charset of another script (`_OTHER_SCRIPTS`: Polish
+    or Czech windows-1250 under a Latin-1 label is left as labelled). The detector is not run
+    on text that fails the first two."""
+    text = data.decode(_FALLBACK, "replace")
+    beyond = [char.isalpha() and not char.isascii() for char in text]
+    if sum(beyond) * 2 <= sum(char.isalpha() for char in text):
+        return None
+    words = "".join(char if far else " " for char, far in zip(text, beyond, strict=True)).split()
+    if not any(len(word) >= 4 and len(set(word.lower())) >= 3 for word in words):
+        return None
+    codec = detect_charset(data, tld)
+    return codec if codec in _OTHER_SCRIPTS else None
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -558,3 +558,25 @@ def test_a_named_text_part_with_no_text_beside_it_is_shown_and_kept() -> None:
     )
     result = parse_message(alone, LIMITS)
     assert isinstance(result, ParsedEmail) and result.body_text == ""
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [
+        (
+            "; format=flowed; delsp=yes",
+            "Mijn link: https://www.example.org/heel/lange/pad werkt niet.",
+        ),
+        ("; format=flowed", "Mijn link: https://www.example.org/heel/ lange/pad werkt niet."),
+        ("", "Mijn link: https://www.example.org/heel/ \nlange/pad werkt niet."),
+    ],
+)
+def test_flowed_text_is_joined_as_the_client_wrapped_it(params: str, shown: str) -> None:
+    # RFC 3676: a line ending in a space goes on on the next; with delsp=yes that space was
+    # added by the client. Without format=flowed the lines stay as sent.
+    raw = _one_part_mail(
+        f"Content-Type: text/plain; charset=utf-8{params}",
+        "Mijn link: https://www.example.org/heel/ \r\nlange/pad werkt niet.",
+    )
+    result = parse_message(raw, LIMITS)
+    assert isinstance(result, ParsedEmail) and result.body_text == shown

@@ -47,7 +47,7 @@ from helpline_core.mail.headers import (
 )
 from helpline_core.mail.html_depth import shallow
 from helpline_core.mail.reasons import Reason, reason
-from helpline_core.mail.text import html_to_text, one_line, strip_controls
+from helpline_core.mail.text import html_to_text, one_line, strip_controls, unflow
 
 HEADER_BLOCK_LIMIT = 256 * 1024  # a larger header block is hostile or broken: quarantine
 MAX_DEPTH = 30  # multiparts and forwarded messages inside each other
@@ -248,6 +248,7 @@ class _PartInfo:
     attachment: bool
     inline: bool  # Content-Disposition: inline, said explicitly
     disposition: str | None  # as given, lower case; None without the header
+    flowed: bool | None  # format=flowed (RFC 3676): its delsp=yes; None when not flowed
 
     @property
     def maintype(self) -> str:
@@ -282,6 +283,11 @@ def _info(part: Message) -> _PartInfo:
         attachment=disposition == "attachment" or (bool(filename) and disposition != "inline"),
         inline=disposition == "inline",
         disposition=disposition or None,
+        flowed=(
+            str(type_params.get("delsp", "")).strip().lower() == "yes"
+            if str(type_params.get("format", "")).strip().lower() == "flowed"
+            else None
+        ),
     )
 
 
@@ -385,6 +391,9 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         walk.remote_dropped |= remote
     else:
         text = strip_controls(_decode(_payload(part), info.charset, walk))
+        if info.flowed is not None:
+            # RFC 3676: lines a client wrapped are joined again (Apple Mail, Thunderbird).
+            text = unflow(text, delsp=info.flowed)
         walk.plain = True
     walk.body.append(text)
     if info.inline and info.filename:

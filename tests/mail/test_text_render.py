@@ -396,3 +396,20 @@ def test_unflow_gives_back_the_paragraphs(
         expected.append((lead if depth else "") + paragraph)
     assert unflow("\n".join(wire), delsp) == "\n".join(expected)
     assert unflow("\r\n".join(wire) + "\r\n", delsp) == "\n".join(expected) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("html", "remote"),
+    [
+        ('<p>Groet</p><img src="cid:logo@outlook">', False),  # a part of the mail itself
+        ("<img alt=x src=data:image/png;base64,iVBORw0KGgo=>", False),
+        ('<div style="background: url(cid:bg)">x</div>', False),
+        ('<img src="https://tracker.example/p.gif">', True),
+        ("<img srcset='https://t.example/a.png 2x'>", True),
+        ('<td background="http://t.example/bg.png">x</td>', True),
+        ('<div style="background:url(//t.example/x)">x</div>', True),
+    ],
+)
+def test_only_what_would_be_fetched_from_elsewhere_is_remote(html: str, remote: bool) -> None:
+    # A cid: logo is in the mail; saying "remote images removed" for it was untrue.
+    assert html_to_text(html)[1] is remote

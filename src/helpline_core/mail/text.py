@@ -35,7 +35,13 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 # Quote marks shown before a line at most: ten levels deep still reads as quoted, and nesting a
 # blockquote thousands deep cannot make the text grow by thousands of characters a line.
 QUOTE_MARKS_SHOWN = 10
-_REMOTE = re.compile(r"<img\b|background\s*=|url\s*\(", re.IGNORECASE)
+# What a browser would fetch from elsewhere: an image, a background or a CSS url() whose
+# address is not one of the mail's own parts (cid:) or inline data (data:), which are no
+# remote content (Outlook and Apple Mail put every signature logo in as cid:).
+_REMOTE = re.compile(
+    r"""(?:\b(?:src|srcset|poster|background)\s*=|\burl\s*\()\s*["']?\s*(?!cid:|data:|["'\s>)])""",
+    re.IGNORECASE,
+)
 
 
 def strip_controls(text: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
@@ -14,6 +15,7 @@ from textual.pilot import Pilot
 
 from helpline_core import protocol as p
 from helpline_tui.handlers import apply_frame
+from helpline_tui.i18n import t
 from helpline_tui.screens.main import MainScreen
 from helpline_tui.widgets.transcript import Transcript, wrap_cells
 from tests.tui.conftest import screen_text
@@ -176,3 +178,28 @@ async def test_a_long_chat_handed_over_in_the_background_opens_at_its_end() -> N
         assert max(cell_len(part) for part in transcript.plain_lines) <= shown
         text = screen_text(pilot)
         assert "woord011" in text[text.rindex("woord000") :]  # the last line, whole
+
+
+def named(seq: int, sender: str, name: str, text: str) -> p.ChatMessage:
+    return line("c-long", seq, sender, text, 3).model_copy(update={"name": name})
+
+
+@pytest.mark.parametrize(
+    "nickname", ["Kim", "kim", "KIM.", "Ｋｉｍ", "K i m", "Kim\u200b", "systeem"]
+)
+async def test_a_visitor_named_as_the_counsellor_or_the_system_is_marked_as_the_visitor(
+    nickname: str,
+) -> None:
+    # Lines differ only in colour: "Kim: I call the police myself" from a visitor called Kim
+    # read as the counsellor's on a monochrome screen or to a colleague reading back.
+    async with long_chat(1) as (pilot, screen, transcript):
+        # The visitor's line comes first: the mark follows once the counsellor's name is seen.
+        feed(screen, named(2, "visitor", nickname, "Ik bel zelf de politie."))
+        feed(screen, named(3, "counsellor", "Kim", "Dag, ik ben Kim van de hulplijn."))
+        feed(screen, named(4, "visitor", "Anna", "Ik ben Anna."))
+        await pilot.pause()
+        lines = transcript.plain_lines
+        posing = next(text for text in lines if "Ik bel zelf de politie." in text)
+        assert f"({t('conv.visitor')}): Ik bel zelf" in posing
+        assert any(text.endswith("Kim: Dag, ik ben Kim van de hulplijn.") for text in lines)
+        assert any(text.endswith(" Anna: Ik ben Anna.") for text in lines)

@@ -8,6 +8,7 @@ building widgets. Appending wraps only the new messages. Every text shown here w
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import tzinfo
@@ -27,6 +28,13 @@ from helpline_tui.safe import neutralise
 
 NAME_CELLS = 14
 MIN_WIDTH = 20
+
+
+def _skeleton(name: str) -> str:
+    """A name as it reads, for comparing: compatibility forms folded (NFKC), case folded, and
+    only letters and digits kept ("Kim", "KIM", "Ｋｉｍ", "K i m." and "Kim\u200b" read alike)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(char for char in folded if char.isalnum())
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
@@ -102,6 +110,9 @@ class Transcript(ScrollView, can_focus=True):
         self._wrapped_width = -1
         # (minute, sender, name) -> ("14:03 Kim: ", its width in cells)
         self._heads: dict[tuple[int, str, str], tuple[str, int]] = {}
+        # The names the helpline's own lines carry, as `_skeleton`s: a visitor whose nickname
+        # reads the same is marked as the visitor, so a line of theirs never passes for ours.
+        self._staff = {_skeleton(t("conv.system")), "systeem", "system"}
 
     def on_mount(self) -> None:
         self.anchor()
@@ -124,6 +135,7 @@ class Transcript(ScrollView, can_focus=True):
     def set_messages(self, messages: Iterable[ChatMessage]) -> None:
         """Replace everything and show the end (after a resync the list is authoritative)."""
         self._messages = list(messages)
+        self._learn_staff(self._messages)
         self._texts = [neutralise(message.text) for message in self._messages]
         self._rewrap(force=True)
         self.anchor()
@@ -133,6 +145,8 @@ class Transcript(ScrollView, can_focus=True):
         for message in messages:
             self._messages.append(message)
             self._texts.append(neutralise(message.text))
+        if self._learn_staff(self._messages[start:]) and self._wrapped_width > 0:
+            start = 0  # an earlier visitor line may now need its mark
         if self._wrapped_width > 0:
             self._wrap_from(start, self._wrapped_width)
             self._fit()
@@ -162,6 +176,14 @@ class Transcript(ScrollView, can_focus=True):
         full = max(width - self.styles.gutter.width, MIN_WIDTH)
         return full, max(full - self.styles.scrollbar_size_vertical, MIN_WIDTH)
 
+    def _learn_staff(self, messages: Sequence[ChatMessage]) -> bool:
+        """Add the counsellors' names of `messages`; True when one was new (heads are redone)."""
+        new = {_skeleton(m.name) for m in messages if m.sender == "counsellor"} - self._staff
+        if new:
+            self._staff |= new
+            self._heads.clear()
+        return bool(new)
+
     def _head(self, message: ChatMessage) -> tuple[str, int]:
         key = (int(message.at.timestamp()) // 60, message.sender, message.name)
         found = self._heads.get(key)
@@ -171,6 +193,8 @@ class Transcript(ScrollView, can_focus=True):
                 name = t("conv.system")
             else:
                 name = neutralise(message.name, multiline=False, limit=NAME_CELLS)
+                if message.sender == "visitor" and _skeleton(message.name) in self._staff:
+                    name = f"{name} ({t('conv.visitor')})"
             head = f"{stamp} {name}: "
             found = self._heads[key] = (head, cell_len(head))
         return found

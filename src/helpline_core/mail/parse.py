@@ -45,9 +45,15 @@ from helpline_core.mail.headers import (
     repair_header_block,
     sender,
 )
-from helpline_core.mail.html_depth import shallow
+from helpline_core.mail.html_depth import lighter, rough_text, shallow, too_many_tags
 from helpline_core.mail.reasons import Reason, reason
-from helpline_core.mail.text import html_to_text, one_line, strip_controls, unflow
+from helpline_core.mail.text import (
+    html_to_text,
+    one_line,
+    remote_content,
+    strip_controls,
+    unflow,
+)
 
 HEADER_BLOCK_LIMIT = 256 * 1024  # a larger header block is hostile or broken: quarantine
 MAX_DEPTH = 30  # multiparts and forwarded messages inside each other
@@ -385,8 +391,7 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
         _add_attachment(part, info, walk)
         return
     if info.content_type == "text/html":
-        # Nesting cut first: the sanitiser's time grows with the square of the depth.
-        text, remote = html_to_text(shallow(_decode(_payload(part), info.charset, walk)))
+        text, remote = _html_text(_decode(_payload(part), info.charset, walk), walk)
         walk.html = True
         walk.remote_dropped |= remote
     else:
@@ -398,6 +403,17 @@ def _collect(part: Message, walk: _Walk, depth: int) -> None:
     walk.body.append(text)
     if info.inline and info.filename:
         _add_attachment(part, info, walk)  # shown, and kept as the file it was sent as
+
+
+def _html_text(html: str, walk: _Walk) -> tuple[str, bool]:
+    """An HTML part's text and whether remote content was dropped. Floods of line breaks and
+    empty elements are cut, and nesting too (the sanitiser's time grows with the square of the
+    depth); HTML with more tags than any letter is read by regular expressions alone."""
+    html = lighter(html)
+    if not too_many_tags(html):
+        return html_to_text(shallow(html))
+    walk.problems.append("HTML with too many tags: read as rough text")
+    return strip_controls(rough_text(html)), remote_content(html)
 
 
 def _collect_alternative(parts: list[Message], walk: _Walk, depth: int) -> None:

@@ -192,12 +192,18 @@ class _TextBuilder(HTMLParser):
         return "\n".join(out)
 
 
+def remote_content(html: str) -> bool:
+    """Whether `html` asks for anything from elsewhere (an image, a background, a CSS url());
+    never fetched, only said."""
+    return _REMOTE.search(html) is not None
+
+
 def html_to_text(html: str) -> tuple[str, bool]:
     """Plain text of an HTML body, and whether remote content (images) was dropped.
 
     Blockquoted text is shown with "> " before each line ("> > " when nested); a <pre> keeps
     its spaces and indentation."""
-    had_remote = bool(_REMOTE.search(html))
+    had_remote = remote_content(html)
     cleaned = nh3.clean(
         html,
         tags=_KEPT_TAGS,

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MAX_PHRASE = 6  # longest name, street or institution matched, in words
 OWN_DATA = Path(__file__).parent / "data"
 WORD_LISTS = (
@@ -56,6 +56,7 @@ class Lexicon:
     stop_words: frozenset[str] = frozenset()  # pronouns, articles, chat words: never a name
     common_words: frozenset[str] = frozenset()  # ordinary words in nl, fr, en (never names)
     name_words: frozenset[str] = frozenset()  # names that beat the word lists ("jan", "marie")
+    word_names: frozenset[str] = frozenset()  # name_words that are also words ("roos", "pierre")
     places: frozenset[str] = frozenset()  # Belgian municipalities and postal localities
     minor_places: frozenset[str] = frozenset()  # Dutch residences: only written with a capital
     postcodes: frozenset[str] = frozenset()  # Belgian four-digit postcodes
@@ -136,6 +137,7 @@ def build(deduce_dir: Path | None = None, word_lists: Iterable[Path] = WORD_LIST
         stop_words=frozenset(stop_words - own["name_words"]),
         common_words=frozenset(common - own["name_words"]),
         name_words=frozenset(own["name_words"]),
+        word_names=frozenset(own["name_words"] & common),
         places=frozenset(places - keep),
         minor_places=frozenset(minor_places - keep - common),
         postcodes=frozenset(postcodes),

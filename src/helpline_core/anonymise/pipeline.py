@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpline_core.anonymise import language, patterns
-from helpline_core.anonymise.labels import PLACEHOLDER_PATTERN
+from helpline_core.anonymise.labels import PLACEHOLDER_PATTERN, Label
 from helpline_core.anonymise.lexicon import Lexicon, fold, load
 from helpline_core.anonymise.placeholders import Pseudonyms
 from helpline_core.anonymise.spans import Span, resolve
@@ -82,7 +82,8 @@ class Anonymiser:
             if not any(s.start < e and b < s.end for b, e in placeholders)
             and text[s.start : s.end] not in self._keep_numbers
         ]
-        return resolve(candidates, blocked, text)
+        chosen = resolve(candidates, blocked, text)
+        return resolve(chosen + _ages_after_names(text, chosen), blocked, text)
 
     def anonymise(
         self, text: str, pseudonyms: Pseudonyms | None = None, lang: str | None = None
@@ -103,6 +104,26 @@ class Anonymiser:
             last = span.end
         out.append(text[last:])
         return Result("".join(out), spans, chosen)
+
+
+# A bare age between commas after a name: "Ik ben Wendy, 41, en", "I'm Grace, 27, my ex",
+# "mijn naam is Jarne, 16." (the number ends the phrase: a comma, a full stop, "en"/"et"/"and").
+NAME_COMMA_AGE = re.compile(
+    r"\s*,\s*(\d{1,2})(?=\s*(?:[,.;!?)]|$|\n|(?:en|et|and|jaar|ans|years?|uit|de|from|van)\b))",
+    re.IGNORECASE,
+)
+
+
+def _ages_after_names(text: str, chosen: list[Span]) -> list[Span]:
+    """Ages written bare right after a found name ("Wendy, 41,")."""
+    found: list[Span] = []
+    for span in chosen:
+        if span.label is not Label.PERSON:
+            continue
+        m = NAME_COMMA_AGE.match(text, span.end)
+        if m and 1 <= int(m.group(1)) <= 99:
+            found.append(Span(m.start(1), m.end(1), Label.AGE))
+    return found
 
 
 def fold_keep(text: str) -> str:

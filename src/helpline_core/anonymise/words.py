@@ -11,22 +11,32 @@ from dataclasses import dataclass
 from helpline_core.anonymise.cues import (
     ADDRESSES,
     ARTICLES,
+    BOUNDARY_AFTER,
+    DETERMINERS,
+    DIMINUTIVE_SUFFIXES,
     DISCORD,
+    ELIDED,
     HANDLE,
     HANDLE_LIKE,
     HOUSE_NUMBER,
+    IDENTITY,
     INSTITUTION_SUFFIX,
     NAME_TRIGGERS,
+    NAMING,
     PLACE_PREPOSITIONS,
     PLATFORM,
     RELATION_START,
     SCHOOL_WORD,
+    STATE_WORDS,
     STREET_SUFFIX,
+    TITLES,
     WORK_TRIGGER,
 )
 from helpline_core.anonymise.labels import Label
 from helpline_core.anonymise.lexicon import MAX_PHRASE, TOKEN, Lexicon, fold
 from helpline_core.anonymise.spans import Span
+
+POSTCODE_PREFIX = re.compile(r"(?:b|be)-(\d{4})")
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,19 @@ class WordDetector:
         i = 0
         while i < len(words):
             word = words[i]
+            code = self._postcode(text, words, i)
+            if code is not None:
+                yield code
+                i += 1
+                continue
             if word.key in lx.postcodes and i + 1 < len(words):
                 town = self._longest(words, i + 1, lx.places)
                 if town or (words[i + 1].capitalised and not self.ordinary(words[i + 1].key)):
                     end = words[i + (town or 1)].end
-                    prefix = text[max(0, word.start - 2) : word.start]
-                    start = word.start - 2 if prefix in ("B-", "b-") else word.start
+                    prefix = re.search(
+                        r"\b(?:B|BE)[ -]?$", text[max(0, word.start - 3) : word.start]
+                    )
+                    start = word.start - len(prefix.group()) if prefix else word.start
                     yield Span(start, end, Label.POSTCODE_CITY)
                     i += 1 + (town or 1)
                     continue
@@ -112,6 +129,33 @@ class WordDetector:
                 found = length
                 break
             i += found or 1
+
+    def _postcode(self, text: str, words: list[Token], i: int) -> Span | None:
+        """ "B-2930 Brasschaat", "BE-1000 Brussel" (one token with its country letters), or a
+        postcode alone after a place preposition: "wij wonen in de 2060", "il habite à 1080"."""
+        word, lx = words[i], self.lx
+        prefixed = POSTCODE_PREFIX.fullmatch(word.key)
+        if prefixed and prefixed.group(1) in lx.postcodes:
+            end = word.end
+            town = self._longest(words, i + 1, lx.places) if i + 1 < len(words) else 0
+            if town and words[i + 1].start - word.end <= 2:
+                end = words[i + town].end
+            return Span(word.start, end, Label.POSTCODE_CITY)
+        if word.key not in lx.postcodes or i == 0:
+            return None
+        before = i - 1
+        if words[before].key in ("de", "den", "le", "la") and before > 0:
+            before -= 1
+        if words[before].text.lower() not in PLACE_PREPOSITIONS:
+            return None
+        if before == i - 1 and 1900 <= int(word.key) <= 2099:
+            return None  # "in 2019" is a year; "in de 2060" a postcode
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is not None and (nxt.key in lx.places or nxt.key.isdigit()):
+            return None  # the postcode + town path, or a run of digits
+        if re.match(r"\s*[-/.:,]?\d", text[word.end : word.end + 3]):
+            return None
+        return Span(word.start, word.end, Label.POSTCODE_CITY)
 
     def _longest(self, words: list[Token], i: int, group: frozenset[str]) -> int:
         for length in range(min(MAX_PHRASE, len(words) - i), 0, -1):
@@ -209,7 +253,19 @@ class WordDetector:
             word = words[i]
             key = word.key
             is_first = key in lx.first_names or key in lx.name_words
+            initial = self._initial_surname(text, words, i)
+            if initial:
+                yield Span(word.start, words[initial - 1].end, Label.PERSON)
+                i = initial
+                continue
             if key in lx.keep or key in lx.stop_words or len(key) < 2 or key.isdigit():
+                i += 1
+                continue
+            if self.elided(key) or self._noun_after_determiner(text, words, i):
+                i += 1
+                continue
+            if not is_first and self.diminutive(word):
+                yield Span(word.start, word.end, Label.PERSON)
                 i += 1
                 continue
             mid_capital = word.capitalised and not _sentence_start(text, word)
@@ -225,6 +281,70 @@ class WordDetector:
                 continue
             yield Span(word.start, words[end - 1].end, Label.PERSON)
             i = end
+
+    def elided(self, key: str) -> bool:
+        """ "c'est", "j'en", "qu'il": an elided French word before an ordinary one."""
+        m = ELIDED.fullmatch(key)
+        return m is not None and (self.ordinary(m.group(1)) or m.group(1) in self.lx.stop_words)
+
+    def diminutive(self, word: Token) -> bool:
+        """A Flemish diminutive of a listed first name: "jensje", "Lisa'ke", "Warreke",
+        "Fienneke", "Wolfje". The diminutive is no ordinary word ("meisje"); a base that is also a
+        word ("wolf") counts only written with a capital."""
+        key = word.key
+        if self.ordinary(key) or key in self.lx.stop_words:
+            return False
+        for suffix in DIMINUTIVE_SUFFIXES:
+            if not key.endswith(suffix) or len(key) - len(suffix) < 3:
+                continue
+            base = key[: -len(suffix)].rstrip("'")
+            for stem in (base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else ""):
+                if len(stem) < 3 or stem not in self.lx.first_names | self.lx.name_words:
+                    continue
+                if stem in self.lx.stop_words or stem in self.lx.keep:
+                    continue
+                if not self.ordinary(stem) or stem in self.lx.name_words or word.capitalised:
+                    return True
+        return False
+
+    def _noun_after_determiner(self, text: str, words: list[Token], i: int) -> bool:
+        """A name that is also a word, in lower case after a determiner, is the word: "een roos",
+        "une pierre", "mon pull rose", "un lien"."""
+        word = words[i]
+        if word.key not in self.lx.word_names and not (
+            word.key in self.lx.first_names and self.ordinary(word.key)
+        ):
+            return False
+        if word.capitalised and not _sentence_start(text, word):
+            return False
+        if i and words[i - 1].key in DETERMINERS and text[words[i - 1].end : word.start].isspace():
+            return True
+        return (
+            i > 1
+            and text[words[i - 2].end : word.start].replace(words[i - 1].text, "").isspace()
+            and words[i - 2].key in DETERMINERS
+            and words[i - 1].text.islower()
+            and self.ordinary(words[i - 1].key)
+        )
+
+    def _initial_surname(self, text: str, words: list[Token], i: int) -> int:
+        """ "J. Peeters", "dr. L. Vermeulen", "L Vermeulen": a capital initial and a surname;
+        the index after the surname, or 0."""
+        word = words[i]
+        if len(word.text) != 1 or not word.text.isupper() or i + 1 >= len(words):
+            return 0
+        nxt = words[i + 1]
+        gap = text[word.end : nxt.start]
+        if not nxt.capitalised or nxt.text.isupper() or gap not in (". ", ".", " "):
+            return 0
+        if gap == " " and word.text in "IA":
+            return 0  # "I Will", "A Peeters..." in English
+        end = self._surname_end(words, i + 1)
+        if end > i + 1:
+            listed = " ".join(w.key for w in words[i + 1 : end]) in self.lx.surnames
+            if listed or gap != " ":
+                return end
+        return 0
 
     def _surname_end(self, words: list[Token], j: int) -> int:
         """Index after the surname that follows a first name at j - 1 ("peeters", "de smet",
@@ -260,8 +380,25 @@ class WordDetector:
                 continue
             word = words[index]
             key = word.key
-            relation = RELATION_START.match(m.group(1)) is not None
-            if key in self.lx.particles and relation:  # "meneer de smet", "mevrouw Van den B."
+            trigger = m.group(1)
+            relation = RELATION_START.match(trigger) is not None
+            of_form = re.search(r"\s(?:de|d'|van)\s*$", trigger, re.IGNORECASE) is not None
+            mid_capital = word.capitalised and not _sentence_start(text, word)
+            if (
+                relation
+                and mid_capital
+                and len(key) > 2
+                and key not in self.lx.keep
+                and word.text.isalpha()
+                and not word.text.isupper()
+                and key not in self.lx.places
+                and key not in TITLES
+            ):
+                end = self._surname_end(words, index + 1)  # "my moms boyfriend Will", "tonton Papy"
+                yield Span(word.start, words[end - 1].end, Label.PERSON)
+                continue
+            # "meneer de smet", "mevrouw Van den B."
+            if key in self.lx.particles and relation and not of_form:
                 end = self._surname_end(words, index)
                 if end > index:
                     yield Span(word.start, words[end - 1].end, Label.PERSON)
@@ -272,7 +409,17 @@ class WordDetector:
                 continue
             listed_first = key in self.lx.first_names or key in self.lx.name_words
             capital_name = word.capitalised and key in self._listed_names
-            if self.ordinary(key) and not (capital_name or (relation and listed_first)):
+            if self.elided(key):
+                continue
+            naming = relation or NAMING.match(trigger) is not None
+            if IDENTITY.match(trigger) and listed_first and key not in STATE_WORDS:
+                # "ik ben iris en ...", "c fleur, la petite ...": the clause ends after the name
+                naming = naming or BOUNDARY_AFTER.match(text, word.end) is not None
+            if re.fullmatch(r"c(?:'est)?\s*,?\s*", trigger, re.IGNORECASE) and not (
+                listed_first or capital_name
+            ):
+                continue  # "c'est grave", "c ptdr": only a listed name after a bare "c'est"
+            if self.ordinary(key) and not (capital_name or (naming and listed_first)):
                 continue
             end = self._surname_end(words, index + 1)
             yield Span(word.start, words[end - 1].end, Label.PERSON)

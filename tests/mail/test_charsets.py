@@ -883,9 +883,9 @@ def test_any_text_in_a_seven_bit_charset_is_read_as_labelled(label: str, text: s
 
 
 # Labels of UTF-16 that do not say which byte order: WHATWG's (all read as little-endian by
-# its table) and Python's.
+# its table) and Python's; quoted and padded too, as some mailers write them.
 UNORDERED_UTF16 = ["utf-16", "UTF-16", "ucs-2", "unicode", "csUnicode", "iso-10646-ucs-2",
-                   "utf16", "u16"]  # fmt: skip
+                   "utf16", "u16", '"ucs-2"', " 'unicode' "]  # fmt: skip
 
 
 @pytest.mark.parametrize("label", UNORDERED_UTF16)
@@ -927,6 +927,23 @@ def test_utf16_without_a_byte_order_mark_is_read_in_the_order_its_bytes_show(
 )
 def test_the_byte_order_is_the_plausible_reading_else_big_endian(data: bytes, order: str) -> None:
     assert utf16_byte_order(data) == order
+
+
+@pytest.mark.parametrize("codec", ["utf-16-be", "utf-16-le"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好吗？",  # 吗 and ？ read the other way round are unassigned (U+1754, U+1FFF)
+        "我们",  # 们 read the other way round is a private-use character (U+EC4E)
+        "付钱",  # 付 read the other way round is half a surrogate pair, so U+FFFD
+        "ἀεί",  # ἀ read the other way round is a control character (U+001F)
+    ],
+)
+def test_utf16_is_read_in_the_order_without_characters_no_text_holds(text: str, codec: str) -> None:
+    # Both readings have as many zero high bytes and as many different ones (for "ἀεί" the
+    # wrong one even has more zero bytes): only the characters no text holds tell them apart,
+    # and the text comes out in its own order, not in the big-endian of a tie.
+    assert decode_body(text.encode(codec), "utf-16") == Decoded(text)
 
 
 @pytest.mark.parametrize(
@@ -1087,10 +1104,44 @@ def test_any_latin1_label_on_another_script_is_wrong(label: str, codec: str, tex
         ("cp1250", "Dzień dobry, nie wiem już, co robić. Mój mąż mnie bije."),  # Latin script
         ("cp1252", "Nééééé! Ööööh, ik weet het niet."),  # one letter drawn out
         ("cp1252", "Þýðing: ég þarf hjálp."),  # Icelandic: three letters beyond ASCII in a row
+        # Four in a row, as a mail about a keyboard has them: the detector is asked, and names
+        # windows-1252, no other script's charset.
+        ("cp1252", "Grüße, äöüß!"),
+        ("cp1252", "Ça, éèêë?"),
+        # Half its letters beyond ASCII, not more: the detector would name windows-1251.
+        ("cp1251", "Moskou Москва"),
     ],
 )
 def test_text_that_may_be_latin1_keeps_its_label(codec: str, text: str) -> None:
     data = text.encode(codec)
+    assert decode_body(data, "iso-8859-1") == Decoded(data.decode("cp1252"))
+
+
+def test_one_long_word_of_three_different_letters_is_enough_to_ask_the_detector() -> None:
+    # "около" (near): five letters, three of them different; the other words are short.
+    text = "Он был около нас."
+    assert decode_body(text.encode("cp1251"), "iso-8859-1") == Decoded(
+        text, "declared charset 'iso-8859-1' is wrong; read as cp1251"
+    )
+
+
+def test_bytes_the_other_scripts_charset_lacks_are_replaced_and_counted() -> None:
+    # Pointed Hebrew from Word: 0xCA (U+05BA, holam haser for vav) is in the WHATWG table's
+    # windows-1255, which the detector knows, but not in Python's cp1255.
+    data = "שלום, אני לא יודעת מה לעשות עם מצו".encode("cp1255") + b"\xca" + "ת".encode("cp1255")
+    assert decode_body(data, "iso-8859-1") == Decoded(
+        "שלום, אני לא יודעת מה לעשות עם מצו\ufffdת",
+        "declared charset 'iso-8859-1' is wrong; read as cp1255 (1 byte(s) replaced)",
+    )
+
+
+def test_the_senders_country_helps_tell_another_script_under_a_latin1_label() -> None:
+    # "поможіть" (help) in KOI8-U: from a .ua address, Ukrainian; the bytes alone do not tell
+    # the detector a Cyrillic charset, and the label stands.
+    data = "поможіть".encode("koi8_u")
+    assert decode_body(data, "iso-8859-1", "ua") == Decoded(
+        "поможіть", "declared charset 'iso-8859-1' is wrong; read as koi8-u"
+    )
     assert decode_body(data, "iso-8859-1") == Decoded(data.decode("cp1252"))
 
 

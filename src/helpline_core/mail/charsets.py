@@ -303,11 +303,12 @@ def utf16_byte_order(data: bytes) -> str:
 
 
 def _implausible(text: str) -> int:
-    """Characters no text holds: unassigned, private use, surrogates, U+FFFD, controls other
-    than tab and line breaks."""
+    """Characters no text holds: unassigned, private use, U+FFFD (what the decoder makes of an
+    unpaired surrogate: decoded text holds no surrogates), controls other than tab and line
+    breaks."""
     return sum(
         char == "\ufffd"
-        or (category := unicodedata.category(char)) in ("Cn", "Co", "Cs")
+        or (category := unicodedata.category(char)) in ("Cn", "Co")
         or (category == "Cc" and char not in _CONTROLS_IN_TEXT)
         for char in text
     )
@@ -336,10 +337,10 @@ def _other_script(data: bytes, tld: str | None) -> str | None:
     or Czech windows-1250 under a Latin-1 label is left as labelled). The detector is not run
     on text that fails the first two."""
     text = data.decode(_FALLBACK, "replace")
-    beyond = [char.isalpha() and not char.isascii() for char in text]
-    if sum(beyond) * 2 <= sum(char.isalpha() for char in text):
+    # The runs of letters beyond ASCII: all of them, so their lengths add up to their number.
+    words = "".join(char if char.isalpha() and not char.isascii() else " " for char in text).split()
+    if sum(len(word) for word in words) * 2 <= sum(char.isalpha() for char in text):
         return None
-    words = "".join(char if far else " " for char, far in zip(text, beyond, strict=True)).split()
     if not any(len(word) >= 4 and len(set(word.lower())) >= 3 for word in words):
         return None
     codec = detect_charset(data, tld)

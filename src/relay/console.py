@@ -126,7 +126,9 @@ class ConsoleSession:
                 conversation: str | None = None
                 try:
                     frame = p.parse_console_frame(
-                        raw, max_bytes=limits.max_frame_bytes, max_chars=limits.max_message_chars
+                        p.text_frame(raw),
+                        max_bytes=limits.max_frame_bytes,
+                        max_chars=limits.max_message_chars,
                     )
                     ref = frame.ref
                     conversation = getattr(frame, "conversation", None)

@@ -110,7 +110,9 @@ class VisitorSession:
                     continue
                 try:
                     frame = p.parse_visitor_frame(
-                        raw, max_bytes=limits.max_frame_bytes, max_chars=limits.max_message_chars
+                        p.text_frame(raw),
+                        max_bytes=limits.max_frame_bytes,
+                        max_chars=limits.max_message_chars,
                     )
                     if not self.greeted and not isinstance(frame, p.VHello):
                         raise p.ProtocolError("invalid", "send hello first")

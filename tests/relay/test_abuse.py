@@ -15,6 +15,7 @@ from websockets.typing import Origin
 from helpline_core import protocol as p
 from helpline_core.config import Settings
 from helpline_core.models import Message
+from helpline_core.protocol.codec import BINARY
 from tests.conftest import TEST_PASSWORD
 from tests.support.console_client import console
 from tests.support.relay_harness import RunningRelay, running_relay
@@ -104,6 +105,10 @@ async def test_malformed_frames_get_error_frames_and_the_connection_survives(
             assert raw not in error.detail  # never echoed back
         await v.send_raw(b"\xff\xfe binary garbage")
         assert (await v.expect(p.SError)).code == "bad_json"
+        # A binary message is never read as a frame, even when it holds valid JSON.
+        await v.send_raw(json.dumps({"type": "start", "nickname": "Bin"}).encode())
+        error = await v.expect(p.SError)
+        assert (error.code, error.detail) == ("bad_json", BINARY)
         await v.start("Mira")
         assert await v.say("nog altijd hier") == 1
 
@@ -140,3 +145,12 @@ async def test_hostile_text_travels_and_is_stored_literally(
     with Session(engine) as session:
         bodies = [m.body for m in session.exec(select(Message).order_by(col(Message.seq)))]
     assert bodies == [text for text in HOSTILE for _ in range(2)]
+
+
+async def test_a_binary_message_on_the_console_is_never_read_as_a_frame(
+    relay: RunningRelay,
+) -> None:
+    async with console(relay.ws_url) as c:
+        await c.socket.send(json.dumps({"type": "login", "version": 1, "username": "x"}).encode())
+        error = await c.expect(p.SError)
+        assert (error.code, error.detail) == ("bad_json", BINARY)

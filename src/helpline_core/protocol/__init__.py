@@ -47,6 +47,7 @@ from helpline_core.protocol.codec import (
     parse_console_server_frame,
     parse_visitor_frame,
     parse_visitor_server_frame,
+    text_frame,
 )
 from helpline_core.protocol.common import (
     HARD_MAX_FRAME_BYTES,
@@ -367,4 +368,5 @@ __all__ = [
     "parse_console_server_frame",
     "parse_visitor_frame",
     "parse_visitor_server_frame",
+    "text_frame",
 ]

@@ -86,6 +86,17 @@ def _check_text(frame: BaseModel, max_chars: int) -> None:
         raise ProtocolError("too_long", f"text of {len(text)} characters, at most {max_chars}")
 
 
+BINARY = "a frame is one websocket text message: binary messages are not read"
+
+
+def text_frame(raw: str | bytes) -> str:
+    """`raw` as a frame's text, or ProtocolError("bad_json") for a binary websocket message
+    (docs/protocol.md: one text message is one frame; a binary one is never parsed as JSON)."""
+    if isinstance(raw, bytes):
+        raise ProtocolError("bad_json", BINARY)
+    return raw
+
+
 def parse_visitor_frame(
     raw: str | bytes, *, max_bytes: int = 16384, max_chars: int = 4000
 ) -> VisitorFrame:

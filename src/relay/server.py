@@ -54,6 +54,8 @@ DATABASE_CHECK_SECONDS = 5.0
 # At shutdown, how long the relay's own tasks (ticker, mail worker) may take to end before they
 # are cancelled: operations.md promises a short stop, and systemd kills at TimeoutStopSec.
 TASKS_GRACE_SECONDS = 5.0
+RECONNECT_SEND_SECONDS = 1.0  # telling one client to reconnect, at most, at a stop
+CLOSE_SECONDS = 5.0  # for every connection to close at a stop, before the rest are cut off
 
 
 class RelayServer:
@@ -182,12 +184,26 @@ class RelayServer:
         # (Server.close() may only be called once, so the asyncio server directly.)
         self.server.server.close()
         reconnect = p.dump(p.SReconnect(after_ms=1000))
-        for connection in list(self.server.connections):
+
+        async def tell(connection: ServerConnection) -> None:
+            # At once to all, each bounded: a client that never reads has a full send buffer,
+            # and awaiting them one by one held a stop for minutes with the port already shut.
             with contextlib.suppress(Exception):
-                await connection.send(reconnect)
+                await asyncio.wait_for(connection.send(reconnect), RECONNECT_SEND_SECONDS)
+
+        await asyncio.gather(*(tell(c) for c in list(self.server.connections)))
         await asyncio.sleep(grace)  # lets clients read `reconnect` before the close frame
         self.server.close(close_connections=True, code=1012, reason="restarting")
-        await self.server.wait_closed()
+        try:
+            await asyncio.wait_for(asyncio.shield(self.server.wait_closed()), CLOSE_SECONDS)
+        except TimeoutError:
+            # A client that never reads keeps a send pending, and its close waits behind it:
+            # the rest are cut off, so that a stop never outlasts systemd's (30 s).
+            stuck = list(self.server.connections)
+            log.warning("%d connection(s) did not close in time; cut off", len(stuck))
+            for connection in stuck:
+                connection.transport.abort()
+            await self.server.wait_closed()
         for task in self.tasks:
             if task.get_name() == "relay-ticker":
                 task.cancel()

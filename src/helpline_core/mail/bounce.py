@@ -75,23 +75,11 @@ def read_bounce(message: Message, body_text: str) -> BounceReport:
                 diagnostic = str(block.get("diagnostic-code", "")).partition(";")[2]
                 if diagnostic.strip():
                     diagnostics.append(diagnostic)
-        elif content_type in ("message/rfc822", "message/global"):
-            payload = part.get_payload()
-            inner = payload[0] if isinstance(payload, list) and payload else None
-            if isinstance(inner, Message):
-                ids.extend(_ids_of(inner))
-                returned.extend(_addressed(inner))
-        elif content_type in ("text/rfc822-headers", "message/global-headers"):
-            # message/global-headers (RFC 6533) is parsed as a message of headers alone.
-            payload = part.get_payload()
-            inner = payload[0] if isinstance(payload, list) and payload else None
-            if isinstance(inner, Message):
-                ids.extend(_ids_of(inner))
-                returned.extend(_addressed(inner))
-                continue
-            headers = email.message_from_string(_text(part), policy=policy.compat32)
-            ids.extend(_ids_of(headers))
-            returned.extend(_addressed(headers))
+        elif content_type in _RETURNED:
+            headers = _returned_headers(part)
+            if headers is not None:
+                ids.extend(_ids_of(headers))
+                returned.extend(_addressed(headers))
     # Non-standard bounces: the returned headers are quoted in the text.
     text = body_text[:MAX_SCANNED_CHARS]
     ids.extend(_MESSAGE_ID.findall(text))
@@ -155,6 +143,24 @@ def _value(headers: Message, name: str) -> str:
         return " ".join(str(headers.get(name, "") or "").split())
     except Exception:
         return ""
+
+
+# Parts that hold the returned message or its headers (RFC 3462, RFC 6533).
+_RETURNED = frozenset(
+    {"message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers"}
+)
+
+
+def _returned_headers(part: Message) -> Message | None:
+    """The returned message's headers: a message/* part is parsed as a message (its headers
+    alone for message/global-headers); text/rfc822-headers is text to parse."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        inner = payload[0] if payload else None
+        return inner if isinstance(inner, Message) else None
+    if part.get_content_type() != "text/rfc822-headers":
+        return None
+    return email.message_from_string(_text(part), policy=policy.compat32)
 
 
 def _status_blocks(part: Message) -> list[Message]:

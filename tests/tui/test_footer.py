@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from helpline_tui.widgets.footer import QuietFooter
-from tests.tui.conftest import screen_text
+from tests.tui.conftest import screen_text, wait_for
 
 
 class Editor(Input):
@@ -65,10 +65,12 @@ async def test_footer_order_follows_the_screen_and_shows_the_focused_widgets_key
         assert "Own key" not in line
 
         app.screen.query_one("#editor").focus()
-        await pilot.pause()
+        # The footer redraws after the focus event: wait for it (one pause lost the race on a
+        # loaded CI machine), then check the order.
+        await wait_for(pilot, lambda: "Own key" in footer_line(screen_text(pilot)), "own key")
         line = footer_line(screen_text(pilot))
         assert line.index("First") < line.index("Second") < line.index("Own key")
 
         app.screen.query_one("#plain").focus()
-        await pilot.pause()
+        await wait_for(pilot, lambda: "Own key" not in footer_line(screen_text(pilot)), "gone")
         assert "Own key" not in footer_line(screen_text(pilot))
